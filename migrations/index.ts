@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Forward-only: a shipped migration is never edited; new ones are
+ * added at the end. A workspace whose applied list is not a prefix of this one is refused.
+ */
+import type { Migration } from 'kysely'
+import * as foundation from './0001_foundation'
+
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['0001_foundation', foundation],
+]

@@ -1,0 +1,174 @@
+/**
+ * `govern`: the console without a desktop. Thin over the engine: each command opens the
+ * workspace, does one thing, and closes it.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { Role } from '../../src-shared/domain/common'
+import { workspaceOwner } from '../engine/auth/owner'
+import { createApiToken, listApiTokens, revokeApiToken } from '../engine/auth/tokens'
+import { openEngine, type Engine } from '../engine/engine'
+import { WorkspaceError } from '../engine/errors'
+import { defaultWorkspacePath } from '../engine/workspace/location'
+import { startServer } from '../transport/http/server'
+
+export interface CliIo {
+  out: (line: string) => void
+  err: (line: string) => void
+}
+
+const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535')
+  return port
+}
+
+/** The built console UI: beside the built CLI (out/main → out/renderer), or in this checkout's out/. */
+function consoleUiFolder(): string | undefined {
+  return [join(__dirname, '..', 'renderer'), join(process.cwd(), 'out', 'renderer')].find((folder) =>
+    existsSync(join(folder, 'index.html')),
+  )
+}
+
+async function withEngine<T>(file: string, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await openEngine(file)
+  try {
+    return await work(engine)
+  } finally {
+    await engine.close()
+  }
+}
+
+export function buildProgram(io: CliIo = processIo): Command {
+  const program = new Command('govern')
+    .description('Governance Console: define AI monitoring policies once and enforce them on every application.')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+  const dbOption = () =>
+    new Option('--db <file>', 'workspace file (a SQLite database, created if missing)').default(defaultWorkspacePath())
+
+  program
+    .command('serve')
+    .description('Serve the REST API (/api/v1) and the console in a browser, on this workspace')
+    .addOption(dbOption())
+    .option('--host <address>', 'address to bind; loopback unless you say otherwise', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 4780)
+    .action(async (options: { db: string; host: string; port: number }) => {
+      const engine = await openEngine(options.db)
+      const owner = workspaceOwner()
+      let server
+      try {
+        server = await startServer({ engine, owner, host: options.host, port: options.port, staticRoot: consoleUiFolder() })
+      } catch (error) {
+        await engine.close()
+        throw error
+      }
+      io.out(`Governance Console is serving ${engine.path}`)
+      io.out(`  Console (sign-in link for this run): ${server.loginUrl}`)
+      io.out(`  REST API: ${server.url}/api/v1  (Authorization: Bearer <token from \`govern token create\`>)`)
+      if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
+        io.err(`  Warning: bound to ${options.host}, reachable beyond this computer.`)
+      }
+      const stop = async () => {
+        await server.close()
+        await engine.close()
+        process.exit(0)
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+
+  const token = program.command('token').description('Manage API tokens for the REST API')
+  token
+    .command('create')
+    .description('Create an API token and print it (it is stored hashed and shown only once)')
+    .addOption(dbOption())
+    .requiredOption('--name <name>', 'who or what will use the token, e.g. "ci-pipeline"')
+    .addOption(new Option('--role <role>', 'what the token may do').choices(Role.options).default('org_admin'))
+    .action(async (options: { db: string; name: string; role: string }) => {
+      await withEngine(options.db, async (engine) => {
+        const { token: created, secret } = await createApiToken(engine.context, { actor: workspaceOwner() }, options)
+        io.out(secret)
+        io.err(`Created ${created.id} "${created.name}" (${created.role}). Keep the token safe: it cannot be shown again.`)
+      })
+    })
+  token
+    .command('list')
+    .description('List API tokens (never their secrets)')
+    .addOption(dbOption())
+    .action(async (options: { db: string }) => {
+      await withEngine(options.db, async (engine) => {
+        for (const t of await listApiTokens(engine.context.db)) {
+          const state = t.revoked_at ? `revoked ${t.revoked_at}` : t.last_used_at ? `last used ${t.last_used_at}` : 'never used'
+          io.out(`${t.id}\t${t.name}\t${t.role}\t${state}`)
+        }
+      })
+    })
+  token
+    .command('revoke')
+    .description('Revoke an API token by id (tok_…)')
+    .addOption(dbOption())
+    .argument('<id>', 'the token id shown by `govern token list`')
+    .action(async (id: string, options: { db: string }) => {
+      await withEngine(options.db, async (engine) => {
+        await revokeApiToken(engine.context, { actor: workspaceOwner() }, id)
+        io.out(`Revoked ${id}`)
+      })
+    })
+
+  program
+    .command('info')
+    .description('Show the workspace file, its schema version and what it holds')
+    .addOption(dbOption())
+    .action(async (options: { db: string }) => {
+      await withEngine(options.db, async (engine) => {
+        const info = await engine.handlers['workspace.info']({}, { actor: workspaceOwner() })
+        io.out(`workspace ${info.path}\nschema ${info.schema_version}\napplications ${info.application_count}`)
+      })
+    })
+  return program
+}
+
+/** Runs one command; resolves with the exit code (serve keeps running after it resolves). */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' })
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode
+    if (error instanceof WorkspaceError || (error as { code?: string }).code === 'not_found') {
+      io.err(`govern: ${(error as Error).message}`)
+      return 2
+    }
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      io.err(`govern: that port is already in use; pass --port with another (or 0 for any free one).`)
+      return 2
+    }
+    if ((error as { name?: string }).name === 'EngineError') {
+      io.err(`govern: ${(error as Error).message}`)
+      return 2
+    }
+    throw error
+  }
+}
+
+export function main(argv: string[]): void {
+  runCli(argv).then(
+    (code) => {
+      if (code !== 0) process.exit(code)
+    },
+    (error: unknown) => {
+      process.stderr.write(`govern: ${(error as Error).message}\n`)
+      process.exit(1)
+    },
+  )
+}
+
+if (require.main === module) main(process.argv.slice(2))

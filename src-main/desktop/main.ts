@@ -1,0 +1,93 @@
+/**
+ * The desktop shell: one window on the local workspace, the engine in this (main) process, the
+ * renderer reaching it only through the preload bridge. All behaviour lives in the engine.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { BrowserWindow, app, dialog, ipcMain } from 'electron'
+import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL } from '../../src-shared/api/bridge'
+import { workspaceOwner } from '../engine/auth/owner'
+import { openEngine, type Engine } from '../engine/engine'
+import { WORKSPACE_FILE } from '../engine/workspace/location'
+import { createIpcHandler } from '../transport/ipc/ipc-handler'
+import { installSecurityGuards } from './security'
+import { createTray } from './tray'
+
+const rendererIndex = join(__dirname, '../renderer/index.html')
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+
+function isConsoleUrl(url: string): boolean {
+  if (devServerUrl) return new URL(url).origin === new URL(devServerUrl).origin
+  return url.split('#')[0] === pathToFileURL(rendererIndex).href
+}
+
+/** In development the Node build of better-sqlite3 serves tests; the app loads the Electron build. */
+function nativeBinding(): string | undefined {
+  if (app.isPackaged) return undefined
+  const electronBuild = join(app.getAppPath(), '.electron-native', 'better_sqlite3.node')
+  return existsSync(electronBuild) ? electronBuild : undefined
+}
+
+let engine: Engine | undefined
+let window: BrowserWindow | undefined
+
+function showWindow(): void {
+  if (window && !window.isDestroyed()) {
+    if (window.isMinimized()) window.restore()
+    window.show()
+    window.focus()
+    return
+  }
+  window = new BrowserWindow({
+    width: 1320,
+    height: 860,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Governance Console',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  })
+  window.once('ready-to-show', () => window?.show())
+  if (devServerUrl) void window.loadURL(devServerUrl)
+  else void window.loadFile(rendererIndex)
+}
+
+async function start(): Promise<void> {
+  const workspacePath = process.env.GOVERN_WORKSPACE ?? join(app.getPath('userData'), WORKSPACE_FILE)
+  try {
+    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding() })
+  } catch (error) {
+    dialog.showErrorBox('Cannot open the workspace', (error as Error).message)
+    app.exit(1)
+    return
+  }
+  const opened = engine
+  installSecurityGuards(isConsoleUrl)
+  ipcMain.handle(IPC_CALL_CHANNEL, createIpcHandler({ engine: opened, actor: workspaceOwner(), isTrustedUrl: isConsoleUrl }))
+  opened.context.changes.on('changed', (notice) => {
+    if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANGED_CHANNEL, notice)
+  })
+  createTray(join(app.getAppPath(), 'resources', 'icon.png'), { open: showWindow, quit: () => app.quit() })
+  showWindow()
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', showWindow)
+  app.on('activate', showWindow)
+  // Closing the window keeps the console in the tray, where reminders still reach the reviewer.
+  app.on('window-all-closed', () => undefined)
+  app.on('before-quit', () => {
+    void engine?.close()
+  })
+  void app.whenReady().then(start)
+}

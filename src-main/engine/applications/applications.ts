@@ -1,0 +1,145 @@
+/** The application inventory: the AI applications that policies govern. */
+import { type ExpressionBuilder, sql } from 'kysely'
+import type { z } from 'zod'
+import type { Application, ApplicationDraft, ApplicationFilter, ApplicationPatch } from '../../../src-shared/domain/application'
+import { recordAudit } from '../audit/audit'
+import type { CallContext, EngineContext } from '../context'
+import type { Database, Db, Tx } from '../db/schema'
+import { EngineError, notFound } from '../errors'
+import { newId } from '../ids'
+
+type Draft = z.output<typeof ApplicationDraft>
+type Patch = z.output<typeof ApplicationPatch>
+type Filter = z.output<typeof ApplicationFilter>
+
+function tagsOf(eb: ExpressionBuilder<Database, 'applications'>) {
+  return eb
+    .selectFrom('application_tags')
+    .select(sql<string>`json_group_array(tag ORDER BY tag)`.as('tags'))
+    .whereRef('application_tags.application_id', '=', 'applications.id')
+    .as('tags_json')
+}
+
+export async function listApplications(db: Db, filter: Filter = {}): Promise<Application[]> {
+  let query = db.selectFrom('applications').selectAll('applications').select(tagsOf)
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql`name`, 'like', sql`${pattern} ESCAPE '\\'`),
+        eb(sql`id`, 'like', sql`${pattern} ESCAPE '\\'`),
+        eb(sql`team`, 'like', sql`${pattern} ESCAPE '\\'`),
+      ]),
+    )
+  }
+  if (filter.tag) {
+    const tag = filter.tag
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('application_tags')
+          .select('application_tags.tag')
+          .whereRef('application_tags.application_id', '=', 'applications.id')
+          .where('application_tags.tag', '=', tag),
+      ),
+    )
+  }
+  if (filter.team) query = query.where(sql`lower(team)`, '=', filter.team.toLowerCase())
+  if (filter.environment) query = query.where('environment', '=', filter.environment)
+  const rows = await query.orderBy(sql`lower(name)`).orderBy('id').execute()
+  return rows.map(toApplication)
+}
+
+export async function findApplication(db: Db, id: string): Promise<Application | undefined> {
+  const row = await db.selectFrom('applications').selectAll('applications').select(tagsOf).where('id', '=', id).executeTakeFirst()
+  return row ? toApplication(row) : undefined
+}
+
+export async function getApplication(db: Db, id: string): Promise<Application> {
+  const application = await findApplication(db, id)
+  if (!application) throw notFound('application', id)
+  return application
+}
+
+export async function createApplication(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Application> {
+  return engine.mutate(['applications'], (tx) => insertApplication(tx, engine.nowIso(), ctx, draft))
+}
+
+/** The transactional core, so other areas (sample workspace, imports) create applications the same way. */
+export async function insertApplication(tx: Tx, now: string, ctx: CallContext, draft: Draft): Promise<Application> {
+  const id = draft.id ?? newId('app')
+  if (draft.id && (await findApplication(tx, draft.id))) {
+    throw new EngineError('conflict', `An application with id ${draft.id} already exists`, 'id')
+  }
+  await tx
+    .insertInto('applications')
+    .values({ id, name: draft.name, team: draft.team, environment: draft.environment, created_at: now, updated_at: now })
+    .execute()
+  await writeTags(tx, id, draft.tags)
+  const created = await getApplication(tx, id)
+  await recordAudit(tx, ctx.actor, now, {
+    action: 'application.created',
+    entityType: 'application',
+    entityId: id,
+    after: created,
+  })
+  return created
+}
+
+export async function updateApplication(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Application> {
+  return engine.mutate(['applications'], async (tx) => {
+    const before = await getApplication(tx, patch.id)
+    const { id, tags, ...fields } = patch
+    const changed = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
+    const tagsChanged = tags !== undefined && tags.join('\n') !== before.tags.join('\n')
+    const fieldsChanged = Object.entries(changed).some(([key, value]) => before[key as keyof Application] !== value)
+    if (!tagsChanged && !fieldsChanged) return before
+
+    const now = engine.nowIso()
+    await tx
+      .updateTable('applications')
+      .set({ ...changed, updated_at: now })
+      .where('id', '=', id)
+      .execute()
+    if (tagsChanged) {
+      await tx.deleteFrom('application_tags').where('application_id', '=', id).execute()
+      await writeTags(tx, id, tags)
+    }
+    const after = await getApplication(tx, id)
+    await recordAudit(tx, ctx.actor, now, { action: 'application.updated', entityType: 'application', entityId: id, before, after })
+    return after
+  })
+}
+
+export async function countApplications(db: Db): Promise<number> {
+  const row = await db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+async function writeTags(tx: Tx, applicationId: string, tags: readonly string[]): Promise<void> {
+  if (tags.length === 0) return
+  await tx
+    .insertInto('application_tags')
+    .values(tags.map((tag) => ({ application_id: applicationId, tag })))
+    .execute()
+}
+
+function toApplication(row: {
+  id: string
+  name: string
+  team: string | null
+  environment: string | null
+  created_at: string
+  updated_at: string
+  tags_json: string | null
+}): Application {
+  return {
+    id: row.id,
+    name: row.name,
+    tags: row.tags_json ? (JSON.parse(row.tags_json) as string[]) : [],
+    team: row.team,
+    environment: row.environment,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * API tokens for the REST API. The secret is shown once, at creation; only its SHA-256 is stored.
+ * Tokens are 256 random bits, so a plain hash is enough (no slow KDF is needed against guessing).
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { Role, type Actor } from '../../../src-shared/domain/common'
+import { recordAudit } from '../audit/audit'
+import type { CallContext, EngineContext } from '../context'
+import type { Db } from '../db/schema'
+import { EngineError } from '../errors'
+import { newId } from '../ids'
+
+const TOKEN_PREFIX = 'gov_'
+
+export interface ApiTokenInfo {
+  id: string
+  name: string
+  role: Role
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export function hashToken(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex')
+}
+
+export function generateSecret(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url')
+}
+
+export async function createApiToken(
+  engine: EngineContext,
+  ctx: CallContext,
+  input: { name: string; role: string },
+): Promise<{ token: ApiTokenInfo; secret: string }> {
+  const name = input.name.trim()
+  if (!name) throw new EngineError('invalid_input', 'A token needs a name (who or what will use it)', 'name')
+  const role = Role.safeParse(input.role)
+  if (!role.success) {
+    throw new EngineError('invalid_input', `Unknown role "${input.role}"; use one of ${Role.options.join(', ')}`, 'role')
+  }
+  const secret = generateSecret()
+  const now = engine.nowIso()
+  const token: ApiTokenInfo = { id: newId('tok'), name, role: role.data, created_at: now, last_used_at: null, revoked_at: null }
+  await engine.mutate(['tokens'], async (tx) => {
+    await tx.insertInto('api_tokens').values({ ...token, token_hash: hashToken(secret) }).execute()
+    await recordAudit(tx, ctx.actor, now, { action: 'token.created', entityType: 'api_token', entityId: token.id, after: token })
+  })
+  return { token, secret }
+}
+
+export async function listApiTokens(db: Db): Promise<ApiTokenInfo[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'])
+    .orderBy('created_at')
+    .execute()
+  return rows.map((row) => ({ ...row, role: Role.parse(row.role) }))
+}
+
+export async function revokeApiToken(engine: EngineContext, ctx: CallContext, id: string): Promise<ApiTokenInfo> {
+  return engine.mutate(['tokens'], async (tx) => {
+    const before = (await listApiTokens(tx)).find((token) => token.id === id)
+    if (!before) throw new EngineError('not_found', `No API token with id ${id}`, 'id')
+    if (before.revoked_at) return before
+    const now = engine.nowIso()
+    await tx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', id).execute()
+    const after = { ...before, revoked_at: now }
+    await recordAudit(tx, ctx.actor, now, { action: 'token.revoked', entityType: 'api_token', entityId: id, before, after })
+    return after
+  })
+}
+
+/** The actor behind a bearer secret, or undefined when it is unknown or revoked. */
+export async function authenticateToken(engine: EngineContext, secret: string): Promise<Actor | undefined> {
+  if (!secret.startsWith(TOKEN_PREFIX)) return undefined
+  const row = await engine.db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'role', 'revoked_at', 'last_used_at'])
+    .where('token_hash', '=', hashToken(secret))
+    .executeTakeFirst()
+  if (!row || row.revoked_at) return undefined
+  // Last use is bookkeeping, not a change anyone audits; record it at most once a minute.
+  const now = engine.clock.now()
+  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
+    await engine.db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute()
+  }
+  return { id: row.id, name: `${row.name} (API token)`, role: Role.parse(row.role) }
+}

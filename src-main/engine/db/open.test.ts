@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import BetterSqlite3 from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import { WorkspaceError } from '../errors'
+import { tempFolder } from '../testing'
+import { KNOWN_MIGRATIONS, openDatabase } from './open'
+
+const folder = tempFolder()
+afterAll(() => folder.remove())
+
+function fingerprint(file: string): { sha: string; mtime: number; size: number } {
+  const stats = statSync(file)
+  return { sha: createHash('sha256').update(readFileSync(file)).digest('hex'), mtime: stats.mtimeMs, size: stats.size }
+}
+
+async function expectRefusal(file: string, reason: WorkspaceError['reason'], message: RegExp) {
+  const before = fingerprint(file)
+  const opening = openDatabase(file)
+  await expect(opening).rejects.toBeInstanceOf(WorkspaceError)
+  await expect(opening).rejects.toMatchObject({ reason, message: expect.stringMatching(message) })
+  expect(fingerprint(file)).toEqual(before)
+}
+
+describe('opening a workspace', () => {
+  it('creates and migrates a new workspace file, with WAL and foreign keys on', async () => {
+    const file = folder.path('nested/new.sqlite')
+    const { db, sqlite, schemaVersion } = await openDatabase(file)
+    expect(existsSync(file)).toBe(true)
+    expect(schemaVersion).toBe(KNOWN_MIGRATIONS.at(-1))
+    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
+    const tables = await db.introspection.getTables()
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['applications', 'application_tags', 'audit_events', 'api_tokens']))
+    await db.destroy()
+  })
+
+  it('opens an existing workspace again without re-running its migrations', async () => {
+    const file = folder.path('again.sqlite')
+    const first = await openDatabase(file)
+    await first.db.insertInto('applications').values({ id: 'app_1', name: 'Kept', team: null, environment: null, created_at: 'x', updated_at: 'x' }).execute()
+    await first.db.destroy()
+    const second = await openDatabase(file)
+    expect(await second.db.selectFrom('applications').select('name').execute()).toEqual([{ name: 'Kept' }])
+    await second.db.destroy()
+  })
+
+  it('refuses a file that is not a SQLite database and leaves it untouched', async () => {
+    const file = folder.path('notes.sqlite')
+    writeFileSync(file, 'These are my meeting notes, not a database.\n'.repeat(20))
+    await expectRefusal(file, 'not_a_workspace', /is not a Governance Console workspace \(it is not a SQLite database\)/)
+  })
+
+  it('refuses a SQLite database that belongs to another program and leaves it untouched', async () => {
+    const file = folder.path('other-app.sqlite')
+    const other = new BetterSqlite3(file)
+    other.exec('CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT); INSERT INTO recipes (title) VALUES (\'soup\')')
+    other.close()
+    await expectRefusal(file, 'not_a_workspace', /SQLite database but not a Governance Console workspace/)
+  })
+
+  it('refuses a workspace written by a newer version and leaves it untouched', async () => {
+    const file = folder.path('from-the-future.sqlite')
+    const { db } = await openDatabase(file)
+    await db.destroy()
+    const raw = new BetterSqlite3(file)
+    raw.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run('9999_from_a_newer_console', '2030-01-01T00:00:00.000Z')
+    raw.close()
+    await expectRefusal(file, 'schema_too_new', /written by a newer version of Governance Console .*9999_from_a_newer_console/)
+  })
+
+  it('keeps the audit trail append-only at the database level', async () => {
+    const file = folder.path('append-only.sqlite')
+    const { db, sqlite } = await openDatabase(file)
+    sqlite.prepare("INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES ('t', 'a', 'A', 'x', 'y', 'z')").run()
+    expect(() => sqlite.prepare("UPDATE audit_events SET action = 'rewritten'").run()).toThrow(/append-only/)
+    expect(() => sqlite.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/)
+    await db.destroy()
+  })
+})

@@ -1,0 +1,138 @@
+/**
+ * Opening a workspace: a single SQLite file. Anything that is not one of our workspaces, or was
+ * written by a newer version of the console, is refused before a single byte of it is changed.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely'
+import { MIGRATIONS } from '../../../migrations'
+import { WorkspaceError } from '../errors'
+import type { Database, Db } from './schema'
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
+const MIGRATION_TABLE = 'kysely_migration'
+
+export interface OpenOptions {
+  /** Path to a better-sqlite3 build for this runtime (the desktop app passes its Electron build). */
+  nativeBinding?: string
+}
+
+export interface OpenedDatabase {
+  db: Db
+  sqlite: BetterSqlite3.Database
+  /** Name of the newest migration applied. */
+  schemaVersion: string
+}
+
+export const KNOWN_MIGRATIONS: readonly string[] = MIGRATIONS.map(([name]) => name)
+
+export async function openDatabase(file: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  assertLooksLikeSqlite(file)
+  mkdirSync(dirname(file), { recursive: true })
+
+  let sqlite: BetterSqlite3.Database
+  try {
+    sqlite = new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+  } catch (error) {
+    throw new WorkspaceError('not_a_workspace', `Cannot open ${file} as a workspace: ${(error as Error).message}`)
+  }
+  try {
+    assertSchemaIsOurs(sqlite, file)
+    // Only now may the file change: WAL for concurrent readers, foreign keys always enforced.
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('foreign_keys = ON')
+    sqlite.pragma('synchronous = NORMAL')
+    sqlite.pragma('busy_timeout = 5000')
+  } catch (error) {
+    sqlite.close()
+    throw error
+  }
+
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  try {
+    await migrate(db, file)
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+  return { db, sqlite, schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none' }
+}
+
+function assertLooksLikeSqlite(file: string): void {
+  if (!existsSync(file)) return
+  const stats = statSync(file)
+  if (stats.isDirectory()) {
+    throw new WorkspaceError('not_a_workspace', `${file} is a folder, not a workspace file.`)
+  }
+  if (stats.size === 0) return
+  const header = Buffer.alloc(SQLITE_HEADER.length)
+  const fd = openSync(file, 'r')
+  try {
+    readSync(fd, header, 0, header.length, 0)
+  } finally {
+    closeSync(fd)
+  }
+  if (!header.equals(SQLITE_HEADER)) {
+    throw new WorkspaceError(
+      'not_a_workspace',
+      `${file} is not a Governance Console workspace (it is not a SQLite database). It was left untouched.`,
+    )
+  }
+}
+
+function assertSchemaIsOurs(sqlite: BetterSqlite3.Database, file: string): void {
+  let tables: string[]
+  try {
+    tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (row) => row.name,
+    )
+  } catch (error) {
+    throw new WorkspaceError(
+      'not_a_workspace',
+      `${file} is not a readable SQLite database (${(error as Error).message}). It was left untouched.`,
+    )
+  }
+  if (tables.length === 0) return
+  if (!tables.includes(MIGRATION_TABLE)) {
+    throw new WorkspaceError(
+      'not_a_workspace',
+      `${file} is a SQLite database but not a Governance Console workspace. It was left untouched.`,
+    )
+  }
+  const applied = (sqlite.prepare(`SELECT name FROM ${MIGRATION_TABLE} ORDER BY name`).all() as { name: string }[]).map(
+    (row) => row.name,
+  )
+  const unknown = applied.filter((name) => !KNOWN_MIGRATIONS.includes(name))
+  if (unknown.length > 0) {
+    throw new WorkspaceError(
+      'schema_too_new',
+      `${file} was written by a newer version of Governance Console (schema ${unknown.at(-1)}; this version knows up to ${KNOWN_MIGRATIONS.at(-1)}). Update the console to open it. The file was left untouched.`,
+    )
+  }
+  const isPrefix = applied.every((name, index) => KNOWN_MIGRATIONS[index] === name)
+  if (!isPrefix) {
+    throw new WorkspaceError(
+      'schema_mismatch',
+      `${file} has schema migrations applied out of order (${applied.join(', ')}); it cannot be opened safely. It was left untouched.`,
+    )
+  }
+}
+
+const provider: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(MIGRATIONS)
+  },
+}
+
+async function migrate(db: Db, file: string): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName
+    throw new WorkspaceError(
+      'migration_failed',
+      `Could not bring ${file} up to date${failed ? ` (migration ${failed})` : ''}: ${(error as Error).message}`,
+    )
+  }
+}

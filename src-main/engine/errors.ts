@@ -1,0 +1,34 @@
+import type { ApiErrorBody, ErrorCode } from '../../src-shared/api/errors'
+
+/** An error the engine means to show: a code, a message a person can act on, the field at fault. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message)
+    this.name = 'EngineError'
+  }
+
+  toBody(): ApiErrorBody {
+    return { error: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) }
+  }
+}
+
+export function notFound(what: string, id: string, field = 'id'): EngineError {
+  return new EngineError('not_found', `No ${what} with id ${id}`, field)
+}
+
+export type WorkspaceErrorReason = 'not_a_workspace' | 'schema_too_new' | 'schema_mismatch' | 'migration_failed'
+
+/** Refusal to open a workspace file; the file is left exactly as it was. */
+export class WorkspaceError extends Error {
+  constructor(
+    readonly reason: WorkspaceErrorReason,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'WorkspaceError'
+  }
+}

@@ -1,0 +1,101 @@
+/** The console's frame: navigation for every area, the theme switch, and the active screen. */
+import { ActionIcon, Alert, AppShell, Center, Group, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+import { useEffect } from 'react'
+import { ApplicationsScreen } from '../features/applications/ApplicationsScreen'
+import { UpcomingArea } from '../features/areas/UpcomingArea'
+import { AuditLogScreen } from '../features/audit/AuditLogScreen'
+import { DashboardScreen } from '../features/dashboard/DashboardScreen'
+import { SettingsScreen } from '../features/settings/SettingsScreen'
+import { AREAS, useNavigation, type AreaId } from './navigation'
+import { useWorkspace } from './workspace-store'
+
+function ThemeToggle() {
+  const { setColorScheme } = useMantineColorScheme()
+  const computed = useComputedColorScheme('light')
+  const next = computed === 'dark' ? 'light' : 'dark'
+  return (
+    <ActionIcon variant="default" size="lg" aria-label={`Switch to ${next} theme`} onClick={() => setColorScheme(next)}>
+      {computed === 'dark' ? '☀' : '☾'}
+    </ActionIcon>
+  )
+}
+
+function Screen({ area }: { area: AreaId }) {
+  switch (area) {
+    case 'dashboard':
+      return <DashboardScreen />
+    case 'applications':
+      return <ApplicationsScreen />
+    case 'audit':
+      return <AuditLogScreen />
+    case 'settings':
+      return <SettingsScreen />
+    default:
+      return <UpcomingArea area={area} title={AREAS.find((a) => a.id === area)?.label ?? area} />
+  }
+}
+
+export function App() {
+  const { area, go } = useNavigation()
+  const { info, actor, signedOut, error, load } = useWorkspace()
+
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  if (signedOut) {
+    return (
+      <Center h="100vh" p="xl">
+        <Alert title="Sign in to the console" maw={520}>
+          Open the sign-in link that <code>govern serve</code> printed in its terminal. It carries this run’s login token.
+        </Alert>
+      </Center>
+    )
+  }
+  if (error) {
+    return (
+      <Center h="100vh" p="xl">
+        <Alert color="red" title="The console cannot reach its workspace" maw={520}>
+          {error}
+        </Alert>
+      </Center>
+    )
+  }
+  if (!info) {
+    return (
+      <Center h="100vh">
+        <Loader />
+      </Center>
+    )
+  }
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'xs' }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Title order={4}>Governance Console</Title>
+          <Group>
+            <Text size="sm" c="dimmed">
+              {actor?.name}
+            </Text>
+            <ThemeToggle />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Areas">
+        {AREAS.map((item) => (
+          <NavLink
+            key={item.id}
+            label={item.label}
+            active={item.id === area}
+            onClick={() => go(item.id)}
+            href={`#/${item.id}`}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Screen area={area} />
+      </AppShell.Main>
+    </AppShell>
+  )
+}

@@ -1,0 +1,23 @@
+/** Areas whose engine services are still being built say what they will hold, not a blank page. */
+import { Card, Stack, Text, Title } from '@mantine/core'
+
+const PLANS: Record<string, string> = {
+  policies: 'Organisation-level policies: alert and attestation rules, scope, versions, and the applications each one covers.',
+  templates: 'The four built-in templates (System Health, Sensitive Data, Hardened for External Usage, Performance Monitored), to apply or clone.',
+  attestations: 'Sign-off requests waiting for you, with their deadlines, and the history of past attestations.',
+  reports: 'Compliance reports for auditors, as PDF or CSV, for any date.',
+}
+
+export function UpcomingArea({ area, title }: { area: string; title: string }) {
+  return (
+    <Stack>
+      <Title order={2}>{title}</Title>
+      <Card withBorder>
+        <Text>{PLANS[area]}</Text>
+        <Text c="dimmed" size="sm" mt="xs">
+          Not yet available in this version of the console.
+        </Text>
+      </Card>
+    </Stack>
+  )
+}

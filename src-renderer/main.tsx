@@ -1,0 +1,30 @@
+import '@mantine/core/styles.css'
+import { MantineProvider, createTheme, localStorageColorSchemeManager } from '@mantine/core'
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './app/App'
+import { client } from './api/client'
+import { useApplications } from './features/applications/applications-store'
+import { useWorkspace } from './app/workspace-store'
+
+const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' })
+
+// Changes made elsewhere (another window, an import) refresh what is on screen.
+client.onChanged((notice) => {
+  if (notice.areas.includes('applications')) {
+    void useApplications.getState().load()
+    void useWorkspace.getState().load()
+  }
+})
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider
+      theme={theme}
+      defaultColorScheme="auto"
+      colorSchemeManager={localStorageColorSchemeManager({ key: 'governance-console-color-scheme' })}
+    >
+      <App />
+    </MantineProvider>
+  </StrictMode>,
+)

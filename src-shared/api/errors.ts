@@ -1,0 +1,86 @@
+/**
+ * Errors cross every boundary as values: a code a program can branch on, a message a person can
+ * act on, and the field at fault. Never a stack trace.
+ */
+import { z } from 'zod'
+
+export const ErrorCode = z.enum([
+  'invalid_input',
+  'invalid_json',
+  'not_found',
+  'conflict',
+  'unauthorized',
+  'forbidden',
+  'unknown_procedure',
+  'internal',
+])
+export type ErrorCode = z.infer<typeof ErrorCode>
+
+export const FieldIssue = z.object({ field: z.string(), message: z.string() })
+export type FieldIssue = z.infer<typeof FieldIssue>
+
+export const ApiErrorBody = z.object({
+  error: ErrorCode,
+  message: z.string(),
+  field: z.string().optional(),
+  issues: z.array(FieldIssue).optional(),
+})
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody }
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_input: 422,
+  invalid_json: 400,
+  not_found: 404,
+  conflict: 409,
+  unauthorized: 401,
+  forbidden: 403,
+  unknown_procedure: 404,
+  internal: 500,
+}
+
+/** A field path as people write it: `tags.2`, `scope.application_ids`. */
+export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map(String).join('.')
+}
+
+export function errorFromZod(error: z.ZodError): ApiErrorBody {
+  const issues = error.issues.map(describeIssue)
+  const first = issues[0]
+  return {
+    error: 'invalid_input',
+    message: first ? withField(first) : 'invalid input',
+    ...(first?.field ? { field: first.field } : {}),
+    issues,
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): FieldIssue {
+  if (issue.code === 'unrecognized_keys') {
+    const [key] = issue.keys
+    return { field: fieldPath([...issue.path, key ?? '']), message: `unknown field ${JSON.stringify(key)}` }
+  }
+  return { field: fieldPath(issue.path), message: issue.message }
+}
+
+/** "name: is required", unless the message already names its field ("name is required"). */
+function withField({ field, message }: FieldIssue): string {
+  const leaf = field.split('.').at(-1) ?? ''
+  if (!field || message.toLowerCase().startsWith(leaf.toLowerCase())) return message
+  return `${field}: ${message}`
+}
+
+/** Thrown by clients (renderer, tests) when a call comes back with an error value. */
+export class ApiError extends Error {
+  readonly code: ErrorCode
+  readonly field: string | undefined
+  readonly issues: FieldIssue[]
+  constructor(body: ApiErrorBody) {
+    super(body.message)
+    this.name = 'ApiError'
+    this.code = body.error
+    this.field = body.field
+    this.issues = body.issues ?? []
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The building block of the contract: one procedure = a name, zod schemas for its input and
+ * output, whether it reads or writes, and (for the public REST API) the route it answers on.
+ * The IPC bridge, the HTTP routes and the renderer client are all derived from these maps.
+ */
+import type { z } from 'zod'
+
+export type Access = 'read' | 'write'
+
+export interface RestRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  /** Path under /api/v1, with `{param}` placeholders that map onto input fields. */
+  path: string
+  /** Status on success; 200 unless said otherwise. */
+  status?: 200 | 201 | 204
+}
+
+export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  summary: string
+  access: Access
+  input: I
+  output: O
+  rest?: RestRoute
+}
+
+export type ProcedureMap = Record<string, Procedure>
+
+export function procedure<I extends z.ZodType, O extends z.ZodType>(definition: Procedure<I, O>): Procedure<I, O> {
+  return definition
+}
+
+export type InputOf<P> = P extends Procedure<infer I, z.ZodType> ? z.input<I> : never
+export type ParsedInputOf<P> = P extends Procedure<infer I, z.ZodType> ? z.output<I> : never
+export type OutputOf<P> = P extends Procedure<z.ZodType, infer O> ? z.output<O> : never

@@ -1,0 +1,30 @@
+import { z } from 'zod'
+import { Actor } from '../domain/common'
+import { procedure } from './procedure'
+
+export const workspaceApi = {
+  'workspace.info': procedure({
+    summary: 'Which workspace is open, its schema and whether it is still empty.',
+    access: 'read',
+    input: z.object({}),
+    output: z.object({
+      path: z.string(),
+      schema_version: z.string(),
+      application_count: z.number().int(),
+      is_empty: z.boolean(),
+    }),
+  }),
+  'workspace.loadSample': procedure({
+    summary: 'Fill an empty workspace with a realistic sample portfolio to explore the console.',
+    access: 'write',
+    input: z.object({}),
+    output: z.object({ applications_created: z.number().int() }),
+  }),
+  'session.whoami': procedure({
+    summary: 'The person (or API token) the console is acting as.',
+    access: 'read',
+    input: z.object({}),
+    output: Actor,
+    rest: { method: 'GET', path: '/me' },
+  }),
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import { Timestamp, optionalText } from './common'
+
+export const APPLICATION_ID_PATTERN = /^app_[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
+
+export const ApplicationId = z
+  .string()
+  .regex(APPLICATION_ID_PATTERN, 'must be an application id such as app_001 (app_ followed by letters, digits, - or _)')
+
+export const ApplicationName = z
+  .string()
+  .trim()
+  .min(1, 'name is required')
+  .max(200, 'name is at most 200 characters')
+
+/** Tags match case-insensitively, so they are kept in lower case, as a sorted set. */
+export const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, 'a tag cannot be empty')
+  .max(64, 'a tag is at most 64 characters')
+  .regex(/^[^,]+$/, 'a tag cannot contain a comma')
+
+export const Tags = z
+  .array(Tag)
+  .max(50, 'an application has at most 50 tags')
+  .transform((tags) => [...new Set(tags)].sort())
+
+export const Team = optionalText('team', 100)
+export const Environment = optionalText('environment', 50).transform((value) => value?.toLowerCase() ?? null)
+
+/** Environments the console suggests; any other name is accepted too. */
+export const SUGGESTED_ENVIRONMENTS = ['production', 'staging', 'development', 'test'] as const
+
+export const Application = z.object({
+  id: ApplicationId,
+  name: z.string(),
+  tags: z.array(z.string()),
+  team: z.string().nullable(),
+  environment: z.string().nullable(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+})
+export type Application = z.infer<typeof Application>
+
+export const ApplicationDraft = z.strictObject({
+  /** Optional: lets an inventory keep its own ids (app_001); generated when absent. */
+  id: ApplicationId.optional(),
+  name: ApplicationName,
+  tags: Tags.default([]),
+  team: Team.default(null),
+  environment: Environment.default(null),
+})
+export type ApplicationDraft = z.input<typeof ApplicationDraft>
+
+export const ApplicationPatch = z.strictObject({
+  id: ApplicationId,
+  name: ApplicationName.optional(),
+  tags: Tags.optional(),
+  team: Team.optional(),
+  environment: Environment.optional(),
+})
+export type ApplicationPatch = z.input<typeof ApplicationPatch>
+
+export const ApplicationFilter = z.object({
+  search: z.string().trim().max(200).optional(),
+  tag: Tag.optional(),
+  team: z.string().trim().max(100).optional(),
+  environment: z.string().trim().toLowerCase().max(50).optional(),
+})
+export type ApplicationFilter = z.input<typeof ApplicationFilter>
