@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
-import { CONTENT_SECURITY_POLICY } from './src-shared/security/csp'
+import { META_CONTENT_SECURITY_POLICY } from './src-shared/security/csp'
 
 /** The built index.html carries the CSP as a meta tag (dev keeps Vite's inline refresh script). */
 function contentSecurityPolicy(): Plugin {
@@ -10,7 +10,7 @@ function contentSecurityPolicy(): Plugin {
     name: 'governance-console-csp',
     apply: 'build',
     transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
     ],
   }
 }

@@ -3,7 +3,7 @@ import { defineConfig } from '@playwright/test'
 /** End-to-end tests drive the real console in Debian's Chromium (Playwright's own browsers cannot be downloaded here). */
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 60_000,
+  timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,

@@ -59,7 +59,7 @@ export function errorFromZod(error: z.ZodError): ApiErrorBody {
 function describeIssue(issue: z.core.$ZodIssue): FieldIssue {
   if (issue.code === 'unrecognized_keys') {
     const [key] = issue.keys
-    return { field: fieldPath([...issue.path, key ?? '']), message: `unknown field ${JSON.stringify(key)}` }
+    return { field: fieldPath([...issue.path, key ?? '']), message: `${key} is not a field of this request` }
   }
   return { field: fieldPath(issue.path), message: issue.message }
 }

@@ -3,7 +3,7 @@
  * window (as a meta tag in the built index.html) and the browser console (as a response header).
  * Scripts only from the app itself; Mantine sets inline styles, so styles allow 'unsafe-inline'.
  */
-export const CONTENT_SECURITY_POLICY = [
+const DIRECTIVES = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
@@ -14,4 +14,10 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
-].join('; ')
+]
+
+/** As an HTTP response header. */
+export const CONTENT_SECURITY_POLICY = DIRECTIVES.join('; ')
+
+/** As a meta tag, where browsers ignore (and complain about) frame-ancestors. */
+export const META_CONTENT_SECURITY_POLICY = DIRECTIVES.filter((d) => !d.startsWith('frame-ancestors')).join('; ')

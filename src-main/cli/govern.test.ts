@@ -1,0 +1,82 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { tempFolder } from '../engine/testing'
+
+const folder = tempFolder()
+afterAll(() => folder.remove())
+
+const root = join(__dirname, '..', '..')
+const entry = join(root, 'src-main', 'cli', 'govern.ts')
+
+/** Runs the real `govern` command (from source, through tsx) as a separate process. */
+function govern(...args: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GOVERN_WORKSPACE: folder.path('default.sqlite') } })
+  return { code: run.status, out: run.stdout, err: run.stderr }
+}
+
+describe('govern', () => {
+  it('documents every command in --help', () => {
+    const help = govern('--help')
+    expect(help.code).toBe(0)
+    for (const command of ['serve', 'token', 'info']) expect(help.out).toContain(command)
+    const tokenHelp = govern('token', '--help')
+    for (const command of ['create', 'list', 'revoke']) expect(tokenHelp.out).toContain(command)
+    const serveHelp = govern('serve', '--help')
+    for (const option of ['--db', '--host', '--port', '127.0.0.1', '4780']) expect(serveHelp.out).toContain(option)
+  })
+
+  it('creates a token, prints it once, and stores only its hash', () => {
+    const db = folder.path('tokens.sqlite')
+    const created = govern('token', 'create', '--db', db, '--name', 'ci-pipeline', '--role', 'org_admin')
+    expect(created.code).toBe(0)
+    const secret = created.out.trim()
+    expect(secret).toMatch(/^gov_[A-Za-z0-9_-]{43}$/)
+    expect(readFileSync(db).includes(Buffer.from(secret))).toBe(false)
+    const listed = govern('token', 'list', '--db', db)
+    expect(listed.out).toContain('ci-pipeline')
+    expect(listed.out).not.toContain(secret)
+  })
+
+  it('refuses an unknown role with the choices', () => {
+    const created = govern('token', 'create', '--db', folder.path('roles.sqlite'), '--name', 'x', '--role', 'superuser')
+    expect(created.code).not.toBe(0)
+    expect(created.err).toContain('org_admin')
+  })
+
+  it('refuses a file that is not a workspace, with a clear message, and leaves it untouched', () => {
+    const file = folder.path('spreadsheet.xlsx')
+    writeFileSync(file, 'PK\u0003\u0004 definitely not sqlite')
+    const before = readFileSync(file)
+    const run = govern('info', '--db', file)
+    expect(run.code).toBe(2)
+    expect(run.err).toContain('is not a Governance Console workspace')
+    expect(run.err).not.toMatch(/\bat .*:\d+:\d+/)
+    expect(readFileSync(file)).toEqual(before)
+  })
+
+  it('serves on loopback, printing a sign-in link, and answers 401 then 200', async () => {
+    const db = folder.path('serve.sqlite')
+    const secret = govern('token', 'create', '--db', db, '--name', 'curl').out.trim()
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'serve', '--db', db, '--port', '0'], { cwd: root })
+    try {
+      const loginUrl = await new Promise<string>((resolve, reject) => {
+        let output = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString()
+          const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output)
+          if (match?.[1]) resolve(match[1])
+        })
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)))
+      })
+      const base = new URL(loginUrl).origin
+      expect((await fetch(`${base}/api/v1/applications`)).status).toBe(401)
+      const ok = await fetch(`${base}/api/v1/applications`, { headers: { authorization: `Bearer ${secret}` } })
+      expect(ok.status).toBe(200)
+      expect(await ok.json()).toEqual({ applications: [] })
+    } finally {
+      child.kill('SIGTERM')
+    }
+  })
+})
