@@ -1,0 +1,79 @@
+// `npm test`: installs what is missing (dependencies, Debian's Chromium), then runs typecheck,
+// lint, the unit/integration tests (vitest, real SQLite files) and the end-to-end tests
+// (Playwright driving Chromium against `govern serve`, and the desktop app where Electron exists).
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { electronBinary, ensureDependencies, mustRun, root, say } from './lib/setup.mjs'
+
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+function ensureChromium() {
+  if (existsSync(chromium)) return
+  say('Installing Debian’s Chromium for the end-to-end tests (apt-get install chromium)')
+  const asRoot = process.getuid?.() === 0 ? [] : ['sudo']
+  const apt = (...args) => spawnSync(asRoot[0] ?? 'apt-get', asRoot.length ? ['apt-get', ...args] : args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+  apt('update', '-qq')
+  apt('install', '-y', '-qq', 'chromium')
+  if (!existsSync(chromium)) {
+    process.stderr.write(`✖ Chromium is needed at ${chromium} for the end-to-end tests; install it (apt-get install chromium) or set CHROMIUM_PATH.\n`)
+    process.exit(1)
+  }
+}
+
+await ensureDependencies()
+ensureChromium()
+
+const reports = join(root, '.tmp', 'test-reports')
+rmSync(reports, { recursive: true, force: true })
+mkdirSync(reports, { recursive: true })
+
+await mustRun('Typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])
+await mustRun('Lint (oxlint, with the layering rules)', bin('oxlint'), ['-c', '.oxlintrc.json', '--deny-warnings', 'src-main', 'src-shared', 'src-renderer', 'migrations', 'e2e', 'bench', 'scripts'])
+await mustRun('Build (electron-vite)', bin('electron-vite'), ['build'])
+
+const vitestJson = join(reports, 'vitest.json')
+const playwrightJson = join(reports, 'playwright.json')
+say('Unit and integration tests (vitest, real SQLite files)')
+const unitCode = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], { cwd: root, stdio: 'inherit' }).status
+say(`End-to-end tests (Playwright in ${chromium}${electronBinary() ? ', and the Electron app' : '; no Electron runtime here, so the desktop tests are skipped'})`)
+const e2eCode = spawnSync(bin('playwright'), ['test', '--reporter=list,json'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
+}).status
+
+function vitestCounts() {
+  if (!existsSync(vitestJson)) return { passed: 0, failed: 1, skipped: 0, skippedNames: [] }
+  const report = JSON.parse(readFileSync(vitestJson, 'utf8'))
+  const skipped = report.testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'skipped' || t.status === 'pending'))
+  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: skipped.length, skippedNames: skipped.map((t) => t.fullName) }
+}
+
+function playwrightCounts() {
+  if (!existsSync(playwrightJson)) return { passed: 0, failed: 1, skipped: 0, skippedNames: [] }
+  const report = JSON.parse(readFileSync(playwrightJson, 'utf8'))
+  const skippedNames = []
+  const walk = (suite, trail) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests) {
+        if (test.status === 'skipped') {
+          const reason = test.annotations?.find((a) => a.type === 'skip')?.description
+          skippedNames.push(`${[...trail, spec.title].join(' › ')}${reason ? ` (${reason})` : ''}`)
+        }
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...trail, child.title])
+  }
+  for (const suite of report.suites) walk(suite, [])
+  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = report.stats
+  return { passed: expected + flaky, failed: unexpected, skipped, skippedNames }
+}
+
+const unit = vitestCounts()
+const e2e = playwrightCounts()
+for (const name of [...unit.skippedNames, ...e2e.skippedNames]) say(`skipped: ${name}`)
+const failed = unit.failed + e2e.failed + (unitCode !== 0 && unit.failed === 0 ? 1 : 0) + (e2eCode !== 0 && e2e.failed === 0 ? 1 : 0)
+process.stdout.write(`${unit.passed + e2e.passed} passed, ${failed} failed, ${unit.skipped + e2e.skipped} skipped\n`)
+process.exit(failed > 0 ? 1 : 0)
