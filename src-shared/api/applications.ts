@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { Application, ApplicationDraft, ApplicationFilter, ApplicationId, ApplicationPatch } from '../domain/application'
+import { MetricKey } from '../domain/metrics'
+import { MaterialisedRule, MissingRule } from '../domain/policy'
 import { procedure } from './procedure'
 
 export const applicationsApi = {
@@ -30,5 +32,26 @@ export const applicationsApi = {
     input: ApplicationPatch,
     output: Application,
     rest: { method: 'PATCH', path: '/applications/{id}' },
+  }),
+  'applications.rules': procedure({
+    summary: 'The alert rules policies have materialised on an application, and any required ones that are missing.',
+    access: 'read',
+    input: z.object({ id: ApplicationId }),
+    output: z.object({ alert_rules: z.array(MaterialisedRule), missing: z.array(MissingRule) }),
+    rest: { method: 'GET', path: '/applications/{id}/alert-rules' },
+  }),
+  'applications.deleteRule': procedure({
+    summary: 'Delete a materialised alert rule; the application is non-compliant until it is restored.',
+    access: 'write',
+    input: z.object({ id: ApplicationId, rule_id: z.string().min(1) }),
+    output: z.object({ deleted: MaterialisedRule, restored: MaterialisedRule.nullable() }),
+    rest: { method: 'DELETE', path: '/applications/{id}/alert-rules/{rule_id}' },
+  }),
+  'applications.restoreRules': procedure({
+    summary: 'Recreate required alert rules that were deleted from an application.',
+    access: 'write',
+    input: z.object({ id: ApplicationId, requirement: MetricKey.optional() }),
+    output: z.object({ restored: z.array(MaterialisedRule) }),
+    rest: { method: 'POST', path: '/applications/{id}/alert-rules/restore' },
   }),
 }

@@ -1,12 +1,18 @@
 /** The whole API: every area's procedures joined in one map, checked at compile time end to end. */
 import { applicationsApi } from './applications'
 import { auditApi } from './audit'
+import { peopleApi } from './people'
+import { policiesApi } from './policies'
+import { rulesApi } from './rules'
 import type { InputOf, OutputOf } from './procedure'
 import { workspaceApi } from './workspace'
 
 export const contract = {
   ...applicationsApi,
   ...auditApi,
+  ...peopleApi,
+  ...rulesApi,
+  ...policiesApi,
   ...workspaceApi,
 }
 

@@ -1,0 +1,62 @@
+import { z } from 'zod'
+import { Group, GroupDraft, GroupId, GroupPatch, User, UserDraft, UserId, UserPatch } from '../domain/people'
+import { procedure } from './procedure'
+
+export const peopleApi = {
+  'users.list': procedure({
+    summary: 'The directory of people: policy owners, reviewers, escalation contacts.',
+    access: 'read',
+    input: z.object({}),
+    output: z.object({ users: z.array(User) }),
+    rest: { method: 'GET', path: '/users' },
+  }),
+  'users.create': procedure({
+    summary: 'Add a person to the directory.',
+    access: 'write',
+    input: UserDraft,
+    output: User,
+    rest: { method: 'POST', path: '/users', status: 201 },
+  }),
+  'users.update': procedure({
+    summary: 'Change a person’s name, email, role or groups.',
+    access: 'write',
+    input: UserPatch,
+    output: User,
+    rest: { method: 'PATCH', path: '/users/{id}' },
+  }),
+  'users.get': procedure({
+    summary: 'One person by id.',
+    access: 'read',
+    input: z.object({ id: UserId }),
+    output: User,
+    rest: { method: 'GET', path: '/users/{id}' },
+  }),
+  'groups.list': procedure({
+    summary: 'Groups of people, such as Governance Team or app-owners.',
+    access: 'read',
+    input: z.object({}),
+    output: z.object({ groups: z.array(Group) }),
+    rest: { method: 'GET', path: '/groups' },
+  }),
+  'groups.create': procedure({
+    summary: 'Create a group.',
+    access: 'write',
+    input: GroupDraft,
+    output: Group,
+    rest: { method: 'POST', path: '/groups', status: 201 },
+  }),
+  'groups.update': procedure({
+    summary: 'Rename a group or change its members.',
+    access: 'write',
+    input: GroupPatch,
+    output: Group,
+    rest: { method: 'PATCH', path: '/groups/{id}' },
+  }),
+  'groups.get': procedure({
+    summary: 'One group by id.',
+    access: 'read',
+    input: z.object({ id: GroupId }),
+    output: Group,
+    rest: { method: 'GET', path: '/groups/{id}' },
+  }),
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod'
+import { Role, Timestamp } from './common'
+
+export const UserId = z.string().regex(/^usr_[A-Za-z0-9_-]+$/, 'must be a user id such as usr_…')
+export const GroupId = z.string().regex(/^grp_[A-Za-z0-9_-]+$/, 'must be a group id such as grp_…')
+
+/** The workspace owner: the person at this computer, an org admin of the local workspace. */
+export const OWNER_USER_ID = 'usr_owner'
+
+export const User = z.object({
+  id: UserId,
+  name: z.string(),
+  email: z.string().nullable(),
+  role: Role,
+  group_ids: z.array(GroupId),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+})
+export type User = z.infer<typeof User>
+
+const PersonName = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters')
+const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('email must be an email address such as ana@example.com'))
+  .nullable()
+
+export const UserDraft = z.strictObject({
+  name: PersonName,
+  email: Email.default(null),
+  role: Role.default('reviewer'),
+  group_ids: z.array(GroupId).default([]),
+})
+export type UserDraft = z.input<typeof UserDraft>
+
+export const UserPatch = z.strictObject({
+  id: UserId,
+  name: PersonName.optional(),
+  email: Email.optional(),
+  role: Role.optional(),
+  group_ids: z.array(GroupId).optional(),
+})
+
+export const Group = z.object({
+  id: GroupId,
+  name: z.string(),
+  description: z.string().nullable(),
+  member_ids: z.array(UserId),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+})
+export type Group = z.infer<typeof Group>
+
+const GroupName = z.string().trim().min(1, 'name is required').max(100, 'name is at most 100 characters')
+const Description = z.string().trim().max(2000, 'description is at most 2000 characters').nullable()
+
+export const GroupDraft = z.strictObject({
+  name: GroupName,
+  description: Description.default(null),
+  member_ids: z.array(UserId).default([]),
+})
+export type GroupDraft = z.input<typeof GroupDraft>
+
+export const GroupPatch = z.strictObject({
+  id: GroupId,
+  name: GroupName.optional(),
+  description: Description.optional(),
+  member_ids: z.array(UserId).optional(),
+})
+
+/** Someone a rule points at: a user or a whole group. */
+export const PrincipalRef = z.object({ type: z.enum(['user', 'group']), id: z.string().min(1) })
+export type PrincipalRef = z.infer<typeof PrincipalRef>
