@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely'
 import * as foundation from './0001_foundation'
+import * as policies from './0002_policies'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
+  ['0002_policies', policies],
 ]

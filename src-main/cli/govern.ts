@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { Role } from '../../src-shared/domain/common'
-import { workspaceOwner } from '../engine/auth/owner'
 import { createApiToken, listApiTokens, revokeApiToken } from '../engine/auth/tokens'
 import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
+import { ownerActor } from '../engine/people/people'
 import { defaultWorkspacePath } from '../engine/workspace/location'
 import { startServer } from '../transport/http/server'
 
@@ -62,7 +62,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 4780)
     .action(async (options: { db: string; host: string; port: number }) => {
       const engine = await openEngine(options.db)
-      const owner = workspaceOwner()
+      const owner = () => ownerActor(engine.context.db)
       let server
       try {
         server = await startServer({ engine, owner, host: options.host, port: options.port, staticRoot: consoleUiFolder() })
@@ -92,9 +92,10 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(dbOption())
     .requiredOption('--name <name>', 'who or what will use the token, e.g. "ci-pipeline"')
     .addOption(new Option('--role <role>', 'what the token may do').choices(Role.options).default('org_admin'))
-    .action(async (options: { db: string; name: string; role: string }) => {
+    .option('--user <id-or-email>', 'the directory user the token acts for (recorded as the actor of its changes)')
+    .action(async (options: { db: string; name: string; role: string; user?: string }) => {
       await withEngine(options.db, async (engine) => {
-        const { token: created, secret } = await createApiToken(engine.context, { actor: workspaceOwner() }, options)
+        const { token: created, secret } = await createApiToken(engine.context, { actor: await ownerActor(engine.context.db) }, options)
         io.out(secret)
         io.err(`Created ${created.id} "${created.name}" (${created.role}). Keep the token safe: it cannot be shown again.`)
       })
@@ -118,7 +119,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .argument('<id>', 'the token id shown by `govern token list`')
     .action(async (id: string, options: { db: string }) => {
       await withEngine(options.db, async (engine) => {
-        await revokeApiToken(engine.context, { actor: workspaceOwner() }, id)
+        await revokeApiToken(engine.context, { actor: await ownerActor(engine.context.db) }, id)
         io.out(`Revoked ${id}`)
       })
     })
@@ -129,7 +130,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(dbOption())
     .action(async (options: { db: string }) => {
       await withEngine(options.db, async (engine) => {
-        const info = await engine.handlers['workspace.info']({}, { actor: workspaceOwner() })
+        const info = await engine.handlers['workspace.info']({}, { actor: await ownerActor(engine.context.db) })
         io.out(`workspace ${info.path}\nschema ${info.schema_version}\napplications ${info.application_count}`)
       })
     })

@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { BrowserWindow, app, dialog, ipcMain } from 'electron'
 import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL } from '../../src-shared/api/bridge'
-import { workspaceOwner } from '../engine/auth/owner'
 import { openEngine, type Engine } from '../engine/engine'
+import { ownerActor } from '../engine/people/people'
 import { WORKSPACE_FILE } from '../engine/workspace/location'
 import { createIpcHandler } from '../transport/ipc/ipc-handler'
 import { installSecurityGuards } from './security'
@@ -71,7 +71,7 @@ async function start(): Promise<void> {
   }
   const opened = engine
   installSecurityGuards(isConsoleUrl)
-  ipcMain.handle(IPC_CALL_CHANNEL, createIpcHandler({ engine: opened, actor: workspaceOwner(), isTrustedUrl: isConsoleUrl }))
+  ipcMain.handle(IPC_CALL_CHANNEL, createIpcHandler({ engine: opened, actor: () => ownerActor(opened.context.db), isTrustedUrl: isConsoleUrl }))
   opened.context.changes.on('changed', (notice) => {
     if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANGED_CHANNEL, notice)
   })

@@ -1,9 +1,17 @@
 /** The contract implemented: one handler per procedure, each a thin call into an engine service. */
 import type { Contract, ProcedureName } from '../../src-shared/api/contract'
 import type { OutputOf, ParsedInputOf } from '../../src-shared/api/procedure'
+import { METRICS } from '../../src-shared/domain/metrics'
 import { createApplication, countApplications, getApplication, listApplications, updateApplication } from './applications/applications'
 import { listAuditEvents } from './audit/audit'
 import type { CallContext, EngineContext } from './context'
+import { applicationRules, deleteApplicationRule, restoreApplicationRules } from './materialisation/application-rules'
+import { createGroup, createUser, getGroup, getUser, listGroups, listUsers, updateGroup, updateUser } from './people/people'
+import { archivePolicy, createPolicy, createPolicyFromTemplate, updatePolicy } from './policies/policies'
+import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyCoverage, previewScope } from './policies/policy-queries'
+import { getPolicy, loadPolicies } from './policies/policy-store'
+import { TEMPLATES } from './policies/templates'
+import { createAlertRule, createAttestationRule, listAlertRules, listAttestationRules } from './rules/rule-library'
 import { loadSampleWorkspace } from './workspace/sample'
 
 export type Handler<K extends ProcedureName> = (
@@ -20,8 +28,42 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'applications.get': ({ id }) => getApplication(db, id),
     'applications.create': (draft, ctx) => createApplication(engine, ctx, draft),
     'applications.update': (patch, ctx) => updateApplication(engine, ctx, patch),
+    'applications.rules': ({ id }) => applicationRules(db, id),
+    'applications.deleteRule': ({ id, rule_id }, ctx) => deleteApplicationRule(engine, ctx, id, rule_id),
+    'applications.restoreRules': async ({ id, requirement }, ctx) => ({ restored: await restoreApplicationRules(engine, ctx, id, requirement) }),
+    'applications.policies': async ({ id }) => {
+      await getApplication(db, id)
+      return { policies: await policiesForApplication(db, id) }
+    },
 
     'audit.list': async (filter) => ({ events: await listAuditEvents(db, filter) }),
+
+    'users.list': async () => ({ users: await listUsers(db) }),
+    'users.get': ({ id }) => getUser(db, id),
+    'users.create': (draft, ctx) => createUser(engine, ctx, draft),
+    'users.update': (patch, ctx) => updateUser(engine, ctx, patch),
+    'groups.list': async () => ({ groups: await listGroups(db) }),
+    'groups.get': ({ id }) => getGroup(db, id),
+    'groups.create': (draft, ctx) => createGroup(engine, ctx, draft),
+    'groups.update': (patch, ctx) => updateGroup(engine, ctx, patch),
+
+    'metrics.list': async () => ({ metrics: [...METRICS] }),
+    'alertRules.list': async () => ({ alert_rules: await listAlertRules(db) }),
+    'alertRules.create': (draft, ctx) => createAlertRule(engine, ctx, draft),
+    'attestationRules.list': async () => ({ attestation_rules: await listAttestationRules(db) }),
+    'attestationRules.create': (draft, ctx) => createAttestationRule(engine, ctx, draft),
+
+    'templates.list': async () => ({ templates: [...TEMPLATES] }),
+    'policies.list': async ({ include_archived }) => ({ policies: await loadPolicies(db, { includeArchived: include_archived }) }),
+    'policies.get': ({ id }) => getPolicy(db, id),
+    'policies.create': (draft, ctx) => createPolicy(engine, ctx, draft),
+    'policies.createFromTemplate': (request, ctx) => createPolicyFromTemplate(engine, ctx, request),
+    'policies.update': (patch, ctx) => updatePolicy(engine, ctx, patch),
+    'policies.archive': ({ id }, ctx) => archivePolicy(engine, ctx, id),
+    'policies.versions': async ({ id }) => ({ versions: await listPolicyVersions(db, id) }),
+    'policies.diff': ({ id, from, to }) => diffPolicyVersions(db, id, from, to),
+    'policies.coverage': async ({ id }) => ({ applications: await policyCoverage(db, id) }),
+    'policies.previewScope': ({ id, scope }) => previewScope(db, id, scope),
 
     'workspace.info': async () => {
       const count = await countApplications(db)

@@ -28,15 +28,16 @@ export const AlertCheck = z.object({
 })
 
 /** A threshold outside the metric's own range (a 150% rate, a 7-star score) is a typo, not a rule. */
+export function thresholdRangeError(metric: MetricKey, threshold: number): string | undefined {
+  const definition = METRIC_BY_KEY[metric]
+  if (threshold >= definition.min && threshold <= definition.max) return undefined
+  const unit = definition.unit === 'score' ? '' : ` ${definition.unit}`
+  return `threshold for ${definition.label} must be between ${definition.min} and ${definition.max}${unit}`
+}
+
 export function checkThresholdRange(value: { metric: MetricKey; threshold: number }, ctx: z.RefinementCtx): void {
-  const metric = METRIC_BY_KEY[value.metric]
-  if (value.threshold < metric.min || value.threshold > metric.max) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['threshold'],
-      message: `threshold for ${metric.label} must be between ${metric.min} and ${metric.max}${metric.unit === 'score' ? '' : ` ${metric.unit}`}`,
-    })
-  }
+  const message = thresholdRangeError(value.metric, value.threshold)
+  if (message) ctx.addIssue({ code: 'custom', path: ['threshold'], message })
 }
 
 const RuleName = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters')

@@ -103,6 +103,6 @@ describe('applications', () => {
     engine.context.changes.on('changed', (event) => seen.push(event.areas))
     await create({ id: 'app_once', name: 'Bot' })
     await expect(create({ id: 'app_once', name: 'Bot again' })).rejects.toMatchObject({ code: 'conflict' })
-    expect(seen).toEqual([['applications', 'audit']])
+    expect(seen).toEqual([['applications', 'policies', 'audit']])
   })
 })

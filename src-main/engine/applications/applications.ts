@@ -7,6 +7,7 @@ import type { CallContext, EngineContext } from '../context'
 import type { Database, Db, Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
 import { newId } from '../ids'
+import { syncApplications } from '../materialisation/materialise'
 
 type Draft = z.output<typeof ApplicationDraft>
 type Patch = z.output<typeof ApplicationPatch>
@@ -62,7 +63,7 @@ export async function getApplication(db: Db, id: string): Promise<Application> {
 }
 
 export async function createApplication(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Application> {
-  return engine.mutate(['applications'], (tx) => insertApplication(tx, engine.nowIso(), ctx, draft))
+  return engine.mutate(['applications', 'policies'], (tx) => insertApplication(tx, engine.nowIso(), ctx, draft))
 }
 
 /** The transactional core, so other areas (sample workspace, imports) create applications the same way. */
@@ -83,11 +84,13 @@ export async function insertApplication(tx: Tx, now: string, ctx: CallContext, d
     entityId: id,
     after: created,
   })
+  // A new application is covered at once by every policy whose scope or auto-apply matches it.
+  await syncApplications(tx, ctx.actor, now, [id])
   return created
 }
 
 export async function updateApplication(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Application> {
-  return engine.mutate(['applications'], async (tx) => {
+  return engine.mutate(['applications', 'policies'], async (tx) => {
     const before = await getApplication(tx, patch.id)
     const { id, tags, ...fields } = patch
     const changed = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
@@ -107,6 +110,8 @@ export async function updateApplication(engine: EngineContext, ctx: CallContext,
     }
     const after = await getApplication(tx, id)
     await recordAudit(tx, ctx.actor, now, { action: 'application.updated', entityType: 'application', entityId: id, before, after })
+    // Tags decide tag-scoped policies: the application may enter or leave some.
+    if (tagsChanged) await syncApplications(tx, ctx.actor, now, [id])
     return after
   })
 }

@@ -16,6 +16,8 @@ export interface ApiTokenInfo {
   id: string
   name: string
   role: Role
+  /** The directory user this token acts for; without one, the token itself is the actor. */
+  user_id: string | null
   created_at: string
   last_used_at: string | null
   revoked_at: string | null
@@ -32,7 +34,7 @@ export function generateSecret(): string {
 export async function createApiToken(
   engine: EngineContext,
   ctx: CallContext,
-  input: { name: string; role: string },
+  input: { name: string; role: string; user?: string },
 ): Promise<{ token: ApiTokenInfo; secret: string }> {
   const name = input.name.trim()
   if (!name) throw new EngineError('invalid_input', 'A token needs a name (who or what will use it)', 'name')
@@ -42,8 +44,11 @@ export async function createApiToken(
   }
   const secret = generateSecret()
   const now = engine.nowIso()
-  const token: ApiTokenInfo = { id: newId('tok'), name, role: role.data, created_at: now, last_used_at: null, revoked_at: null }
+  let token!: ApiTokenInfo
   await engine.mutate(['tokens'], async (tx) => {
+    const user = input.user ? await findUserByIdOrEmail(tx, input.user) : undefined
+    if (input.user && !user) throw new EngineError('invalid_input', `No user with id or email ${input.user}`, 'user')
+    token = { id: newId('tok'), name, role: role.data, user_id: user?.id ?? null, created_at: now, last_used_at: null, revoked_at: null }
     await tx.insertInto('api_tokens').values({ ...token, token_hash: hashToken(secret) }).execute()
     await recordAudit(tx, ctx.actor, now, { action: 'token.created', entityType: 'api_token', entityId: token.id, after: token })
   })
@@ -53,7 +58,7 @@ export async function createApiToken(
 export async function listApiTokens(db: Db): Promise<ApiTokenInfo[]> {
   const rows = await db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'])
+    .select(['id', 'name', 'role', 'user_id', 'created_at', 'last_used_at', 'revoked_at'])
     .orderBy('created_at')
     .execute()
   return rows.map((row) => ({ ...row, role: Role.parse(row.role) }))
@@ -77,7 +82,7 @@ export async function authenticateToken(engine: EngineContext, secret: string): 
   if (!secret.startsWith(TOKEN_PREFIX)) return undefined
   const row = await engine.db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'role', 'revoked_at', 'last_used_at'])
+    .select(['id', 'name', 'role', 'user_id', 'revoked_at', 'last_used_at'])
     .where('token_hash', '=', hashToken(secret))
     .executeTakeFirst()
   if (!row || row.revoked_at) return undefined
@@ -86,5 +91,15 @@ export async function authenticateToken(engine: EngineContext, secret: string): 
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
     await engine.db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute()
   }
+  const user = row.user_id ? await engine.db.selectFrom('users').select(['id', 'name']).where('id', '=', row.user_id).executeTakeFirst() : undefined
+  if (user) return { id: user.id, name: user.name, role: Role.parse(row.role) }
   return { id: row.id, name: `${row.name} (API token)`, role: Role.parse(row.role) }
+}
+
+async function findUserByIdOrEmail(db: Db, idOrEmail: string): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', idOrEmail), eb('email', '=', idOrEmail.toLowerCase())]))
+    .executeTakeFirst()
 }

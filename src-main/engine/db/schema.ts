@@ -35,6 +35,160 @@ export interface ApiTokensTable {
   created_at: string
   last_used_at: string | null
   revoked_at: string | null
+  user_id: string | null
+}
+
+export interface UsersTable {
+  id: string
+  name: string
+  email: string | null
+  role: string
+  created_at: string
+  updated_at: string
+}
+
+export interface GroupsTable {
+  id: string
+  name: string
+  description: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface GroupMembersTable {
+  group_id: string
+  user_id: string
+}
+
+export interface AlertRulesTable {
+  id: string
+  name: string
+  metric: string
+  operator: string
+  threshold: number
+  severity: string
+  window_hours: number
+  no_data: string
+  recommended: number
+  builtin: number
+  created_at: string
+}
+
+export interface AttestationRulesTable {
+  id: string
+  name: string
+  frequency: string
+  every_days: number | null
+  reviewers_json: string
+  deadline_days: number
+  escalation_json: string
+  notes_required: number
+  blocking: string
+  created_at: string
+}
+
+export interface PoliciesTable {
+  id: string
+  name: string
+  description: string | null
+  owner_group_id: string | null
+  enforcement_delay_days: number
+  notification_webhook: string | null
+  status: string
+  archived_at: string | null
+  auto_apply: number
+  auto_apply_since: string | null
+  auto_restore: number
+  apply_to_all: number
+  template_id: string | null
+  version: number
+  created_at: string
+  updated_at: string
+}
+
+export interface PolicyRequirementsTable {
+  policy_id: string
+  position: number
+  metric: string
+  name: string
+  operator: string
+  threshold: number
+  severity: string
+  window_hours: number
+  no_data: string
+  alert_rule_id: string | null
+}
+
+export interface PolicyAttestationRulesTable {
+  policy_id: string
+  attestation_rule_id: string
+  position: number
+}
+
+export interface PolicyScopeTagsTable {
+  policy_id: string
+  tag: string
+}
+
+export interface PolicyScopeApplicationsTable {
+  policy_id: string
+  application_id: string
+}
+
+export interface PolicyVersionsTable {
+  policy_id: string
+  version: number
+  created_at: string
+  actor_id: string
+  actor_name: string
+  summary: string
+  definition_json: string
+}
+
+export interface PolicyCoverageTable {
+  policy_id: string
+  application_id: string
+  policy_version: number
+  applied_at: string
+  enforcement_starts_at: string
+}
+
+export interface ApplicationRulesTable {
+  id: string
+  application_id: string
+  metric: string
+  direction: string
+  name: string
+  operator: string
+  threshold: number
+  severity: string
+  window_hours: number
+  no_data: string
+  sources_json: string
+  created_at: string
+  updated_at: string
+}
+
+export interface DeletedRulesTable {
+  application_id: string
+  metric: string
+  direction: string
+  deleted_at: string
+  deleted_by: string
+}
+
+export interface GapsTable {
+  id: Generated<number>
+  application_id: string
+  policy_id: string
+  requirement: string
+  kind: string
+  severity: string
+  value: number | null
+  threshold: number | null
+  reason: string
+  opened_at: string
+  resolved_at: string | null
 }
 
 export interface Database {
@@ -42,6 +196,21 @@ export interface Database {
   application_tags: ApplicationTagsTable
   audit_events: AuditEventsTable
   api_tokens: ApiTokensTable
+  users: UsersTable
+  groups: GroupsTable
+  group_members: GroupMembersTable
+  alert_rules: AlertRulesTable
+  attestation_rules: AttestationRulesTable
+  policies: PoliciesTable
+  policy_requirements: PolicyRequirementsTable
+  policy_attestation_rules: PolicyAttestationRulesTable
+  policy_scope_tags: PolicyScopeTagsTable
+  policy_scope_applications: PolicyScopeApplicationsTable
+  policy_versions: PolicyVersionsTable
+  policy_coverage: PolicyCoverageTable
+  application_rules: ApplicationRulesTable
+  deleted_rules: DeletedRulesTable
+  gaps: GapsTable
 }
 
 export type Db = Kysely<Database>

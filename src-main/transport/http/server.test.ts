@@ -19,7 +19,7 @@ writeFileSync(`${staticRoot}/assets/app.js`, 'console.log("ui")')
 
 beforeAll(async () => {
   engine = (await openTestEngine(file)).engine
-  server = await startServer({ engine, owner: TEST_OWNER, port: 0, staticRoot, log: () => undefined })
+  server = await startServer({ engine, owner: async () => TEST_OWNER, port: 0, staticRoot, log: () => undefined })
   token = (await createApiToken(engine.context, asOwner, { name: 'ci', role: 'org_admin' })).secret
   auditorToken = (await createApiToken(engine.context, asOwner, { name: 'audit firm', role: 'auditor' })).secret
 })
@@ -163,7 +163,7 @@ describe('persistence', () => {
     await server.close()
     await engine.close()
     engine = (await openTestEngine(file)).engine
-    server = await startServer({ engine, owner: TEST_OWNER, port: 0, log: () => undefined })
+    server = await startServer({ engine, owner: async () => TEST_OWNER, port: 0, log: () => undefined })
     const response = await api(`/applications/${created.id}`)
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ name: 'Survivor' })

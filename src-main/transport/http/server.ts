@@ -27,8 +27,8 @@ export const CONSOLE_HEADER = 'x-govern-console'
 
 export interface ServerOptions {
   engine: Engine
-  /** The person the sign-in link acts as (the workspace owner). */
-  owner: Actor
+  /** The person the sign-in link acts as (the workspace owner), read afresh for each call. */
+  owner: () => Promise<Actor>
   host?: string
   port?: number
   /** Folder of the built console UI (out/renderer); the API works without it. */
@@ -55,7 +55,8 @@ export function isLoopback(host: string): boolean {
 export function createHttpApp(options: ServerOptions & { loginToken: string; port: number; host: string }): Hono<Env> {
   const { engine, owner, loginToken, staticRoot } = options
   const log = options.log ?? ((message, error) => console.error(message, error))
-  const sessions = new Map<string, Actor>()
+  // A session is the owner's: the sign-in link is the only way to get one.
+  const sessions = new Set<string>()
   const digest = (value: string) => createHash('sha256').update(value).digest()
   const loginDigest = digest(loginToken)
   const isLoginToken = (value: string) => timingSafeEqual(digest(value), loginDigest)
@@ -64,7 +65,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer\s+(\S+)$/i.exec(header)
     if (!match?.[1]) return undefined
-    if (isLoginToken(match[1])) return owner
+    if (isLoginToken(match[1])) return owner()
     return authenticateToken(engine.context, match[1])
   }
 
@@ -111,7 +112,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
     let actor = await actorFromBearer(c)
     if (!actor && c.req.header(CONSOLE_HEADER)) {
       const session = getCookie(c, SESSION_COOKIE)
-      actor = session ? sessions.get(digest(session).toString('hex')) : undefined
+      actor = session && sessions.has(digest(session).toString('hex')) ? await owner() : undefined
     }
     if (!actor) return errorResponse(c, unauthorized('Sign in by opening the link that `govern serve` printed.'))
     const body = await readJsonObject(c)
@@ -128,7 +129,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
       return c.html('<p>This sign-in link is not valid for this server. Use the link <code>govern serve</code> printed.</p>', 401)
     }
     const session = randomBytes(32).toString('base64url')
-    sessions.set(digest(session).toString('hex'), owner)
+    sessions.add(digest(session).toString('hex'))
     setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' })
     return c.redirect('/', 303)
   })

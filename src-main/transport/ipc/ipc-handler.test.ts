@@ -17,7 +17,7 @@ const CONSOLE = 'file:///opt/governance-console/out/renderer/index.html'
 
 describe('the IPC handler', () => {
   const handle = () =>
-    createIpcHandler({ engine, actor: TEST_OWNER, isTrustedUrl: (url) => url.split('#')[0] === CONSOLE, log: () => undefined })
+    createIpcHandler({ engine, actor: async () => TEST_OWNER, isTrustedUrl: (url) => url.split('#')[0] === CONSOLE, log: () => undefined })
 
   it('serves calls from the console’s own frame', async () => {
     const result = await handle()({ senderFrame: { url: `${CONSOLE}#/applications` } }, 'applications.create', { name: 'Bot' })

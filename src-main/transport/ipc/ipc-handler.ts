@@ -14,7 +14,8 @@ export interface InvokeEvent {
 
 export function createIpcHandler(options: {
   engine: Engine
-  actor: Actor
+  /** Who the desktop acts as: the workspace owner, read afresh so a rename shows at once. */
+  actor: () => Promise<Actor>
   isTrustedUrl: (url: string) => boolean
   log?: Logger
 }): (event: InvokeEvent, procedure: unknown, input: unknown) => Promise<Result<unknown>> {
@@ -23,6 +24,6 @@ export function createIpcHandler(options: {
     if (!url || !options.isTrustedUrl(url)) {
       return { ok: false, error: { error: 'forbidden', message: 'Calls are only accepted from the console window.' } }
     }
-    return dispatch(options.engine, procedure, input, { actor: options.actor }, options.log)
+    return dispatch(options.engine, procedure, input, { actor: await options.actor() }, options.log)
   }
 }

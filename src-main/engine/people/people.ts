@@ -1,0 +1,154 @@
+/** The directory: people and groups, used for policy ownership, reviewers and escalation paths. */
+import type { z } from 'zod'
+import { Role, type Actor } from '../../../src-shared/domain/common'
+import { OWNER_USER_ID, type Group, type GroupDraft, type GroupPatch, type User, type UserDraft, type UserPatch } from '../../../src-shared/domain/people'
+import { recordAudit } from '../audit/audit'
+import type { CallContext, EngineContext } from '../context'
+import type { Db, Tx } from '../db/schema'
+import { EngineError, notFound } from '../errors'
+import { newId } from '../ids'
+
+type NewUser = z.output<typeof UserDraft>
+type UserChange = z.output<typeof UserPatch>
+type NewGroup = z.output<typeof GroupDraft>
+type GroupChange = z.output<typeof GroupPatch>
+
+export async function listUsers(db: Db, ids?: readonly string[]): Promise<User[]> {
+  let query = db.selectFrom('users').selectAll()
+  if (ids) query = query.where('id', 'in', ids.length ? ids : [''])
+  const rows = await query.orderBy('name').execute()
+  const memberships = await db.selectFrom('group_members').select(['group_id', 'user_id']).execute()
+  return rows.map((row) => ({
+    ...row,
+    role: Role.parse(row.role),
+    group_ids: memberships.filter((m) => m.user_id === row.id).map((m) => m.group_id).sort(),
+  }))
+}
+
+export async function getUser(db: Db, id: string): Promise<User> {
+  const [user] = await listUsers(db, [id])
+  if (!user) throw notFound('user', id)
+  return user
+}
+
+export async function listGroups(db: Db, ids?: readonly string[]): Promise<Group[]> {
+  let query = db.selectFrom('groups').selectAll()
+  if (ids) query = query.where('id', 'in', ids.length ? ids : [''])
+  const rows = await query.orderBy('name').execute()
+  const memberships = await db.selectFrom('group_members').select(['group_id', 'user_id']).execute()
+  return rows.map((row) => ({ ...row, member_ids: memberships.filter((m) => m.group_id === row.id).map((m) => m.user_id).sort() }))
+}
+
+export async function getGroup(db: Db, id: string): Promise<Group> {
+  const [group] = await listGroups(db, [id])
+  if (!group) throw notFound('group', id)
+  return group
+}
+
+/** Every id must name an existing row; the error names the first that does not. */
+export async function assertAllExist(tx: Db, table: 'users' | 'groups', ids: readonly string[], field: string): Promise<void> {
+  if (ids.length === 0) return
+  const found = new Set((await tx.selectFrom(table).select('id').where('id', 'in', ids).execute()).map((row) => row.id))
+  const index = ids.findIndex((id) => !found.has(id))
+  if (index >= 0) {
+    throw new EngineError('invalid_input', `No ${table === 'users' ? 'user' : 'group'} with id ${ids[index]}`, `${field}.${index}`)
+  }
+}
+
+async function assertEmailFree(tx: Tx, email: string | null, exceptId?: string): Promise<void> {
+  if (!email) return
+  const taken = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
+  if (taken && taken.id !== exceptId) throw new EngineError('conflict', `${email} already belongs to another user`, 'email')
+}
+
+async function assertGroupNameFree(tx: Tx, name: string, exceptId?: string): Promise<void> {
+  const rows = await tx.selectFrom('groups').select(['id', 'name']).execute()
+  if (rows.some((row) => row.name.toLowerCase() === name.toLowerCase() && row.id !== exceptId)) {
+    throw new EngineError('conflict', `A group named "${name}" already exists`, 'name')
+  }
+}
+
+export async function createUser(engine: EngineContext, ctx: CallContext, draft: NewUser): Promise<User> {
+  return engine.mutate(['people'], async (tx) => {
+    await assertEmailFree(tx, draft.email)
+    await assertAllExist(tx, 'groups', draft.group_ids, 'group_ids')
+    const now = engine.nowIso()
+    const id = newId('usr')
+    await tx.insertInto('users').values({ id, name: draft.name, email: draft.email, role: draft.role, created_at: now, updated_at: now }).execute()
+    if (draft.group_ids.length) {
+      await tx.insertInto('group_members').values(draft.group_ids.map((group_id) => ({ group_id, user_id: id }))).execute()
+    }
+    const user = await getUser(tx, id)
+    await recordAudit(tx, ctx.actor, now, { action: 'user.created', entityType: 'user', entityId: id, after: user })
+    return user
+  })
+}
+
+export async function updateUser(engine: EngineContext, ctx: CallContext, patch: UserChange): Promise<User> {
+  return engine.mutate(['people'], async (tx) => {
+    const before = await getUser(tx, patch.id)
+    if (patch.email !== undefined) await assertEmailFree(tx, patch.email, patch.id)
+    if (patch.group_ids) await assertAllExist(tx, 'groups', patch.group_ids, 'group_ids')
+    if (patch.id === OWNER_USER_ID && patch.role && patch.role !== 'org_admin') {
+      throw new EngineError('invalid_input', 'The workspace owner stays an org admin', 'role')
+    }
+    const now = engine.nowIso()
+    const fields = Object.fromEntries(
+      Object.entries({ name: patch.name, email: patch.email, role: patch.role }).filter(([, value]) => value !== undefined),
+    )
+    await tx.updateTable('users').set({ ...fields, updated_at: now }).where('id', '=', patch.id).execute()
+    if (patch.group_ids) {
+      await tx.deleteFrom('group_members').where('user_id', '=', patch.id).execute()
+      if (patch.group_ids.length) {
+        await tx.insertInto('group_members').values([...new Set(patch.group_ids)].map((group_id) => ({ group_id, user_id: patch.id }))).execute()
+      }
+    }
+    const after = await getUser(tx, patch.id)
+    await recordAudit(tx, ctx.actor, now, { action: 'user.updated', entityType: 'user', entityId: patch.id, before, after })
+    return after
+  })
+}
+
+export async function createGroup(engine: EngineContext, ctx: CallContext, draft: NewGroup): Promise<Group> {
+  return engine.mutate(['people'], async (tx) => {
+    await assertGroupNameFree(tx, draft.name)
+    await assertAllExist(tx, 'users', draft.member_ids, 'member_ids')
+    const now = engine.nowIso()
+    const id = newId('grp')
+    await tx.insertInto('groups').values({ id, name: draft.name, description: draft.description, created_at: now, updated_at: now }).execute()
+    if (draft.member_ids.length) {
+      await tx.insertInto('group_members').values([...new Set(draft.member_ids)].map((user_id) => ({ group_id: id, user_id }))).execute()
+    }
+    const group = await getGroup(tx, id)
+    await recordAudit(tx, ctx.actor, now, { action: 'group.created', entityType: 'group', entityId: id, after: group })
+    return group
+  })
+}
+
+export async function updateGroup(engine: EngineContext, ctx: CallContext, patch: GroupChange): Promise<Group> {
+  return engine.mutate(['people'], async (tx) => {
+    const before = await getGroup(tx, patch.id)
+    if (patch.name !== undefined) await assertGroupNameFree(tx, patch.name, patch.id)
+    if (patch.member_ids) await assertAllExist(tx, 'users', patch.member_ids, 'member_ids')
+    const now = engine.nowIso()
+    const fields = Object.fromEntries(
+      Object.entries({ name: patch.name, description: patch.description }).filter(([, value]) => value !== undefined),
+    )
+    await tx.updateTable('groups').set({ ...fields, updated_at: now }).where('id', '=', patch.id).execute()
+    if (patch.member_ids) {
+      await tx.deleteFrom('group_members').where('group_id', '=', patch.id).execute()
+      if (patch.member_ids.length) {
+        await tx.insertInto('group_members').values([...new Set(patch.member_ids)].map((user_id) => ({ group_id: patch.id, user_id }))).execute()
+      }
+    }
+    const after = await getGroup(tx, patch.id)
+    await recordAudit(tx, ctx.actor, now, { action: 'group.updated', entityType: 'group', entityId: patch.id, before, after })
+    return after
+  })
+}
+
+/** The person at this computer, as the directory knows them (renamed in Settings → People). */
+export async function ownerActor(db: Db): Promise<Actor> {
+  const owner = await getUser(db, OWNER_USER_ID)
+  return { id: owner.id, name: owner.name, role: owner.role }
+}

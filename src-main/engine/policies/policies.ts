@@ -1,0 +1,257 @@
+/**
+ * Policies: create (from scratch or a template), change, archive. Every change is a new immutable
+ * version, and covered applications follow it in the same transaction.
+ */
+import { sql } from 'kysely'
+import type { z } from 'zod'
+import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
+import type { FromTemplate, Policy, PolicyDefinition, PolicyDraft, PolicyPatch, Requirement, RequirementInput, Scope } from '../../../src-shared/domain/policy'
+import { thresholdRangeError, type Operator } from '../../../src-shared/domain/rules'
+import { recordAudit, recordAuditMany, type AuditEntry } from '../audit/audit'
+import type { CallContext, EngineContext } from '../context'
+import type { Db, PoliciesTable, Tx } from '../db/schema'
+import { EngineError } from '../errors'
+import { newId } from '../ids'
+import { syncApplications } from '../materialisation/materialise'
+import { listAlertRules, listAttestationRules } from '../rules/rule-library'
+import { diffDefinitions, summariseChanges } from './diff'
+import { definitionOf, getPolicy, insertVersion, writeDefinitionRows } from './policy-store'
+import { templateById } from './templates'
+
+type Draft = z.output<typeof PolicyDraft>
+type Patch = z.output<typeof PolicyPatch>
+type TemplateRequest = z.output<typeof FromTemplate>
+
+/** Turns what a caller asked for into the requirements a policy holds, or says which entry is wrong. */
+export async function resolveRequirements(db: Db, inputs: ReadonlyArray<z.output<typeof RequirementInput>>): Promise<Requirement[]> {
+  const library = new Map(
+    (await listAlertRules(db, inputs.flatMap((input) => (input.alert_rule_id ? [input.alert_rule_id] : [])))).map((rule) => [rule.id, rule]),
+  )
+  const seen = new Map<string, number>()
+  return inputs.map((input, index) => {
+    const field = `alert_rules.${index}`
+    const base = input.alert_rule_id ? library.get(input.alert_rule_id) : undefined
+    if (input.alert_rule_id && !base) {
+      throw new EngineError('invalid_input', `No alert rule with id ${input.alert_rule_id} in the library`, `${field}.alert_rule_id`)
+    }
+    const metric = (input.metric ?? base?.metric)!
+    const operator: Operator = (input.operator ?? base?.operator)!
+    const threshold = (input.threshold ?? base?.threshold)!
+    if (base && input.metric && input.metric !== base.metric) {
+      throw new EngineError('invalid_input', `alert rule ${base.id} measures ${base.metric}, not ${input.metric}`, `${field}.metric`)
+    }
+    const outOfRange = thresholdRangeError(metric, threshold)
+    if (outOfRange) throw new EngineError('invalid_input', outOfRange, `${field}.threshold`)
+    const earlier = seen.get(metric)
+    if (earlier !== undefined) {
+      throw new EngineError('invalid_input', `${metric} is already required by alert_rules.${earlier}; a policy has one requirement per metric`, `${field}.metric`)
+    }
+    seen.set(metric, index)
+    const unit = METRIC_BY_KEY[metric].unit
+    return {
+      requirement: metric,
+      name: input.name ?? base?.name ?? `${METRIC_BY_KEY[metric].label} ${operator} ${threshold}${unit === 'score' ? '' : unit}`,
+      metric,
+      operator,
+      threshold,
+      severity: (input.severity ?? base?.severity)!,
+      window_hours: input.window_hours ?? base?.window_hours ?? 24,
+      no_data: input.no_data ?? base?.no_data ?? 'pending',
+      alert_rule_id: base?.id ?? null,
+    }
+  })
+}
+
+async function assertNameFree(db: Db, name: string, exceptId?: string): Promise<void> {
+  const clash = await db
+    .selectFrom('policies')
+    .select('id')
+    .where(sql`lower(name)`, '=', name.toLowerCase())
+    .where('archived_at', 'is', null)
+    .executeTakeFirst()
+  if (clash && clash.id !== exceptId) throw new EngineError('conflict', `A policy named "${name}" already exists`, 'name')
+}
+
+interface Definition {
+  name: string
+  description: string | null
+  owner_group_id: string | null
+  enforcement_delay_days: number
+  notification_webhook: string | null
+  requirements: Requirement[]
+  attestationRuleIds: string[]
+  scope: Scope
+  auto_apply: boolean
+  auto_restore: boolean
+  status: 'draft' | 'published'
+}
+
+async function validateDefinition(db: Db, definition: Definition, exceptId?: string): Promise<void> {
+  await assertNameFree(db, definition.name, exceptId)
+  if (definition.requirements.length === 0 && definition.attestationRuleIds.length === 0) {
+    throw new EngineError('invalid_input', 'A policy requires at least one alert rule or one attestation rule', 'alert_rules')
+  }
+  if (definition.owner_group_id) {
+    const group = await db.selectFrom('groups').select('id').where('id', '=', definition.owner_group_id).executeTakeFirst()
+    if (!group) throw new EngineError('invalid_input', `No group with id ${definition.owner_group_id}`, 'owner_group_id')
+  }
+  const known = new Set((await listAttestationRules(db, definition.attestationRuleIds)).map((rule) => rule.id))
+  const unknown = definition.attestationRuleIds.findIndex((id) => !known.has(id))
+  if (unknown >= 0) {
+    throw new EngineError('invalid_input', `No attestation rule with id ${definition.attestationRuleIds[unknown]}`, `attestation_rule_ids.${unknown}`)
+  }
+}
+
+function policyRow(definition: Definition, previous: PoliciesTable | undefined, now: string): Omit<PoliciesTable, 'id' | 'version' | 'created_at' | 'template_id'> {
+  const autoApplySince = definition.auto_apply ? (previous?.auto_apply === 1 ? previous.auto_apply_since : now) : null
+  return {
+    name: definition.name,
+    description: definition.description,
+    owner_group_id: definition.owner_group_id,
+    enforcement_delay_days: definition.enforcement_delay_days,
+    notification_webhook: definition.notification_webhook,
+    status: definition.status,
+    archived_at: previous?.archived_at ?? null,
+    auto_apply: definition.auto_apply ? 1 : 0,
+    auto_apply_since: autoApplySince,
+    auto_restore: definition.auto_restore ? 1 : 0,
+    apply_to_all: definition.scope.apply_to_all ? 1 : 0,
+    updated_at: now,
+  }
+}
+
+async function insertPolicy(tx: Tx, engine: EngineContext, ctx: CallContext, definition: Definition, templateId: string | null): Promise<Policy> {
+  await validateDefinition(tx, definition)
+  const now = engine.nowIso()
+  const id = newId('pol')
+  await tx
+    .insertInto('policies')
+    .values({ id, version: 1, created_at: now, template_id: templateId, ...policyRow(definition, undefined, now) })
+    .execute()
+  await writeDefinitionRows(tx, id, definition)
+  const created = await getPolicy(tx, id)
+  await insertVersion(tx, created, now, ctx.actor, templateId ? `Created from template ${templateId}` : 'Created')
+  await recordAudit(tx, ctx.actor, now, { action: 'policy.created', entityType: 'policy', entityId: id, after: created })
+  await syncApplications(tx, ctx.actor, now, 'all')
+  return getPolicy(tx, id)
+}
+
+export async function createPolicy(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Policy> {
+  return engine.mutate(['policies', 'applications'], async (tx) => {
+    const requirements = await resolveRequirements(tx, draft.alert_rules)
+    const { alert_rules: _inputs, attestation_rule_ids, ...rest } = draft
+    return insertPolicy(tx, engine, ctx, { ...rest, requirements, attestationRuleIds: attestation_rule_ids }, null)
+  })
+}
+
+export async function createPolicyFromTemplate(engine: EngineContext, ctx: CallContext, request: TemplateRequest): Promise<Policy> {
+  const template = templateById(request.template_id)
+  const name = request.name ?? template.name
+  return engine.mutate(['policies', 'applications'], async (tx) => {
+    try {
+      await assertNameFree(tx, name)
+    } catch (error) {
+      if (error instanceof EngineError && !request.name) {
+        throw new EngineError('conflict', `A policy named "${name}" already exists; give this one a name`, 'name')
+      }
+      throw error
+    }
+    return insertPolicy(
+      tx,
+      engine,
+      ctx,
+      {
+        name,
+        description: `${template.purpose} Best for: ${template.best_for}`,
+        owner_group_id: null,
+        enforcement_delay_days: 30,
+        notification_webhook: null,
+        requirements: template.alert_rules.map((rule) => ({ ...rule })),
+        attestationRuleIds: [],
+        scope: request.scope ?? { apply_to_all: false, tags: [], application_ids: [] },
+        auto_apply: request.auto_apply ?? false,
+        auto_restore: false,
+        status: request.status ?? 'published',
+      },
+      template.id,
+    )
+  })
+}
+
+export async function updatePolicy(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy> {
+  return engine.mutate(['policies', 'applications'], async (tx) => {
+    const before = await getPolicy(tx, patch.id)
+    if (before.archived) throw new EngineError('conflict', `Policy ${patch.id} is archived and cannot be changed`, 'id')
+    const definition: Definition = {
+      name: patch.name ?? before.name,
+      description: patch.description !== undefined ? patch.description : before.description,
+      owner_group_id: patch.owner_group_id !== undefined ? patch.owner_group_id : before.owner_group_id,
+      enforcement_delay_days: patch.enforcement_delay_days ?? before.enforcement_delay_days,
+      notification_webhook: patch.notification_webhook !== undefined ? patch.notification_webhook : before.notification_webhook,
+      requirements: patch.alert_rules ? await resolveRequirements(tx, patch.alert_rules) : before.alert_rules,
+      attestationRuleIds: patch.attestation_rule_ids ?? before.attestation_rules.map((rule) => rule.id),
+      scope: patch.scope ?? before.scope,
+      auto_apply: patch.auto_apply ?? before.auto_apply,
+      auto_restore: patch.auto_restore ?? before.auto_restore,
+      status: patch.status ?? before.status,
+    }
+    return saveNewVersion(tx, engine, ctx, before, definition, 'policy.updated')
+  })
+}
+
+export async function archivePolicy(engine: EngineContext, ctx: CallContext, id: string): Promise<Policy> {
+  return engine.mutate(['policies', 'applications'], async (tx) => {
+    const before = await getPolicy(tx, id)
+    if (before.archived) return before
+    const now = engine.nowIso()
+    await tx.updateTable('policies').set({ archived_at: now, version: before.version + 1, updated_at: now }).where('id', '=', id).execute()
+    const after = await getPolicy(tx, id)
+    await insertVersion(tx, after, now, ctx.actor, 'Archived')
+    await recordAudit(tx, ctx.actor, now, { action: 'policy.archived', entityType: 'policy', entityId: id, before, after })
+    await syncApplications(tx, ctx.actor, now, 'all')
+    return getPolicy(tx, id)
+  })
+}
+
+async function saveNewVersion(tx: Tx, engine: EngineContext, ctx: CallContext, before: Policy, definition: Definition, action: string): Promise<Policy> {
+  await validateDefinition(tx, definition, before.id)
+  const attestationRules = await listAttestationRules(tx, definition.attestationRuleIds)
+  const proposed: PolicyDefinition = {
+    name: definition.name,
+    description: definition.description,
+    owner_group_id: definition.owner_group_id,
+    enforcement_delay_days: definition.enforcement_delay_days,
+    notification_webhook: definition.notification_webhook,
+    alert_rules: definition.requirements,
+    attestation_rules: definition.attestationRuleIds.map((id) => attestationRules.find((rule) => rule.id === id)!),
+    scope: definition.scope,
+    auto_apply: definition.auto_apply,
+    auto_restore: definition.auto_restore,
+    status: definition.status,
+    archived: false,
+  }
+  const changes = diffDefinitions(definitionOf(before), proposed)
+  if (changes.length === 0) return before
+
+  const now = engine.nowIso()
+  const previousRow = await tx.selectFrom('policies').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow()
+  await tx
+    .updateTable('policies')
+    .set({ ...policyRow(definition, previousRow, now), version: before.version + 1 })
+    .where('id', '=', before.id)
+    .execute()
+  await writeDefinitionRows(tx, before.id, definition)
+  const after = await getPolicy(tx, before.id)
+  const summary = summariseChanges(changes)
+  await insertVersion(tx, after, now, ctx.actor, summary)
+  const entries: AuditEntry[] = [
+    { action, entityType: 'policy', entityId: before.id, before, after },
+    { action: 'policy.version_created', entityType: 'policy', entityId: before.id, after: { version: after.version, summary } },
+  ]
+  if (changes.some((change) => change.path.startsWith('scope.'))) {
+    entries.push({ action: 'policy.scope_changed', entityType: 'policy', entityId: before.id, before: before.scope, after: after.scope })
+  }
+  await recordAuditMany(tx, ctx.actor, now, entries)
+  await syncApplications(tx, ctx.actor, now, 'all')
+  return getPolicy(tx, before.id)
+}
