@@ -2,7 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Input, Output, ProcedureName } from '../../src-shared/api/contract'
+import { ApiError } from '../../src-shared/api/errors'
 import type { Actor } from '../../src-shared/domain/common'
+import { dispatch } from '../transport/dispatch'
 import { ManualClock } from './clock'
 import type { CallContext } from './context'
 import { openEngine, type Engine } from './engine'
@@ -19,4 +22,16 @@ export async function openTestEngine(file: string, start = '2026-01-15T09:00:00.
   const clock = new ManualClock(start)
   const engine = await openEngine(file, { clock })
   return { engine, clock }
+}
+
+/**
+ * Calls a procedure as a transport would (input parsed by the contract, errors as values) and
+ * unwraps the result, so tests read like API use: `await call('policies.create', {...})`.
+ */
+export function caller(engine: Engine, ctx: CallContext = asOwner) {
+  return async <K extends ProcedureName>(procedure: K, input: Input<K>): Promise<Output<K>> => {
+    const result = await dispatch(engine, procedure, input, ctx, (message, error) => console.error(message, error))
+    if (!result.ok) throw new ApiError(result.error)
+    return result.value as Output<K>
+  }
 }

@@ -28,7 +28,9 @@ export const EMPTY_SCOPE: Scope = { apply_to_all: false, tags: [], application_i
  */
 export const RequirementInput = z
   .strictObject({
-    alert_rule_id: AlertRuleId.optional(),
+    alert_rule_id: AlertRuleId.nullable().optional(),
+    /** The requirement key; the same as the metric (accepted so a policy's rules can be sent back as they came). */
+    requirement: MetricKey.optional(),
     name: z.string().trim().min(1).max(200).optional(),
     metric: MetricKey.optional(),
     operator: Operator.optional(),
@@ -38,8 +40,14 @@ export const RequirementInput = z
     no_data: NoDataPolicy.optional(),
   })
   .superRefine((input, ctx) => {
+    if (input.requirement && input.metric && input.requirement !== input.metric) {
+      ctx.addIssue({ code: 'custom', path: ['requirement'], message: `requirement ${input.requirement} does not match metric ${input.metric}` })
+    }
     if (input.alert_rule_id) return
-    for (const field of ['metric', 'operator', 'threshold', 'severity'] as const) {
+    if (input.metric === undefined && input.requirement === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['metric'], message: 'metric is required unless alert_rule_id names a library rule' })
+    }
+    for (const field of ['operator', 'threshold', 'severity'] as const) {
       if (input[field] === undefined) {
         ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required unless alert_rule_id names a library rule` })
       }

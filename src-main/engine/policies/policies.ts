@@ -34,11 +34,11 @@ export async function resolveRequirements(db: Db, inputs: ReadonlyArray<z.output
     if (input.alert_rule_id && !base) {
       throw new EngineError('invalid_input', `No alert rule with id ${input.alert_rule_id} in the library`, `${field}.alert_rule_id`)
     }
-    const metric = (input.metric ?? base?.metric)!
+    const metric = (input.metric ?? input.requirement ?? base?.metric)!
     const operator: Operator = (input.operator ?? base?.operator)!
     const threshold = (input.threshold ?? base?.threshold)!
-    if (base && input.metric && input.metric !== base.metric) {
-      throw new EngineError('invalid_input', `alert rule ${base.id} measures ${base.metric}, not ${input.metric}`, `${field}.metric`)
+    if (base && metric !== base.metric) {
+      throw new EngineError('invalid_input', `alert rule ${base.id} measures ${base.metric}, not ${metric}`, `${field}.metric`)
     }
     const outOfRange = thresholdRangeError(metric, threshold)
     if (outOfRange) throw new EngineError('invalid_input', outOfRange, `${field}.threshold`)
@@ -47,10 +47,10 @@ export async function resolveRequirements(db: Db, inputs: ReadonlyArray<z.output
       throw new EngineError('invalid_input', `${metric} is already required by alert_rules.${earlier}; a policy has one requirement per metric`, `${field}.metric`)
     }
     seen.set(metric, index)
-    const unit = METRIC_BY_KEY[metric].unit
     return {
       requirement: metric,
-      name: input.name ?? base?.name ?? `${METRIC_BY_KEY[metric].label} ${operator} ${threshold}${unit === 'score' ? '' : unit}`,
+      // A library rule's name states its threshold, so it only carries over when the threshold does.
+      name: input.name ?? (base && base.threshold === threshold && base.operator === operator ? base.name : METRIC_BY_KEY[metric].label),
       metric,
       operator,
       threshold,
