@@ -69,19 +69,21 @@ async function assertGroupNameFree(tx: Tx, name: string, exceptId?: string): Pro
 }
 
 export async function createUser(engine: EngineContext, ctx: CallContext, draft: NewUser): Promise<User> {
-  return engine.mutate(['people'], async (tx) => {
-    await assertEmailFree(tx, draft.email)
-    await assertAllExist(tx, 'groups', draft.group_ids, 'group_ids')
-    const now = engine.nowIso()
-    const id = newId('usr')
-    await tx.insertInto('users').values({ id, name: draft.name, email: draft.email, role: draft.role, created_at: now, updated_at: now }).execute()
-    if (draft.group_ids.length) {
-      await tx.insertInto('group_members').values(draft.group_ids.map((group_id) => ({ group_id, user_id: id }))).execute()
-    }
-    const user = await getUser(tx, id)
-    await recordAudit(tx, ctx.actor, now, { action: 'user.created', entityType: 'user', entityId: id, after: user })
-    return user
-  })
+  return engine.mutate(['people'], (tx) => insertUser(tx, engine.nowIso(), ctx, draft))
+}
+
+/** The transactional core, shared with the sample workspace. */
+export async function insertUser(tx: Tx, now: string, ctx: CallContext, draft: NewUser): Promise<User> {
+  await assertEmailFree(tx, draft.email)
+  await assertAllExist(tx, 'groups', draft.group_ids, 'group_ids')
+  const id = newId('usr')
+  await tx.insertInto('users').values({ id, name: draft.name, email: draft.email, role: draft.role, created_at: now, updated_at: now }).execute()
+  if (draft.group_ids.length) {
+    await tx.insertInto('group_members').values(draft.group_ids.map((group_id) => ({ group_id, user_id: id }))).execute()
+  }
+  const user = await getUser(tx, id)
+  await recordAudit(tx, ctx.actor, now, { action: 'user.created', entityType: 'user', entityId: id, after: user })
+  return user
 }
 
 export async function updateUser(engine: EngineContext, ctx: CallContext, patch: UserChange): Promise<User> {
@@ -110,19 +112,20 @@ export async function updateUser(engine: EngineContext, ctx: CallContext, patch:
 }
 
 export async function createGroup(engine: EngineContext, ctx: CallContext, draft: NewGroup): Promise<Group> {
-  return engine.mutate(['people'], async (tx) => {
-    await assertGroupNameFree(tx, draft.name)
-    await assertAllExist(tx, 'users', draft.member_ids, 'member_ids')
-    const now = engine.nowIso()
-    const id = newId('grp')
-    await tx.insertInto('groups').values({ id, name: draft.name, description: draft.description, created_at: now, updated_at: now }).execute()
-    if (draft.member_ids.length) {
-      await tx.insertInto('group_members').values([...new Set(draft.member_ids)].map((user_id) => ({ group_id: id, user_id }))).execute()
-    }
-    const group = await getGroup(tx, id)
-    await recordAudit(tx, ctx.actor, now, { action: 'group.created', entityType: 'group', entityId: id, after: group })
-    return group
-  })
+  return engine.mutate(['people'], (tx) => insertGroup(tx, engine.nowIso(), ctx, draft))
+}
+
+export async function insertGroup(tx: Tx, now: string, ctx: CallContext, draft: NewGroup): Promise<Group> {
+  await assertGroupNameFree(tx, draft.name)
+  await assertAllExist(tx, 'users', draft.member_ids, 'member_ids')
+  const id = newId('grp')
+  await tx.insertInto('groups').values({ id, name: draft.name, description: draft.description, created_at: now, updated_at: now }).execute()
+  if (draft.member_ids.length) {
+    await tx.insertInto('group_members').values([...new Set(draft.member_ids)].map((user_id) => ({ group_id: id, user_id }))).execute()
+  }
+  const group = await getGroup(tx, id)
+  await recordAudit(tx, ctx.actor, now, { action: 'group.created', entityType: 'group', entityId: id, after: group })
+  return group
 }
 
 export async function updateGroup(engine: EngineContext, ctx: CallContext, patch: GroupChange): Promise<Group> {

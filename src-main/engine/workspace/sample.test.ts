@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { listApplications } from '../applications/applications'
 import { listAuditEvents } from '../audit/audit'
+import { listGroups, listUsers } from '../people/people'
 import { asOwner, openTestEngine, tempFolder } from '../testing'
 import { loadSampleWorkspace, samplePortfolio } from './sample'
 
@@ -25,6 +26,9 @@ describe('the sample workspace', () => {
     expect(apps.find((app) => app.id === 'app_support_assistant')).toMatchObject({ team: 'Customer Experience', environment: 'production' })
     const events = await listAuditEvents(engine.context.db, { limit: 1000 })
     expect(events.filter((e) => e.action === 'application.created')).toHaveLength(apps.length)
+    const people = await listUsers(engine.context.db)
+    expect(people.map((user) => user.role)).toEqual(expect.arrayContaining(['org_admin', 'governance_manager', 'reviewer', 'auditor']))
+    expect((await listGroups(engine.context.db)).map((group) => group.name).sort()).toEqual(['Governance Team', 'app-owners'])
     await engine.close()
   })
 

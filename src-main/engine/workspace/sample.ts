@@ -6,6 +6,9 @@ import type { CallContext, EngineContext } from '../context'
 import { countApplications, insertApplication } from '../applications/applications'
 import { recordAudit } from '../audit/audit'
 import { EngineError } from '../errors'
+import { insertGroup, insertUser } from '../people/people'
+import { OWNER_USER_ID } from '../../../src-shared/domain/people'
+import type { Role } from '../../../src-shared/domain/common'
 
 interface SampleApplication {
   slug: string
@@ -33,6 +36,20 @@ const PORTFOLIO: SampleApplication[] = [
 
 const ENVIRONMENTS = ['production', 'staging', 'development'] as const
 
+/** The people a governance team works with: policy owners, reviewers, escalation contacts, an auditor. */
+const PEOPLE: Array<{ name: string; email: string; role: Role; groups: string[] }> = [
+  { name: 'Dana Whitfield (CISO)', email: 'dana.whitfield@example.com', role: 'governance_manager', groups: ['Governance Team'] },
+  { name: 'Marcus Lee (VP Engineering)', email: 'marcus.lee@example.com', role: 'reviewer', groups: ['app-owners'] },
+  { name: 'Ana Ortiz', email: 'ana.ortiz@example.com', role: 'reviewer', groups: ['app-owners'] },
+  { name: 'Priya Raman', email: 'priya.raman@example.com', role: 'governance_manager', groups: ['Governance Team'] },
+  { name: 'Sam Patel (External auditor)', email: 'sam.patel@example.com', role: 'auditor', groups: [] },
+]
+
+const GROUPS = [
+  { name: 'Governance Team', description: 'Owns the organisation-wide AI policies' },
+  { name: 'app-owners', description: 'Owners of AI applications, who attest to their posture' },
+]
+
 /** Ids are readable and stable: app_support_assistant, app_support_assistant_staging, … */
 export function samplePortfolio(): Array<{ id: string; name: string; team: string; environment: string; tags: string[] }> {
   const apps: Array<{ id: string; name: string; team: string; environment: string; tags: string[] }> = []
@@ -53,11 +70,23 @@ export function samplePortfolio(): Array<{ id: string; name: string; team: strin
 }
 
 export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<{ applications_created: number }> {
-  return engine.mutate(['applications', 'workspace'], async (tx) => {
+  return engine.mutate(['applications', 'people', 'workspace'], async (tx) => {
     if ((await countApplications(tx)) > 0) {
       throw new EngineError('conflict', 'The sample workspace can only be loaded into an empty workspace.')
     }
     const now = engine.nowIso()
+    const groupIds = new Map<string, string>()
+    const existingGroups = await tx.selectFrom('groups').select(['id', 'name']).execute()
+    for (const group of GROUPS) {
+      const existing = existingGroups.find((row) => row.name.toLowerCase() === group.name.toLowerCase())
+      const members = group.name === 'Governance Team' ? [OWNER_USER_ID] : []
+      groupIds.set(group.name, existing?.id ?? (await insertGroup(tx, now, ctx, { ...group, member_ids: members })).id)
+    }
+    for (const person of PEOPLE) {
+      const existing = await tx.selectFrom('users').select('id').where('email', '=', person.email).executeTakeFirst()
+      if (existing) continue
+      await insertUser(tx, now, ctx, { name: person.name, email: person.email, role: person.role, group_ids: person.groups.map((g) => groupIds.get(g)!) })
+    }
     const portfolio = samplePortfolio()
     for (const app of portfolio) await insertApplication(tx, now, ctx, app)
     await recordAudit(tx, ctx.actor, now, {
