@@ -1,9 +1,8 @@
 /** The facts materialisation works from: published, live policies and the applications they may cover. */
 import type { Requirement } from '../../../src-shared/domain/policy'
-import { MetricKey } from '../../../src-shared/domain/metrics'
-import { NoDataPolicy, Operator, Severity } from '../../../src-shared/domain/rules'
 import { chunks } from '../batch'
 import type { Db } from '../db/schema'
+import { toRequirement } from '../policies/policy-store'
 
 export interface ActivePolicy {
   id: string
@@ -56,19 +55,7 @@ export async function loadActivePolicies(db: Db): Promise<ActivePolicy[]> {
     autoApplySince: row.auto_apply === 1 ? row.auto_apply_since : null,
     tags: new Set(tags.filter((t) => t.policy_id === row.id).map((t) => t.tag)),
     applicationIds: new Set(applications.filter((a) => a.policy_id === row.id).map((a) => a.application_id)),
-    requirements: requirements
-      .filter((r) => r.policy_id === row.id)
-      .map((r) => ({
-        requirement: MetricKey.parse(r.metric),
-        name: r.name,
-        metric: MetricKey.parse(r.metric),
-        operator: Operator.parse(r.operator),
-        threshold: r.threshold,
-        severity: Severity.parse(r.severity),
-        window_hours: r.window_hours,
-        no_data: NoDataPolicy.parse(r.no_data),
-        alert_rule_id: r.alert_rule_id,
-      })),
+    requirements: requirements.filter((r) => r.policy_id === row.id).map(toRequirement),
   }))
 }
 

@@ -1,20 +1,8 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import type { ManualClock } from '../clock'
-import type { Engine } from '../engine'
-import { caller, openTestEngine, tempFolder } from '../testing'
+import { describe, expect, it } from 'vitest'
+import { freshEngineForEachTest } from '../testing-hooks'
 
-const folder = tempFolder()
-afterAll(() => folder.remove())
-
-let engine: Engine
-let clock: ManualClock
-let call: ReturnType<typeof caller>
-let n = 0
-beforeEach(async () => {
-  ;({ engine, clock } = await openTestEngine(folder.path(`materialise-${n++}.sqlite`), '2026-03-01T10:00:00.000Z'))
-  call = caller(engine)
-  return () => engine.close()
-})
+const fixture = freshEngineForEachTest('materialise', '2026-03-01T10:00:00.000Z')
+const call: typeof fixture.call = (...args) => fixture.call(...args)
 
 const app = (id: string, tags: string[] = [], extra: object = {}) => call('applications.create', { id, name: id, tags, ...extra })
 const rulesOf = async (id: string) => (await call('applications.rules', { id })).alert_rules
@@ -71,10 +59,10 @@ describe('applying a policy', () => {
 
   it('auto-applies to applications created after auto-apply was turned on, whatever their tags', async () => {
     await app('app_before')
-    clock.advance(1000)
+    fixture.clock.advance(1000)
     await call('policies.createFromTemplate', { template_id: 'system_health', auto_apply: true })
     expect(await rulesOf('app_before')).toEqual([])
-    clock.advance(1000)
+    fixture.clock.advance(1000)
     await app('app_after', ['anything'])
     expect(Object.keys(await thresholds('app_after')).sort()).toEqual(['availability', 'error_rate', 'latency_p95', 'throughput_drop'])
   })
@@ -169,7 +157,7 @@ describe('propagation', () => {
   it('recomputes enforcement start when the enforcement delay changes', async () => {
     await app('app_1', ['production'])
     const policy = await call('policies.createFromTemplate', { template_id: 'system_health', scope: tagScope('production') })
-    clock.advance(86_400_000)
+    fixture.clock.advance(86_400_000)
     await call('policies.update', { id: policy.id, enforcement_delay_days: 7 })
     const [covered] = (await call('policies.coverage', { id: policy.id })).applications
     expect(covered).toMatchObject({ applied_at: '2026-03-01T10:00:00.000Z', enforcement_starts_at: '2026-03-08T10:00:00.000Z' })
@@ -220,7 +208,7 @@ describe('the audit trail of policy changes', () => {
   it('records the policy change, its version, the scope change, the attachment and every materialised rule, with who and when', async () => {
     await app('app_1', ['production'])
     const policy = await call('policies.createFromTemplate', { template_id: 'system_health' })
-    clock.set('2026-03-02T08:00:00.000Z')
+    fixture.clock.set('2026-03-02T08:00:00.000Z')
     await call('policies.update', { id: policy.id, scope: tagScope('production') })
     const events = (await call('audit.list', { since: '2026-03-02T00:00:00.000Z', limit: 100 })).events
     expect(events.map((e) => e.action).sort()).toEqual(

@@ -1,19 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3'
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Engine } from '../engine'
-import { caller, openTestEngine, tempFolder } from '../testing'
+import { describe, expect, it } from 'vitest'
+import { freshEngineForEachTest } from '../testing-hooks'
 
-const folder = tempFolder()
-afterAll(() => folder.remove())
-
-let engine: Engine
-let call: ReturnType<typeof caller>
-let n = 0
-beforeEach(async () => {
-  engine = (await openTestEngine(folder.path(`policies-${n++}.sqlite`))).engine
-  call = caller(engine)
-  return () => engine.close()
-})
+const fixture = freshEngineForEachTest('policies')
+const call: typeof fixture.call = (...args) => fixture.call(...args)
 
 const piiRule = { metric: 'pii', operator: '>', threshold: 2, severity: 'critical' } as const
 
@@ -96,7 +86,7 @@ describe('policies', () => {
       { path: 'alert_rules.pii.threshold', before: 2, after: 1 },
       { path: 'scope.tags', before: [], after: ['external-facing'] },
     ])
-    const raw = new BetterSqlite3(engine.path)
+    const raw = new BetterSqlite3(fixture.engine.path)
     expect(() => raw.prepare("UPDATE policy_versions SET summary = 'rewritten'").run()).toThrow(/immutable/)
     raw.close()
   })

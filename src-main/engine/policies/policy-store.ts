@@ -72,7 +72,7 @@ export async function getPolicy(db: Db, id: string): Promise<Policy> {
   return policy
 }
 
-function toRequirement(row: {
+export function toRequirement(row: {
   metric: string
   name: string
   operator: string

@@ -1,18 +1,8 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Engine } from '../engine'
-import { caller, openTestEngine, tempFolder } from '../testing'
+import { describe, expect, it } from 'vitest'
+import { freshEngineForEachTest } from '../testing-hooks'
 
-const folder = tempFolder()
-afterAll(() => folder.remove())
-
-let engine: Engine
-let call: ReturnType<typeof caller>
-let n = 0
-beforeEach(async () => {
-  engine = (await openTestEngine(folder.path(`rules-${n++}.sqlite`))).engine
-  call = caller(engine)
-  return () => engine.close()
-})
+const fixture = freshEngineForEachTest('rules')
+const call: typeof fixture.call = (...args) => fixture.call(...args)
 
 describe('the alert rule library', () => {
   it('starts with the fifteen recommended rules behind the templates', async () => {
