@@ -5,6 +5,10 @@ import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { client } from './api/client'
 import { useApplications } from './features/applications/applications-store'
+import { usePeople } from './features/people/people-store'
+import { usePolicies } from './features/policies/policies-store'
+import { usePolicyDetail } from './features/policies/detail/policy-detail-store'
+import { useRuleLibrary } from './features/rules/rule-library-store'
 import { useWorkspace } from './app/workspace-store'
 
 const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' })
@@ -15,6 +19,12 @@ client.onChanged((notice) => {
     void useApplications.getState().load()
     void useWorkspace.getState().load()
   }
+  if (notice.areas.includes('policies') || notice.areas.includes('applications')) {
+    void usePolicies.getState().load()
+    void usePolicyDetail.getState().refresh()
+  }
+  if (notice.areas.includes('rules')) void useRuleLibrary.getState().load()
+  if (notice.areas.includes('people')) void usePeople.getState().load()
 })
 
 createRoot(document.getElementById('root')!).render(

@@ -5,7 +5,9 @@ import { ApplicationsScreen } from '../features/applications/ApplicationsScreen'
 import { UpcomingArea } from '../features/areas/UpcomingArea'
 import { AuditLogScreen } from '../features/audit/AuditLogScreen'
 import { DashboardScreen } from '../features/dashboard/DashboardScreen'
+import { PoliciesScreen } from '../features/policies/PoliciesScreen'
 import { SettingsScreen } from '../features/settings/SettingsScreen'
+import { TemplatesScreen } from '../features/templates/TemplatesScreen'
 import { AREAS, useNavigation, type AreaId } from './navigation'
 import { useWorkspace } from './workspace-store'
 
@@ -26,6 +28,10 @@ function Screen({ area }: { area: AreaId }) {
       return <DashboardScreen />
     case 'applications':
       return <ApplicationsScreen />
+    case 'policies':
+      return <PoliciesScreen />
+    case 'templates':
+      return <TemplatesScreen />
     case 'audit':
       return <AuditLogScreen />
     case 'settings':

@@ -1,4 +1,7 @@
-/** Which area of the console is showing; mirrored in the URL hash so reload and back work. */
+/**
+ * Which area of the console is showing, and where inside it (e.g. `#/policies/pol_123`); mirrored
+ * in the URL hash so reload and back work.
+ */
 import { create } from 'zustand'
 
 export const AREAS = [
@@ -14,22 +17,33 @@ export const AREAS = [
 
 export type AreaId = (typeof AREAS)[number]['id']
 
-function areaFromHash(hash: string): AreaId {
-  const id = hash.replace(/^#\/?/, '').split('/')[0]
-  return AREAS.find((area) => area.id === id)?.id ?? 'dashboard'
+interface Route {
+  area: AreaId
+  /** The segments after the area: `['pol_123']` for `#/policies/pol_123`, `[]` for the area's own page. */
+  path: string[]
 }
 
-interface NavigationState {
-  area: AreaId
-  go(area: AreaId): void
+function routeFromHash(hash: string): Route {
+  const [first, ...rest] = hash.replace(/^#\/?/, '').split('/')
+  const area = AREAS.find((candidate) => candidate.id === first)?.id
+  if (!area) return { area: 'dashboard', path: [] }
+  return { area, path: rest.filter(Boolean).map(decodeURIComponent) }
+}
+
+function hashOf(area: AreaId, path: readonly string[]): string {
+  return ['#', area, ...path.map(encodeURIComponent)].join('/')
+}
+
+interface NavigationState extends Route {
+  go(area: AreaId, path?: string[]): void
 }
 
 export const useNavigation = create<NavigationState>((set) => ({
-  area: areaFromHash(window.location.hash),
-  go(area) {
-    window.location.hash = `#/${area}`
-    set({ area })
+  ...routeFromHash(window.location.hash),
+  go(area, path = []) {
+    window.location.hash = hashOf(area, path)
+    set({ area, path })
   },
 }))
 
-window.addEventListener('hashchange', () => useNavigation.setState({ area: areaFromHash(window.location.hash) }))
+window.addEventListener('hashchange', () => useNavigation.setState(routeFromHash(window.location.hash)))

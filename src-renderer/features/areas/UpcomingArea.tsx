@@ -2,8 +2,6 @@
 import { Card, Stack, Text, Title } from '@mantine/core'
 
 const PLANS: Record<string, string> = {
-  policies: 'Organisation-level policies: alert and attestation rules, scope, versions, and the applications each one covers.',
-  templates: 'The four built-in templates (System Health, Sensitive Data, Hardened for External Usage, Performance Monitored), to apply or clone.',
   attestations: 'Sign-off requests waiting for you, with their deadlines, and the history of past attestations.',
   reports: 'Compliance reports for auditors, as PDF or CSV, for any date.',
 }

@@ -1,14 +1,15 @@
-/** The workspace and the console itself: which file is open, who you are, light or dark. */
+/** The workspace and the console itself: which file is open, who you are, light or dark, and the people directory. */
 import { Card, SegmentedControl, Stack, Table, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core'
 import { client } from '../../api/client'
 import { useWorkspace } from '../../app/workspace-store'
+import { PeopleSection } from '../people/PeopleSection'
 
 export function SettingsScreen() {
   const { info, actor } = useWorkspace()
   const { colorScheme, setColorScheme } = useMantineColorScheme()
 
   return (
-    <Stack maw={760}>
+    <Stack maw={960}>
       <Title order={2}>Settings</Title>
       <Card withBorder>
         <Text fw={600} mb="xs">
@@ -51,6 +52,7 @@ export function SettingsScreen() {
           ]}
         />
       </Card>
+      <PeopleSection />
     </Stack>
   )
 }

@@ -1,0 +1,163 @@
+/**
+ * The policy's requirements, with "Edit thresholds": changes are saved as a new policy version
+ * through `policies.update`, and every covered application follows.
+ */
+import { Button, Group, NumberInput, Select, Stack, Table, Text, Title } from '@mantine/core'
+import { useState } from 'react'
+import type { Policy, Requirement } from '../../../../src-shared/domain/policy'
+import type { Severity } from '../../../../src-shared/domain/rules'
+import { FormError } from '../../../components/FormError'
+import { SEVERITY_OPTIONS, SeverityBadge } from '../../../components/SeverityBadge'
+import { errorsByField } from '../../../components/field-errors'
+import { formatCondition } from '../../../components/format'
+import { useMetricLabel } from '../../rules/rule-library-store'
+import { usePolicyDetail } from './policy-detail-store'
+
+type Edit = { threshold: number | string; severity: Severity }
+
+/**
+ * The whole list goes back, as `policies.update` replaces it. A changed threshold drops the old
+ * name, because library names state their threshold ("… above 2%"); the engine names it afresh.
+ */
+function requirementsWithEdits(requirements: readonly Requirement[], edits: Record<string, Edit>) {
+  return requirements.map((requirement) => {
+    const edit = edits[requirement.requirement]
+    const threshold = edit ? (edit.threshold as number) : requirement.threshold
+    return {
+      alert_rule_id: requirement.alert_rule_id,
+      metric: requirement.metric,
+      operator: requirement.operator,
+      threshold,
+      severity: edit?.severity ?? requirement.severity,
+      window_hours: requirement.window_hours,
+      no_data: requirement.no_data,
+      ...(threshold === requirement.threshold ? { name: requirement.name } : {}),
+    }
+  })
+}
+
+export function RequirementsTable({ policy }: { policy: Policy }) {
+  const saveRequirements = usePolicyDetail((state) => state.saveRequirements)
+  const metricLabel = useMetricLabel()
+  const [edits, setEdits] = useState<Record<string, Edit> | undefined>()
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [saving, setSaving] = useState(false)
+  const editable = !policy.archived && policy.alert_rules.length > 0
+
+  function startEditing() {
+    setErrors({})
+    setEdits(Object.fromEntries(policy.alert_rules.map((r) => [r.requirement, { threshold: r.threshold, severity: r.severity }])))
+  }
+
+  function change(requirement: string, patch: Partial<Edit>) {
+    setEdits((current) => (current?.[requirement] ? { ...current, [requirement]: { ...current[requirement], ...patch } } : current))
+  }
+
+  async function save() {
+    if (!edits) return
+    setSaving(true)
+    setErrors({})
+    try {
+      await saveRequirements(requirementsWithEdits(policy.alert_rules, edits))
+      setEdits(undefined)
+    } catch (error) {
+      // `alert_rules.3.threshold` -> the requirement in row 3, so the message sits in that row.
+      const byRow: Record<string, string> = {}
+      for (const [field, message] of Object.entries(errorsByField(error))) {
+        const match = /^alert_rules\.(\d+)/.exec(field)
+        const requirement = match ? policy.alert_rules[Number(match[1])]?.requirement : undefined
+        byRow[requirement ?? 'form'] ??= message
+      }
+      setErrors(byRow)
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  return (
+    <Stack gap="xs">
+      <Group justify="space-between">
+        <Title order={4}>Requirements</Title>
+        {edits ? (
+          <Group gap="xs">
+            <Button size="xs" variant="default" onClick={() => setEdits(undefined)}>
+              Cancel
+            </Button>
+            <Button size="xs" onClick={() => void save()} loading={saving}>
+              Save thresholds
+            </Button>
+          </Group>
+        ) : editable ? (
+          <Button size="xs" variant="light" onClick={startEditing}>
+            Edit thresholds
+          </Button>
+        ) : null}
+      </Group>
+      {policy.alert_rules.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No alert rules; this policy relies on attestation.
+        </Text>
+      ) : (
+        <Table aria-label="Requirements" verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Requirement</Table.Th>
+              <Table.Th>Metric</Table.Th>
+              <Table.Th>Violation when</Table.Th>
+              <Table.Th>Severity</Table.Th>
+              <Table.Th>Window</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {policy.alert_rules.map((requirement) => {
+              const edit = edits?.[requirement.requirement]
+              const label = metricLabel(requirement.metric)
+              return (
+                <Table.Tr key={requirement.requirement} data-testid="requirement-row">
+                  <Table.Td>
+                    <Text size="sm" ff="monospace">
+                      {requirement.requirement}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{label}</Table.Td>
+                  <Table.Td>
+                    {edit ? (
+                      <NumberInput
+                        aria-label={`Threshold for ${label}`}
+                        leftSection={<Text size="xs">{requirement.operator}</Text>}
+                        value={edit.threshold}
+                        onChange={(value) => change(requirement.requirement, { threshold: value })}
+                        error={errors[requirement.requirement]}
+                        size="xs"
+                        w={160}
+                      />
+                    ) : (
+                      formatCondition(requirement.metric, requirement.operator, requirement.threshold)
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {edit ? (
+                      <Select
+                        aria-label={`Severity for ${label}`}
+                        data={SEVERITY_OPTIONS}
+                        value={edit.severity}
+                        onChange={(value) => value && change(requirement.requirement, { severity: value as Severity })}
+                        allowDeselect={false}
+                        size="xs"
+                        w={130}
+                      />
+                    ) : (
+                      <SeverityBadge severity={requirement.severity} />
+                    )}
+                  </Table.Td>
+                  <Table.Td>{requirement.window_hours} h</Table.Td>
+                </Table.Tr>
+              )
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+      <FormError message={errors.form} />
+    </Stack>
+  )
+}
