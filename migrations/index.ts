@@ -5,8 +5,10 @@
 import type { Migration } from 'kysely'
 import * as foundation from './0001_foundation'
 import * as policies from './0002_policies'
+import * as compliance from './0003_compliance'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
   ['0002_policies', policies],
+  ['0003_compliance', compliance],
 ]

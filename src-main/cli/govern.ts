@@ -2,15 +2,17 @@
  * `govern`: the console without a desktop. Thin over the engine: each command opens the
  * workspace, does one thing, and closes it.
  */
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { extname, join } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { Role } from '../../src-shared/domain/common'
 import { createApiToken, listApiTokens, revokeApiToken } from '../engine/auth/tokens'
+import { EVALUATION_INTERVAL_MS } from '../engine/compliance/evaluator'
 import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
 import { ownerActor } from '../engine/people/people'
 import { defaultWorkspacePath } from '../engine/workspace/location'
+import { dispatch } from '../transport/dispatch'
 import { startServer } from '../transport/http/server'
 
 export interface CliIo {
@@ -70,6 +72,8 @@ export function buildProgram(io: CliIo = processIo): Command {
         await engine.close()
         throw error
       }
+      engine.evaluator.start(EVALUATION_INTERVAL_MS)
+      void engine.evaluator.evaluateNow().catch((error: unknown) => io.err(`govern: evaluation failed: ${(error as Error).message}`))
       io.out(`Governance Console is serving ${engine.path}`)
       io.out(`  Console (sign-in link for this run): ${server.loginUrl}`)
       io.out(`  REST API: ${server.url}/api/v1  (Authorization: Bearer <token from \`govern token create\`>)`)
@@ -125,6 +129,34 @@ export function buildProgram(io: CliIo = processIo): Command {
     })
 
   program
+    .command('import')
+    .description('Import per-inference events (JSONL or CSV: timestamp, latency_ms, error, pii, toxicity, …) into an application; all lines or none')
+    .addOption(dbOption())
+    .requiredOption('--app <id>', 'the application the events belong to (app_…)')
+    .addOption(new Option('--format <format>', 'file format; by default from the extension (.jsonl, .ndjson, .csv)').choices(['jsonl', 'csv']))
+    .argument('<file>', 'the events file')
+    .action(async (file: string, options: { db: string; app: string; format?: 'jsonl' | 'csv' }) => {
+      const format = options.format ?? formatFromExtension(file)
+      if (!format) throw new CliFailure(`cannot tell the format of ${file} from its extension; pass --format jsonl or --format csv`)
+      let content: string
+      try {
+        content = readFileSync(file, 'utf8')
+      } catch (error) {
+        throw new CliFailure(`cannot read ${file}: ${(error as Error).message}`)
+      }
+      await withEngine(options.db, async (engine) => {
+        const ctx = { actor: await ownerActor(engine.context.db) }
+        const result = await dispatch(engine, 'inferences.import', { id: options.app, format, content }, ctx, (message) => io.err(message))
+        if (!result.ok) throw new CliFailure(result.error.message)
+        const r = result.value as { events: number; buckets: number; duplicate_batch: boolean; first_timestamp: string | null; last_timestamp: string | null; ignored_fields: string[] }
+        if (r.duplicate_batch) io.out(`${file} was imported before; nothing changed.`)
+        else io.out(`Imported ${r.events} events into ${r.buckets} hourly buckets (${r.first_timestamp} to ${r.last_timestamp}).`)
+        if (r.ignored_fields.length > 0) io.err(`Ignored columns: ${r.ignored_fields.join(', ')}`)
+        await engine.evaluator.drain()
+      })
+    })
+
+  program
     .command('info')
     .description('Show the workspace file, its schema version and what it holds')
     .addOption(dbOption())
@@ -136,6 +168,14 @@ export function buildProgram(io: CliIo = processIo): Command {
     })
   return program
 }
+
+function formatFromExtension(file: string): 'jsonl' | 'csv' | undefined {
+  const extension = extname(file).toLowerCase()
+  return extension === '.jsonl' || extension === '.ndjson' ? 'jsonl' : extension === '.csv' ? 'csv' : undefined
+}
+
+/** A command that failed for a reason the user can act on: printed as is, exit code 2. */
+class CliFailure extends Error {}
 
 /** Runs one command; resolves with the exit code (serve keeps running after it resolves). */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -152,7 +192,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       io.err(`govern: that port is already in use; pass --port with another (or 0 for any free one).`)
       return 2
     }
-    if ((error as { name?: string }).name === 'EngineError') {
+    if (error instanceof CliFailure || (error as { name?: string }).name === 'EngineError') {
       io.err(`govern: ${(error as Error).message}`)
       return 2
     }

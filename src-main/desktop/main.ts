@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { BrowserWindow, app, dialog, ipcMain } from 'electron'
 import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL } from '../../src-shared/api/bridge'
+import { EVALUATION_INTERVAL_MS } from '../engine/compliance/evaluator'
 import { openEngine, type Engine } from '../engine/engine'
 import { ownerActor } from '../engine/people/people'
 import { WORKSPACE_FILE } from '../engine/workspace/location'
@@ -70,6 +71,8 @@ async function start(): Promise<void> {
     return
   }
   const opened = engine
+  opened.evaluator.start(EVALUATION_INTERVAL_MS)
+  void opened.evaluator.evaluateNow().catch(() => undefined)
   installSecurityGuards(isConsoleUrl)
   ipcMain.handle(IPC_CALL_CHANNEL, createIpcHandler({ engine: opened, actor: () => ownerActor(opened.context.db), isTrustedUrl: isConsoleUrl }))
   opened.context.changes.on('changed', (notice) => {

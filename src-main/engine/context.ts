@@ -4,12 +4,13 @@
  * is announced only after it has committed.
  */
 import { EventEmitter } from 'node:events'
+import type BetterSqlite3 from 'better-sqlite3'
 import type { Actor } from '../../src-shared/domain/common'
 import type { Clock } from './clock'
 import type { Db, Tx } from './db/schema'
 
 /** The areas of the workspace a mutation can touch; the console refreshes exactly these. */
-export type Area = 'applications' | 'audit' | 'tokens' | 'workspace' | 'people' | 'rules' | 'policies'
+export type Area = 'applications' | 'audit' | 'tokens' | 'workspace' | 'people' | 'rules' | 'policies' | 'metrics' | 'compliance'
 
 export interface ChangeEvent {
   areas: Area[]
@@ -25,6 +26,8 @@ export class EngineContext {
   constructor(
     readonly db: Db,
     readonly clock: Clock,
+    /** The same connection kysely uses, for the few hot loops that run one prepared statement many times. */
+    readonly sqlite: BetterSqlite3.Database,
   ) {}
 
   /** Now, as stored: ISO 8601 in UTC. */
@@ -34,7 +37,33 @@ export class EngineContext {
 
   async mutate<T>(areas: Area[], work: (tx: Tx) => Promise<T>): Promise<T> {
     const result = await this.db.transaction().execute(work)
-    this.changes.emit('changed', { areas: [...new Set<Area>([...areas, 'audit'])] })
+    this.announce(areas)
     return result
   }
+
+  announce(areas: Area[]): void {
+    this.changes.emit('changed', { areas: [...new Set<Area>([...areas, 'audit'])] })
+  }
+
+  /**
+   * Runs a mutation and rolls it back, returning what `inspect` saw inside it: a dry run that
+   * is exactly what the real change would do, and writes nothing.
+   */
+  async rehearse<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const rollback = new RehearsalDone<T>()
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        rollback.value = await work(tx)
+        throw rollback
+      })
+    } catch (error) {
+      if (error === rollback) return rollback.value as T
+      throw error
+    }
+    throw new Error('unreachable: a rehearsal always rolls back')
+  }
+}
+
+class RehearsalDone<T> {
+  value: T | undefined
 }

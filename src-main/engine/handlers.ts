@@ -4,7 +4,12 @@ import type { OutputOf, ParsedInputOf } from '../../src-shared/api/procedure'
 import { METRICS } from '../../src-shared/domain/metrics'
 import { createApplication, countApplications, getApplication, listApplications, updateApplication } from './applications/applications'
 import { listAuditEvents } from './audit/audit'
+import type { ComplianceQueries } from './compliance/compliance-queries'
+import type { Evaluator } from './compliance/evaluator'
 import type { CallContext, EngineContext } from './context'
+import { ingestObservations } from './metrics/ingest'
+import { appendImportPart, beginImport, cancelImport, commitImport, importInferences } from './metrics/inference-imports'
+import { metricSeries } from './metrics/metric-series'
 import { applicationRules, deleteApplicationRule, restoreApplicationRules } from './materialisation/application-rules'
 import { createGroup, createUser, getGroup, getUser, listGroups, listUsers, updateGroup, updateUser } from './people/people'
 import { archivePolicy, createPolicy, createPolicyFromTemplate, updatePolicy } from './policies/policies'
@@ -21,7 +26,12 @@ export type Handler<K extends ProcedureName> = (
 
 export type Handlers = { [K in ProcedureName]: Handler<K> }
 
-export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }): Handlers {
+export interface ComplianceServices {
+  evaluator: Evaluator
+  compliance: ComplianceQueries
+}
+
+export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance }: ComplianceServices): Handlers {
   const { db } = engine
   return {
     'applications.list': async (filter) => ({ applications: await listApplications(db, filter) }),
@@ -70,6 +80,24 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
       return { path: workspace.path, schema_version: workspace.schemaVersion, application_count: count, is_empty: count === 0 }
     },
     'workspace.loadSample': (_input, ctx) => loadSampleWorkspace(engine, ctx),
+
+    'metrics.ingest': (request, ctx) => ingestObservations(engine, ctx, request),
+    'metrics.series': (input) => metricSeries(db, engine.clock.now(), input),
+    'inferences.import': (request, ctx) => importInferences(engine, ctx, request),
+    'inferences.begin': (request, ctx) => beginImport(engine, ctx, request),
+    'inferences.append': (request) => appendImportPart(engine, request),
+    'inferences.commit': ({ import_id }, ctx) => commitImport(engine, ctx, import_id),
+    'inferences.cancel': ({ import_id }) => cancelImport(engine, import_id),
+
+    'compliance.organization': (input) => compliance.organization(input),
+    'compliance.application': (input) => compliance.application(input),
+    'compliance.overview': (input) => compliance.overview(input),
+    'compliance.trend': (input) => compliance.trend(input),
+    'compliance.evaluate': async ({ application_id }) => {
+      if (application_id) await getApplication(db, application_id)
+      return evaluator.evaluateNow(application_id)
+    },
+    'gaps.list': (input) => compliance.gaps(input),
     'session.whoami': async (_input, ctx) => ctx.actor,
   }
 }

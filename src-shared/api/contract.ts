@@ -1,6 +1,8 @@
 /** The whole API: every area's procedures joined in one map, checked at compile time end to end. */
 import { applicationsApi } from './applications'
 import { auditApi } from './audit'
+import { complianceApi } from './compliance'
+import { metricsApi } from './metrics'
 import { peopleApi } from './people'
 import { policiesApi } from './policies'
 import { rulesApi } from './rules'
@@ -14,6 +16,8 @@ export const contract = {
   ...rulesApi,
   ...policiesApi,
   ...workspaceApi,
+  ...metricsApi,
+  ...complianceApi,
 }
 
 export type Contract = typeof contract

@@ -13,7 +13,11 @@ import {
   Scope,
   ScopePreviewEntry,
 } from '../domain/policy'
+import { Impact } from '../domain/compliance'
 import { procedure } from './procedure'
+
+/** A policy as a change leaves it; with dry_run, as it would leave it, with the impact and nothing written. */
+const PolicyChange = Policy.extend({ impact: Impact.optional() })
 
 export const policiesApi = {
   'templates.list': procedure({
@@ -41,21 +45,21 @@ export const policiesApi = {
     summary: 'Create a policy; it needs at least one alert rule or attestation rule.',
     access: 'write',
     input: PolicyDraft,
-    output: Policy,
+    output: PolicyChange,
     rest: { method: 'POST', path: '/organization/policies', status: 201 },
   }),
   'policies.createFromTemplate': procedure({
     summary: 'Create a policy from a built-in template, to apply as is or edit.',
     access: 'write',
     input: FromTemplate,
-    output: Policy,
+    output: PolicyChange,
     rest: { method: 'POST', path: '/organization/policies/from-template', status: 201 },
   }),
   'policies.update': procedure({
     summary: 'Change a policy (details, rules, scope); every covered application follows in the same transaction.',
     access: 'write',
     input: PolicyPatch,
-    output: Policy,
+    output: PolicyChange,
     rest: { method: 'PATCH', path: '/organization/policies/{id}' },
   }),
   'policies.archive': procedure({

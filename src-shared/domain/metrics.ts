@@ -80,3 +80,11 @@ export function formatThreshold(metric: MetricKey, value: number): string {
   const unit = METRIC_BY_KEY[metric].unit
   return unit === 'ms' ? `${value}ms` : unit === '%' ? `${value}%` : String(value)
 }
+
+/** A measured value as people read it: rates and drops to two decimals, latency in whole ms. */
+export function formatMetricValue(metric: MetricKey, value: number): string {
+  const unit = METRIC_BY_KEY[metric].unit
+  if (unit === 'ms') return `${Math.round(value)}ms`
+  const rounded = Number(value.toFixed(unit === '%' ? 2 : 3))
+  return unit === '%' ? `${rounded}%` : String(rounded)
+}

@@ -97,6 +97,9 @@ const policyFields = {
   status: PolicyStatus,
 }
 
+/** Work out what a change would do to every application, on current data, and write nothing. */
+const DryRun = z.stringbool().or(z.boolean()).default(false)
+
 export const PolicyDraft = z.strictObject({
   ...policyFields,
   description: Description.default(null),
@@ -106,6 +109,7 @@ export const PolicyDraft = z.strictObject({
   alert_rules: policyFields.alert_rules.default([]),
   attestation_rule_ids: policyFields.attestation_rule_ids.default([]),
   scope: Scope.default(EMPTY_SCOPE),
+  dry_run: DryRun,
   auto_apply: z.boolean().default(false),
   auto_restore: z.boolean().default(false),
   status: PolicyStatus.default('published'),
@@ -114,8 +118,9 @@ export type PolicyDraft = z.input<typeof PolicyDraft>
 
 export const PolicyPatch = z.strictObject({
   id: PolicyId,
+  dry_run: DryRun,
   ...Object.fromEntries(Object.entries(policyFields).map(([key, schema]) => [key, schema.optional()])),
-} as { id: typeof PolicyId } & { [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]> })
+} as { id: typeof PolicyId; dry_run: typeof DryRun } & { [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]> })
 export type PolicyPatch = z.input<typeof PolicyPatch>
 
 export const FromTemplate = z.strictObject({
@@ -124,6 +129,7 @@ export const FromTemplate = z.strictObject({
   scope: Scope.optional(),
   status: PolicyStatus.optional(),
   auto_apply: z.boolean().optional(),
+  dry_run: DryRun,
 })
 
 /** The definition a version freezes: everything that decides what the policy requires of whom. */

@@ -63,7 +63,7 @@ export async function getApplication(db: Db, id: string): Promise<Application> {
 }
 
 export async function createApplication(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Application> {
-  return engine.mutate(['applications', 'policies'], (tx) => insertApplication(tx, engine.nowIso(), ctx, draft))
+  return engine.mutate(['applications', 'policies', 'compliance'], (tx) => insertApplication(tx, engine.nowIso(), ctx, draft))
 }
 
 /** The transactional core, so other areas (sample workspace, imports) create applications the same way. */
@@ -90,7 +90,7 @@ export async function insertApplication(tx: Tx, now: string, ctx: CallContext, d
 }
 
 export async function updateApplication(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Application> {
-  return engine.mutate(['applications', 'policies'], async (tx) => {
+  return engine.mutate(['applications', 'policies', 'compliance'], async (tx) => {
     const before = await getApplication(tx, patch.id)
     const { id, tags, ...fields } = patch
     const changed = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))

@@ -189,6 +189,99 @@ export interface GapsTable {
   reason: string
   opened_at: string
   resolved_at: string | null
+  policy_version: number | null
+  grace_until: string | null
+  alerted_open_at: string | null
+  alerted_resolved_at: string | null
+}
+
+export interface MetricSeriesTable {
+  id: Generated<number>
+  application_id: string
+  metric: string
+}
+
+export interface MetricBucketsTable {
+  series_id: number
+  /** Hours since the Unix epoch. */
+  hour: number
+  n: number
+  total: number | null
+  sum: number | null
+  sketch: Uint8Array | null
+}
+
+export interface MetricBatchesTable {
+  application_id: string
+  batch_id: string
+  digest: string
+  received_at: string
+  result_json: string
+}
+
+export interface MetricObservationKeysTable {
+  application_id: string
+  key: string
+}
+
+export interface InferenceImportsTable {
+  id: string
+  application_id: string
+  format: string
+  file_name: string
+  created_at: string
+  created_by: string
+}
+
+export interface InferenceImportPartsTable {
+  import_id: string
+  part: number
+  first_line: number
+  text: string
+}
+
+export interface EvaluationQueueTable {
+  application_id: string
+  queued_at: string
+}
+
+export interface ComplianceCurrentTable {
+  application_id: string
+  policy_id: string
+  policy_version: number
+  status: string
+  in_grace: number
+  evaluated_at: string
+  results_json: string
+}
+
+export interface ComplianceDailyTable {
+  day: string
+  policy_id: string
+  status: string
+  count: number
+}
+
+export interface CoverageHistoryTable {
+  id: Generated<number>
+  policy_id: string
+  application_id: string
+  applied_at: string
+  enforcement_starts_at: string
+  ended_at: string | null
+}
+
+export interface NotificationsTable {
+  id: Generated<number>
+  policy_id: string
+  url: string
+  event: string
+  payload_json: string
+  created_at: string
+  attempts: Generated<number>
+  next_attempt_at: string
+  sent_at: string | null
+  last_error: string | null
 }
 
 export interface Database {
@@ -211,6 +304,17 @@ export interface Database {
   application_rules: ApplicationRulesTable
   deleted_rules: DeletedRulesTable
   gaps: GapsTable
+  metric_series: MetricSeriesTable
+  metric_buckets: MetricBucketsTable
+  metric_batches: MetricBatchesTable
+  metric_observation_keys: MetricObservationKeysTable
+  inference_imports: InferenceImportsTable
+  inference_import_parts: InferenceImportPartsTable
+  evaluation_queue: EvaluationQueueTable
+  compliance_current: ComplianceCurrentTable
+  compliance_daily: ComplianceDailyTable
+  coverage_history: CoverageHistoryTable
+  notifications: NotificationsTable
 }
 
 export type Db = Kysely<Database>

@@ -65,7 +65,7 @@ export async function deleteApplicationRule(
   applicationId: string,
   ruleId: string,
 ): Promise<{ deleted: MaterialisedRule; restored: MaterialisedRule | null }> {
-  return engine.mutate(['applications', 'policies'], async (tx) => {
+  return engine.mutate(['applications', 'policies', 'compliance'], async (tx) => {
     await getApplication(tx, applicationId)
     const row = await tx.selectFrom('application_rules').selectAll().where('id', '=', ruleId).where('application_id', '=', applicationId).executeTakeFirst()
     if (!row) throw new EngineError('not_found', `Application ${applicationId} has no alert rule ${ruleId}`, 'rule_id')
@@ -108,7 +108,7 @@ export async function deleteApplicationRule(
 }
 
 export async function restoreApplicationRules(engine: EngineContext, ctx: CallContext, applicationId: string, requirement?: string): Promise<MaterialisedRule[]> {
-  return engine.mutate(['applications', 'policies'], async (tx) => {
+  return engine.mutate(['applications', 'policies', 'compliance'], async (tx) => {
     await getApplication(tx, applicationId)
     let query = tx.selectFrom('deleted_rules').selectAll().where('application_id', '=', applicationId)
     if (requirement) query = query.where('metric', '=', requirement)

@@ -9,6 +9,7 @@ import { directionOf } from '../../../src-shared/domain/rules'
 import { recordAuditMany, type AuditEntry } from '../audit/audit'
 import { chunks, rowsPerInsert } from '../batch'
 import type { ApplicationRulesTable, Db, PolicyCoverageTable, Tx } from '../db/schema'
+import { queueEvaluation } from '../compliance/evaluation-queue'
 import { newId } from '../ids'
 import { inScope, loadActivePolicies, loadApplicationFacts, type ActivePolicy, type ApplicationFacts } from './active-policies'
 import { mergeRequirements, ruleKey, type DesiredRule } from './merge'
@@ -206,6 +207,12 @@ export async function syncApplications(tx: Tx, actor: Pick<Actor, 'id' | 'name'>
   }
 
   for (const slice of chunks(coverageInserts, rowsPerInsert(5))) await tx.insertInto('policy_coverage').values(slice).execute()
+  for (const slice of chunks(coverageInserts, rowsPerInsert(5))) {
+    await tx
+      .insertInto('coverage_history')
+      .values(slice.map(({ policy_id, application_id, applied_at, enforcement_starts_at }) => ({ policy_id, application_id, applied_at, enforcement_starts_at, ended_at: null })))
+      .execute()
+  }
   for (const row of coverageUpdates) {
     await tx
       .updateTable('policy_coverage')
@@ -213,10 +220,26 @@ export async function syncApplications(tx: Tx, actor: Pick<Actor, 'id' | 'name'>
       .where('policy_id', '=', row.policy_id)
       .where('application_id', '=', row.application_id)
       .execute()
+    await tx
+      .updateTable('coverage_history')
+      .set({ enforcement_starts_at: row.enforcement_starts_at })
+      .where('policy_id', '=', row.policy_id)
+      .where('application_id', '=', row.application_id)
+      .where('ended_at', 'is', null)
+      .execute()
   }
   for (const row of coverageDeletes) {
     await tx.deleteFrom('policy_coverage').where('policy_id', '=', row.policy_id).where('application_id', '=', row.application_id).execute()
+    await tx
+      .updateTable('coverage_history')
+      .set({ ended_at: now })
+      .where('policy_id', '=', row.policy_id)
+      .where('application_id', '=', row.application_id)
+      .where('ended_at', 'is', null)
+      .execute()
   }
+  // Whatever a sync touched is due for evaluation.
+  await queueEvaluation(tx, now, apps.map((app) => app.id))
   for (const slice of chunks(ruleInserts, rowsPerInsert(13))) await tx.insertInto('application_rules').values(slice).execute()
   for (const row of ruleUpdates) {
     const { id, ...fields } = row

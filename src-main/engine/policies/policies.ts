@@ -7,7 +7,9 @@ import type { z } from 'zod'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import type { FromTemplate, Policy, PolicyDefinition, PolicyDraft, PolicyPatch, Requirement, RequirementInput, Scope } from '../../../src-shared/domain/policy'
 import { thresholdRangeError, type Operator } from '../../../src-shared/domain/rules'
+import type { Impact } from '../../../src-shared/domain/compliance'
 import { recordAudit, recordAuditMany, type AuditEntry } from '../audit/audit'
+import { rehearseWithImpact } from '../compliance/impact'
 import type { CallContext, EngineContext } from '../context'
 import type { Db, PoliciesTable, Tx } from '../db/schema'
 import { EngineError } from '../errors'
@@ -136,50 +138,53 @@ async function insertPolicy(tx: Tx, engine: EngineContext, ctx: CallContext, def
   return getPolicy(tx, id)
 }
 
-export async function createPolicy(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Policy> {
-  return engine.mutate(['policies', 'applications'], async (tx) => {
+/** Commits a policy change, or with dry_run rehearses it and reports its impact, writing nothing. */
+function policyChange(engine: EngineContext, dryRun: boolean, policyId: string | null, work: (tx: Tx) => Promise<Policy>): Promise<Policy & { impact?: Impact }> {
+  return dryRun ? rehearseWithImpact(engine, policyId, work) : engine.mutate(['policies', 'applications', 'compliance'], work)
+}
+
+export async function createPolicy(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Policy & { impact?: Impact }> {
+  return policyChange(engine, draft.dry_run, null, async (tx) => {
     const requirements = await resolveRequirements(tx, draft.alert_rules)
-    const { alert_rules: _inputs, attestation_rule_ids, ...rest } = draft
+    const { alert_rules: _inputs, attestation_rule_ids, dry_run: _dryRun, ...rest } = draft
     return insertPolicy(tx, engine, ctx, { ...rest, requirements, attestationRuleIds: attestation_rule_ids }, null)
   })
 }
 
-export async function createPolicyFromTemplate(engine: EngineContext, ctx: CallContext, request: TemplateRequest): Promise<Policy> {
-  const template = templateById(request.template_id)
-  const name = request.name ?? template.name
-  return engine.mutate(['policies', 'applications'], async (tx) => {
-    try {
-      await assertNameFree(tx, name)
-    } catch (error) {
-      if (error instanceof EngineError && !request.name) {
-        throw new EngineError('conflict', `A policy named "${name}" already exists; give this one a name`, 'name')
-      }
-      throw error
-    }
-    return insertPolicy(
-      tx,
-      engine,
-      ctx,
-      {
-        name,
-        description: `${template.purpose} Best for: ${template.best_for}`,
-        owner_group_id: null,
-        enforcement_delay_days: 30,
-        notification_webhook: null,
-        requirements: template.alert_rules.map((rule) => ({ ...rule })),
-        attestationRuleIds: [],
-        scope: request.scope ?? { apply_to_all: false, tags: [], application_ids: [] },
-        auto_apply: request.auto_apply ?? false,
-        auto_restore: false,
-        status: request.status ?? 'published',
-      },
-      template.id,
-    )
-  })
+export async function createPolicyFromTemplate(engine: EngineContext, ctx: CallContext, request: TemplateRequest): Promise<Policy & { impact?: Impact }> {
+  return policyChange(engine, request.dry_run, null, (tx) => insertPolicyFromTemplate(tx, engine, ctx, request))
 }
 
-export async function updatePolicy(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy> {
-  return engine.mutate(['policies', 'applications'], async (tx) => {
+/** Inside the caller's transaction, with the engine's clock: the sample workspace backdates its policies. */
+export async function insertPolicyFromTemplate(tx: Tx, engine: EngineContext, ctx: CallContext, request: Omit<TemplateRequest, 'dry_run'>): Promise<Policy> {
+  const template = templateById(request.template_id)
+  const name = request.name ?? template.name
+  try {
+    await assertNameFree(tx, name)
+  } catch (error) {
+    if (error instanceof EngineError && !request.name) {
+      throw new EngineError('conflict', `A policy named "${name}" already exists; give this one a name`, 'name')
+    }
+    throw error
+  }
+  const definition: Definition = {
+    name,
+    description: `${template.purpose} Best for: ${template.best_for}`,
+    owner_group_id: null,
+    enforcement_delay_days: 30,
+    notification_webhook: null,
+    requirements: template.alert_rules.map((rule) => ({ ...rule })),
+    attestationRuleIds: [],
+    scope: request.scope ?? { apply_to_all: false, tags: [], application_ids: [] },
+    auto_apply: request.auto_apply ?? false,
+    auto_restore: false,
+    status: request.status ?? 'published',
+  }
+  return insertPolicy(tx, engine, ctx, definition, template.id)
+}
+
+export async function updatePolicy(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy & { impact?: Impact }> {
+  return policyChange(engine, patch.dry_run, patch.id, async (tx) => {
     const before = await getPolicy(tx, patch.id)
     if (before.archived) throw new EngineError('conflict', `Policy ${patch.id} is archived and cannot be changed`, 'id')
     const definition: Definition = {
@@ -200,7 +205,7 @@ export async function updatePolicy(engine: EngineContext, ctx: CallContext, patc
 }
 
 export async function archivePolicy(engine: EngineContext, ctx: CallContext, id: string): Promise<Policy> {
-  return engine.mutate(['policies', 'applications'], async (tx) => {
+  return engine.mutate(['policies', 'applications', 'compliance'], async (tx) => {
     const before = await getPolicy(tx, id)
     if (before.archived) return before
     const now = engine.nowIso()

@@ -7,6 +7,7 @@ import { countApplications, insertApplication } from '../applications/applicatio
 import { recordAudit } from '../audit/audit'
 import { EngineError } from '../errors'
 import { insertGroup, insertUser } from '../people/people'
+import { HISTORY_DAYS, writeSampleHistory } from './sample-history'
 import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import type { Role } from '../../../src-shared/domain/common'
 
@@ -32,6 +33,13 @@ const PORTFOLIO: SampleApplication[] = [
   { slug: 'hr_policy_qa', name: 'HR Policy Q&A', team: 'People Operations', tags: ['internal', 'employee-data'] },
   { slug: 'contract_review', name: 'Contract Clause Reviewer', team: 'Legal', tags: ['internal', 'regulated'] },
   { slug: 'kyc_document_reader', name: 'KYC Document Reader', team: 'Risk & Fraud', tags: ['financial', 'customer-data', 'regulated'] },
+  { slug: 'travel_concierge', name: 'Travel Concierge Chat', team: 'Customer Experience', tags: ['external-facing', 'chatbot', 'customer-data'] },
+  { slug: 'loan_prequalifier', name: 'Loan Pre-qualification Assistant', team: 'Lending', tags: ['external-facing', 'financial', 'customer-data', 'regulated'] },
+  { slug: 'underwriting_notes', name: 'Underwriting Notes Summariser', team: 'Lending', tags: ['financial', 'internal'] },
+  { slug: 'clinical_notes', name: 'Clinical Notes Summariser', team: 'Claims', tags: ['healthcare', 'customer-data', 'internal'] },
+  { slug: 'seo_briefs', name: 'SEO Brief Writer', team: 'Marketing', tags: ['content', 'internal'] },
+  { slug: 'sql_assistant', name: 'Analytics SQL Assistant', team: 'Data Platform', tags: ['copilot', 'internal'] },
+  { slug: 'recruiting_screener', name: 'Recruiting Screener', team: 'People Operations', tags: ['employee-data', 'internal', 'regulated'] },
 ]
 
 const ENVIRONMENTS = ['production', 'staging', 'development'] as const
@@ -70,11 +78,12 @@ export function samplePortfolio(): Array<{ id: string; name: string; team: strin
 }
 
 export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<{ applications_created: number }> {
-  return engine.mutate(['applications', 'people', 'workspace'], async (tx) => {
+  return engine.mutate(['applications', 'people', 'workspace', 'policies', 'metrics', 'compliance'], async (tx) => {
     if ((await countApplications(tx)) > 0) {
       throw new EngineError('conflict', 'The sample workspace can only be loaded into an empty workspace.')
     }
-    const now = engine.nowIso()
+    // Everything the sample holds existed before its history began.
+    const now = new Date(engine.clock.now().getTime() - (HISTORY_DAYS + 1) * 86_400_000).toISOString()
     const groupIds = new Map<string, string>()
     const existingGroups = await tx.selectFrom('groups').select(['id', 'name']).execute()
     for (const group of GROUPS) {
@@ -89,11 +98,12 @@ export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContex
     }
     const portfolio = samplePortfolio()
     for (const app of portfolio) await insertApplication(tx, now, ctx, app)
-    await recordAudit(tx, ctx.actor, now, {
+    const history = await writeSampleHistory(tx, engine, ctx, portfolio)
+    await recordAudit(tx, ctx.actor, engine.nowIso(), {
       action: 'workspace.sample_loaded',
       entityType: 'workspace',
       entityId: 'workspace',
-      after: { applications: portfolio.length },
+      after: { applications: portfolio.length, policies: history.policies, history_days: HISTORY_DAYS },
     })
     return { applications_created: portfolio.length }
   })

@@ -48,20 +48,28 @@ function routerPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1')
 }
 
+function placeholders(path: string): number {
+  return path.split('{').length - 1
+}
+
 export function mountRestApi(
   api: Hono<{ Variables: { call: CallContext } }>,
   engine: Engine,
   log: Logger,
 ): void {
-  for (const [name, definition] of Object.entries(contract) as Array<[string, Procedure]>) {
-    const route = definition.rest
-    if (!route) continue
+  // Fixed paths first, so /organization/policies/compliance is not taken for a policy id.
+  const routed = (Object.entries(contract) as Array<[string, Procedure]>)
+    .filter(([, definition]) => definition.rest)
+    .sort(([, a], [, b]) => placeholders(a.rest!.path) - placeholders(b.rest!.path))
+  for (const [name, definition] of routed) {
+    const route = definition.rest!
     api.on(route.method, routerPath(route.path), async (c) => {
       let fields: Record<string, unknown>
       if (route.method === 'POST' || route.method === 'PATCH') {
         const body = await readJsonObject(c)
         if (!body.ok) return errorResponse(c, body.error)
-        fields = body.value
+        // Flags such as ?dry_run=true may come in the query string; the body wins on a clash.
+        fields = { ...c.req.query(), ...body.value }
       } else {
         fields = c.req.query()
       }

@@ -1,0 +1,295 @@
+/**
+ * Answering compliance questions. Without as_of, the stored statuses of the last evaluation
+ * (anything still queued is evaluated first, so answers are current); with as_of, the workspace
+ * is evaluated as it stood at that moment, under the policy versions and coverage then in force.
+ */
+import type {
+  ApplicationCompliance,
+  ComplianceOverview,
+  ComplianceStatus,
+  Gap,
+  OrganizationCompliance,
+  PolicyStatus,
+  RequirementResult,
+  StatusCounts,
+  TrendPoint,
+} from '../../../src-shared/domain/compliance'
+import { COMPLIANCE_STATUSES } from '../../../src-shared/domain/compliance'
+import type { MetricKey } from '../../../src-shared/domain/metrics'
+import type { Severity } from '../../../src-shared/domain/rules'
+import { getApplication } from '../applications/applications'
+import { chunks } from '../batch'
+import type { EngineContext } from '../context'
+import type { Db } from '../db/schema'
+import { EngineError } from '../errors'
+import { evaluateAt } from './evaluate'
+import type { Evaluator } from './evaluator'
+import { definitionsAt } from './governing'
+import { worstStatus } from './judge'
+
+interface AppStatuses {
+  id: string
+  name: string
+  team: string | null
+  environment: string | null
+  tags: string[]
+  statuses: PolicyStatus[]
+}
+
+const GAP_STATUSES: ReadonlySet<ComplianceStatus> = new Set(['non_compliant', 'warning', 'attestation_overdue'])
+
+export class ComplianceQueries {
+  constructor(
+    private readonly engine: EngineContext,
+    private readonly evaluator: Evaluator,
+  ) {}
+
+  private get db(): Db {
+    return this.engine.db
+  }
+
+  /** as_of, checked: never in the future. */
+  private moment(asOf: string | undefined): string | undefined {
+    if (asOf === undefined) return undefined
+    const at = new Date(asOf).toISOString()
+    if (at > this.engine.nowIso()) throw new EngineError('invalid_input', `as_of ${asOf} is in the future`, 'as_of')
+    return at
+  }
+
+  async statuses(asOf: string | undefined, applicationIds?: readonly string[]): Promise<{ at: string; apps: AppStatuses[] }> {
+    const at = this.moment(asOf)
+    if (at !== undefined) {
+      const evaluated = await evaluateAt(this.db, at, applicationIds)
+      const tags = await tagsOf(this.db, evaluated.map((app) => app.id))
+      return { at, apps: evaluated.map((app) => ({ id: app.id, name: app.name, team: app.team, environment: app.environment, tags: tags.get(app.id) ?? [], statuses: app.statuses })) }
+    }
+    await this.evaluator.drain()
+    return { at: this.engine.nowIso(), apps: await storedStatuses(this.db, applicationIds) }
+  }
+
+  async organization(input: { application_id?: string; as_of?: string }): Promise<OrganizationCompliance> {
+    if (input.application_id) await getApplication(this.db, input.application_id)
+    const { at, apps } = await this.statuses(input.as_of, input.application_id ? [input.application_id] : undefined)
+    const ids = (await this.db.selectFrom('policies').select('id').execute()).map((row) => row.id)
+    const live = await definitionsAt(this.db, at, ids)
+    const policies = [...live.values()].sort((a, b) => a.name.localeCompare(b.name))
+    return {
+      policies: policies
+        .map((policy) => {
+          const covered = apps.flatMap((app) => app.statuses.filter((s) => s.policy_id === policy.policyId))
+          const gaps = covered
+            .filter((s) => GAP_STATUSES.has(s.status))
+            .map((s) => {
+              const failing = s.requirements.filter((r) => r.outcome === 'breach' || r.outcome === 'missing_rule')
+              return {
+                application_id: s.application_id,
+                application_name: s.application_name,
+                status: s.status,
+                failing_requirements: failing.map((r) => r.requirement),
+                failures: failing.map((r) => ({ requirement: r.requirement, reason: r.reason, value: r.value, threshold: r.threshold, severity: r.severity })),
+              }
+            })
+          return {
+            id: policy.policyId,
+            name: policy.name,
+            compliant_count: covered.filter((s) => s.status === 'compliant').length,
+            total_count: covered.length,
+            gap_count: gaps.length,
+            gaps,
+          }
+        })
+        .filter((policy) => !input.application_id || policy.total_count > 0),
+    }
+  }
+
+  async application(input: { id: string; as_of?: string }): Promise<ApplicationCompliance> {
+    const app = await getApplication(this.db, input.id)
+    const { at, apps } = await this.statuses(input.as_of, [input.id])
+    const found = apps[0]
+    const statuses = found?.statuses ?? []
+    return {
+      application_id: app.id,
+      application_name: app.name,
+      team: app.team,
+      environment: app.environment,
+      tags: app.tags,
+      status: worstStatus(statuses.map((s) => s.status)),
+      as_of: at,
+      policies: statuses,
+    }
+  }
+
+  async overview(input: { as_of?: string; tag?: string; team?: string; environment?: string; status?: ComplianceStatus }): Promise<ComplianceOverview> {
+    const { at, apps } = await this.statuses(input.as_of)
+    const matches = apps.filter(
+      (app) =>
+        (!input.tag || app.tags.includes(input.tag)) &&
+        (!input.team || app.team?.toLowerCase() === input.team.toLowerCase()) &&
+        (!input.environment || app.environment === input.environment.toLowerCase()) &&
+        (!input.status || worstStatus(app.statuses.map((s) => s.status)) === input.status),
+    )
+    const applicationCounts = zeroCounts()
+    const perPolicy = new Map<string, { id: string; name: string; version: number; counts: StatusCounts; total: number }>()
+    let oldest: string | null | undefined
+    for (const app of matches) {
+      const worst = worstStatus(app.statuses.map((s) => s.status))
+      if (worst) applicationCounts[worst]++
+      for (const s of app.statuses) {
+        const entry = perPolicy.get(s.policy_id) ?? { id: s.policy_id, name: s.policy_name, version: s.policy_version, counts: zeroCounts(), total: 0 }
+        entry.counts[s.status]++
+        entry.total++
+        perPolicy.set(s.policy_id, entry)
+        if (oldest !== null) oldest = s.evaluated_at === null ? null : oldest === undefined || s.evaluated_at < oldest ? s.evaluated_at : oldest
+      }
+    }
+    return {
+      as_of: at,
+      evaluated_at: oldest === undefined ? (input.as_of ? at : await this.lastEvaluatedAt()) : oldest,
+      application_counts: applicationCounts,
+      policies: [...perPolicy.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      applications: matches.map((app) => ({
+        application_id: app.id,
+        application_name: app.name,
+        team: app.team,
+        environment: app.environment,
+        tags: app.tags,
+        status: worstStatus(app.statuses.map((s) => s.status)),
+        policy_statuses: app.statuses.map((s) => ({ policy_id: s.policy_id, status: s.status, in_grace_period: s.in_grace_period })),
+      })),
+    }
+  }
+
+  private async lastEvaluatedAt(): Promise<string | null> {
+    const row = await this.db.selectFrom('compliance_current').select((eb) => eb.fn.max('evaluated_at').as('at')).executeTakeFirst()
+    return (row?.at as string | null | undefined) ?? null
+  }
+
+  /** Pairs in each status at the end of each of the last `days` days; today's point is live. */
+  async trend(input: { days: number; as_of?: string }): Promise<{ points: TrendPoint[] }> {
+    const end = this.moment(input.as_of) ?? this.engine.nowIso()
+    const endDay = Date.parse(`${end.slice(0, 10)}T00:00:00.000Z`)
+    const firstDay = new Date(endDay - (input.days - 1) * 86_400_000).toISOString().slice(0, 10)
+    const rows = await this.db.selectFrom('compliance_daily').select(['day', 'status', (eb) => eb.fn.sum<number>('count').as('count')]).where('day', '>=', firstDay).where('day', '<=', end.slice(0, 10)).groupBy(['day', 'status']).execute()
+    const byDay = new Map<string, StatusCounts>()
+    for (const row of rows) {
+      const counts = byDay.get(row.day) ?? zeroCounts()
+      counts[row.status as ComplianceStatus] = Number(row.count)
+      byDay.set(row.day, counts)
+    }
+    const points: TrendPoint[] = []
+    for (let i = input.days - 1; i >= 0; i--) {
+      const dayStart = endDay - i * 86_400_000
+      const day = new Date(dayStart).toISOString().slice(0, 10)
+      const counts = byDay.get(day)
+      if (counts) points.push({ at: i === 0 ? end : new Date(dayStart + 86_400_000 - 1).toISOString(), counts })
+    }
+    return { points }
+  }
+
+  async gaps(input: { application_id?: string; policy_id?: string; open?: boolean; as_of?: string; limit: number }): Promise<{ gaps: Gap[] }> {
+    const at = this.moment(input.as_of)
+    if (at === undefined) await this.evaluator.drain()
+    let query = this.db
+      .selectFrom('gaps')
+      .innerJoin('applications', 'applications.id', 'gaps.application_id')
+      .innerJoin('policies', 'policies.id', 'gaps.policy_id')
+      .select([
+        'gaps.id',
+        'gaps.application_id',
+        'applications.name as application_name',
+        'gaps.policy_id',
+        'policies.name as policy_name',
+        'gaps.requirement',
+        'gaps.kind',
+        'gaps.severity',
+        'gaps.value',
+        'gaps.threshold',
+        'gaps.reason',
+        'gaps.opened_at',
+        'gaps.resolved_at',
+        'gaps.grace_until',
+      ])
+    if (input.application_id) query = query.where('gaps.application_id', '=', input.application_id)
+    if (input.policy_id) query = query.where('gaps.policy_id', '=', input.policy_id)
+    if (at !== undefined) query = query.where('gaps.opened_at', '<=', at)
+    if (input.open === true) {
+      query = at === undefined ? query.where('gaps.resolved_at', 'is', null) : query.where((eb) => eb.or([eb('gaps.resolved_at', 'is', null), eb('gaps.resolved_at', '>', at)]))
+    } else if (input.open === false) {
+      query = at === undefined ? query.where('gaps.resolved_at', 'is not', null) : query.where('gaps.resolved_at', '<=', at)
+    }
+    const rows = await query.orderBy('gaps.opened_at', 'desc').orderBy('gaps.id', 'desc').limit(input.limit).execute()
+    return {
+      gaps: rows.map((row) => ({
+        ...row,
+        requirement: row.requirement as MetricKey,
+        kind: row.kind as Gap['kind'],
+        severity: row.severity as Severity,
+        // Seen from as_of, a gap resolved later was still open then.
+        resolved_at: at !== undefined && row.resolved_at !== null && row.resolved_at > at ? null : row.resolved_at,
+      })),
+    }
+  }
+}
+
+function zeroCounts(): StatusCounts {
+  return Object.fromEntries(COMPLIANCE_STATUSES.map((status) => [status, 0])) as StatusCounts
+}
+
+async function tagsOf(db: Db, applicationIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>()
+  for (const slice of chunks(applicationIds, 5000)) {
+    const rows = await db.selectFrom('application_tags').select(['application_id', 'tag']).where('application_id', 'in', slice).orderBy('tag').execute()
+    for (const row of rows) out.set(row.application_id, [...(out.get(row.application_id) ?? []), row.tag])
+  }
+  return out
+}
+
+/** The statuses as last evaluated, for every application (covered or not). */
+async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promise<AppStatuses[]> {
+  const slices = applicationIds ? chunks(applicationIds, 5000) : [undefined]
+  const apps: AppStatuses[] = []
+  for (const slice of slices) {
+    let appQuery = db.selectFrom('applications').select(['id', 'name', 'team', 'environment'])
+    let statusQuery = db
+      .selectFrom('compliance_current')
+      .innerJoin('policies', 'policies.id', 'compliance_current.policy_id')
+      .leftJoin('policy_coverage', (join) => join.onRef('policy_coverage.policy_id', '=', 'compliance_current.policy_id').onRef('policy_coverage.application_id', '=', 'compliance_current.application_id'))
+      .select([
+        'compliance_current.application_id',
+        'compliance_current.policy_id',
+        'policies.name as policy_name',
+        'compliance_current.policy_version',
+        'compliance_current.status',
+        'compliance_current.in_grace',
+        'compliance_current.evaluated_at',
+        'compliance_current.results_json',
+        'policy_coverage.enforcement_starts_at',
+      ])
+    if (slice) {
+      appQuery = appQuery.where('id', 'in', slice)
+      statusQuery = statusQuery.where('compliance_current.application_id', 'in', slice)
+    }
+    const [appRows, statusRows] = await Promise.all([appQuery.orderBy('name').orderBy('id').execute(), statusQuery.orderBy('policies.name').execute()])
+    const tags = await tagsOf(db, appRows.map((app) => app.id))
+    const byApp = new Map<string, PolicyStatus[]>()
+    const names = new Map(appRows.map((app) => [app.id, app.name]))
+    for (const row of statusRows) {
+      const list = byApp.get(row.application_id) ?? []
+      list.push({
+        application_id: row.application_id,
+        application_name: names.get(row.application_id) ?? row.application_id,
+        policy_id: row.policy_id,
+        policy_name: row.policy_name,
+        policy_version: row.policy_version,
+        status: row.status as ComplianceStatus,
+        enforcement_starts_at: row.enforcement_starts_at ?? row.evaluated_at,
+        in_grace_period: row.in_grace === 1,
+        evaluated_at: row.evaluated_at,
+        requirements: JSON.parse(row.results_json) as RequirementResult[],
+      })
+      byApp.set(row.application_id, list)
+    }
+    for (const app of appRows) apps.push({ ...app, tags: tags.get(app.id) ?? [], statuses: byApp.get(app.id) ?? [] })
+  }
+  return apps
+}

@@ -1,0 +1,228 @@
+/**
+ * Keeping statuses current. Evaluation runs for exactly the applications queued by a change (new
+ * data, rules, policies), for everything on a timer (windows slide, grace periods end), and on
+ * demand ("Evaluate now"). Each run stores the statuses with their evaluation time, opens and
+ * resolves gaps, queues one alert per gap transition, and records the day's counts for the trend.
+ */
+import type { PolicyStatus } from '../../../src-shared/domain/compliance'
+import { recordAuditMany, type AuditEntry } from '../audit/audit'
+import { chunks, rowsPerInsert } from '../batch'
+import type { EngineContext } from '../context'
+import type { Tx } from '../db/schema'
+import { clearQueued, queuedApplications } from './evaluation-queue'
+import { evaluateAt, type EvaluatedApplication } from './evaluate'
+import { queueAlert, type Notifier } from './notifier'
+
+/** How often a running console re-evaluates everything: windows slide and grace periods end without any change. */
+export const EVALUATION_INTERVAL_MS = 5 * 60_000
+
+export const EVALUATION_ACTOR = { id: 'system', name: 'Governance Console' }
+
+export interface EvaluationRun {
+  evaluated_at: string
+  applications: number
+}
+
+export class Evaluator {
+  private running: Promise<unknown> = Promise.resolve()
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly engine: EngineContext,
+    private readonly notifier: Notifier,
+  ) {}
+
+  /** Evaluates every queued application; resolves when their statuses are current. */
+  drain(): Promise<EvaluationRun> {
+    return this.serialised(async () => {
+      const queued = await queuedApplications(this.engine.db)
+      return queued.length === 0 ? { evaluated_at: this.engine.nowIso(), applications: 0 } : this.evaluate(queued)
+    })
+  }
+
+  /** Evaluates every application (or the given one) now. */
+  evaluateNow(applicationId?: string): Promise<EvaluationRun> {
+    return this.serialised(async () => {
+      const queued = await queuedApplications(this.engine.db)
+      return this.evaluate(applicationId ? [...new Set([applicationId, ...queued])] : undefined)
+    })
+  }
+
+  /** Re-evaluates everything every `everyMs`, and sends due alerts. */
+  start(everyMs: number): void {
+    this.stop()
+    this.timer = setInterval(() => {
+      void this.evaluateNow().catch(() => undefined)
+    }, everyMs)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /** Resolves once no evaluation is running. */
+  async idle(): Promise<void> {
+    await this.running
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.running.then(work, work)
+    this.running = next.catch(() => undefined)
+    return next
+  }
+
+  private async evaluate(applicationIds: readonly string[] | undefined): Promise<EvaluationRun> {
+    const at = this.engine.nowIso()
+    const count = await this.engine.db.transaction().execute((tx) => applyEvaluation(tx, at, applicationIds))
+    this.engine.announce(['compliance'])
+    void this.notifier.deliverDue()
+    return { evaluated_at: at, applications: count }
+  }
+}
+
+/**
+ * Evaluates at `at` and stores the outcome: statuses, gaps, alerts, the day's counts. The sample
+ * workspace replays its history through this too, one moment at a time.
+ */
+export async function applyEvaluation(tx: Tx, at: string, applicationIds: readonly string[] | undefined): Promise<number> {
+  const evaluated = await evaluateAt(tx, at, applicationIds)
+  const ids = evaluated.map((app) => app.id)
+  await storeStatuses(tx, evaluated, applicationIds === undefined)
+  await reconcileGaps(tx, at, evaluated)
+  await recordDailyCounts(tx, at)
+  if (applicationIds === undefined) await tx.deleteFrom('evaluation_queue').where('queued_at', '<=', at).execute()
+  else await clearQueued(tx, applicationIds)
+  return ids.length
+}
+
+async function storeStatuses(tx: Tx, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
+  if (everything) await tx.deleteFrom('compliance_current').execute()
+  else for (const slice of chunks(evaluated.map((app) => app.id), 5000)) await tx.deleteFrom('compliance_current').where('application_id', 'in', slice).execute()
+  const rows = evaluated.flatMap((app) =>
+    app.statuses.map((status) => ({
+      application_id: app.id,
+      policy_id: status.policy_id,
+      policy_version: status.policy_version,
+      status: status.status,
+      in_grace: status.in_grace_period ? 1 : 0,
+      evaluated_at: status.evaluated_at!,
+      results_json: JSON.stringify(status.requirements),
+    })),
+  )
+  for (const slice of chunks(rows, rowsPerInsert(7))) await tx.insertInto('compliance_current').values(slice).execute()
+}
+
+/** Opens a gap for each new breach, resolves those that pass again, and owes one alert per transition. */
+async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[]): Promise<void> {
+  const ids = evaluated.map((app) => app.id)
+  const names = new Map(evaluated.map((app) => [app.id, app.name]))
+  const breaches = new Map<string, { status: PolicyStatus; index: number }>()
+  for (const app of evaluated) {
+    for (const status of app.statuses) {
+      status.requirements.forEach((result, index) => {
+        if (result.outcome === 'breach') breaches.set(`${app.id}|${status.policy_id}|${result.requirement}`, { status, index })
+      })
+    }
+  }
+
+  const open = []
+  for (const slice of chunks(ids, 5000)) {
+    open.push(...(await tx.selectFrom('gaps').select(['id', 'application_id', 'policy_id', 'requirement']).where('kind', '=', 'breach').where('resolved_at', 'is', null).where('application_id', 'in', slice).execute()))
+  }
+  const audit: AuditEntry[] = []
+  const stillOpen = new Set<string>()
+  const resolving: number[] = []
+  for (const gap of open) {
+    const key = `${gap.application_id}|${gap.policy_id}|${gap.requirement}`
+    if (breaches.has(key)) stillOpen.add(key)
+    else {
+      resolving.push(gap.id)
+      audit.push({ action: 'gap.resolved', entityType: 'application', entityId: gap.application_id, after: { gap_id: gap.id, policy_id: gap.policy_id, requirement: gap.requirement } })
+    }
+  }
+  for (const slice of chunks(resolving, 5000)) await tx.updateTable('gaps').set({ resolved_at: at }).where('id', 'in', slice).execute()
+
+  const opening = [...breaches].filter(([key]) => !stillOpen.has(key))
+  for (const slice of chunks(opening, rowsPerInsert(14))) {
+    await tx
+      .insertInto('gaps')
+      .values(
+        slice.map(([, { status, index }]) => {
+          const result = status.requirements[index]!
+          return {
+            application_id: status.application_id,
+            policy_id: status.policy_id,
+            requirement: result.requirement,
+            kind: 'breach',
+            severity: result.severity,
+            value: result.value,
+            threshold: result.threshold,
+            reason: result.reason,
+            opened_at: at,
+            resolved_at: null,
+            policy_version: status.policy_version,
+            grace_until: status.in_grace_period ? status.enforcement_starts_at : null,
+            alerted_open_at: null,
+            alerted_resolved_at: null,
+          }
+        }),
+      )
+      .execute()
+  }
+  for (const [, { status, index }] of opening) {
+    const result = status.requirements[index]!
+    audit.push({ action: 'gap.opened', entityType: 'application', entityId: status.application_id, after: { policy_id: status.policy_id, requirement: result.requirement, severity: result.severity, value: result.value, threshold: result.threshold, reason: result.reason, in_grace_period: status.in_grace_period } })
+  }
+  await recordAuditMany(tx, EVALUATION_ACTOR, at, audit)
+  await queueAlerts(tx, at, ids, names)
+}
+
+/** One alert per gap transition: opened once enforcement has begun, resolved only if its opening was announced. */
+async function queueAlerts(tx: Tx, at: string, applicationIds: readonly string[], names: Map<string, string>): Promise<void> {
+  for (const slice of chunks(applicationIds, 5000)) {
+    const due = await tx
+      .selectFrom('gaps')
+      .innerJoin('policies', 'policies.id', 'gaps.policy_id')
+      .select(['gaps.id', 'gaps.application_id', 'gaps.policy_id', 'policies.name as policy_name', 'policies.notification_webhook', 'gaps.requirement', 'gaps.severity', 'gaps.value', 'gaps.threshold', 'gaps.reason', 'gaps.opened_at', 'gaps.resolved_at', 'gaps.alerted_open_at'])
+      .where('gaps.application_id', 'in', slice)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('gaps.resolved_at', 'is', null), eb('gaps.alerted_open_at', 'is', null), eb.or([eb('gaps.grace_until', 'is', null), eb('gaps.grace_until', '<=', at)])]),
+          eb.and([eb('gaps.resolved_at', 'is not', null), eb('gaps.alerted_open_at', 'is not', null), eb('gaps.alerted_resolved_at', 'is', null)]),
+        ]),
+      )
+      .execute()
+    for (const gap of due) {
+      const opened = gap.resolved_at === null
+      if (gap.notification_webhook) {
+        await queueAlert(tx, gap.notification_webhook, at, {
+          event: opened ? 'gap.opened' : 'gap.resolved',
+          policy: { id: gap.policy_id, name: gap.policy_name },
+          application: { id: gap.application_id, name: names.get(gap.application_id) ?? gap.application_id },
+          requirement: gap.requirement,
+          severity: gap.severity,
+          value: gap.value,
+          threshold: gap.threshold,
+          reason: gap.reason,
+          opened_at: gap.opened_at,
+          resolved_at: gap.resolved_at,
+        })
+      }
+      await tx
+        .updateTable('gaps')
+        .set(opened ? { alerted_open_at: at } : { alerted_resolved_at: at })
+        .where('id', '=', gap.id)
+        .execute()
+    }
+  }
+}
+
+/** The day's status counts per policy, overwritten by each run so the last one of the day stands. */
+async function recordDailyCounts(tx: Tx, at: string): Promise<void> {
+  const day = at.slice(0, 10)
+  const counts = await tx.selectFrom('compliance_current').select(['policy_id', 'status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy(['policy_id', 'status']).execute()
+  await tx.deleteFrom('compliance_daily').where('day', '=', day).execute()
+  if (counts.length > 0) await tx.insertInto('compliance_daily').values(counts.map((row) => ({ day, policy_id: row.policy_id, status: row.status, count: Number(row.count) }))).execute()
+}

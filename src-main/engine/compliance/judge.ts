@@ -1,0 +1,103 @@
+/**
+ * The reference's status rules, as pure functions: how a requirement fares against its
+ * measurement, and what an application's status under a policy is from its requirements.
+ */
+import type { ComplianceStatus, RequirementOutcome, RequirementResult } from '../../../src-shared/domain/compliance'
+import { METRIC_BY_KEY, formatMetricValue, formatThreshold } from '../../../src-shared/domain/metrics'
+import type { Requirement } from '../../../src-shared/domain/policy'
+import type { Operator } from '../../../src-shared/domain/rules'
+import type { Measurement } from './measure'
+
+const OPERATOR_WORDS: Record<Operator, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below' }
+
+export function breaches(value: number, operator: Operator, threshold: number): boolean {
+  switch (operator) {
+    case '>':
+      return value > threshold
+    case '>=':
+      return value >= threshold
+    case '<':
+      return value < threshold
+    case '<=':
+      return value <= threshold
+  }
+}
+
+function when(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+}
+
+function windowWords(requirement: Requirement, m: Measurement): string {
+  if (requirement.metric === 'throughput_drop') return `in the 7 days to ${when(m.windowEnd)} against the 7 days before`
+  const hours = requirement.window_hours
+  const span = hours % 24 === 0 ? `${hours / 24 === 1 ? '24 hours' : `${hours / 24} days`}` : `${hours} hours`
+  return `over the ${span} to ${when(m.windowEnd)}`
+}
+
+export interface PolicyRef {
+  name: string
+  version: number
+}
+
+export function judgeRequirement(requirement: Requirement, m: Measurement, policy: PolicyRef, missingRule: boolean): RequirementResult {
+  const label = METRIC_BY_KEY[requirement.metric].label
+  const limit = `the ${formatThreshold(requirement.metric, requirement.threshold)} threshold (${requirement.severity}) of ${policy.name} v${policy.version}`
+  const base = {
+    requirement: requirement.metric,
+    name: requirement.name,
+    operator: requirement.operator,
+    threshold: requirement.threshold,
+    severity: requirement.severity,
+    no_data: requirement.no_data,
+    value: m.value === null ? null : Number(m.value.toPrecision(12)),
+    volume: m.volume,
+    window_start: m.windowStart,
+    window_end: m.windowEnd,
+  }
+  if (missingRule) {
+    return { ...base, outcome: 'missing_rule', reason: `The ${label} alert rule required by ${policy.name} v${policy.version} was deleted from this application` }
+  }
+  if (m.value === null) {
+    const outcome: RequirementOutcome = requirement.no_data === 'pass' ? 'pass' : requirement.no_data === 'fail' ? 'breach' : 'no_data'
+    const consequence = outcome === 'no_data' ? 'pending until data arrives' : outcome === 'pass' ? 'counted as passing, as the rule says' : 'counted as failing, as the rule says'
+    return { ...base, outcome, reason: `No ${label} data ${windowWords(requirement, m)}; ${consequence} (${limit})` }
+  }
+  const value =
+    requirement.metric === 'throughput_drop'
+      ? `Requests fell ${formatMetricValue('throughput_drop', m.value)} (${m.prior} → ${m.last})`
+      : `${label} was ${formatMetricValue(requirement.metric, m.value)}`
+  const breached = breaches(m.value, requirement.operator, requirement.threshold)
+  return breached
+    ? { ...base, outcome: 'breach', reason: `${value} ${windowWords(requirement, m)}, ${OPERATOR_WORDS[requirement.operator]} ${limit}` }
+    : { ...base, outcome: 'pass', reason: `${value} ${windowWords(requirement, m)}, within ${limit}` }
+}
+
+/**
+ * Non-Compliant: a critical or high requirement breached, or a required rule missing. Warning:
+ * only medium or low ones breached. Pending: nothing breached but something has no data yet.
+ * Attestation Overdue: every automated check passes but a sign-off is late. Otherwise Compliant.
+ */
+export function statusOf(results: readonly RequirementResult[], attestationOverdue: boolean): ComplianceStatus {
+  let warning = false
+  let pending = false
+  for (const result of results) {
+    if (result.outcome === 'missing_rule') return 'non_compliant'
+    if (result.outcome === 'breach') {
+      if (result.severity === 'critical' || result.severity === 'high') return 'non_compliant'
+      warning = true
+    }
+    if (result.outcome === 'no_data') pending = true
+  }
+  if (warning) return 'warning'
+  if (pending) return 'pending'
+  return attestationOverdue ? 'attestation_overdue' : 'compliant'
+}
+
+const STATUS_RANK: Record<ComplianceStatus, number> = { non_compliant: 4, warning: 3, attestation_overdue: 2, pending: 1, compliant: 0 }
+
+/** The worst of several statuses, for an application across its policies. */
+export function worstStatus(statuses: readonly ComplianceStatus[]): ComplianceStatus | null {
+  let worst: ComplianceStatus | null = null
+  for (const status of statuses) if (worst === null || STATUS_RANK[status] > STATUS_RANK[worst]) worst = status
+  return worst
+}

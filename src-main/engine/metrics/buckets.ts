@@ -1,0 +1,123 @@
+/**
+ * Hourly buckets: observations are gathered per metric and hour in memory, then merged into the
+ * stored buckets in one pass — counts and sums add in SQL, latency sketches merge bin by bin.
+ */
+import { sql } from 'kysely'
+import type BetterSqlite3 from 'better-sqlite3'
+import { METRIC_BY_KEY, type MetricKey } from '../../../src-shared/domain/metrics'
+import { chunks, rowsPerInsert } from '../batch'
+import type { Db, Tx } from '../db/schema'
+import { emptyBins, encodeBins, mergeBins, mergeEncoded, type SketchBins } from './latency-sketch'
+
+export interface BucketDelta {
+  metric: MetricKey
+  hour: number
+  n: number
+  total: number
+  sum: number
+  bins: SketchBins | null
+}
+
+export class BucketAccumulator {
+  readonly buckets = new Map<string, BucketDelta>()
+  firstHour = Infinity
+  lastHour = -Infinity
+
+  bucket(metric: MetricKey, hour: number): BucketDelta {
+    const key = `${metric}|${hour}`
+    let bucket = this.buckets.get(key)
+    if (!bucket) {
+      bucket = { metric, hour, n: 0, total: 0, sum: 0, bins: METRIC_BY_KEY[metric].kind === 'latency' ? emptyBins() : null }
+      this.buckets.set(key, bucket)
+      if (hour < this.firstHour) this.firstHour = hour
+      if (hour > this.lastHour) this.lastHour = hour
+    }
+    return bucket
+  }
+
+  get size(): number {
+    return this.buckets.size
+  }
+}
+
+const upsertStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>()
+
+/** One prepared upsert per connection, compiled by kysely once and run for every bucket. */
+function upsertStatement(db: Db, sqlite: BetterSqlite3.Database): BetterSqlite3.Statement {
+  let statement = upsertStatements.get(sqlite)
+  if (!statement) {
+    const compiled = db
+      .insertInto('metric_buckets')
+      .values({ series_id: 0, hour: 0, n: 0, total: null, sum: null, sketch: null })
+      .onConflict((oc) =>
+        oc.columns(['series_id', 'hour']).doUpdateSet({
+          n: sql`metric_buckets.n + excluded.n`,
+          total: sql`coalesce(metric_buckets.total, 0) + excluded.total`,
+          sum: sql`coalesce(metric_buckets.sum, 0) + excluded.sum`,
+          // Sketches arrive already merged with what was stored (see writeBuckets).
+          sketch: sql`coalesce(excluded.sketch, metric_buckets.sketch)`,
+        }),
+      )
+      .compile()
+    statement = sqlite.prepare(compiled.sql)
+    upsertStatements.set(sqlite, statement)
+  }
+  return statement
+}
+
+/** Series ids for an application's metrics, creating the missing ones. */
+export async function seriesIds(tx: Tx, applicationId: string, metrics: Iterable<MetricKey>): Promise<Map<MetricKey, number>> {
+  const wanted = new Set(metrics)
+  const rows = await tx.selectFrom('metric_series').select(['id', 'metric']).where('application_id', '=', applicationId).execute()
+  const ids = new Map(rows.map((row) => [row.metric as MetricKey, row.id]))
+  const missing = [...wanted].filter((metric) => !ids.has(metric))
+  if (missing.length > 0) {
+    const inserted = await tx
+      .insertInto('metric_series')
+      .values(missing.map((metric) => ({ application_id: applicationId, metric })))
+      .returning(['id', 'metric'])
+      .execute()
+    for (const row of inserted) ids.set(row.metric as MetricKey, row.id)
+  }
+  return ids
+}
+
+/** Merges the accumulated buckets into storage; must run inside the caller's transaction. */
+export async function writeBuckets(tx: Tx, sqlite: BetterSqlite3.Database, applicationId: string, buckets: BucketAccumulator): Promise<void> {
+  const deltas = [...buckets.buckets.values()]
+  const ids = await seriesIds(tx, applicationId, new Set(deltas.map((delta) => delta.metric)))
+
+  // Latency sketches cannot be added in SQL: read the stored ones and merge them here first.
+  const latencySeries = ids.get('latency_p95')
+  const latency = deltas.filter((delta) => delta.bins !== null)
+  const stored = new Map<number, Uint8Array>()
+  if (latencySeries !== undefined && latency.length > 0) {
+    for (const slice of chunks(latency.map((delta) => delta.hour), rowsPerInsert(1))) {
+      const rows = await tx.selectFrom('metric_buckets').select(['hour', 'sketch']).where('series_id', '=', latencySeries).where('hour', 'in', slice).execute()
+      for (const row of rows) if (row.sketch) stored.set(row.hour, row.sketch)
+    }
+  }
+
+  const upsert = upsertStatement(tx, sqlite)
+  for (const delta of deltas) {
+    const kind = METRIC_BY_KEY[delta.metric].kind
+    let sketch: Uint8Array | null = null
+    if (delta.bins) {
+      const previous = stored.get(delta.hour)
+      if (previous) {
+        const merged = emptyBins()
+        mergeEncoded(merged, previous)
+        mergeBins(merged, delta.bins)
+        sketch = encodeBins(merged)
+      } else sketch = encodeBins(delta.bins)
+    }
+    upsert.run(
+      ids.get(delta.metric)!,
+      delta.hour,
+      delta.n,
+      kind === 'rate' ? delta.total : null,
+      kind === 'score' || kind === 'latency' ? delta.sum : null,
+      sketch,
+    )
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Per-inference events (JSONL or CSV) folded into the same hourly buckets as observations: every
+ * event is one request; `error` and each evaluation flag count towards its rate; latency_ms feeds
+ * the latency sketch; coherence and user_satisfaction are scores. A field left empty means the
+ * inference was not evaluated for it.
+ */
+import { parse as parseCsv } from 'csv-parse/sync'
+import { INFERENCE_FIELDS, type InferenceFormat } from '../../../src-shared/domain/observations'
+import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
+import { EngineError } from '../errors'
+import { BucketAccumulator } from './buckets'
+import { hourOf } from './hours'
+import { addValue } from './latency-sketch'
+
+type Fields = Record<string, unknown>
+
+const TRUE = new Set(['true', '1', 'yes', 'y', 't'])
+const FALSE = new Set(['false', '0', 'no', 'n', 'f'])
+
+/** How many lines a part holds (a final newline does not start another). */
+export function lineCount(text: string): number {
+  if (text === '') return 0
+  const breaks = text.match(/\n/g)?.length ?? 0
+  return text.endsWith('\n') ? breaks : breaks + 1
+}
+
+export class InferenceEvents {
+  readonly buckets = new BucketAccumulator()
+  events = 0
+  first: number | null = null
+  last: number | null = null
+  readonly ignored = new Set<string>()
+  private csvHeader: string[] | null = null
+
+  constructor(
+    readonly format: InferenceFormat,
+    private readonly latestMs: number,
+  ) {}
+
+  /** Adds whole lines of the file; `firstLine` is the file line number of the text's first line. */
+  add(text: string, firstLine: number): void {
+    if (this.format === 'jsonl') this.addJsonLines(text, firstLine)
+    else this.addCsv(text, firstLine)
+  }
+
+  private addJsonLines(text: string, firstLine: number): void {
+    const lines = text.split(/\r?\n/)
+    if (lines.at(-1) === '') lines.pop()
+    lines.forEach((line, index) => {
+      const number = firstLine + index
+      if (line.trim() === '') return
+      let event: unknown
+      try {
+        event = JSON.parse(line)
+      } catch (error) {
+        throw lineError(number, undefined, `is not valid JSON (${(error as Error).message})`)
+      }
+      if (typeof event !== 'object' || event === null || Array.isArray(event)) throw lineError(number, undefined, 'must be a JSON object')
+      this.addEvent(event as Fields, number)
+    })
+  }
+
+  private addCsv(text: string, firstLine: number): void {
+    let rows: Array<{ record: string[]; info: { lines: number } }>
+    try {
+      rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as unknown as typeof rows
+    } catch (error) {
+      const message = (error as Error & { lines?: number }).message
+      throw new EngineError('invalid_input', `CSV ${message.replace(/^Invalid/, 'invalid')}`, 'content')
+    }
+    let start = 0
+    if (!this.csvHeader) {
+      const header = rows[0]
+      if (!header) return
+      this.csvHeader = header.record.map((name) => name.trim().toLowerCase())
+      if (!this.csvHeader.includes('timestamp')) throw lineError(firstLine, undefined, 'the header needs a timestamp column')
+      start = 1
+    }
+    const header = this.csvHeader
+    for (const { record, info } of rows.slice(start)) {
+      const number = firstLine + info.lines - 1
+      if (record.length !== header.length) throw lineError(number, undefined, `has ${record.length} fields; the header has ${header.length}`)
+      const event: Fields = {}
+      header.forEach((name, index) => {
+        if (record[index] !== '') event[name] = record[index]
+      })
+      this.addEvent(event, number)
+    }
+  }
+
+  private addEvent(event: Fields, line: number): void {
+    const ms = timestampOf(event.timestamp, line)
+    if (ms > this.latestMs) throw lineError(line, 'timestamp', `${String(event.timestamp)} is in the future`)
+    const hour = hourOf(ms)
+    this.buckets.bucket('throughput_drop', hour).n += 1
+    for (const [name, raw] of Object.entries(event)) {
+      if (name === 'timestamp' || name === 'id') continue
+      const metric = INFERENCE_FIELDS[name as keyof typeof INFERENCE_FIELDS]
+      if (!metric) {
+        this.ignored.add(name)
+        continue
+      }
+      if (raw === null || raw === undefined || raw === '') continue
+      const kind = METRIC_BY_KEY[metric].kind
+      const bucket = this.buckets.bucket(metric, hour)
+      if (kind === 'rate') {
+        bucket.total += 1
+        if (booleanOf(raw, name, line)) bucket.n += 1
+      } else {
+        const value = numberOf(raw, name, line)
+        bucket.n += 1
+        bucket.sum += value
+        if (bucket.bins) addValue(bucket.bins, value)
+      }
+    }
+    this.events += 1
+    if (this.first === null || ms < this.first) this.first = ms
+    if (this.last === null || ms > this.last) this.last = ms
+  }
+}
+
+function lineError(line: number, field: string | undefined, problem: string): EngineError {
+  return new EngineError('invalid_input', `line ${line}${field ? `, ${field}` : ''}: ${problem}`, field ? `line ${line}.${field}` : `line ${line}`)
+}
+
+function timestampOf(raw: unknown, line: number): number {
+  if (raw === undefined || raw === null || raw === '') throw lineError(line, 'timestamp', 'is required')
+  if (typeof raw === 'number') return raw < 1e11 ? raw * 1000 : raw
+  const text = String(raw)
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const number = Number(text)
+    return number < 1e11 ? number * 1000 : number
+  }
+  // ISO 8601 with a date and time; a timestamp without a zone is read as UTC.
+  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(text)) throw lineError(line, 'timestamp', `must be an ISO 8601 date and time (got "${text}")`)
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) ? text : `${text}Z`
+  const ms = Date.parse(zoned.replace(' ', 'T'))
+  if (Number.isNaN(ms)) throw lineError(line, 'timestamp', `is not a valid date and time (got "${text}")`)
+  return ms
+}
+
+function booleanOf(raw: unknown, field: string, line: number): boolean {
+  if (typeof raw === 'boolean') return raw
+  if (raw === 0 || raw === 1) return raw === 1
+  const text = String(raw).trim().toLowerCase()
+  if (TRUE.has(text)) return true
+  if (FALSE.has(text)) return false
+  throw lineError(line, field, `must be true or false (got ${JSON.stringify(raw)})`)
+}
+
+function numberOf(raw: unknown, field: string, line: number): number {
+  const value = typeof raw === 'number' ? raw : Number(String(raw).trim())
+  if (!Number.isFinite(value) || value < 0) throw lineError(line, field, `must be a number of at least 0 (got ${JSON.stringify(raw)})`)
+  return value
+}
+

@@ -1,0 +1,126 @@
+/**
+ * Importing a file of per-inference events, all or nothing. The console sends a large file in
+ * parts (each checked as it arrives, so a bad line is reported early) and nothing reaches the
+ * metric buckets until commit, which re-reads every part in one transaction. The file's content
+ * hash is its batch id unless one is given, so importing the same file twice counts it once.
+ */
+import { createHash } from 'node:crypto'
+import type { InferenceFormat, InferenceImportResult } from '../../../src-shared/domain/observations'
+import { getApplication } from '../applications/applications'
+import { recordAudit } from '../audit/audit'
+import { queueEvaluation } from '../compliance/evaluation-queue'
+import type { CallContext, EngineContext } from '../context'
+import type { Tx } from '../db/schema'
+import { EngineError, notFound } from '../errors'
+import { newId } from '../ids'
+import { writeBuckets } from './buckets'
+import { HOUR_MS } from './hours'
+import { InferenceEvents, lineCount } from './inference-events'
+
+interface ImportRequest {
+  id: string
+  format: InferenceFormat
+  content: string
+  batch_id?: string
+}
+
+export async function importInferences(engine: EngineContext, ctx: CallContext, request: ImportRequest): Promise<InferenceImportResult> {
+  const events = parseParts(engine, request.format, [{ text: request.content, first_line: 1 }])
+  return engine.mutate(['metrics', 'compliance'], async (tx) => {
+    await getApplication(tx, request.id)
+    return storeImport(tx, engine, ctx, request.id, events, request.batch_id ?? contentBatchId([request.content]), 'api')
+  })
+}
+
+export async function beginImport(engine: EngineContext, ctx: CallContext, request: { id: string; format: InferenceFormat; file_name: string }): Promise<{ import_id: string }> {
+  const importId = newId('imp')
+  await engine.db.transaction().execute(async (tx) => {
+    await getApplication(tx, request.id)
+    await tx
+      .insertInto('inference_imports')
+      .values({ id: importId, application_id: request.id, format: request.format, file_name: request.file_name, created_at: engine.nowIso(), created_by: ctx.actor.id })
+      .execute()
+  })
+  return { import_id: importId }
+}
+
+export async function appendImportPart(engine: EngineContext, request: { import_id: string; part: number; text: string }): Promise<{ import_id: string; lines: number }> {
+  const staged = await stagedImport(engine, request.import_id)
+  const parts = await engine.db.selectFrom('inference_import_parts').select(['part', 'first_line', 'text']).where('import_id', '=', request.import_id).orderBy('part').execute()
+  if (request.part !== parts.length) {
+    throw new EngineError('invalid_input', `part ${request.part} is out of order; the next part of this import is ${parts.length}`, 'part')
+  }
+  const firstLine = parts.reduce((line, part) => line + lineCount(part.text), 1)
+  // Check this part now, with the header of the first part for CSV, so a bad line is reported at once.
+  const check = new InferenceEvents(staged.format as InferenceFormat, latestAllowed(engine))
+  if (staged.format === 'csv' && parts.length > 0) check.add(firstCsvLine(parts[0]!.text), 1)
+  check.add(request.text, firstLine)
+  await engine.db.insertInto('inference_import_parts').values({ import_id: request.import_id, part: request.part, first_line: firstLine, text: request.text }).execute()
+  return { import_id: request.import_id, lines: firstLine - 1 + lineCount(request.text) }
+}
+
+export async function commitImport(engine: EngineContext, ctx: CallContext, importId: string): Promise<InferenceImportResult> {
+  const staged = await stagedImport(engine, importId)
+  const parts = await engine.db.selectFrom('inference_import_parts').select(['text', 'first_line']).where('import_id', '=', importId).orderBy('part').execute()
+  if (parts.length === 0) throw new EngineError('invalid_input', 'this import has no parts yet; nothing to store', 'import_id')
+  const events = parseParts(engine, staged.format as InferenceFormat, parts)
+  return engine.mutate(['metrics', 'compliance'], async (tx) => {
+    const result = await storeImport(tx, engine, ctx, staged.application_id, events, contentBatchId(parts.map((part) => part.text)), staged.file_name)
+    await tx.deleteFrom('inference_imports').where('id', '=', importId).execute()
+    return result
+  })
+}
+
+export async function cancelImport(engine: EngineContext, importId: string): Promise<{ cancelled: boolean }> {
+  const deleted = await engine.db.deleteFrom('inference_imports').where('id', '=', importId).executeTakeFirst()
+  return { cancelled: Number(deleted.numDeletedRows) > 0 }
+}
+
+async function stagedImport(engine: EngineContext, importId: string) {
+  const staged = await engine.db.selectFrom('inference_imports').selectAll().where('id', '=', importId).executeTakeFirst()
+  if (!staged) throw notFound('import in progress', importId, 'import_id')
+  return staged
+}
+
+function latestAllowed(engine: EngineContext): number {
+  return engine.clock.now().getTime() + HOUR_MS
+}
+
+function parseParts(engine: EngineContext, format: InferenceFormat, parts: ReadonlyArray<{ text: string; first_line: number }>): InferenceEvents {
+  const events = new InferenceEvents(format, latestAllowed(engine))
+  for (const part of parts) events.add(part.text, part.first_line)
+  return events
+}
+
+function firstCsvLine(text: string): string {
+  const end = text.indexOf('\n')
+  return end === -1 ? text : text.slice(0, end + 1)
+}
+
+function contentBatchId(texts: readonly string[]): string {
+  const hash = createHash('sha256')
+  for (const text of texts) hash.update(text)
+  return `sha256:${hash.digest('hex')}`
+}
+
+async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, applicationId: string, events: InferenceEvents, batchId: string, source: string): Promise<InferenceImportResult> {
+  const result: InferenceImportResult = {
+    application_id: applicationId,
+    batch_id: batchId,
+    duplicate_batch: false,
+    events: events.events,
+    buckets: events.buckets.size,
+    first_timestamp: events.first === null ? null : new Date(events.first).toISOString(),
+    last_timestamp: events.last === null ? null : new Date(events.last).toISOString(),
+    ignored_fields: [...events.ignored].sort(),
+  }
+  const seen = await tx.selectFrom('metric_batches').select('result_json').where('application_id', '=', applicationId).where('batch_id', '=', batchId).executeTakeFirst()
+  if (seen) return { ...(JSON.parse(seen.result_json) as InferenceImportResult), duplicate_batch: true }
+
+  const now = engine.nowIso()
+  await writeBuckets(tx, engine.sqlite, applicationId, events.buckets)
+  await tx.insertInto('metric_batches').values({ application_id: applicationId, batch_id: batchId, digest: batchId, received_at: now, result_json: JSON.stringify(result) }).execute()
+  await recordAudit(tx, ctx.actor, now, { action: 'inferences.imported', entityType: 'application', entityId: applicationId, after: { ...result, source } })
+  await queueEvaluation(tx, now, [applicationId])
+  return result
+}

@@ -1,0 +1,183 @@
+/**
+ * Ninety days of life for the sample workspace: the four templates applied at the start, hourly
+ * monitoring data for every metric each application's policies require, incidents that open gaps
+ * and later close them (a few still open today), and the evaluations of each day replayed so the
+ * dashboard has a history. Generated from a fixed seed, so it is the same every time.
+ */
+import type { MetricKey } from '../../../src-shared/domain/metrics'
+import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
+import type { CallContext, EngineContext } from '../context'
+import { EngineContext as Context } from '../context'
+import type { Tx } from '../db/schema'
+import { applyEvaluation } from '../compliance/evaluator'
+import { BucketAccumulator, writeBuckets } from '../metrics/buckets'
+import { HOUR_MS, hourOf } from '../metrics/hours'
+import { addValue } from '../metrics/latency-sketch'
+import { insertPolicyFromTemplate } from '../policies/policies'
+import { TEMPLATES } from '../policies/templates'
+
+export const HISTORY_DAYS = 90
+const DAY_MS = 24 * HOUR_MS
+
+/** Which sample applications each template covers: System Health everything, the others by tag. */
+export const SAMPLE_POLICY_SCOPES = [
+  { template_id: 'system_health', scope: { apply_to_all: true, tags: [], application_ids: [] }, auto_apply: true },
+  { template_id: 'sensitive_data', scope: { apply_to_all: false, tags: ['customer-data', 'employee-data', 'financial', 'healthcare'], application_ids: [] }, auto_apply: false },
+  { template_id: 'hardened_external', scope: { apply_to_all: false, tags: ['external-facing'], application_ids: [] }, auto_apply: false },
+  { template_id: 'performance_monitored', scope: { apply_to_all: false, tags: ['content', 'copilot', 'internal'], application_ids: [] }, auto_apply: false },
+] as const
+
+interface SampleApp {
+  id: string
+  environment: string
+  tags: readonly string[]
+}
+
+/** A small seeded generator (mulberry32): sample data must not change between runs. */
+function random(seedText: string): () => number {
+  let seed = 0
+  for (const char of seedText) seed = (Math.imul(seed, 31) + char.charCodeAt(0)) | 0
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Healthy level and incident level of each metric: rates in percent, latency in ms, scores raw. */
+const LEVELS: Record<MetricKey, { healthy: [number, number]; incident: number }> = {
+  latency_p95: { healthy: [700, 2600], incident: 7800 },
+  error_rate: { healthy: [0.4, 2], incident: 9 },
+  throughput_drop: { healthy: [300, 1800], incident: 0.3 },
+  availability: { healthy: [99.6, 100], incident: 92 },
+  pii: { healthy: [0.2, 1.2], incident: 4 },
+  sensitive_data: { healthy: [0.05, 0.5], incident: 2.4 },
+  credit_card: { healthy: [0, 0], incident: 0.2 },
+  gov_id: { healthy: [0, 0], incident: 0.15 },
+  prompt_injection: { healthy: [0.02, 0.25], incident: 1.4 },
+  toxicity: { healthy: [0.1, 0.6], incident: 2.2 },
+  jailbreak: { healthy: [0, 0.04], incident: 0.35 },
+  hallucination: { healthy: [1, 3.5], incident: 8 },
+  coherence: { healthy: [0.8, 0.93], incident: 0.62 },
+  task_completion: { healthy: [92, 97.5], incident: 84 },
+  user_satisfaction: { healthy: [3.8, 4.5], incident: 3.1 },
+}
+
+interface Incident {
+  metric: MetricKey
+  fromHour: number
+  toHour: number
+}
+
+function requiredMetrics(app: SampleApp): MetricKey[] {
+  const metrics = new Set<MetricKey>()
+  for (const { template_id, scope } of SAMPLE_POLICY_SCOPES) {
+    if (scope.apply_to_all || scope.tags.some((tag) => app.tags.includes(tag))) {
+      for (const rule of TEMPLATES.find((t) => t.id === template_id)!.alert_rules) metrics.add(rule.metric)
+    }
+  }
+  return [...metrics]
+}
+
+/** A few incidents per application, each a day to a few days long; some run until today. */
+function incidentsFor(app: SampleApp, metrics: readonly MetricKey[], firstHour: number, lastHour: number, rand: () => number): Incident[] {
+  const incidents: Incident[] = []
+  const count = Math.floor(rand() * 3.2)
+  for (let i = 0; i < count; i++) {
+    const metric = metrics[Math.floor(rand() * metrics.length)]!
+    // Throughput drops only show week over week, so they last longer.
+    const hours = metric === 'throughput_drop' ? (8 + Math.floor(rand() * 5)) * 24 : (1 + Math.floor(rand() * 4)) * 24
+    const ongoing = rand() < 0.18
+    const start = ongoing ? lastHour - hours + 1 : firstHour + Math.floor(rand() * (lastHour - firstHour - hours))
+    incidents.push({ metric, fromHour: start, toHour: start + hours })
+  }
+  // A few written in, so the dashboard always has a warning and a recently resolved gap to show.
+  for (const scripted of SCRIPTED.filter((s) => s.application === app.id)) {
+    const end = lastHour - scripted.endsDaysAgo * 24
+    incidents.push({ metric: scripted.metric, fromHour: end - scripted.days * 24, toHour: end + (scripted.endsDaysAgo === 0 ? 1 : 0) })
+  }
+  return incidents
+}
+
+const SCRIPTED: Array<{ application: string; metric: MetricKey; days: number; endsDaysAgo: number }> = [
+  { application: 'app_code_copilot', metric: 'coherence', days: 2, endsDaysAgo: 0 },
+  { application: 'app_seo_briefs', metric: 'user_satisfaction', days: 3, endsDaysAgo: 0 },
+  { application: 'app_support_assistant', metric: 'prompt_injection', days: 2, endsDaysAgo: 3 },
+]
+
+function generateData(app: SampleApp, fromHour: number, toHour: number): BucketAccumulator {
+  const rand = random(app.id)
+  const metrics = requiredMetrics(app)
+  const incidents = incidentsFor(app, metrics, fromHour, toHour, rand)
+  const level = new Map(metrics.map((metric) => {
+    const [low, high] = LEVELS[metric].healthy
+    return [metric, low + rand() * (high - low)] as const
+  }))
+  const volume = level.get('throughput_drop') ?? 500
+  const buckets = new BucketAccumulator()
+  for (let hour = fromHour; hour < toHour; hour++) {
+    const hourOfDay = ((hour % 24) + 24) % 24
+    // Business-hours traffic: a daily swell, never quite idle.
+    const diurnal = 0.35 + 0.65 * Math.max(0, Math.sin(((hourOfDay - 6) / 24) * 2 * Math.PI))
+    const inIncident = (metric: MetricKey) => incidents.some((i) => i.metric === metric && hour >= i.fromHour && hour < i.toHour)
+    const requests = Math.max(1, Math.round(volume * diurnal * (inIncident('throughput_drop') ? LEVELS.throughput_drop.incident : 1) * (0.9 + rand() * 0.2)))
+    for (const metric of metrics) {
+      const incident = inIncident(metric)
+      const definition = METRIC_BY_KEY[metric]
+      const bucket = buckets.bucket(metric, hour)
+      if (metric === 'throughput_drop') bucket.n += requests
+      else if (metric === 'availability') {
+        const checks = 60
+        const rate = incident ? LEVELS.availability.incident : level.get(metric)!
+        bucket.total += checks
+        bucket.n += Math.min(checks, Math.round((checks * rate) / 100 + (rand() - 0.5) * 0.6))
+      } else if (definition.kind === 'rate') {
+        // Hour to hour the level wanders; rates that must stay high (task completion) wander less.
+        const jitter = definition.breaches === 'above' ? level.get(metric)! * (0.7 + rand() * 0.6) : level.get(metric)! + (rand() - 0.5) * 2
+        const rate = incident ? LEVELS[metric].incident : jitter
+        bucket.total += requests
+        bucket.n += Math.min(requests, Math.floor((requests * rate) / 100 + rand()))
+      } else if (definition.kind === 'score') {
+        const mean = incident ? LEVELS[metric].incident : level.get(metric)!
+        const ratings = Math.max(1, Math.round(requests / 20))
+        bucket.n += ratings
+        bucket.sum += ratings * (mean + (rand() - 0.5) * 0.04 * mean)
+      } else {
+        // Latency: a handful of sampled response times stand for the hour's requests.
+        const p95 = incident ? LEVELS.latency_p95.incident : level.get(metric)!
+        const samples = 8
+        for (let s = 0; s < samples; s++) addValue(bucket.bins!, p95 * (0.35 + 0.7 * rand()), Math.max(1, Math.round(requests / samples)))
+        bucket.n += samples * Math.max(1, Math.round(requests / samples))
+        bucket.sum += p95 * 0.7 * requests
+      }
+    }
+  }
+  return buckets
+}
+
+/**
+ * Backdates the sample: policies applied HISTORY_DAYS ago, data every hour since, and each day's
+ * evaluation replayed at 23:00 UTC, then one now. Runs in the caller's transaction.
+ */
+export async function writeSampleHistory(tx: Tx, engine: EngineContext, ctx: CallContext, apps: readonly SampleApp[]): Promise<{ policies: number }> {
+  const now = engine.clock.now().getTime()
+  const start = Math.floor(now / HOUR_MS) * HOUR_MS - HISTORY_DAYS * DAY_MS
+  const then = new Context(engine.db, { now: () => new Date(start) }, engine.sqlite)
+  for (const policy of SAMPLE_POLICY_SCOPES) await insertPolicyFromTemplate(tx, then, ctx, { template_id: policy.template_id, auto_apply: policy.auto_apply, scope: { apply_to_all: policy.scope.apply_to_all, tags: [...policy.scope.tags], application_ids: [] } })
+
+  const fromHour = hourOf(start)
+  const toHour = hourOf(now) + 1
+  for (const app of apps) {
+    // Development copies send no data yet: they stay Pending, as real ones often do.
+    if (app.environment === 'development') continue
+    await writeBuckets(tx, engine.sqlite, app.id, generateData(app, fromHour, Math.min(toHour, hourOf(now) + 1)))
+  }
+
+  for (let day = start + DAY_MS; day < now; day += DAY_MS) {
+    const endOfDay = Math.floor(day / DAY_MS) * DAY_MS + 23 * HOUR_MS
+    if (endOfDay < now) await applyEvaluation(tx, new Date(endOfDay).toISOString(), undefined)
+  }
+  await applyEvaluation(tx, new Date(now).toISOString(), undefined)
+  return { policies: SAMPLE_POLICY_SCOPES.length }
+}

@@ -1,0 +1,187 @@
+/**
+ * Compliance: what the console concludes from an application's data under each policy that
+ * covers it. Statuses, requirement results, gaps and the organisation-wide views built on them.
+ */
+import { z } from 'zod'
+import { ApplicationId } from './application'
+import { Timestamp } from './common'
+import { MetricKey } from './metrics'
+import { PolicyId } from './policy'
+import { Operator, Severity } from './rules'
+
+/** The reference's five statuses, as API values. */
+export const COMPLIANCE_STATUSES = ['compliant', 'warning', 'non_compliant', 'attestation_overdue', 'pending'] as const
+export const ComplianceStatus = z.enum(COMPLIANCE_STATUSES, { error: `status must be one of: ${COMPLIANCE_STATUSES.join(', ')}` })
+export type ComplianceStatus = z.infer<typeof ComplianceStatus>
+
+export const STATUS_LABELS: Readonly<Record<ComplianceStatus, string>> = {
+  compliant: 'Compliant',
+  warning: 'Warning',
+  non_compliant: 'Non-Compliant',
+  attestation_overdue: 'Attestation Overdue',
+  pending: 'Pending',
+}
+
+/** How one requirement fared: passing, breached, without data (pending), or its rule deleted. */
+export const RequirementOutcome = z.enum(['pass', 'breach', 'no_data', 'missing_rule'])
+export type RequirementOutcome = z.infer<typeof RequirementOutcome>
+
+export const RequirementResult = z.object({
+  requirement: MetricKey,
+  name: z.string(),
+  operator: Operator,
+  threshold: z.number(),
+  severity: Severity,
+  outcome: RequirementOutcome,
+  /** What no data counts as for this requirement; `pending` unless the rule says otherwise. */
+  no_data: z.enum(['pending', 'pass', 'fail']),
+  /** In the metric's unit: percent for rates, ms for latency, the score itself for scores. */
+  value: z.number().nullable(),
+  /** Requests, checks or values the value rests on. */
+  volume: z.number(),
+  window_start: Timestamp,
+  window_end: Timestamp,
+  /** The failure or state in words: value, window, threshold, policy and version. */
+  reason: z.string(),
+})
+export type RequirementResult = z.infer<typeof RequirementResult>
+
+/** One application under one policy. */
+export const PolicyStatus = z.object({
+  application_id: ApplicationId,
+  application_name: z.string(),
+  policy_id: PolicyId,
+  policy_name: z.string(),
+  policy_version: z.number().int(),
+  status: ComplianceStatus,
+  /** Until when a breach is tolerated: the policy's enforcement delay after it was applied. */
+  enforcement_starts_at: Timestamp,
+  in_grace_period: z.boolean(),
+  /** When the console last evaluated this; null while the first evaluation is still to run. */
+  evaluated_at: Timestamp.nullable(),
+  requirements: z.array(RequirementResult),
+})
+export type PolicyStatus = z.infer<typeof PolicyStatus>
+
+export const ApplicationCompliance = z.object({
+  application_id: ApplicationId,
+  application_name: z.string(),
+  team: z.string().nullable(),
+  environment: z.string().nullable(),
+  tags: z.array(z.string()),
+  /** The worst status over every policy covering it; null when no policy covers it. */
+  status: ComplianceStatus.nullable(),
+  as_of: Timestamp,
+  policies: z.array(PolicyStatus),
+})
+export type ApplicationCompliance = z.infer<typeof ApplicationCompliance>
+
+/** The reference's GET /organization/policies/compliance, field for field. */
+export const ReferenceFailure = z.object({
+  requirement: MetricKey,
+  reason: z.string(),
+  value: z.number().nullable(),
+  threshold: z.number(),
+  severity: Severity,
+})
+export const ReferenceGap = z.object({
+  application_id: ApplicationId,
+  application_name: z.string(),
+  status: ComplianceStatus,
+  failing_requirements: z.array(MetricKey),
+  failures: z.array(ReferenceFailure),
+})
+export const ReferencePolicyCompliance = z.object({
+  id: PolicyId,
+  name: z.string(),
+  compliant_count: z.number().int(),
+  total_count: z.number().int(),
+  gap_count: z.number().int(),
+  gaps: z.array(ReferenceGap),
+})
+export const OrganizationCompliance = z.object({ policies: z.array(ReferencePolicyCompliance) })
+export type OrganizationCompliance = z.infer<typeof OrganizationCompliance>
+
+export const StatusCounts = z.object(Object.fromEntries(COMPLIANCE_STATUSES.map((status) => [status, z.number().int()])) as Record<ComplianceStatus, z.ZodNumber>)
+export type StatusCounts = z.infer<typeof StatusCounts>
+
+/** The Governance Dashboard in one answer. */
+export const ComplianceOverview = z.object({
+  as_of: Timestamp,
+  /** The oldest "last evaluated at" among the statuses shown; null if something awaits its first evaluation. */
+  evaluated_at: Timestamp.nullable(),
+  /** Each application's worst status across its policies. */
+  application_counts: StatusCounts,
+  policies: z.array(
+    z.object({
+      id: PolicyId,
+      name: z.string(),
+      version: z.number().int(),
+      counts: StatusCounts,
+      total: z.number().int(),
+    }),
+  ),
+  applications: z.array(ApplicationCompliance.omit({ policies: true, as_of: true }).extend({ policy_statuses: z.array(z.object({ policy_id: PolicyId, status: ComplianceStatus, in_grace_period: z.boolean() })) })),
+})
+export type ComplianceOverview = z.infer<typeof ComplianceOverview>
+
+export const TrendPoint = z.object({
+  at: Timestamp,
+  /** Application × policy pairs in each status at that moment. */
+  counts: StatusCounts,
+})
+export type TrendPoint = z.infer<typeof TrendPoint>
+
+export const GapKind = z.enum(['breach', 'missing_rule'])
+
+export const Gap = z.object({
+  id: z.number().int(),
+  application_id: ApplicationId,
+  application_name: z.string(),
+  policy_id: PolicyId,
+  policy_name: z.string(),
+  requirement: MetricKey,
+  kind: GapKind,
+  severity: Severity,
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  reason: z.string(),
+  opened_at: Timestamp,
+  resolved_at: Timestamp.nullable(),
+  /** Set while the policy's enforcement delay still runs: no alerts fire before then. */
+  grace_until: Timestamp.nullable(),
+})
+export type Gap = z.infer<typeof Gap>
+
+/** What a policy change would do to one application, worked out on current data and written nowhere. */
+export const ImpactEntry = z.object({
+  application_id: ApplicationId,
+  application_name: z.string(),
+  coverage: z.enum(['added', 'kept', 'removed', 'unchanged']),
+  rules_added: z.array(z.object({ requirement: MetricKey, operator: Operator, threshold: z.number(), severity: Severity })),
+  rules_changed: z.array(
+    z.object({
+      requirement: MetricKey,
+      before: z.object({ operator: Operator, threshold: z.number(), severity: Severity }),
+      after: z.object({ operator: Operator, threshold: z.number(), severity: Severity }),
+    }),
+  ),
+  rules_removed: z.array(z.object({ requirement: MetricKey, operator: Operator, threshold: z.number(), severity: Severity })),
+  status_before: ComplianceStatus.nullable(),
+  status_after: ComplianceStatus.nullable(),
+  failing_after: z.array(MetricKey),
+})
+export type ImpactEntry = z.infer<typeof ImpactEntry>
+
+export const Impact = z.object({
+  policy_id: PolicyId,
+  applications: z.array(ImpactEntry),
+  summary: z.object({
+    applications_affected: z.number().int(),
+    rules_added: z.number().int(),
+    rules_changed: z.number().int(),
+    rules_removed: z.number().int(),
+    newly_failing: z.number().int(),
+  }),
+})
+export type Impact = z.infer<typeof Impact>
