@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { tempFolder } from '../engine/testing'
+import { openEngine } from '../engine/engine'
+import { caller, tempFolder } from '../engine/testing'
 
 const folder = tempFolder()
 afterAll(() => folder.remove())
@@ -20,7 +21,7 @@ describe('govern', () => {
   it('documents every command in --help', () => {
     const help = govern('--help')
     expect(help.code).toBe(0)
-    for (const command of ['serve', 'token', 'info']) expect(help.out).toContain(command)
+    for (const command of ['serve', 'token', 'import', 'info']) expect(help.out).toContain(command)
     const tokenHelp = govern('token', '--help')
     for (const command of ['create', 'list', 'revoke']) expect(tokenHelp.out).toContain(command)
     const serveHelp = govern('serve', '--help')
@@ -78,5 +79,43 @@ describe('govern', () => {
     } finally {
       child.kill('SIGTERM')
     }
+  })
+})
+
+describe('govern import', () => {
+  async function workspaceWithApplication(name: string): Promise<string> {
+    const db = folder.path(name)
+    const engine = await openEngine(db)
+    await caller(engine)('applications.create', { id: 'app_a', name: 'Assistant' })
+    await engine.close()
+    return db
+  }
+  const hour = new Date(Date.now() - 3_600_000).toISOString()
+
+  it('imports a JSONL file of inference events into an application, once', async () => {
+    const db = await workspaceWithApplication('import.sqlite')
+    const file = folder.path('events.jsonl')
+    writeFileSync(file, `{"timestamp": "${hour}", "latency_ms": 800, "pii": true}\n{"timestamp": "${hour}", "latency_ms": 900, "pii": false, "model": "m1"}\n`)
+    const first = govern('import', '--db', db, '--app', 'app_a', file)
+    expect(first).toMatchObject({ code: 0 })
+    expect(first.out).toMatch(/^Imported 2 events into 3 hourly buckets/)
+    expect(first.err).toContain('Ignored columns: model')
+    expect(govern('import', '--db', db, '--app', 'app_a', file).out).toContain('was imported before; nothing changed')
+    const engine = await openEngine(db)
+    const rows = await engine.context.db.selectFrom('metric_buckets').innerJoin('metric_series', 'metric_series.id', 'metric_buckets.series_id').select(['metric', 'n', 'total']).where('metric', '=', 'pii').execute()
+    await engine.close()
+    expect(rows).toEqual([{ metric: 'pii', n: 1, total: 2 }])
+  })
+
+  it('refuses a file with a bad line, naming it, and stores nothing', async () => {
+    const db = await workspaceWithApplication('import-bad.sqlite')
+    const file = folder.path('events.csv')
+    writeFileSync(file, `timestamp,latency_ms,error\n${hour},800,false\n${hour},slow,false\n`)
+    expect(govern('import', '--db', db, '--app', 'app_a', file)).toMatchObject({ code: 2, err: 'govern: line 3, latency_ms: must be a number of at least 0 (got "slow")\n' })
+    expect(govern('import', '--db', db, '--app', 'app_a', folder.path('events.txt'))).toMatchObject({ code: 2, err: expect.stringContaining('pass --format jsonl or --format csv') as string })
+    const engine = await openEngine(db)
+    const count = await engine.context.db.selectFrom('metric_buckets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    await engine.close()
+    expect(count.n).toBe(0)
   })
 })

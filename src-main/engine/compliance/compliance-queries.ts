@@ -21,7 +21,7 @@ import { getApplication } from '../applications/applications'
 import { chunks } from '../batch'
 import type { EngineContext } from '../context'
 import type { Db } from '../db/schema'
-import { EngineError } from '../errors'
+import { EngineError, notFound } from '../errors'
 import { evaluateAt } from './evaluate'
 import type { Evaluator } from './evaluator'
 import { definitionsAt } from './governing'
@@ -68,7 +68,7 @@ export class ComplianceQueries {
   }
 
   async organization(input: { application_id?: string; as_of?: string }): Promise<OrganizationCompliance> {
-    if (input.application_id) await getApplication(this.db, input.application_id)
+    if (input.application_id) await assertApplication(this.db, input.application_id, 'application_id')
     const { at, apps } = await this.statuses(input.as_of, input.application_id ? [input.application_id] : undefined)
     const ids = (await this.db.selectFrom('policies').select('id').execute()).map((row) => row.id)
     const live = await definitionsAt(this.db, at, ids)
@@ -188,6 +188,7 @@ export class ComplianceQueries {
 
   async gaps(input: { application_id?: string; policy_id?: string; open?: boolean; as_of?: string; limit: number }): Promise<{ gaps: Gap[] }> {
     const at = this.moment(input.as_of)
+    if (input.application_id) await assertApplication(this.db, input.application_id, 'application_id')
     if (at === undefined) await this.evaluator.drain()
     let query = this.db
       .selectFrom('gaps')
@@ -229,6 +230,11 @@ export class ComplianceQueries {
       })),
     }
   }
+}
+
+async function assertApplication(db: Db, id: string, field: string): Promise<void> {
+  const found = await db.selectFrom('applications').select('id').where('id', '=', id).executeTakeFirst()
+  if (!found) throw notFound('application', id, field)
 }
 
 function zeroCounts(): StatusCounts {

@@ -70,17 +70,20 @@ export function mergeBins(into: SketchBins, from: SketchBins): void {
   for (const [key, count] of from.counts) into.counts.set(key, (into.counts.get(key) ?? 0) + count)
 }
 
-/** The value at quantile q (0..1), answered by the sketch library from the merged bins. */
+/**
+ * The value at quantile q (0..1), interpolated linearly between the two nearest ranks — the
+ * definition numpy and spreadsheets use — with each rank's value read from the sketch's bins.
+ */
 export function quantile(bins: SketchBins, q: number): number | null {
-  if (binCount(bins) === 0) return null
+  const count = binCount(bins)
+  if (count === 0) return null
   const sketch = newSketch()
-  for (const [key, count] of bins.counts) {
-    sketch.store.add(key, count)
-    sketch.count += count
-  }
-  sketch.zeroCount = bins.zeros
-  sketch.count += bins.zeros
-  return sketch.getValueAtQuantile(q)
+  for (const [key, weight] of bins.counts) sketch.store.add(key, weight)
+  const valueAtRank = (rank: number) => (rank < bins.zeros ? 0 : sketch.mapping.value(sketch.store.keyAtRank(rank - bins.zeros)))
+  const rank = q * (count - 1)
+  const below = Math.floor(rank)
+  const low = valueAtRank(below)
+  return rank === below ? low : low + (rank - below) * (valueAtRank(below + 1) - low)
 }
 
 function zigzag(n: number): number {

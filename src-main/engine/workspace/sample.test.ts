@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { listApplications } from '../applications/applications'
 import { listAuditEvents } from '../audit/audit'
 import { listGroups, listUsers } from '../people/people'
-import { asOwner, openTestEngine, tempFolder } from '../testing'
+import { asOwner, caller, openTestEngine, tempFolder } from '../testing'
 import { loadSampleWorkspace, samplePortfolio } from './sample'
 
 const folder = tempFolder()
@@ -31,6 +31,38 @@ describe('the sample workspace', () => {
     expect((await listGroups(engine.context.db)).map((group) => group.name).sort()).toEqual(['Governance Team', 'app-owners'])
     await engine.close()
   })
+
+  it('has about forty applications under the four templates, with ninety days of history generated the same way every time', async () => {
+    const load = async (name: string) => {
+      const { engine } = await openTestEngine(folder.path(name), '2026-06-30T12:00:00.000Z')
+      await loadSampleWorkspace(engine.context, asOwner)
+      const call = caller(engine)
+      const result = {
+        policies: (await call('policies.list', {})).policies.map((p) => [p.template_id, p.covered_application_count]),
+        // Policy ids are random; everything else must match.
+        compliance: (await call('compliance.organization', {})).policies.map(({ id: _id, ...policy }) => policy),
+        trend: (await call('compliance.trend', { days: 90 })).points,
+        gaps: (await call('gaps.list', { limit: 10_000 })).gaps.map(({ id: _id, policy_id: _policy, ...gap }) => gap),
+        series: (await call('metrics.series', { id: 'app_support_assistant', metric: 'pii', from: '2026-04-01T00:00:00Z', to: '2026-06-30T12:00:00Z' })).points.length,
+      }
+      await engine.close()
+      return result
+    }
+    const first = await load('history-1.sqlite')
+    expect(first.policies.map(([template]) => template).sort()).toEqual(['hardened_external', 'performance_monitored', 'sensitive_data', 'system_health'])
+    expect(first.policies.find(([template]) => template === 'system_health')![1]).toBe(samplePortfolio().length)
+    expect(samplePortfolio().length).toBeGreaterThanOrEqual(35)
+    expect(first.trend).toHaveLength(90)
+    // Hourly data from the start of the history to now.
+    expect(first.series).toBe(90 * 24)
+    const resolved = first.gaps.filter((gap) => gap.resolved_at !== null)
+    const open = first.gaps.filter((gap) => gap.resolved_at === null)
+    expect(resolved.length).toBeGreaterThan(5)
+    expect(open.length).toBeGreaterThan(0)
+    const statuses = new Set(first.compliance.flatMap((p) => p.gaps.map((g) => g.status)))
+    expect(statuses).toEqual(new Set(['non_compliant', 'warning']))
+    expect(await load('history-2.sqlite')).toEqual(first)
+  }, 60_000)
 
   it('refuses a workspace that already has applications, and adds nothing', async () => {
     const { engine } = await openTestEngine(folder.path('busy.sqlite'))
