@@ -38,6 +38,20 @@ async function rest(running: GovernServer, path: string): Promise<unknown> {
   return response.json()
 }
 
+/**
+ * The sample workspace comes with the four templates applied; tests that apply templates
+ * themselves archive those first (archiving frees the names) and start from its applications.
+ */
+async function archiveSamplePolicies(page: Page, running: GovernServer): Promise<void> {
+  const token = new URL(running.loginUrl).searchParams.get('token')
+  const { policies } = (await rest(running, '/organization/policies')) as { policies: Array<{ id: string }> }
+  for (const policy of policies) {
+    const response = await fetch(`${running.origin}/api/v1/organization/policies/${policy.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })
+    expect(response.status).toBe(200)
+  }
+  await page.reload()
+}
+
 /** Chooses options in a Select or MultiSelect, then closes its dropdown so it covers nothing. */
 async function choose(combobox: Locator, ...options: string[]) {
   await combobox.click()
@@ -212,6 +226,7 @@ test('cloning Sensitive Data prefills the wizard with its four requirements, and
 
 test('applying a policy by tag previews exactly the tagged applications, materialises rules, and a deleted rule shows as missing', async ({ page }, testInfo) => {
   server = await openSampleWorkspace(page, 'apply.sqlite')
+  await archiveSamplePolicies(page, server)
   await page.getByRole('link', { name: 'Templates' }).click()
   const card = page.getByTestId('template-card').filter({ has: page.getByRole('heading', { name: 'Hardened for External Usage' }) })
   await card.getByRole('button', { name: 'Apply as is' }).click()
@@ -273,6 +288,7 @@ test('applying a policy by tag previews exactly the tagged applications, materia
 
 test('a template applied twice asks for a new name; edited thresholds make a new version that reaches covered applications; archive removes it', async ({ page }) => {
   server = await openSampleWorkspace(page, 'lifecycle.sqlite')
+  await archiveSamplePolicies(page, server)
   const systemHealth = () => page.getByTestId('template-card').filter({ has: page.getByRole('heading', { name: 'System Health' }) })
 
   await page.getByRole('link', { name: 'Templates' }).click()
