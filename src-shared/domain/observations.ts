@@ -18,47 +18,53 @@ export function bucketMetric(metric: ObservedMetric): MetricKey {
   return metric === 'requests' ? 'throughput_drop' : metric
 }
 
-const Count = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'cannot be negative')
+/** A required whole number, with a message that says what it is for when it is missing. */
+function count(what: string) {
+  return z
+    .number({ error: (issue) => (issue.input === undefined ? `${what} is required` : 'must be a number') })
+    .int('must be a whole number')
+    .min(0, 'cannot be negative')
+}
 
-export const Observation = z
-  .strictObject({
-    metric: ObservedMetric,
-    timestamp: Timestamp,
-    count: Count.optional(),
-    total: Count.optional(),
-    sum: z.number({ error: 'must be a number' }).finite().optional(),
-    values: z.array(z.number({ error: 'must be a number' }).finite().min(0, 'cannot be negative')).min(1, 'needs at least one value').max(100_000).optional(),
-    /** Optional idempotency key: an observation whose id was seen before is skipped. */
-    id: z.string().min(1).max(200).optional(),
-  })
-  .superRefine((o, ctx) => {
-    const kind = METRIC_BY_KEY[bucketMetric(o.metric)].kind
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
-    const extra = (allowed: string[]) => {
-      for (const field of ['count', 'total', 'sum', 'values'] as const) {
-        if (o[field] !== undefined && !allowed.includes(field)) issue(field, `${field} does not apply to ${o.metric}; send ${allowed.join(' and ')}`)
-      }
-    }
-    if (kind === 'rate') {
-      extra(['count', 'total'])
-      if (o.count === undefined) issue('count', `count is required for ${o.metric} (how many were flagged, or checks that succeeded)`)
-      if (o.total === undefined) issue('total', `total is required for ${o.metric} (how many were checked)`)
-      else if (o.count !== undefined && o.count > o.total) issue('count', `count (${o.count}) cannot exceed total (${o.total})`)
-    } else if (kind === 'throughput') {
-      extra(['count'])
-      if (o.count === undefined) issue('count', `count is required for ${o.metric} (requests in the period)`)
-    } else {
-      // Scores and latency: raw values, or a pre-aggregated sum and count.
-      extra(['values', 'sum', 'count'])
-      if (o.values !== undefined && (o.sum !== undefined || o.count !== undefined)) issue('values', 'send either values, or sum and count, not both')
-      else if (o.values === undefined) {
-        if (o.sum === undefined) issue('sum', `send values, or sum and count, for ${o.metric}`)
-        if (o.count === undefined) issue('count', `send values, or sum and count, for ${o.metric}`)
-        else if (o.count === 0) issue('count', 'count must be at least 1')
-      }
-    }
-  })
+const metricsOfKind = (kind: string) => METRIC_KEYS.filter((key) => METRIC_BY_KEY[key].kind === kind)
+const Values = z.array(z.number({ error: 'must be a number' }).finite().min(0, 'cannot be negative')).min(1, 'needs at least one value').max(100_000)
+const Sum = z.number({ error: 'must be a number' }).finite()
+/** Optional idempotency key: an observation whose id was seen before is skipped. */
+const ObservationKey = z.string().min(1).max(200)
+const common = { timestamp: Timestamp, id: ObservationKey.optional() }
+
+/**
+ * One observation, shaped by what its metric measures. Rates (and availability, as successful
+ * checks) take count and total; scores and latency take values, or sum and count; requests take
+ * count. Unknown fields are refused, so a total sent for a score is reported, not dropped.
+ */
+export const Observation = z.discriminatedUnion(
+  'metric',
+  [
+    z.strictObject({ metric: z.enum(metricsOfKind('rate') as [MetricKey, ...MetricKey[]]), ...common, count: count('count (how many were flagged, or checks that succeeded)'), total: count('total (how many were checked)') }),
+    z.strictObject({ metric: z.enum(['requests', 'throughput_drop']), ...common, count: count('count (requests in the period)') }),
+    z.strictObject({
+      metric: z.enum([...metricsOfKind('score'), ...metricsOfKind('latency')] as [MetricKey, ...MetricKey[]]),
+      ...common,
+      values: Values.optional(),
+      sum: Sum.optional(),
+      count: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'count must be at least 1').optional(),
+    }),
+  ],
+  { error: `metric must be one of: ${OBSERVED_METRICS.join(', ')}` },
+)
 export type Observation = z.infer<typeof Observation>
+
+/** Any observation, seen field by field. */
+export interface ObservationFields {
+  metric: ObservedMetric
+  timestamp: string
+  id?: string
+  count?: number
+  total?: number
+  sum?: number
+  values?: number[]
+}
 
 export const BatchId = z.string().trim().min(1, 'batch_id cannot be empty').max(200, 'batch_id is at most 200 characters')
 

@@ -2,6 +2,7 @@
 import { sql } from 'kysely'
 import type { Actor } from '../../../src-shared/domain/common'
 import type { AuditEvent, AuditQuery } from '../../../src-shared/domain/audit'
+import { chunks, rowsPerInsert } from '../batch'
 import type { Db, Tx } from '../db/schema'
 
 export interface AuditEntry {
@@ -23,11 +24,12 @@ export async function recordAuditMany(
   at: string,
   entries: readonly AuditEntry[],
 ): Promise<void> {
-  if (entries.length === 0) return
-  await tx
-    .insertInto('audit_events')
-    .values(
-      entries.map((entry) => ({
+  // SQLite caps the parameters of one statement: a large change is written in slices.
+  for (const slice of chunks(entries, rowsPerInsert(8))) {
+    await tx
+      .insertInto('audit_events')
+      .values(
+        slice.map((entry) => ({
         at,
         actor_id: actor.id,
         actor_name: actor.name,
@@ -35,10 +37,11 @@ export async function recordAuditMany(
         entity_type: entry.entityType,
         entity_id: entry.entityId,
         before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
-        after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
-      })),
-    )
-    .execute()
+          after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+        })),
+      )
+      .execute()
+  }
 }
 
 export async function listAuditEvents(db: Db, filter: AuditQuery): Promise<AuditEvent[]> {

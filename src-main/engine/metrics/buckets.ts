@@ -40,27 +40,33 @@ export class BucketAccumulator {
   }
 }
 
-const upsertStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>()
+/** Rows per upsert statement: bigger batches first, so a write of any size needs few statements. */
+const BATCH_SIZES = [256, 64, 16, 4, 1] as const
+const upsertStatements = new WeakMap<BetterSqlite3.Database, Map<number, BetterSqlite3.Statement>>()
 
-/** One prepared upsert per connection, compiled by kysely once and run for every bucket. */
-function upsertStatement(db: Db, sqlite: BetterSqlite3.Database): BetterSqlite3.Statement {
-  let statement = upsertStatements.get(sqlite)
+/**
+ * A prepared multi-row upsert of `rows` buckets, compiled by kysely once per connection and size:
+ * counts and sums add in SQL; sketches arrive already merged with what was stored.
+ */
+function upsertStatement(db: Db, sqlite: BetterSqlite3.Database, rows: number): BetterSqlite3.Statement {
+  let bySize = upsertStatements.get(sqlite)
+  if (!bySize) upsertStatements.set(sqlite, (bySize = new Map()))
+  let statement = bySize.get(rows)
   if (!statement) {
     const compiled = db
       .insertInto('metric_buckets')
-      .values({ series_id: 0, hour: 0, n: 0, total: null, sum: null, sketch: null })
+      .values(Array.from({ length: rows }, () => ({ series_id: 0, hour: 0, n: 0, total: null, sum: null, sketch: null })))
       .onConflict((oc) =>
         oc.columns(['series_id', 'hour']).doUpdateSet({
           n: sql`metric_buckets.n + excluded.n`,
           total: sql`coalesce(metric_buckets.total, 0) + excluded.total`,
           sum: sql`coalesce(metric_buckets.sum, 0) + excluded.sum`,
-          // Sketches arrive already merged with what was stored (see writeBuckets).
           sketch: sql`coalesce(excluded.sketch, metric_buckets.sketch)`,
         }),
       )
       .compile()
     statement = sqlite.prepare(compiled.sql)
-    upsertStatements.set(sqlite, statement)
+    bySize.set(rows, statement)
   }
   return statement
 }
@@ -98,7 +104,7 @@ export async function writeBuckets(tx: Tx, sqlite: BetterSqlite3.Database, appli
     }
   }
 
-  const upsert = upsertStatement(tx, sqlite)
+  const params: unknown[] = []
   for (const delta of deltas) {
     const kind = METRIC_BY_KEY[delta.metric].kind
     let sketch: Uint8Array | null = null
@@ -111,13 +117,15 @@ export async function writeBuckets(tx: Tx, sqlite: BetterSqlite3.Database, appli
         sketch = encodeBins(merged)
       } else sketch = encodeBins(delta.bins)
     }
-    upsert.run(
-      ids.get(delta.metric)!,
-      delta.hour,
-      delta.n,
-      kind === 'rate' ? delta.total : null,
-      kind === 'score' || kind === 'latency' ? delta.sum : null,
-      sketch,
-    )
+    params.push(ids.get(delta.metric)!, delta.hour, delta.n, kind === 'rate' ? delta.total : null, kind === 'score' || kind === 'latency' ? delta.sum : null, sketch)
+  }
+  const columns = 6
+  let row = 0
+  for (const size of BATCH_SIZES) {
+    const statement = deltas.length - row >= size ? upsertStatement(tx, sqlite, size) : undefined
+    while (statement && deltas.length - row >= size) {
+      statement.run(params.slice(row * columns, (row + size) * columns))
+      row += size
+    }
   }
 }

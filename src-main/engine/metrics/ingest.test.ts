@@ -63,7 +63,7 @@ describe('a batch of observations', () => {
       }),
     )
     expect(error).toMatchObject({ code: 'invalid_input', field: 'observations.2.total' })
-    expect(error.message).toContain('total is required for error_rate')
+    expect(error.message).toBe('total (how many were checked) is required')
     expect(await bucketRows('pii')).toEqual([])
     expect((await call('audit.list', { action: 'metrics.ingested' })).events).toEqual([])
   })

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { z } from 'zod'
-import { bucketMetric, type IngestRequest, type IngestResult, type Observation } from '../../../src-shared/domain/observations'
+import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
+import { bucketMetric, type IngestRequest, type IngestResult, type ObservationFields } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
 import { recordAudit } from '../audit/audit'
 import { chunks, rowsPerInsert } from '../batch'
@@ -21,22 +22,38 @@ type ParsedRequest = z.output<typeof IngestRequest>
 /** Data more than an hour ahead of the clock is a clock or unit mistake, not monitoring data. */
 const FUTURE_TOLERANCE_MS = HOUR_MS
 
-export function addObservation(buckets: BucketAccumulator, observation: Observation, timestampMs: number): void {
+/** The rules between fields that the schema cannot say: a count within its total; values, or sum and count. */
+function checkObservation(o: ObservationFields, index: number): void {
+  const fail = (field: string, message: string) => {
+    throw new EngineError('invalid_input', `observations[${index}].${field}: ${message}`, `observations.${index}.${field}`)
+  }
+  const kind = METRIC_BY_KEY[bucketMetric(o.metric)].kind
+  if (kind === 'rate') {
+    if (o.count! > o.total!) fail('count', `count (${o.count}) cannot exceed total (${o.total})`)
+  } else if (kind === 'score' || kind === 'latency') {
+    if (o.values !== undefined) {
+      if (o.sum !== undefined || o.count !== undefined) fail('values', 'send either values, or sum and count, not both')
+    } else if (o.sum === undefined) fail('sum', `send values, or sum and count, for ${o.metric}`)
+    else if (o.count === undefined) fail('count', `send values, or sum and count, for ${o.metric}`)
+  }
+}
+
+export function addObservation(buckets: BucketAccumulator, observation: ObservationFields, timestampMs: number): void {
   const bucket = buckets.bucket(bucketMetric(observation.metric), hourOf(timestampMs))
-  if (bucket.bins) {
-    if (observation.values) {
-      for (const value of observation.values) addValue(bucket.bins, value)
-      bucket.n += observation.values.length
-      bucket.sum += observation.values.reduce((a, b) => a + b, 0)
-    } else {
-      // A pre-aggregated sum and count only tell the mean: it stands for every value.
-      addValue(bucket.bins, observation.sum! / observation.count!, observation.count!)
-      bucket.n += observation.count!
-      bucket.sum += observation.sum!
+  const values = observation.values
+  if (values) {
+    let sum = 0
+    for (const value of values) {
+      sum += value
+      if (bucket.bins) addValue(bucket.bins, value)
     }
-  } else if (observation.values) {
-    bucket.n += observation.values.length
-    bucket.sum += observation.values.reduce((a, b) => a + b, 0)
+    bucket.n += values.length
+    bucket.sum += sum
+  } else if (bucket.bins) {
+    // A pre-aggregated sum and count only tell the mean: it stands for every value.
+    addValue(bucket.bins, observation.sum! / observation.count!, observation.count!)
+    bucket.n += observation.count!
+    bucket.sum += observation.sum!
   } else {
     bucket.n += observation.count ?? 0
     bucket.total += observation.total ?? 0
@@ -47,12 +64,21 @@ export function addObservation(buckets: BucketAccumulator, observation: Observat
 export async function ingestObservations(engine: EngineContext, ctx: CallContext, request: ParsedRequest): Promise<IngestResult> {
   const now = engine.clock.now()
   const latest = now.getTime() + FUTURE_TOLERANCE_MS
-  const times = request.observations.map((observation, index) => {
-    const ms = Date.parse(observation.timestamp)
-    if (ms > latest) {
+  const observations = request.observations as readonly ObservationFields[]
+  const times = new Array<number>(observations.length)
+  // Exporters send many observations per timestamp: parse each distinct one once.
+  let lastText = ''
+  let lastMs = 0
+  observations.forEach((observation, index) => {
+    checkObservation(observation, index)
+    if (observation.timestamp !== lastText) {
+      lastText = observation.timestamp
+      lastMs = Date.parse(lastText)
+    }
+    if (lastMs > latest) {
       throw new EngineError('invalid_input', `observations[${index}].timestamp ${observation.timestamp} is in the future`, `observations.${index}.timestamp`)
     }
-    return ms
+    times[index] = lastMs
   })
   const digest = request.batch_id ? createHash('sha256').update(JSON.stringify(request.observations)).digest('hex') : null
 
@@ -68,9 +94,9 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
       }
     }
 
-    const fresh = await unseenObservations(tx, request.id, request.observations)
+    const fresh = await unseenObservations(tx, request.id, observations)
     const buckets = new BucketAccumulator()
-    for (const index of fresh) addObservation(buckets, request.observations[index]!, times[index]!)
+    for (const index of fresh) addObservation(buckets, observations[index]!, times[index]!)
     await writeBuckets(tx, engine.sqlite, request.id, buckets)
 
     const at = now.toISOString()
@@ -100,7 +126,7 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
 }
 
 /** Indexes of the observations to store: those without an id, and the first of each id never seen before. */
-async function unseenObservations(tx: Tx, applicationId: string, observations: readonly Observation[]): Promise<number[]> {
+async function unseenObservations(tx: Tx, applicationId: string, observations: readonly ObservationFields[]): Promise<number[]> {
   const keyed = observations.some((observation) => observation.id !== undefined)
   if (!keyed) return observations.map((_, index) => index)
   const keys = [...new Set(observations.flatMap((observation) => (observation.id === undefined ? [] : [observation.id])))]
