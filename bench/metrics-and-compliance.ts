@@ -13,7 +13,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
 import { METRIC_KEYS, METRIC_BY_KEY, type MetricKey } from '../src-shared/domain/metrics'
 import type { Observation, ObservationFields } from '../src-shared/domain/observations'
 import { ManualClock } from '../src-main/engine/clock'

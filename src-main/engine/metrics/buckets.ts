@@ -122,10 +122,8 @@ export async function writeBuckets(tx: Tx, sqlite: BetterSqlite3.Database, appli
   const columns = 6
   let row = 0
   for (const size of BATCH_SIZES) {
-    const statement = deltas.length - row >= size ? upsertStatement(tx, sqlite, size) : undefined
-    while (statement && deltas.length - row >= size) {
-      statement.run(params.slice(row * columns, (row + size) * columns))
-      row += size
-    }
+    if (deltas.length - row < size) continue
+    const statement = upsertStatement(tx, sqlite, size)
+    for (; deltas.length - row >= size; row += size) statement.run(params.slice(row * columns, (row + size) * columns))
   }
 }
