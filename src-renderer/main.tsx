@@ -4,7 +4,9 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { client } from './api/client'
+import { useApplicationDetail } from './features/applications/application-detail-store'
 import { useApplications } from './features/applications/applications-store'
+import { useCompliance } from './features/compliance/compliance-store'
 import { usePeople } from './features/people/people-store'
 import { usePolicies } from './features/policies/policies-store'
 import { usePolicyDetail } from './features/policies/detail/policy-detail-store'
@@ -22,6 +24,10 @@ client.onChanged((notice) => {
   if (notice.areas.includes('policies') || notice.areas.includes('applications')) {
     void usePolicies.getState().load()
     void usePolicyDetail.getState().refresh()
+  }
+  if (notice.areas.includes('compliance') || notice.areas.includes('metrics')) {
+    void useCompliance.getState().load()
+    void useApplicationDetail.getState().refresh()
   }
   if (notice.areas.includes('rules')) void useRuleLibrary.getState().load()
   if (notice.areas.includes('people')) void usePeople.getState().load()

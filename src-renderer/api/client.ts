@@ -39,8 +39,14 @@ export function httpTransport(baseUrl = ''): Transport {
         error: error.success ? error.data : { error: 'internal', message: `The server answered ${response.status}` },
       }
     },
-    // The browser console refreshes after its own changes; a live feed over HTTP comes later.
-    onChanged: () => () => undefined,
+    // Server-sent events carry the same change notices the desktop gets over IPC.
+    onChanged(listener) {
+      if (typeof EventSource === 'undefined') return () => undefined
+      const source = new EventSource(`${baseUrl}/rpc-changes`, { withCredentials: true })
+      const handler = (event: MessageEvent<string>) => listener(JSON.parse(event.data) as ChangeNotice)
+      source.addEventListener('changed', handler)
+      return () => source.close()
+    },
   }
 }
 

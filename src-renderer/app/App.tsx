@@ -1,6 +1,7 @@
 /** The console's frame: navigation for every area, the theme switch, and the active screen. */
 import { ActionIcon, Alert, AppShell, Center, Group, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useEffect } from 'react'
+import { ApplicationDetail } from '../features/applications/ApplicationDetail'
 import { ApplicationsScreen } from '../features/applications/ApplicationsScreen'
 import { UpcomingArea } from '../features/areas/UpcomingArea'
 import { AuditLogScreen } from '../features/audit/AuditLogScreen'
@@ -22,12 +23,12 @@ function ThemeToggle() {
   )
 }
 
-function Screen({ area }: { area: AreaId }) {
+function Screen({ area, path }: { area: AreaId; path: string[] }) {
   switch (area) {
     case 'dashboard':
       return <DashboardScreen />
     case 'applications':
-      return <ApplicationsScreen />
+      return path[0] ? <ApplicationDetail id={path[0]} /> : <ApplicationsScreen />
     case 'policies':
       return <PoliciesScreen />
     case 'templates':
@@ -42,7 +43,7 @@ function Screen({ area }: { area: AreaId }) {
 }
 
 export function App() {
-  const { area, go } = useNavigation()
+  const { area, path, go } = useNavigation()
   const { info, actor, signedOut, error, load } = useWorkspace()
 
   useEffect(() => {
@@ -100,7 +101,7 @@ export function App() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Screen area={area} />
+        <Screen area={area} path={path} />
       </AppShell.Main>
     </AppShell>
   )

@@ -12,6 +12,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
+import { streamSSE } from 'hono/streaming'
 import type { ApiErrorBody } from '../../../src-shared/api/errors'
 import type { Actor } from '../../../src-shared/domain/common'
 import { CONTENT_SECURITY_POLICY } from '../../../src-shared/security/csp'
@@ -119,6 +120,24 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
     if (!body.ok) return errorResponse(c, body.error)
     const result = await dispatch(engine, c.req.param('procedure'), body.value, { actor }, log)
     return sendResult(c, result)
+  })
+
+  // The change feed for the browser console (what the desktop gets over IPC): area names only.
+  app.get('/rpc-changes', async (c) => {
+    const session = getCookie(c, SESSION_COOKIE)
+    if (!(session && sessions.has(digest(session).toString('hex')))) return errorResponse(c, unauthorized('Sign in by opening the link that `govern serve` printed.'))
+    return streamSSE(c, async (stream) => {
+      const send = (notice: { areas: string[] }) => void stream.writeSSE({ event: 'changed', data: JSON.stringify(notice) })
+      engine.context.changes.on('changed', send)
+      stream.onAbort(() => {
+        engine.context.changes.off('changed', send)
+      })
+      // Keep the connection open; a comment line every 25 s stops proxies timing it out.
+      while (!stream.aborted) {
+        await stream.write(': keep-alive\n\n')
+        await stream.sleep(25_000)
+      }
+    })
   })
 
   // Sign-in: the printed link carries ?token=…; it becomes an HttpOnly session cookie.

@@ -1,7 +1,8 @@
 /** The application inventory: filter, create and edit the applications policies will govern. */
-import { Alert, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useEffect, useMemo, useState } from 'react'
 import type { Application } from '../../../src-shared/domain/application'
+import { useNavigation } from '../../app/navigation'
 import { useWorkspace } from '../../app/workspace-store'
 import { Onboarding } from '../onboarding/Onboarding'
 import { ApplicationForm, type ApplicationFormValues } from './ApplicationForm'
@@ -16,6 +17,7 @@ function distinct(values: Array<string | null>): string[] {
 export function ApplicationsScreen() {
   const { all, visible, filters, loading, error, load, setFilter, clearFilters, create, update } = useApplications()
   const reloadWorkspace = useWorkspace((state) => state.load)
+  const go = useNavigation((state) => state.go)
   const [editing, setEditing] = useState<Editing>()
 
   useEffect(() => {
@@ -95,7 +97,11 @@ export function ApplicationsScreen() {
         <Table.Tbody>
           {visible.map((app) => (
             <Table.Tr key={app.id} data-testid="application-row">
-              <Table.Td fw={500}>{app.name}</Table.Td>
+              <Table.Td fw={500}>
+                <Anchor component="button" fw={500} onClick={() => go('applications', [app.id])}>
+                  {app.name}
+                </Anchor>
+              </Table.Td>
               <Table.Td>
                 <Text size="xs" ff="monospace" c="dimmed">
                   {app.id}

@@ -1,57 +1,192 @@
-/** The landing view: onboarding for an empty workspace, otherwise the portfolio at a glance. */
-import { Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
-import { useEffect } from 'react'
+/**
+ * The Governance Dashboard: every application's compliance under every policy, now or as of any
+ * moment — status counts, per-policy bars, the trend, the worst gaps, and the applications behind
+ * them, filterable by tag, team, environment and status.
+ */
+import { Anchor, Button, Card, Group, Loader, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { useEffect, useMemo } from 'react'
+import { COMPLIANCE_STATUSES, STATUS_LABELS, type ComplianceStatus } from '../../../src-shared/domain/compliance'
+import { useNavigation } from '../../app/navigation'
 import { useWorkspace } from '../../app/workspace-store'
-import { useApplications } from '../applications/applications-store'
+import { EChart } from '../../components/EChart'
+import { StatusBadge, STATUS_COLOURS } from '../../components/StatusBadge'
+import { formatDate } from '../../components/format'
+import { policyBarsOption, trendOption } from '../compliance/charts'
+import { useCompliance } from '../compliance/compliance-store'
+import { WorstGaps } from '../compliance/WorstGaps'
 import { Onboarding } from '../onboarding/Onboarding'
 
-function countBy(values: Array<string | null>): Array<[string, number]> {
-  const counts = new Map<string, number>()
-  for (const value of values) counts.set(value ?? 'unassigned', (counts.get(value ?? 'unassigned') ?? 0) + 1)
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+/** `<input type="datetime-local">` speaks local time without a zone; the engine speaks UTC. */
+function toLocalInput(iso: string | null): string {
+  if (!iso) return ''
+  const date = new Date(iso)
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
 }
 
-function Breakdown({ title, rows }: { title: string; rows: Array<[string, number]> }) {
-  return (
-    <Card withBorder>
-      <Text fw={600} mb="xs">
-        {title}
-      </Text>
-      <Stack gap={4}>
-        {rows.map(([label, count]) => (
-          <Group key={label} justify="space-between">
-            <Text size="sm">{label}</Text>
-            <Text size="sm" fw={500}>
-              {count}
-            </Text>
-          </Group>
-        ))}
-      </Stack>
-    </Card>
-  )
+function distinct(values: Array<string | null>): string[] {
+  return [...new Set(values.filter((value): value is string => Boolean(value)))].sort((a, b) => a.localeCompare(b))
 }
 
 export function DashboardScreen() {
   const info = useWorkspace((state) => state.info)
-  const { all, load } = useApplications()
+  const { overview, trend, openGaps, filters, asOf, trendDays, loading, evaluating, error, load, setFilter, clearFilters, setAsOf, setTrendDays, evaluateNow } = useCompliance()
+  const go = useNavigation((state) => state.go)
 
   useEffect(() => {
-    void load()
-  }, [load])
+    if (info && !info.is_empty) void load()
+  }, [info, load])
+
+  const choices = useMemo(() => {
+    const apps = overview?.applications ?? []
+    return { tags: distinct(apps.flatMap((a) => a.tags)), teams: distinct(apps.map((a) => a.team)), environments: distinct(apps.map((a) => a.environment)) }
+  }, [overview])
+  const barOption = useMemo(() => (overview ? policyBarsOption(overview) : undefined), [overview])
+  const lineOption = useMemo(() => trendOption(trend), [trend])
 
   if (info?.is_empty) return <Onboarding />
+  const filtered = Object.values(filters).some((value) => value !== '')
 
   return (
     <Stack>
-      <Title order={2}>Governance dashboard</Title>
-      <Text c="dimmed" size="sm">
-        {all.length} applications in this workspace. Per-policy compliance appears here once policies are applied.
-      </Text>
-      <SimpleGrid cols={{ base: 1, md: 3 }}>
-        <Breakdown title="By team" rows={countBy(all.map((app) => app.team))} />
-        <Breakdown title="By environment" rows={countBy(all.map((app) => app.environment))} />
-        <Breakdown title="Most used tags" rows={countBy(all.flatMap((app) => app.tags)).slice(0, 8)} />
-      </SimpleGrid>
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={2}>Governance dashboard</Title>
+          <Text c="dimmed" size="sm" data-testid="last-evaluated">
+            {asOf ? `As of ${formatDate(asOf)}` : `Last evaluated ${formatDate(overview?.evaluated_at)}`}
+          </Text>
+        </div>
+        <Group align="flex-end">
+          <TextInput
+            label="As of"
+            type="datetime-local"
+            value={toLocalInput(asOf)}
+            onChange={(event) => setAsOf(event.currentTarget.value ? new Date(event.currentTarget.value).toISOString() : null)}
+          />
+          {asOf ? (
+            <Button variant="default" onClick={() => setAsOf(null)}>
+              Back to now
+            </Button>
+          ) : null}
+          <Button onClick={() => void evaluateNow()} loading={evaluating} disabled={asOf !== null}>
+            Evaluate now
+          </Button>
+        </Group>
+      </Group>
+
+      {error ? <Text c="red">{error}</Text> : null}
+      {!overview ? (
+        <Loader />
+      ) : (
+        <>
+          <SimpleGrid cols={{ base: 2, md: 5 }}>
+            {COMPLIANCE_STATUSES.map((status) => (
+              <Card key={status} withBorder padding="sm" data-testid={`status-count-${status}`}>
+                <Text size="xs" c="dimmed">
+                  {STATUS_LABELS[status]}
+                </Text>
+                <Text size="xl" fw={700} c={STATUS_COLOURS[status]}>
+                  {overview.application_counts[status]}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  applications
+                </Text>
+              </Card>
+            ))}
+          </SimpleGrid>
+
+          <SimpleGrid cols={{ base: 1, lg: 2 }}>
+            <Card withBorder>
+              <Text fw={600} mb="xs">
+                Compliance by policy
+              </Text>
+              {overview.policies.length === 0 ? (
+                <Text c="dimmed" size="sm">
+                  No published policy covers an application yet.
+                </Text>
+              ) : (
+                barOption && <EChart option={barOption} height={60 + overview.policies.length * 44} label="Compliance by policy" />
+              )}
+            </Card>
+            <Card withBorder>
+              <Group justify="space-between" mb="xs">
+                <Text fw={600}>Compliance over time</Text>
+                <SegmentedControl
+                  size="xs"
+                  aria-label="Trend period"
+                  value={String(trendDays)}
+                  onChange={(value) => setTrendDays(Number(value))}
+                  data={[
+                    { value: '30', label: '30 days' },
+                    { value: '90', label: '90 days' },
+                  ]}
+                />
+              </Group>
+              {trend.length === 0 ? <Text c="dimmed" size="sm">No evaluations recorded yet.</Text> : <EChart option={lineOption} height={240} label="Compliance over time" />}
+            </Card>
+          </SimpleGrid>
+
+          <Card withBorder>
+            <Text fw={600} mb="xs">
+              Worst gaps
+            </Text>
+            <WorstGaps gaps={openGaps} />
+          </Card>
+
+          <Card withBorder>
+            <Group align="flex-end" gap="sm" mb="sm">
+              <Select label="Tag" placeholder="Any" clearable data={choices.tags} value={filters.tag || null} onChange={(value) => setFilter('tag', value ?? '')} />
+              <Select label="Team" placeholder="Any" clearable data={choices.teams} value={filters.team || null} onChange={(value) => setFilter('team', value ?? '')} />
+              <Select label="Environment" placeholder="Any" clearable data={choices.environments} value={filters.environment || null} onChange={(value) => setFilter('environment', value ?? '')} />
+              <Select
+                label="Status"
+                placeholder="Any"
+                clearable
+                data={COMPLIANCE_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }))}
+                value={filters.status || null}
+                onChange={(value) => setFilter('status', (value ?? '') as ComplianceStatus | '')}
+              />
+              {filtered ? (
+                <Button variant="subtle" onClick={clearFilters}>
+                  Clear filters
+                </Button>
+              ) : null}
+              {loading ? <Loader size="sm" /> : null}
+            </Group>
+            <Table aria-label="Application compliance" striped highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Application</Table.Th>
+                  <Table.Th>Team</Table.Th>
+                  <Table.Th>Environment</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Policies</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {overview.applications.map((app) => (
+                  <Table.Tr key={app.application_id} data-testid="compliance-row">
+                    <Table.Td>
+                      <Anchor component="button" onClick={() => go('applications', [app.application_id])}>
+                        {app.application_name}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>{app.team ?? '—'}</Table.Td>
+                    <Table.Td>{app.environment ?? '—'}</Table.Td>
+                    <Table.Td>
+                      <StatusBadge status={app.status} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c="dimmed">
+                        {app.policy_statuses.length}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Card>
+        </>
+      )}
     </Stack>
   )
 }

@@ -1,0 +1,30 @@
+/** A compliance status as a coloured badge, with the reference's labels. */
+import { Badge } from '@mantine/core'
+import { STATUS_LABELS, type ComplianceStatus } from '../../src-shared/domain/compliance'
+
+export const STATUS_COLOURS: Record<ComplianceStatus, string> = {
+  compliant: 'green',
+  warning: 'yellow',
+  non_compliant: 'red',
+  attestation_overdue: 'grape',
+  pending: 'gray',
+}
+
+/** Chart colours in the same order of meaning as the badges. */
+export const STATUS_CHART_COLOURS: Record<ComplianceStatus, string> = {
+  compliant: '#2f9e44',
+  warning: '#f08c00',
+  non_compliant: '#e03131',
+  attestation_overdue: '#9c36b5',
+  pending: '#868e96',
+}
+
+export function StatusBadge({ status, graceUntil }: { status: ComplianceStatus | null; graceUntil?: string | null }) {
+  if (!status) return <Badge variant="outline" color="gray">Not covered</Badge>
+  return (
+    <Badge color={STATUS_COLOURS[status]} variant="light" title={graceUntil ? `In grace period until ${new Date(graceUntil).toLocaleDateString()}` : undefined}>
+      {STATUS_LABELS[status]}
+      {graceUntil ? ' · grace' : ''}
+    </Badge>
+  )
+}

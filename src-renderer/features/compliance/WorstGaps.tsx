@@ -1,0 +1,57 @@
+/** Open gaps, worst first: what needs attention, since when, and why. */
+import { Anchor, Badge, Table, Text } from '@mantine/core'
+import type { Gap } from '../../../src-shared/domain/compliance'
+import { METRIC_BY_KEY, formatMetricValue, formatThreshold } from '../../../src-shared/domain/metrics'
+import { useNavigation } from '../../app/navigation'
+import { SeverityBadge } from '../../components/SeverityBadge'
+import { formatDate, formatDay } from '../../components/format'
+
+export function gapValue(gap: Gap): string {
+  if (gap.kind === 'missing_rule') return 'rule deleted'
+  const value = gap.value === null ? 'no data' : formatMetricValue(gap.requirement, gap.value)
+  return gap.threshold === null ? value : `${value} vs ${formatThreshold(gap.requirement, gap.threshold)}`
+}
+
+export function WorstGaps({ gaps, limit = 15 }: { gaps: readonly Gap[]; limit?: number }) {
+  const go = useNavigation((state) => state.go)
+  if (gaps.length === 0) return <Text c="dimmed" size="sm">No open gaps.</Text>
+  return (
+    <Table aria-label="Worst gaps" striped>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Application</Table.Th>
+          <Table.Th>Policy</Table.Th>
+          <Table.Th>Requirement</Table.Th>
+          <Table.Th>Value</Table.Th>
+          <Table.Th>Severity</Table.Th>
+          <Table.Th>Open since</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {gaps.slice(0, limit).map((gap) => (
+          <Table.Tr key={gap.id} data-testid="gap-row" title={gap.reason}>
+            <Table.Td>
+              <Anchor component="button" onClick={() => go('applications', [gap.application_id])}>
+                {gap.application_name}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>{gap.policy_name}</Table.Td>
+            <Table.Td>{METRIC_BY_KEY[gap.requirement].label}</Table.Td>
+            <Table.Td>{gapValue(gap)}</Table.Td>
+            <Table.Td>
+              <SeverityBadge severity={gap.severity} />
+            </Table.Td>
+            <Table.Td>
+              {formatDate(gap.opened_at)}
+              {gap.grace_until && gap.grace_until > new Date().toISOString() ? (
+                <Badge ml="xs" size="xs" variant="outline">
+                  in grace period until {formatDay(gap.grace_until)}
+                </Badge>
+              ) : null}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  )
+}
