@@ -247,6 +247,11 @@ test('applying a policy by tag previews exactly the tagged applications, materia
   await expect(dialog.locator('[data-testid="preview-row"][data-change="added"]')).toHaveCount(tagged.length)
   await expect(dialog.getByTestId('preview-added-count')).toHaveText(`${tagged.length} added`)
   await expect(dialog.getByTestId('preview-removed-count')).toHaveText('0 removed')
+  // The impact on current data: each tagged application gains the template's five rules, with the status it would have.
+  const impactRows = dialog.locator('[data-testid="impact-row"][data-coverage="added"]')
+  await expect(impactRows).toHaveCount(tagged.length)
+  await expect(impactRows.first()).toContainText('+ Prompt injection detection rate > 0.5%')
+  await expect(dialog.getByTestId('impact-summary')).toContainText(`${tagged.length * 5} rules added`)
   await expect(dialog).toBeVisible()
   await page.screenshot({ path: testInfo.outputPath('apply-preview.png') })
 
@@ -320,6 +325,12 @@ test('a template applied twice asks for a new name; edited thresholds make a new
   await page.getByLabel('Threshold for Error rate').fill('2')
   await choose(combobox(page, 'Severity for Response latency (p95)'), 'Critical')
   await page.getByRole('button', { name: 'Save thresholds' }).click()
+  // The impact comes first: every covered application's error-rate rule tightens; nothing is saved yet.
+  const impact = page.getByRole('dialog', { name: 'Impact of the new thresholds' })
+  await expect(impact.getByTestId('impact-row')).toHaveCount(everyApplication)
+  await expect(impact.getByTestId('impact-row').first()).toContainText('Error rate > 5% → > 2%')
+  await expect(page.getByTestId('policy-version')).toHaveText('Version 2')
+  await impact.getByRole('button', { name: 'Confirm and save' }).click()
   await expect(page.getByTestId('policy-version')).toHaveText('Version 3')
   const requirements = page.getByTestId('requirement-row')
   await expect(requirements.filter({ hasText: 'error_rate' })).toContainText('> 2%')

@@ -4,6 +4,7 @@ import { useMemo } from 'react'
 import type { Policy } from '../../../../src-shared/domain/policy'
 import { FormError } from '../../../components/FormError'
 import { errorFor } from '../../../components/field-errors'
+import { ImpactPreview } from '../impact/ImpactPreview'
 import { ApplicationPicker } from './ApplicationPicker'
 import { ScopePreview } from './ScopePreview'
 import { useApplyScope, type ScopeMode } from './apply-store'
@@ -16,7 +17,7 @@ const MODES: Array<{ value: ScopeMode; label: string }> = [
 
 /** Shown over the detail of `policyId` only, so a dialog left open elsewhere never appears on another policy. */
 export function ApplyToApplicationsModal({ policyId, onApplied }: { policyId: string; onApplied(policy: Policy): void }) {
-  const { policy, mode, tags, applications, applying, errors, setMode, setTags, close, apply } = useApplyScope()
+  const { policy, mode, tags, applications, applying, errors, impact, previewing, setMode, setTags, close, apply } = useApplyScope()
   const tagChoices = useMemo(() => [...new Set([...applications.flatMap((app) => app.tags), ...tags])].sort(), [applications, tags])
 
   async function confirm() {
@@ -56,7 +57,10 @@ export function ApplyToApplicationsModal({ policyId, onApplied }: { policyId: st
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
-          <ScopePreview />
+          <Stack>
+            <ScopePreview />
+            <ImpactPreview impact={impact} loading={previewing} />
+          </Stack>
         </Grid.Col>
       </Grid>
       <Stack mt="md">

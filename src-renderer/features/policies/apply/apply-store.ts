@@ -5,6 +5,7 @@
 import { create } from 'zustand'
 import type { Output } from '../../../../src-shared/api/contract'
 import type { Application, ApplicationFilter } from '../../../../src-shared/domain/application'
+import type { Impact } from '../../../../src-shared/domain/compliance'
 import type { Policy, ScopeInput } from '../../../../src-shared/domain/policy'
 import { client } from '../../../api/client'
 import { errorsByField } from '../../../components/field-errors'
@@ -27,6 +28,8 @@ interface ApplyState {
   /** The applications the picker's filters select, as the engine answered. */
   visible: Application[]
   preview?: ScopePreview
+  /** The change rehearsed on current data: rules and statuses per application. */
+  impact?: Impact
   previewing: boolean
   applying: boolean
   errors: Record<string, string>
@@ -63,10 +66,14 @@ export const useApplyScope = create<ApplyState>((set, get) => {
     const request = ++previewRequest
     set({ previewing: true })
     try {
-      const preview = await client.call('policies.previewScope', { id: policy.id, scope: scopeOf(get()) })
-      if (request === previewRequest) set({ preview, errors: {} })
+      const scope = scopeOf(get())
+      const [preview, rehearsal] = await Promise.all([
+        client.call('policies.previewScope', { id: policy.id, scope }),
+        client.call('policies.update', { id: policy.id, scope, dry_run: true }),
+      ])
+      if (request === previewRequest) set({ preview, impact: rehearsal.impact, errors: {} })
     } catch (error) {
-      if (request === previewRequest) set({ preview: undefined, errors: errorsByField(error) })
+      if (request === previewRequest) set({ preview: undefined, impact: undefined, errors: errorsByField(error) })
     } finally {
       if (request === previewRequest) set({ previewing: false })
     }
@@ -120,7 +127,7 @@ export const useApplyScope = create<ApplyState>((set, get) => {
     },
     close() {
       previewRequest++
-      set({ policy: null, preview: undefined })
+      set({ policy: null, preview: undefined, impact: undefined })
     },
     setMode(mode) {
       set({ mode })

@@ -2,14 +2,17 @@
  * The policy's requirements, with "Edit thresholds": changes are saved as a new policy version
  * through `policies.update`, and every covered application follows.
  */
-import { Button, Group, NumberInput, Select, Stack, Table, Text, Title } from '@mantine/core'
+import { Button, Group, Modal, NumberInput, Select, Stack, Table, Text, Title } from '@mantine/core'
 import { useState } from 'react'
+import type { Impact } from '../../../../src-shared/domain/compliance'
 import type { Policy, Requirement } from '../../../../src-shared/domain/policy'
 import type { Severity } from '../../../../src-shared/domain/rules'
 import { FormError } from '../../../components/FormError'
 import { SEVERITY_OPTIONS, SeverityBadge } from '../../../components/SeverityBadge'
 import { errorsByField } from '../../../components/field-errors'
 import { formatCondition } from '../../../components/format'
+import { client } from '../../../api/client'
+import { ImpactPreview } from '../impact/ImpactPreview'
 import { useMetricLabel } from '../../rules/rule-library-store'
 import { usePolicyDetail } from './policy-detail-store'
 
@@ -42,6 +45,8 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
   const [edits, setEdits] = useState<Record<string, Edit> | undefined>()
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [saving, setSaving] = useState(false)
+  /** The edits rehearsed on current data, awaiting confirmation. */
+  const [impact, setImpact] = useState<Impact>()
   const editable = !policy.archived && policy.alert_rules.length > 0
 
   function startEditing() {
@@ -53,25 +58,45 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
     setEdits((current) => (current?.[requirement] ? { ...current, [requirement]: { ...current[requirement], ...patch } } : current))
   }
 
-  async function save() {
+  /** First the impact, worked out without writing; the change is saved only on confirmation. */
+  async function review() {
     if (!edits) return
     setSaving(true)
     setErrors({})
     try {
-      await saveRequirements(requirementsWithEdits(policy.alert_rules, edits))
-      setEdits(undefined)
+      const rehearsal = await client.call('policies.update', { id: policy.id, alert_rules: requirementsWithEdits(policy.alert_rules, edits), dry_run: true })
+      setImpact(rehearsal.impact)
     } catch (error) {
-      // `alert_rules.3.threshold` -> the requirement in row 3, so the message sits in that row.
-      const byRow: Record<string, string> = {}
-      for (const [field, message] of Object.entries(errorsByField(error))) {
-        const match = /^alert_rules\.(\d+)/.exec(field)
-        const requirement = match ? policy.alert_rules[Number(match[1])]?.requirement : undefined
-        byRow[requirement ?? 'form'] ??= message
-      }
-      setErrors(byRow)
+      showErrors(error)
     } finally {
       setSaving(false)
     }
+  }
+
+  async function save() {
+    if (!edits) return
+    setSaving(true)
+    try {
+      await saveRequirements(requirementsWithEdits(policy.alert_rules, edits))
+      setEdits(undefined)
+      setImpact(undefined)
+    } catch (error) {
+      setImpact(undefined)
+      showErrors(error)
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  function showErrors(error: unknown) {
+    // `alert_rules.3.threshold` -> the requirement in row 3, so the message sits in that row.
+    const byRow: Record<string, string> = {}
+    for (const [field, message] of Object.entries(errorsByField(error))) {
+      const match = /^alert_rules\.(\d+)/.exec(field)
+      const requirement = match ? policy.alert_rules[Number(match[1])]?.requirement : undefined
+      byRow[requirement ?? 'form'] ??= message
+    }
+    setErrors(byRow)
   }
 
   return (
@@ -83,7 +108,7 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
             <Button size="xs" variant="default" onClick={() => setEdits(undefined)}>
               Cancel
             </Button>
-            <Button size="xs" onClick={() => void save()} loading={saving}>
+            <Button size="xs" onClick={() => void review()} loading={saving}>
               Save thresholds
             </Button>
           </Group>
@@ -158,6 +183,19 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
         </Table>
       )}
       <FormError message={errors.form} />
+      <Modal opened={impact !== undefined} onClose={() => setImpact(undefined)} title="Impact of the new thresholds" size="xl">
+        <Stack>
+          <ImpactPreview impact={impact} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setImpact(undefined)}>
+              Back
+            </Button>
+            <Button onClick={() => void save()} loading={saving}>
+              Confirm and save
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </Stack>
   )
 }

@@ -1,0 +1,91 @@
+/**
+ * What a policy change would do, worked out by the engine on current data and written nowhere:
+ * per application, the coverage change, the rules added, changed or removed, and its status before
+ * and after.
+ */
+import { Badge, Group, Loader, Table, Text } from '@mantine/core'
+import type { Impact, ImpactEntry } from '../../../../src-shared/domain/compliance'
+import { METRIC_BY_KEY } from '../../../../src-shared/domain/metrics'
+import { StatusBadge } from '../../../components/StatusBadge'
+import { formatCondition } from '../../../components/format'
+
+function ruleChanges(entry: ImpactEntry): string[] {
+  const label = (requirement: keyof typeof METRIC_BY_KEY) => METRIC_BY_KEY[requirement].label
+  return [
+    ...entry.rules_added.map((r) => `+ ${label(r.requirement)} ${formatCondition(r.requirement, r.operator, r.threshold)}`),
+    ...entry.rules_changed.map(
+      (r) => `${label(r.requirement)} ${formatCondition(r.requirement, r.before.operator, r.before.threshold)} → ${formatCondition(r.requirement, r.after.operator, r.after.threshold)}${r.before.severity !== r.after.severity ? ` (${r.before.severity} → ${r.after.severity})` : ''}`,
+    ),
+    ...entry.rules_removed.map((r) => `− ${label(r.requirement)}`),
+  ]
+}
+
+const changes = (entry: ImpactEntry) => ruleChanges(entry).length > 0 || entry.status_before !== entry.status_after || entry.coverage === 'added' || entry.coverage === 'removed'
+
+export function ImpactPreview({ impact, loading }: { impact?: Impact; loading?: boolean }) {
+  if (!impact) return loading ? <Loader size="sm" /> : null
+  const affected = impact.applications.filter(changes)
+  const { summary } = impact
+  return (
+    <div>
+      <Group gap="xs" mb="xs" data-testid="impact-summary">
+        <Text size="sm" fw={600}>
+          Impact on current data
+        </Text>
+        <Badge variant="light">{summary.rules_added} rules added</Badge>
+        <Badge variant="light">{summary.rules_changed} changed</Badge>
+        <Badge variant="light">{summary.rules_removed} removed</Badge>
+        <Badge variant="light" color={summary.newly_failing > 0 ? 'red' : 'gray'}>
+          {summary.newly_failing} newly failing
+        </Badge>
+        {loading ? <Loader size="xs" /> : null}
+      </Group>
+      {affected.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No application changes.
+        </Text>
+      ) : (
+        <Table aria-label="Impact by application" fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Application</Table.Th>
+              <Table.Th>Rules</Table.Th>
+              <Table.Th>Status now → after</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {affected.map((entry) => (
+              <Table.Tr key={entry.application_id} data-testid="impact-row" data-coverage={entry.coverage}>
+                <Table.Td>
+                  {entry.application_name}
+                  {entry.coverage === 'added' || entry.coverage === 'removed' ? (
+                    <Badge ml={4} size="xs" variant="outline">
+                      {entry.coverage}
+                    </Badge>
+                  ) : null}
+                </Table.Td>
+                <Table.Td>
+                  {ruleChanges(entry).map((line) => (
+                    <Text key={line} size="xs">
+                      {line}
+                    </Text>
+                  ))}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <StatusBadge status={entry.status_before} />→<StatusBadge status={entry.status_after} />
+                  </Group>
+                  {entry.failing_after.length > 0 ? (
+                    <Text size="xs" c="red">
+                      failing: {entry.failing_after.join(', ')}
+                    </Text>
+                  ) : null}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </div>
+  )
+}
