@@ -103,6 +103,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('gaps').addColumn('alerted_open_at', 'text').execute()
   await db.schema.alterTable('gaps').addColumn('alerted_resolved_at', 'text').execute()
   await db.schema.createIndex('gaps_by_opened').on('gaps').columns(['opened_at']).execute()
+  // Every evaluation looks up the open breaches; history grows, open gaps stay few.
+  await db.schema.createIndex('gaps_open_by_kind').on('gaps').columns(['kind', 'resolved_at']).execute()
 
   await db.schema
     .createTable('notifications')

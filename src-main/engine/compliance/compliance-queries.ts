@@ -10,12 +10,12 @@ import type {
   Gap,
   OrganizationCompliance,
   PolicyStatus,
-  RequirementResult,
   StatusCounts,
   TrendPoint,
 } from '../../../src-shared/domain/compliance'
 import { COMPLIANCE_STATUSES } from '../../../src-shared/domain/compliance'
 import type { MetricKey } from '../../../src-shared/domain/metrics'
+import { PolicyDefinition } from '../../../src-shared/domain/policy'
 import type { Severity } from '../../../src-shared/domain/rules'
 import { getApplication } from '../applications/applications'
 import { chunks } from '../batch'
@@ -25,7 +25,9 @@ import { EngineError, notFound } from '../errors'
 import { evaluateAt } from './evaluate'
 import type { Evaluator } from './evaluator'
 import { definitionsAt } from './governing'
-import { worstStatus } from './judge'
+import type { CompactResult } from './evaluator'
+import { judgeRequirement, worstStatus } from './judge'
+import { windowStartOf } from './measure'
 
 interface AppStatuses {
   id: string
@@ -263,7 +265,6 @@ async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promi
       .select([
         'compliance_current.application_id',
         'compliance_current.policy_id',
-        'policies.name as policy_name',
         'compliance_current.policy_version',
         'compliance_current.status',
         'compliance_current.in_grace',
@@ -277,25 +278,50 @@ async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promi
     }
     const [appRows, statusRows] = await Promise.all([appQuery.orderBy('name').orderBy('id').execute(), statusQuery.orderBy('policies.name').execute()])
     const tags = await tagsOf(db, appRows.map((app) => app.id))
+    const definitions = await versionDefinitions(db, statusRows)
     const byApp = new Map<string, PolicyStatus[]>()
     const names = new Map(appRows.map((app) => [app.id, app.name]))
     for (const row of statusRows) {
+      const definition = definitions.get(`${row.policy_id}|${row.policy_version}`)
+      if (!definition) continue
+      const compact = JSON.parse(row.results_json) as CompactResult[]
+      const atMs = Date.parse(row.evaluated_at)
+      const policy = { name: definition.name, version: row.policy_version }
       const list = byApp.get(row.application_id) ?? []
       list.push({
         application_id: row.application_id,
         application_name: names.get(row.application_id) ?? row.application_id,
         policy_id: row.policy_id,
-        policy_name: row.policy_name,
+        policy_name: definition.name,
         policy_version: row.policy_version,
         status: row.status as ComplianceStatus,
         enforcement_starts_at: row.enforcement_starts_at ?? row.evaluated_at,
         in_grace_period: row.in_grace === 1,
         evaluated_at: row.evaluated_at,
-        requirements: JSON.parse(row.results_json) as RequirementResult[],
+        requirements: definition.alert_rules.map((requirement, index) => {
+          const [outcome, value, volume, last, prior] = compact[index]!
+          const measurement = { value, volume, last: last ?? undefined, prior: prior ?? undefined, windowStart: windowStartOf(requirement.metric, requirement.window_hours, atMs), windowEnd: row.evaluated_at }
+          return judgeRequirement(requirement, measurement, policy, outcome === 'missing_rule')
+        }),
       })
       byApp.set(row.application_id, list)
     }
     for (const app of appRows) apps.push({ ...app, tags: tags.get(app.id) ?? [], statuses: byApp.get(app.id) ?? [] })
   }
   return apps
+}
+
+/** The definitions of the policy versions the stored statuses were judged under. */
+async function versionDefinitions(db: Db, rows: ReadonlyArray<{ policy_id: string; policy_version: number }>): Promise<Map<string, PolicyDefinition>> {
+  const wanted = new Set(rows.map((row) => `${row.policy_id}|${row.policy_version}`))
+  const out = new Map<string, PolicyDefinition>()
+  const policyIds = [...new Set(rows.map((row) => row.policy_id))]
+  for (const slice of chunks(policyIds, 5000)) {
+    const versions = await db.selectFrom('policy_versions').select(['policy_id', 'version', 'definition_json']).where('policy_id', 'in', slice).execute()
+    for (const version of versions) {
+      const key = `${version.policy_id}|${version.version}`
+      if (wanted.has(key)) out.set(key, PolicyDefinition.parse(JSON.parse(version.definition_json)))
+    }
+  }
+  return out
 }

@@ -8,15 +8,21 @@ import { chunks } from '../batch'
 import type { Db } from '../db/schema'
 import { governedAt, type Governed } from './governing'
 import { judgeRequirement, statusOf } from './judge'
-import { measure, measurementKey, type MeasureRequest } from './measure'
+import { measure, measurementKey, type MeasureRequest, type Measurement } from './measure'
+
+/** A status with the measurements behind each requirement, in the same order. */
+export interface EvaluatedStatus extends PolicyStatus {
+  measurements: Measurement[]
+}
 
 export interface EvaluatedApplication extends Omit<Governed, 'policies'> {
-  statuses: PolicyStatus[]
+  statuses: EvaluatedStatus[]
   /** Webhook per policy, for alerts. */
   webhooks: Map<string, string | null>
 }
 
-export async function evaluateAt(db: Db, at: string, applicationIds?: readonly string[]): Promise<EvaluatedApplication[]> {
+/** `reasons: 'failures'` leaves passing requirements without words, for bulk runs that store measurements. */
+export async function evaluateAt(db: Db, at: string, applicationIds?: readonly string[], reasons: 'all' | 'failures' = 'all'): Promise<EvaluatedApplication[]> {
   const governed = await governedAt(db, at, applicationIds)
   const requests: MeasureRequest[] = []
   for (const app of governed) {
@@ -25,19 +31,15 @@ export async function evaluateAt(db: Db, at: string, applicationIds?: readonly s
     }
   }
   const atMs = Date.parse(at)
-  const [measurements, missing] = await Promise.all([measure(db, atMs, requests), missingRulesAt(db, at, governed.map((app) => app.id))])
+  const [measurements, missing] = await Promise.all([measure(db, atMs, requests, applicationIds), missingRulesAt(db, at, governed.map((app) => app.id))])
 
   return governed.map((app) => {
     const webhooks = new Map<string, string | null>()
-    const statuses = app.policies.map((policy): PolicyStatus => {
+    const statuses = app.policies.map((policy): EvaluatedStatus => {
       webhooks.set(policy.policyId, policy.webhook)
-      const results = policy.requirements.map((requirement) =>
-        judgeRequirement(
-          requirement,
-          measurements.get(measurementKey(app.id, requirement.metric, requirement.window_hours))!,
-          policy,
-          missing.has(`${app.id}|${policy.policyId}|${requirement.metric}`),
-        ),
+      const measured = policy.requirements.map((requirement) => measurements.get(measurementKey(app.id, requirement.metric, requirement.window_hours))!)
+      const results = policy.requirements.map((requirement, index) =>
+        judgeRequirement(requirement, measured[index]!, policy, missing.has(`${app.id}|${policy.policyId}|${requirement.metric}`), reasons),
       )
       return {
         application_id: app.id,
@@ -51,6 +53,7 @@ export async function evaluateAt(db: Db, at: string, applicationIds?: readonly s
         in_grace_period: at < policy.enforcementStartsAt,
         evaluated_at: at,
         requirements: results,
+        measurements: measured,
       }
     })
     const { policies: _policies, ...facts } = app

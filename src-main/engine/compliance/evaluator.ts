@@ -4,13 +4,13 @@
  * demand ("Evaluate now"). Each run stores the statuses with their evaluation time, opens and
  * resolves gaps, queues one alert per gap transition, and records the day's counts for the trend.
  */
-import type { PolicyStatus } from '../../../src-shared/domain/compliance'
+import type { PolicyStatus, RequirementOutcome } from '../../../src-shared/domain/compliance'
 import { recordAuditMany, type AuditEntry } from '../audit/audit'
 import { chunks, rowsPerInsert } from '../batch'
 import type { EngineContext } from '../context'
 import type { Tx } from '../db/schema'
 import { clearQueued, queuedApplications } from './evaluation-queue'
-import { evaluateAt, type EvaluatedApplication } from './evaluate'
+import { evaluateAt, type EvaluatedApplication, type EvaluatedStatus } from './evaluate'
 import { queueAlert, type Notifier } from './notifier'
 
 /** How often a running console re-evaluates everything: windows slide and grace periods end without any change. */
@@ -87,10 +87,10 @@ export class Evaluator {
  * workspace replays its history through this too, one moment at a time.
  */
 export async function applyEvaluation(tx: Tx, at: string, applicationIds: readonly string[] | undefined): Promise<number> {
-  const evaluated = await evaluateAt(tx, at, applicationIds)
+  const evaluated = await evaluateAt(tx, at, applicationIds, 'failures')
   const ids = evaluated.map((app) => app.id)
   await storeStatuses(tx, evaluated, applicationIds === undefined)
-  await reconcileGaps(tx, at, evaluated)
+  await reconcileGaps(tx, at, evaluated, applicationIds === undefined)
   await recordDailyCounts(tx, at)
   if (applicationIds === undefined) await tx.deleteFrom('evaluation_queue').where('queued_at', '<=', at).execute()
   else await clearQueued(tx, applicationIds)
@@ -108,14 +108,28 @@ async function storeStatuses(tx: Tx, evaluated: readonly EvaluatedApplication[],
       status: status.status,
       in_grace: status.in_grace_period ? 1 : 0,
       evaluated_at: status.evaluated_at!,
-      results_json: JSON.stringify(status.requirements),
+      results_json: JSON.stringify(compactResults(status)),
     })),
   )
   for (const slice of chunks(rows, rowsPerInsert(7))) await tx.insertInto('compliance_current').values(slice).execute()
 }
 
+/**
+ * What a stored status keeps per requirement: its outcome and measurement. The words and the
+ * requirement's terms are rebuilt on reading from the policy version, so a full evaluation
+ * writes a few bytes per requirement rather than paragraphs.
+ */
+export type CompactResult = [outcome: RequirementOutcome, value: number | null, volume: number, last: number | null, prior: number | null]
+
+function compactResults(status: EvaluatedStatus): CompactResult[] {
+  return status.requirements.map((result, index) => {
+    const m = status.measurements[index]!
+    return [result.outcome, m.value, m.volume, m.last ?? null, m.prior ?? null]
+  })
+}
+
 /** Opens a gap for each new breach, resolves those that pass again, and owes one alert per transition. */
-async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[]): Promise<void> {
+async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
   const ids = evaluated.map((app) => app.id)
   const names = new Map(evaluated.map((app) => [app.id, app.name]))
   const breaches = new Map<string, { status: PolicyStatus; index: number }>()
@@ -128,8 +142,11 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
   }
 
   const open = []
-  for (const slice of chunks(ids, 5000)) {
-    open.push(...(await tx.selectFrom('gaps').select(['id', 'application_id', 'policy_id', 'requirement']).where('kind', '=', 'breach').where('resolved_at', 'is', null).where('application_id', 'in', slice).execute()))
+  // Everything evaluated: no need to name every application in the query.
+  for (const slice of everything ? [undefined] : chunks(ids, 5000)) {
+    let query = tx.selectFrom('gaps').select(['id', 'application_id', 'policy_id', 'requirement']).where('kind', '=', 'breach').where('resolved_at', 'is', null)
+    if (slice) query = query.where('application_id', 'in', slice)
+    open.push(...(await query.execute()))
   }
   const audit: AuditEntry[] = []
   const stillOpen = new Set<string>()
@@ -176,24 +193,24 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
     audit.push({ action: 'gap.opened', entityType: 'application', entityId: status.application_id, after: { policy_id: status.policy_id, requirement: result.requirement, severity: result.severity, value: result.value, threshold: result.threshold, reason: result.reason, in_grace_period: status.in_grace_period } })
   }
   await recordAuditMany(tx, EVALUATION_ACTOR, at, audit)
-  await queueAlerts(tx, at, ids, names)
+  await queueAlerts(tx, at, everything ? undefined : ids, names)
 }
 
 /** One alert per gap transition: opened once enforcement has begun, resolved only if its opening was announced. */
-async function queueAlerts(tx: Tx, at: string, applicationIds: readonly string[], names: Map<string, string>): Promise<void> {
-  for (const slice of chunks(applicationIds, 5000)) {
-    const due = await tx
+async function queueAlerts(tx: Tx, at: string, applicationIds: readonly string[] | undefined, names: Map<string, string>): Promise<void> {
+  for (const slice of applicationIds ? chunks(applicationIds, 5000) : [undefined]) {
+    let query = tx
       .selectFrom('gaps')
       .innerJoin('policies', 'policies.id', 'gaps.policy_id')
       .select(['gaps.id', 'gaps.application_id', 'gaps.policy_id', 'policies.name as policy_name', 'policies.notification_webhook', 'gaps.requirement', 'gaps.severity', 'gaps.value', 'gaps.threshold', 'gaps.reason', 'gaps.opened_at', 'gaps.resolved_at', 'gaps.alerted_open_at'])
-      .where('gaps.application_id', 'in', slice)
       .where((eb) =>
         eb.or([
           eb.and([eb('gaps.resolved_at', 'is', null), eb('gaps.alerted_open_at', 'is', null), eb.or([eb('gaps.grace_until', 'is', null), eb('gaps.grace_until', '<=', at)])]),
           eb.and([eb('gaps.resolved_at', 'is not', null), eb('gaps.alerted_open_at', 'is not', null), eb('gaps.alerted_resolved_at', 'is', null)]),
         ]),
       )
-      .execute()
+    if (slice) query = query.where('gaps.application_id', 'in', slice)
+    const due = await query.execute()
     for (const gap of due) {
       const opened = gap.resolved_at === null
       if (gap.notification_webhook) {

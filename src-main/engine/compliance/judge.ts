@@ -39,37 +39,53 @@ export interface PolicyRef {
   version: number
 }
 
-export function judgeRequirement(requirement: Requirement, m: Measurement, policy: PolicyRef, missingRule: boolean): RequirementResult {
+/** Pass, breach, no data (or what the rule says no data counts as), or a deleted required rule. */
+export function outcomeOf(requirement: Requirement, m: Measurement, missingRule: boolean): RequirementOutcome {
+  if (missingRule) return 'missing_rule'
+  if (m.value === null) return requirement.no_data === 'pass' ? 'pass' : requirement.no_data === 'fail' ? 'breach' : 'no_data'
+  return breaches(m.value, requirement.operator, requirement.threshold) ? 'breach' : 'pass'
+}
+
+/** The outcome in words: the value, its window, the threshold and the policy version it comes from. */
+export function reasonFor(requirement: Requirement, m: Measurement, policy: PolicyRef, outcome: RequirementOutcome): string {
   const label = METRIC_BY_KEY[requirement.metric].label
   const limit = `the ${formatThreshold(requirement.metric, requirement.threshold)} threshold (${requirement.severity}) of ${policy.name} v${policy.version}`
-  const base = {
+  if (outcome === 'missing_rule') return `The ${label} alert rule required by ${policy.name} v${policy.version} was deleted from this application`
+  if (m.value === null) {
+    const consequence = outcome === 'no_data' ? 'pending until data arrives' : outcome === 'pass' ? 'counted as passing, as the rule says' : 'counted as failing, as the rule says'
+    return `No ${label} data ${windowWords(requirement, m)}; ${consequence} (${limit})`
+  }
+  const value =
+    requirement.metric === 'throughput_drop'
+      ? `Requests fell ${formatMetricValue('throughput_drop', m.value)} (${m.prior} → ${m.last})`
+      : `${label} was ${formatMetricValue(requirement.metric, m.value)}`
+  return outcome === 'breach'
+    ? `${value} ${windowWords(requirement, m)}, ${OPERATOR_WORDS[requirement.operator]} ${limit}`
+    : `${value} ${windowWords(requirement, m)}, within ${limit}`
+}
+
+/**
+ * One requirement judged. Words cost time at scale, so a bulk evaluation may leave the reason of a
+ * passing or pending requirement empty (`reasons: 'failures'`); reads rebuild it from the stored
+ * measurement.
+ */
+export function judgeRequirement(requirement: Requirement, m: Measurement, policy: PolicyRef, missingRule: boolean, reasons: 'all' | 'failures' = 'all'): RequirementResult {
+  const outcome = outcomeOf(requirement, m, missingRule)
+  const failing = outcome === 'breach' || outcome === 'missing_rule'
+  return {
     requirement: requirement.metric,
     name: requirement.name,
     operator: requirement.operator,
     threshold: requirement.threshold,
     severity: requirement.severity,
     no_data: requirement.no_data,
+    outcome,
     value: m.value === null ? null : Number(m.value.toPrecision(12)),
     volume: m.volume,
     window_start: m.windowStart,
     window_end: m.windowEnd,
+    reason: reasons === 'all' || failing ? reasonFor(requirement, m, policy, outcome) : '',
   }
-  if (missingRule) {
-    return { ...base, outcome: 'missing_rule', reason: `The ${label} alert rule required by ${policy.name} v${policy.version} was deleted from this application` }
-  }
-  if (m.value === null) {
-    const outcome: RequirementOutcome = requirement.no_data === 'pass' ? 'pass' : requirement.no_data === 'fail' ? 'breach' : 'no_data'
-    const consequence = outcome === 'no_data' ? 'pending until data arrives' : outcome === 'pass' ? 'counted as passing, as the rule says' : 'counted as failing, as the rule says'
-    return { ...base, outcome, reason: `No ${label} data ${windowWords(requirement, m)}; ${consequence} (${limit})` }
-  }
-  const value =
-    requirement.metric === 'throughput_drop'
-      ? `Requests fell ${formatMetricValue('throughput_drop', m.value)} (${m.prior} → ${m.last})`
-      : `${label} was ${formatMetricValue(requirement.metric, m.value)}`
-  const breached = breaches(m.value, requirement.operator, requirement.threshold)
-  return breached
-    ? { ...base, outcome: 'breach', reason: `${value} ${windowWords(requirement, m)}, ${OPERATOR_WORDS[requirement.operator]} ${limit}` }
-    : { ...base, outcome: 'pass', reason: `${value} ${windowWords(requirement, m)}, within ${limit}` }
 }
 
 /**

@@ -31,6 +31,13 @@ export interface MeasureRequest {
 
 export type Measurements = Map<string, Measurement>
 
+/** Where a requirement's window begins when it ends at `atMs`. */
+export function windowStartOf(metric: MetricKey, hours: number, atMs: number): string {
+  const span = metric === 'throughput_drop' ? THROUGHPUT_WINDOW_HOURS : hours
+  const { from } = windowHours(atMs, span)
+  return new Date((metric === 'throughput_drop' ? from - span : from) * HOUR_MS).toISOString()
+}
+
 export function measurementKey(applicationId: string, metric: MetricKey, hours: number): string {
   return `${applicationId}|${metric}|${metric === 'throughput_drop' ? THROUGHPUT_WINDOW_HOURS : hours}`
 }
@@ -41,18 +48,22 @@ interface Sums {
   sum: number
 }
 
-/** Measures every request at `atMs`; keys are measurementKey(...). */
-export async function measure(db: Db, atMs: number, requests: readonly MeasureRequest[]): Promise<Measurements> {
+/**
+ * Measures every request at `atMs`; keys are measurementKey(...). With `applicationIds` the
+ * queries are limited to those applications; without, they cover every application at once.
+ */
+export async function measure(db: Db, atMs: number, requests: readonly MeasureRequest[], applicationIds?: readonly string[]): Promise<Measurements> {
   const out: Measurements = new Map()
   if (requests.length === 0) return out
-  const applicationIds = [...new Set(requests.map((r) => r.applicationId))]
+  const scopes = applicationIds ? chunks(applicationIds, 5000) : [undefined]
   const series = new Map<string, number>()
-  for (const slice of chunks(applicationIds, 5000)) {
-    const rows = await db.selectFrom('metric_series').select(['id', 'application_id', 'metric']).where('application_id', 'in', slice).execute()
-    for (const row of rows) series.set(`${row.application_id}|${row.metric}`, row.id)
+  for (const scope of scopes) {
+    let query = db.selectFrom('metric_series').select(['id', 'application_id', 'metric'])
+    if (scope) query = query.where('application_id', 'in', scope)
+    for (const row of await query.execute()) series.set(`${row.application_id}|${row.metric}`, row.id)
   }
 
-  // Group what is asked by window, so each window is one pass over its series.
+  // Group what is asked by window, so each window is one pass over the series of its metrics.
   const byWindow = new Map<number, MeasureRequest[]>()
   for (const request of requests) {
     const hours = request.metric === 'throughput_drop' ? THROUGHPUT_WINDOW_HOURS : request.windowHours
@@ -63,26 +74,39 @@ export async function measure(db: Db, atMs: number, requests: readonly MeasureRe
 
   for (const [hours, list] of byWindow) {
     const window = windowHours(atMs, hours)
+    const windowStart = new Date(window.from * HOUR_MS).toISOString()
+    const windowEnd = new Date(atMs).toISOString()
     const plain = list.filter((r) => r.metric !== 'throughput_drop')
     const throughput = list.filter((r) => r.metric === 'throughput_drop')
 
-    const plainIds = idsOf(series, plain)
-    const sums = await sumBuckets(db, plainIds, window.from, window.to)
-    const latencyIds = idsOf(series, plain.filter((r) => METRIC_BY_KEY[r.metric].kind === 'latency'))
-    const sketches = await mergeSketches(db, latencyIds, window.from, window.to)
+    // Latency comes whole from its sketch rows (count included); the rest adds up in SQL.
+    const plainMetrics = [...new Set(plain.map((r) => r.metric))]
+    const latencyMetrics = plainMetrics.filter((metric) => METRIC_BY_KEY[metric].kind === 'latency')
+    const summedMetrics = plainMetrics.filter((metric) => METRIC_BY_KEY[metric].kind !== 'latency')
+    const sums = new Map<number, Sums>()
+    const sketches = new Map<number, SketchBins>()
+    for (const scope of scopes) {
+      if (summedMetrics.length > 0) await sumBuckets(db, sums, summedMetrics, scope, window.from, window.to)
+      if (latencyMetrics.length > 0) await mergeSketches(db, sketches, sums, latencyMetrics, scope, window.from, window.to)
+    }
     for (const request of plain) {
       const id = series.get(`${request.applicationId}|${request.metric}`)
       const s = (id !== undefined && sums.get(id)) || { n: 0, total: 0, sum: 0 }
       out.set(measurementKey(request.applicationId, request.metric, hours), {
         ...valueOf(request.metric, s, id === undefined ? undefined : sketches.get(id)),
-        windowStart: new Date(window.from * HOUR_MS).toISOString(),
-        windowEnd: new Date(atMs).toISOString(),
+        windowStart,
+        windowEnd,
       })
     }
 
     if (throughput.length > 0) {
-      const ids = idsOf(series, throughput)
-      const [last, prior] = await Promise.all([sumBuckets(db, ids, window.from, window.to), sumBuckets(db, ids, window.from - hours, window.from)])
+      const last = new Map<number, Sums>()
+      const prior = new Map<number, Sums>()
+      for (const scope of scopes) {
+        await sumBuckets(db, last, ['throughput_drop'], scope, window.from, window.to)
+        await sumBuckets(db, prior, ['throughput_drop'], scope, window.from - hours, window.from)
+      }
+      const throughputStart = new Date((window.from - hours) * HOUR_MS).toISOString()
       for (const request of throughput) {
         const id = series.get(`${request.applicationId}|throughput_drop`)
         const lastCount = id === undefined ? 0 : (last.get(id)?.n ?? 0)
@@ -92,22 +116,13 @@ export async function measure(db: Db, atMs: number, requests: readonly MeasureRe
           volume: lastCount + priorCount,
           last: lastCount,
           prior: priorCount,
-          windowStart: new Date((window.from - hours) * HOUR_MS).toISOString(),
-          windowEnd: new Date(atMs).toISOString(),
+          windowStart: throughputStart,
+          windowEnd,
         })
       }
     }
   }
   return out
-}
-
-function idsOf(series: Map<string, number>, requests: readonly MeasureRequest[]): number[] {
-  const ids = new Set<number>()
-  for (const r of requests) {
-    const id = series.get(`${r.applicationId}|${r.metric}`)
-    if (id !== undefined) ids.add(id)
-  }
-  return [...ids]
 }
 
 function valueOf(metric: MetricKey, s: Sums, bins: SketchBins | undefined): { value: number | null; volume: number } {
@@ -123,38 +138,48 @@ function valueOf(metric: MetricKey, s: Sums, bins: SketchBins | undefined): { va
   }
 }
 
-async function sumBuckets(db: Db, seriesIds: readonly number[], from: number, to: number): Promise<Map<number, Sums>> {
-  const out = new Map<number, Sums>()
-  for (const slice of chunks(seriesIds, 5000)) {
-    const rows = await db
-      .selectFrom('metric_buckets')
-      .select(['series_id', sql<number>`sum(n)`.as('n'), sql<number>`coalesce(sum(total), 0)`.as('total'), sql<number>`coalesce(sum(sum), 0)`.as('sum')])
-      .where('series_id', 'in', slice)
-      .where('hour', '>=', from)
-      .where('hour', '<', to)
-      .groupBy('series_id')
-      .execute()
-    for (const row of rows) out.set(row.series_id, { n: row.n, total: row.total, sum: row.sum })
-  }
-  return out
+/** The series of these metrics (of these applications, or all), as a subquery SQLite seeks by. */
+function seriesOf(db: Db, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined) {
+  let query = db.selectFrom('metric_series').select('id').where('metric', 'in', metrics)
+  if (applicationIds) query = query.where('application_id', 'in', applicationIds)
+  return query
 }
 
-async function mergeSketches(db: Db, seriesIds: readonly number[], from: number, to: number): Promise<Map<number, SketchBins>> {
-  const out = new Map<number, SketchBins>()
-  for (const slice of chunks(seriesIds, 5000)) {
-    const rows = await db
-      .selectFrom('metric_buckets')
-      .select(['series_id', 'sketch'])
-      .where('series_id', 'in', slice)
-      .where('hour', '>=', from)
-      .where('hour', '<', to)
-      .where('sketch', 'is not', null)
-      .execute()
-    for (const row of rows) {
-      let bins = out.get(row.series_id)
-      if (!bins) out.set(row.series_id, (bins = emptyBins()))
-      mergeEncoded(bins, row.sketch!)
-    }
+async function sumBuckets(db: Db, into: Map<number, Sums>, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined, from: number, to: number): Promise<void> {
+  const rows = await db
+    .selectFrom('metric_buckets')
+    .select(['series_id', sql<number>`sum(n)`.as('n'), sql<number>`coalesce(sum(total), 0)`.as('total'), sql<number>`coalesce(sum(sum), 0)`.as('sum')])
+    .where('series_id', 'in', seriesOf(db, metrics, applicationIds))
+    .where('hour', '>=', from)
+    .where('hour', '<', to)
+    .groupBy('series_id')
+    .execute()
+  for (const row of rows) into.set(row.series_id, { n: row.n, total: row.total, sum: row.sum })
+}
+
+async function mergeSketches(
+  db: Db,
+  into: Map<number, SketchBins>,
+  counts: Map<number, Sums>,
+  metrics: readonly MetricKey[],
+  applicationIds: readonly string[] | undefined,
+  from: number,
+  to: number,
+): Promise<void> {
+  const rows = await db
+    .selectFrom('metric_buckets')
+    .select(['series_id', 'n', 'sketch'])
+    .where('series_id', 'in', seriesOf(db, metrics, applicationIds))
+    .where('hour', '>=', from)
+    .where('hour', '<', to)
+    .where('sketch', 'is not', null)
+    .execute()
+  for (const row of rows) {
+    let bins = into.get(row.series_id)
+    if (!bins) into.set(row.series_id, (bins = emptyBins()))
+    mergeEncoded(bins, row.sketch!)
+    const sums = counts.get(row.series_id)
+    if (sums) sums.n += row.n
+    else counts.set(row.series_id, { n: row.n, total: 0, sum: 0 })
   }
-  return out
 }
