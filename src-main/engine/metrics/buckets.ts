@@ -4,13 +4,14 @@
  */
 import { sql } from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
-import { METRIC_BY_KEY, type MetricKey } from '../../../src-shared/domain/metrics'
+import { METRIC_BY_KEY, METRIC_KEYS, type MetricKey, type MetricKind } from '../../../src-shared/domain/metrics'
 import { chunks, rowsPerInsert } from '../batch'
 import type { Db, Tx } from '../db/schema'
 import { emptyBins, encodeBins, mergeBins, mergeEncoded, type SketchBins } from './latency-sketch'
 
 export interface BucketDelta {
   metric: MetricKey
+  kind: MetricKind
   hour: number
   n: number
   total: number
@@ -18,16 +19,22 @@ export interface BucketDelta {
   bins: SketchBins | null
 }
 
+/** Position of each metric in the catalogue: with the hour, a numeric key for its bucket. */
+const METRIC_INDEX = new Map<MetricKey, number>(METRIC_KEYS.map((key, index) => [key, index]))
+
 export class BucketAccumulator {
-  readonly buckets = new Map<string, BucketDelta>()
+  // Keyed by hour × metric as one number: a batch touches thousands of buckets, and a numeric key
+  // costs a fraction of a built string.
+  readonly buckets = new Map<number, BucketDelta>()
   firstHour = Infinity
   lastHour = -Infinity
 
   bucket(metric: MetricKey, hour: number): BucketDelta {
-    const key = `${metric}|${hour}`
+    const key = hour * METRIC_KEYS.length + METRIC_INDEX.get(metric)!
     let bucket = this.buckets.get(key)
     if (!bucket) {
-      bucket = { metric, hour, n: 0, total: 0, sum: 0, bins: METRIC_BY_KEY[metric].kind === 'latency' ? emptyBins() : null }
+      const kind = METRIC_BY_KEY[metric].kind
+      bucket = { metric, kind, hour, n: 0, total: 0, sum: 0, bins: kind === 'latency' ? emptyBins() : null }
       this.buckets.set(key, bucket)
       if (hour < this.firstHour) this.firstHour = hour
       if (hour > this.lastHour) this.lastHour = hour
@@ -71,59 +78,72 @@ function upsertStatement(db: Db, sqlite: BetterSqlite3.Database, rows: number): 
   return statement
 }
 
-/** Series ids for an application's metrics, creating the missing ones. */
-export async function seriesIds(tx: Tx, applicationId: string, metrics: Iterable<MetricKey>): Promise<Map<MetricKey, number>> {
+/** Series ids for an application's metrics, creating the missing ones; `created` holds the new ones. */
+export async function seriesIds(tx: Tx, applicationId: string, metrics: Iterable<MetricKey>): Promise<{ ids: Map<MetricKey, number>; created: Set<MetricKey> }> {
   const wanted = new Set(metrics)
   const rows = await tx.selectFrom('metric_series').select(['id', 'metric']).where('application_id', '=', applicationId).execute()
   const ids = new Map(rows.map((row) => [row.metric as MetricKey, row.id]))
-  const missing = [...wanted].filter((metric) => !ids.has(metric))
-  if (missing.length > 0) {
+  const created = new Set([...wanted].filter((metric) => !ids.has(metric)))
+  if (created.size > 0) {
     const inserted = await tx
       .insertInto('metric_series')
-      .values(missing.map((metric) => ({ application_id: applicationId, metric })))
+      .values([...created].map((metric) => ({ application_id: applicationId, metric })))
       .returning(['id', 'metric'])
       .execute()
     for (const row of inserted) ids.set(row.metric as MetricKey, row.id)
   }
-  return ids
+  return { ids, created }
 }
+
+const COLUMNS = 6
 
 /** Merges the accumulated buckets into storage; must run inside the caller's transaction. */
 export async function writeBuckets(tx: Tx, sqlite: BetterSqlite3.Database, applicationId: string, buckets: BucketAccumulator): Promise<void> {
   const deltas = [...buckets.buckets.values()]
-  const ids = await seriesIds(tx, applicationId, new Set(deltas.map((delta) => delta.metric)))
+  const { ids, created } = await seriesIds(tx, applicationId, new Set(deltas.map((delta) => delta.metric)))
 
-  // Latency sketches cannot be added in SQL: read the stored ones and merge them here first.
+  // Latency sketches cannot be added in SQL: read the stored ones (a series created just now has
+  // none) and merge them here first.
   const latencySeries = ids.get('latency_p95')
-  const latency = deltas.filter((delta) => delta.bins !== null)
   const stored = new Map<number, Uint8Array>()
-  if (latencySeries !== undefined && latency.length > 0) {
-    for (const slice of chunks(latency.map((delta) => delta.hour), rowsPerInsert(1))) {
+  if (latencySeries !== undefined && !created.has('latency_p95')) {
+    const hours = deltas.flatMap((delta) => (delta.bins ? [delta.hour] : []))
+    for (const slice of chunks(hours, rowsPerInsert(1))) {
       const rows = await tx.selectFrom('metric_buckets').select(['hour', 'sketch']).where('series_id', '=', latencySeries).where('hour', 'in', slice).execute()
       for (const row of rows) if (row.sketch) stored.set(row.hour, row.sketch)
     }
   }
 
-  const params: unknown[] = []
-  for (const delta of deltas) {
-    const kind = METRIC_BY_KEY[delta.metric].kind
-    let sketch: Uint8Array | null = null
-    if (delta.bins) {
-      const previous = stored.get(delta.hour)
-      if (previous) {
-        const merged = emptyBins()
-        mergeEncoded(merged, previous)
-        mergeBins(merged, delta.bins)
-        sketch = encodeBins(merged)
-      } else sketch = encodeBins(delta.bins)
-    }
-    params.push(ids.get(delta.metric)!, delta.hour, delta.n, kind === 'rate' ? delta.total : null, kind === 'score' || kind === 'latency' ? delta.sum : null, sketch)
-  }
-  const columns = 6
+  // Rows go out in multi-row statements, largest first, each filling one reused parameter array.
   let row = 0
   for (const size of BATCH_SIZES) {
     if (deltas.length - row < size) continue
     const statement = upsertStatement(tx, sqlite, size)
-    for (; deltas.length - row >= size; row += size) statement.run(params.slice(row * columns, (row + size) * columns))
+    const params = new Array<unknown>(size * COLUMNS)
+    for (; deltas.length - row >= size; row += size) {
+      for (let i = 0; i < size; i++) rowParams(params, i * COLUMNS, deltas[row + i]!, ids, stored)
+      statement.run(params)
+    }
   }
+}
+
+/** One bucket's columns, its sketch merged with the stored one. */
+function rowParams(params: unknown[], at: number, delta: BucketDelta, ids: Map<MetricKey, number>, stored: Map<number, Uint8Array>): void {
+  let sketch: Uint8Array | null = null
+  if (delta.bins) {
+    const previous = stored.get(delta.hour)
+    if (previous) {
+      const merged = emptyBins()
+      mergeEncoded(merged, previous)
+      mergeBins(merged, delta.bins)
+      sketch = encodeBins(merged)
+    } else sketch = encodeBins(delta.bins)
+  }
+  const kind = delta.kind
+  params[at] = ids.get(delta.metric)!
+  params[at + 1] = delta.hour
+  params[at + 2] = delta.n
+  params[at + 3] = kind === 'rate' ? delta.total : null
+  params[at + 4] = kind === 'score' || kind === 'latency' ? delta.sum : null
+  params[at + 5] = sketch
 }

@@ -22,19 +22,20 @@ type ParsedRequest = z.output<typeof IngestRequest>
 /** Data more than an hour ahead of the clock is a clock or unit mistake, not monitoring data. */
 const FUTURE_TOLERANCE_MS = HOUR_MS
 
+function invalidObservation(index: number, field: string, message: string): EngineError {
+  return new EngineError('invalid_input', `observations[${index}].${field}: ${message}`, `observations.${index}.${field}`)
+}
+
 /** The rules between fields that the schema cannot say: a count within its total; values, or sum and count. */
 function checkObservation(o: ObservationFields, index: number): void {
-  const fail = (field: string, message: string) => {
-    throw new EngineError('invalid_input', `observations[${index}].${field}: ${message}`, `observations.${index}.${field}`)
-  }
   const kind = METRIC_BY_KEY[bucketMetric(o.metric)].kind
   if (kind === 'rate') {
-    if (o.count! > o.total!) fail('count', `count (${o.count}) cannot exceed total (${o.total})`)
+    if (o.count! > o.total!) throw invalidObservation(index, 'count', `count (${o.count}) cannot exceed total (${o.total})`)
   } else if (kind === 'score' || kind === 'latency') {
     if (o.values !== undefined) {
-      if (o.sum !== undefined || o.count !== undefined) fail('values', 'send either values, or sum and count, not both')
-    } else if (o.sum === undefined) fail('sum', `send values, or sum and count, for ${o.metric}`)
-    else if (o.count === undefined) fail('count', `send values, or sum and count, for ${o.metric}`)
+      if (o.sum !== undefined || o.count !== undefined) throw invalidObservation(index, 'values', 'send either values, or sum and count, not both')
+    } else if (o.sum === undefined) throw invalidObservation(index, 'sum', `send values, or sum and count, for ${o.metric}`)
+    else if (o.count === undefined) throw invalidObservation(index, 'count', `send values, or sum and count, for ${o.metric}`)
   }
 }
 
@@ -65,24 +66,9 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
   const now = engine.clock.now()
   const latest = now.getTime() + FUTURE_TOLERANCE_MS
   const observations = request.observations as readonly ObservationFields[]
-  const times = new Array<number>(observations.length)
-  // Exporters send many observations per timestamp: parse each distinct one once.
-  let lastText = ''
-  let lastMs = 0
-  observations.forEach((observation, index) => {
-    checkObservation(observation, index)
-    if (observation.timestamp !== lastText) {
-      lastText = observation.timestamp
-      lastMs = Date.parse(lastText)
-    }
-    if (lastMs > latest) {
-      throw new EngineError('invalid_input', `observations[${index}].timestamp ${observation.timestamp} is in the future`, `observations.${index}.timestamp`)
-    }
-    times[index] = lastMs
-  })
   const digest = request.batch_id ? createHash('sha256').update(JSON.stringify(request.observations)).digest('hex') : null
 
-  const result = await engine.mutate(['metrics', 'compliance'], async (tx) => {
+  return engine.mutate(['metrics', 'compliance'], async (tx) => {
     await getApplication(tx, request.id)
     if (request.batch_id) {
       const seen = await tx.selectFrom('metric_batches').selectAll().where('application_id', '=', request.id).where('batch_id', '=', request.batch_id).executeTakeFirst()
@@ -94,9 +80,34 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
       }
     }
 
-    const fresh = await unseenObservations(tx, request.id, observations)
+    // One pass: every observation is checked (the first fault refuses the batch, rolling back),
+    // and those not seen before are added to their buckets.
+    const seenIds = await seenObservationIds(tx, request.id, observations)
+    const newIds: string[] = []
     const buckets = new BucketAccumulator()
-    for (const index of fresh) addObservation(buckets, observations[index]!, times[index]!)
+    let accepted = 0
+    // Exporters send many observations per timestamp: parse each distinct one once.
+    let lastText = ''
+    let lastMs = 0
+    for (let index = 0; index < observations.length; index++) {
+      const observation = observations[index]!
+      checkObservation(observation, index)
+      if (observation.timestamp !== lastText) {
+        lastText = observation.timestamp
+        lastMs = Date.parse(lastText)
+      }
+      if (lastMs > latest) throw invalidObservation(index, 'timestamp', `${observation.timestamp} is in the future`)
+      if (observation.id !== undefined) {
+        if (seenIds.has(observation.id)) continue
+        seenIds.add(observation.id)
+        newIds.push(observation.id)
+      }
+      addObservation(buckets, observation, lastMs)
+      accepted++
+    }
+    for (const slice of chunks(newIds, rowsPerInsert(2))) {
+      await tx.insertInto('metric_observation_keys').values(slice.map((key) => ({ application_id: request.id, key }))).execute()
+    }
     await writeBuckets(tx, engine.sqlite, request.id, buckets)
 
     const at = now.toISOString()
@@ -104,8 +115,8 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
       application_id: request.id,
       batch_id: request.batch_id ?? null,
       duplicate_batch: false,
-      accepted: fresh.length,
-      duplicates: request.observations.length - fresh.length,
+      accepted,
+      duplicates: request.observations.length - accepted,
       buckets: buckets.size,
     }
     if (request.batch_id) {
@@ -122,31 +133,17 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
     }
     return outcome
   })
-  return result
 }
 
-/** Indexes of the observations to store: those without an id, and the first of each id never seen before. */
-async function unseenObservations(tx: Tx, applicationId: string, observations: readonly ObservationFields[]): Promise<number[]> {
-  const keyed = observations.some((observation) => observation.id !== undefined)
-  if (!keyed) return observations.map((_, index) => index)
-  const keys = [...new Set(observations.flatMap((observation) => (observation.id === undefined ? [] : [observation.id])))]
+/** The observation ids of this batch that were stored before. */
+async function seenObservationIds(tx: Tx, applicationId: string, observations: readonly ObservationFields[]): Promise<Set<string>> {
   const seen = new Set<string>()
+  const ids = new Set<string>()
+  for (const observation of observations) if (observation.id !== undefined) ids.add(observation.id)
+  const keys = [...ids]
   for (const slice of chunks(keys, rowsPerInsert(1))) {
     const rows = await tx.selectFrom('metric_observation_keys').select('key').where('application_id', '=', applicationId).where('key', 'in', slice).execute()
     for (const row of rows) seen.add(row.key)
   }
-  const fresh: number[] = []
-  const added: string[] = []
-  observations.forEach((observation, index) => {
-    if (observation.id === undefined) fresh.push(index)
-    else if (!seen.has(observation.id)) {
-      seen.add(observation.id)
-      added.push(observation.id)
-      fresh.push(index)
-    }
-  })
-  for (const slice of chunks(added, rowsPerInsert(2))) {
-    await tx.insertInto('metric_observation_keys').values(slice.map((key) => ({ application_id: applicationId, key }))).execute()
-  }
-  return fresh
+  return seen
 }

@@ -39,12 +39,15 @@ export function binCount(bins: SketchBins): number {
 }
 
 export function encodeBins(bins: SketchBins): Uint8Array {
-  const keys = [...bins.counts.keys()].sort((a, b) => a - b)
   const out: number[] = []
   writeVarint(out, bins.zeros)
-  if (keys.length === 0) return Uint8Array.from(out)
-  const first = keys[0]!
-  const last = keys[keys.length - 1]!
+  if (bins.counts.size === 0) return Uint8Array.from(out)
+  let first = Infinity
+  let last = -Infinity
+  for (const key of bins.counts.keys()) {
+    if (key < first) first = key
+    if (key > last) last = key
+  }
   writeVarint(out, zigzag(first))
   writeVarint(out, last - first + 1)
   for (let key = first; key <= last; key++) writeVarint(out, bins.counts.get(key) ?? 0)
