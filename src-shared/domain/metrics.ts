@@ -76,6 +76,9 @@ export const METRIC_BY_KEY: Readonly<Record<MetricKey, MetricDefinition>> = Obje
   METRICS.map((metric) => [metric.key, metric]),
 ) as Record<MetricKey, MetricDefinition>
 
+/** Each metric's position in the catalogue: a small number to key by where strings would cost. */
+export const METRIC_INDEX: ReadonlyMap<MetricKey, number> = new Map(METRIC_KEYS.map((key, index) => [key, index]))
+
 export function formatThreshold(metric: MetricKey, value: number): string {
   const unit = METRIC_BY_KEY[metric].unit
   return unit === 'ms' ? `${value}ms` : unit === '%' ? `${value}%` : String(value)

@@ -8,7 +8,7 @@ import { chunks } from '../batch'
 import type { Db } from '../db/schema'
 import { governedAt, type Governed } from './governing'
 import { judgeRequirement, statusOf } from './judge'
-import { measure, measurementKey, type MeasureRequest, type Measurement } from './measure'
+import { measure, type MeasureRequest, type Measurement } from './measure'
 
 /** A status with the measurements behind each requirement, in the same order. */
 export interface EvaluatedStatus extends PolicyStatus {
@@ -37,9 +37,10 @@ export async function evaluateAt(db: Db, at: string, applicationIds?: readonly s
     const webhooks = new Map<string, string | null>()
     const statuses = app.policies.map((policy): EvaluatedStatus => {
       webhooks.set(policy.policyId, policy.webhook)
-      const measured = policy.requirements.map((requirement) => measurements.get(measurementKey(app.id, requirement.metric, requirement.window_hours))!)
+      const measured = policy.requirements.map((requirement) => measurements.get(app.id, requirement.metric, requirement.window_hours)!)
+      const missingHere = missing.get(app.id)
       const results = policy.requirements.map((requirement, index) =>
-        judgeRequirement(requirement, measured[index]!, policy, missing.has(`${app.id}|${policy.policyId}|${requirement.metric}`), reasons),
+        judgeRequirement(requirement, measured[index]!, policy, missingHere?.has(`${policy.policyId}|${requirement.metric}`) ?? false, reasons),
       )
       return {
         application_id: app.id,
@@ -61,9 +62,9 @@ export async function evaluateAt(db: Db, at: string, applicationIds?: readonly s
   })
 }
 
-/** `app|policy|requirement` of every missing-rule gap open at `at`. */
-async function missingRulesAt(db: Db, at: string, applicationIds: readonly string[]): Promise<Set<string>> {
-  const out = new Set<string>()
+/** Per application, `policy|requirement` of every missing-rule gap open at `at`. */
+async function missingRulesAt(db: Db, at: string, applicationIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>()
   for (const slice of chunks(applicationIds, 5000)) {
     const rows = await db
       .selectFrom('gaps')
@@ -73,7 +74,11 @@ async function missingRulesAt(db: Db, at: string, applicationIds: readonly strin
       .where('opened_at', '<=', at)
       .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>', at)]))
       .execute()
-    for (const row of rows) out.add(`${row.application_id}|${row.policy_id}|${row.requirement}`)
+    for (const row of rows) {
+      const own = out.get(row.application_id)
+      if (own) own.add(`${row.policy_id}|${row.requirement}`)
+      else out.set(row.application_id, new Set([`${row.policy_id}|${row.requirement}`]))
+    }
   }
   return out
 }

@@ -8,6 +8,8 @@ import type { PolicyStatus, RequirementOutcome } from '../../../src-shared/domai
 import { recordAuditMany, type AuditEntry } from '../audit/audit'
 import { chunks, rowsPerInsert } from '../batch'
 import type { EngineContext } from '../context'
+import type BetterSqlite3 from 'better-sqlite3'
+import { preparedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
 import { clearQueued, queuedApplications } from './evaluation-queue'
 import { evaluateAt, type EvaluatedApplication, type EvaluatedStatus } from './evaluate'
@@ -75,7 +77,7 @@ export class Evaluator {
 
   private async evaluate(applicationIds: readonly string[] | undefined): Promise<EvaluationRun> {
     const at = this.engine.nowIso()
-    const count = await this.engine.db.transaction().execute((tx) => applyEvaluation(tx, at, applicationIds))
+    const count = await this.engine.db.transaction().execute((tx) => applyEvaluation(tx, this.engine.sqlite, at, applicationIds))
     this.engine.announce(['compliance'])
     void this.notifier.deliverDue()
     return { evaluated_at: at, applications: count }
@@ -86,10 +88,10 @@ export class Evaluator {
  * Evaluates at `at` and stores the outcome: statuses, gaps, alerts, the day's counts. The sample
  * workspace replays its history through this too, one moment at a time.
  */
-export async function applyEvaluation(tx: Tx, at: string, applicationIds: readonly string[] | undefined): Promise<number> {
+export async function applyEvaluation(tx: Tx, sqlite: BetterSqlite3.Database, at: string, applicationIds: readonly string[] | undefined): Promise<number> {
   const evaluated = await evaluateAt(tx, at, applicationIds, 'failures')
   const ids = evaluated.map((app) => app.id)
-  await storeStatuses(tx, evaluated, applicationIds === undefined)
+  await storeStatuses(tx, sqlite, evaluated, applicationIds === undefined)
   await reconcileGaps(tx, at, evaluated, applicationIds === undefined)
   await recordDailyCounts(tx, at)
   if (applicationIds === undefined) await tx.deleteFrom('evaluation_queue').where('queued_at', '<=', at).execute()
@@ -97,21 +99,17 @@ export async function applyEvaluation(tx: Tx, at: string, applicationIds: readon
   return ids.length
 }
 
-async function storeStatuses(tx: Tx, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
+async function storeStatuses(tx: Tx, sqlite: BetterSqlite3.Database, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
   if (everything) await tx.deleteFrom('compliance_current').execute()
   else for (const slice of chunks(evaluated.map((app) => app.id), 5000)) await tx.deleteFrom('compliance_current').where('application_id', 'in', slice).execute()
-  const rows = evaluated.flatMap((app) =>
-    app.statuses.map((status) => ({
-      application_id: app.id,
-      policy_id: status.policy_id,
-      policy_version: status.policy_version,
-      status: status.status,
-      in_grace: status.in_grace_period ? 1 : 0,
-      evaluated_at: status.evaluated_at!,
-      results_json: JSON.stringify(compactResults(status)),
-    })),
+  const insert = preparedStatement(sqlite, 'compliance_current.insert', () =>
+    tx.insertInto('compliance_current').values({ application_id: '', policy_id: '', policy_version: 0, status: '', in_grace: 0, evaluated_at: '', results_json: '' }).compile(),
   )
-  for (const slice of chunks(rows, rowsPerInsert(7))) await tx.insertInto('compliance_current').values(slice).execute()
+  for (const app of evaluated) {
+    for (const status of app.statuses) {
+      insert.run(app.id, status.policy_id, status.policy_version, status.status, status.in_grace_period ? 1 : 0, status.evaluated_at!, JSON.stringify(compactResults(status)))
+    }
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * the last 7 days against the 7 before. One query per distinct window serves every application.
  */
 import { sql } from 'kysely'
-import { METRIC_BY_KEY, type MetricKey } from '../../../src-shared/domain/metrics'
+import { METRIC_BY_KEY, METRIC_INDEX, type MetricKey } from '../../../src-shared/domain/metrics'
 import { chunks } from '../batch'
 import type { Db } from '../db/schema'
 import { HOUR_MS, windowHours } from '../metrics/hours'
@@ -29,17 +29,39 @@ export interface MeasureRequest {
   windowHours: number
 }
 
-export type Measurements = Map<string, Measurement>
+/** The window a metric is measured over: throughput always compares two weeks. */
+function spanOf(metric: MetricKey, hours: number): number {
+  return metric === 'throughput_drop' ? THROUGHPUT_WINDOW_HOURS : hours
+}
+
+/**
+ * Measurements by application, then by metric and window. A full evaluation looks up tens of
+ * thousands of these, so the inner key is a number rather than a built string.
+ */
+export class Measurements {
+  private readonly byApplication = new Map<string, Map<number, Measurement>>()
+
+  get(applicationId: string, metric: MetricKey, hours: number): Measurement | undefined {
+    return this.byApplication.get(applicationId)?.get(windowKey(metric, hours))
+  }
+
+  set(applicationId: string, metric: MetricKey, hours: number, measurement: Measurement): void {
+    let own = this.byApplication.get(applicationId)
+    if (!own) this.byApplication.set(applicationId, (own = new Map()))
+    own.set(windowKey(metric, hours), measurement)
+  }
+}
+
+/** A metric over a window, as one number (windows are at most 2,160 hours). */
+function windowKey(metric: MetricKey, hours: number): number {
+  return METRIC_INDEX.get(metric)! * 10_000 + spanOf(metric, hours)
+}
 
 /** Where a requirement's window begins when it ends at `atMs`. */
 export function windowStartOf(metric: MetricKey, hours: number, atMs: number): string {
-  const span = metric === 'throughput_drop' ? THROUGHPUT_WINDOW_HOURS : hours
+  const span = spanOf(metric, hours)
   const { from } = windowHours(atMs, span)
   return new Date((metric === 'throughput_drop' ? from - span : from) * HOUR_MS).toISOString()
-}
-
-export function measurementKey(applicationId: string, metric: MetricKey, hours: number): string {
-  return `${applicationId}|${metric}|${metric === 'throughput_drop' ? THROUGHPUT_WINDOW_HOURS : hours}`
 }
 
 interface Sums {
@@ -48,28 +70,45 @@ interface Sums {
   sum: number
 }
 
+const NO_SUMS: Sums = { n: 0, total: 0, sum: 0 }
+
+/** Series ids by application, indexed by the metric's position in the catalogue. */
+type SeriesIds = Map<string, number[]>
+
 /**
- * Measures every request at `atMs`; keys are measurementKey(...). With `applicationIds` the
- * queries are limited to those applications; without, they cover every application at once.
+ * Measures every request at `atMs`. With `applicationIds` the queries are limited to those
+ * applications; without, they cover every application at once.
  */
 export async function measure(db: Db, atMs: number, requests: readonly MeasureRequest[], applicationIds?: readonly string[]): Promise<Measurements> {
-  const out: Measurements = new Map()
+  const out = new Measurements()
   if (requests.length === 0) return out
   const scopes = applicationIds ? chunks(applicationIds, 5000) : [undefined]
-  const series = new Map<string, number>()
+  const series: SeriesIds = new Map()
   for (const scope of scopes) {
     let query = db.selectFrom('metric_series').select(['id', 'application_id', 'metric'])
     if (scope) query = query.where('application_id', 'in', scope)
-    for (const row of await query.execute()) series.set(`${row.application_id}|${row.metric}`, row.id)
+    for (const row of await query.execute()) {
+      let ids = series.get(row.application_id)
+      if (!ids) series.set(row.application_id, (ids = []))
+      ids[METRIC_INDEX.get(row.metric as MetricKey)!] = row.id
+    }
   }
+  const seriesOf = (request: MeasureRequest) => series.get(request.applicationId)?.[METRIC_INDEX.get(request.metric)!]
 
-  // Group what is asked by window, so each window is one pass over the series of its metrics.
+  // Group what is asked by window, so each window is one pass over the series of its metrics;
+  // policies that share a requirement share its measurement.
   const byWindow = new Map<number, MeasureRequest[]>()
+  const asked = new Map<string, Set<number>>()
   for (const request of requests) {
-    const hours = request.metric === 'throughput_drop' ? THROUGHPUT_WINDOW_HOURS : request.windowHours
-    const list = byWindow.get(hours) ?? []
-    list.push(request)
-    byWindow.set(hours, list)
+    const key = windowKey(request.metric, request.windowHours)
+    const own = asked.get(request.applicationId)
+    if (own?.has(key)) continue
+    if (own) own.add(key)
+    else asked.set(request.applicationId, new Set([key]))
+    const hours = spanOf(request.metric, request.windowHours)
+    const list = byWindow.get(hours)
+    if (list) list.push(request)
+    else byWindow.set(hours, [request])
   }
 
   for (const [hours, list] of byWindow) {
@@ -90,13 +129,10 @@ export async function measure(db: Db, atMs: number, requests: readonly MeasureRe
       if (latencyMetrics.length > 0) await mergeSketches(db, sketches, sums, latencyMetrics, scope, window.from, window.to)
     }
     for (const request of plain) {
-      const id = series.get(`${request.applicationId}|${request.metric}`)
-      const s = (id !== undefined && sums.get(id)) || { n: 0, total: 0, sum: 0 }
-      out.set(measurementKey(request.applicationId, request.metric, hours), {
-        ...valueOf(request.metric, s, id === undefined ? undefined : sketches.get(id)),
-        windowStart,
-        windowEnd,
-      })
+      const id = seriesOf(request)
+      const s = (id !== undefined && sums.get(id)) || NO_SUMS
+      const { value, volume } = valueOf(request.metric, s, id === undefined ? undefined : sketches.get(id))
+      out.set(request.applicationId, request.metric, hours, { value, volume, windowStart, windowEnd })
     }
 
     if (throughput.length > 0) {
@@ -108,10 +144,10 @@ export async function measure(db: Db, atMs: number, requests: readonly MeasureRe
       }
       const throughputStart = new Date((window.from - hours) * HOUR_MS).toISOString()
       for (const request of throughput) {
-        const id = series.get(`${request.applicationId}|throughput_drop`)
+        const id = seriesOf(request)
         const lastCount = id === undefined ? 0 : (last.get(id)?.n ?? 0)
         const priorCount = id === undefined ? 0 : (prior.get(id)?.n ?? 0)
-        out.set(measurementKey(request.applicationId, 'throughput_drop', hours), {
+        out.set(request.applicationId, 'throughput_drop', hours, {
           value: priorCount > 0 ? Math.max(0, ((priorCount - lastCount) * 100) / priorCount) : null,
           volume: lastCount + priorCount,
           last: lastCount,
@@ -139,7 +175,7 @@ function valueOf(metric: MetricKey, s: Sums, bins: SketchBins | undefined): { va
 }
 
 /** The series of these metrics (of these applications, or all), as a subquery SQLite seeks by. */
-function seriesOf(db: Db, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined) {
+function seriesOfMetrics(db: Db, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined) {
   let query = db.selectFrom('metric_series').select('id').where('metric', 'in', metrics)
   if (applicationIds) query = query.where('application_id', 'in', applicationIds)
   return query
@@ -149,7 +185,7 @@ async function sumBuckets(db: Db, into: Map<number, Sums>, metrics: readonly Met
   const rows = await db
     .selectFrom('metric_buckets')
     .select(['series_id', sql<number>`sum(n)`.as('n'), sql<number>`coalesce(sum(total), 0)`.as('total'), sql<number>`coalesce(sum(sum), 0)`.as('sum')])
-    .where('series_id', 'in', seriesOf(db, metrics, applicationIds))
+    .where('series_id', 'in', seriesOfMetrics(db, metrics, applicationIds))
     .where('hour', '>=', from)
     .where('hour', '<', to)
     .groupBy('series_id')
@@ -169,7 +205,7 @@ async function mergeSketches(
   const rows = await db
     .selectFrom('metric_buckets')
     .select(['series_id', 'n', 'sketch'])
-    .where('series_id', 'in', seriesOf(db, metrics, applicationIds))
+    .where('series_id', 'in', seriesOfMetrics(db, metrics, applicationIds))
     .where('hour', '>=', from)
     .where('hour', '<', to)
     .where('sketch', 'is not', null)

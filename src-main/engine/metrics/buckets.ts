@@ -4,8 +4,9 @@
  */
 import { sql } from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
-import { METRIC_BY_KEY, METRIC_KEYS, type MetricKey, type MetricKind } from '../../../src-shared/domain/metrics'
+import { METRIC_BY_KEY, METRIC_INDEX, METRIC_KEYS, type MetricKey, type MetricKind } from '../../../src-shared/domain/metrics'
 import { chunks, rowsPerInsert } from '../batch'
+import { preparedStatement } from '../db/prepared'
 import type { Db, Tx } from '../db/schema'
 import { emptyBins, encodeBins, mergeBins, mergeEncoded, type SketchBins } from './latency-sketch'
 
@@ -18,9 +19,6 @@ export interface BucketDelta {
   sum: number
   bins: SketchBins | null
 }
-
-/** Position of each metric in the catalogue: with the hour, a numeric key for its bucket. */
-const METRIC_INDEX = new Map<MetricKey, number>(METRIC_KEYS.map((key, index) => [key, index]))
 
 export class BucketAccumulator {
   // Keyed by hour × metric as one number: a batch touches thousands of buckets, and a numeric key
@@ -49,18 +47,14 @@ export class BucketAccumulator {
 
 /** Rows per upsert statement: bigger batches first, so a write of any size needs few statements. */
 const BATCH_SIZES = [256, 64, 16, 4, 1] as const
-const upsertStatements = new WeakMap<BetterSqlite3.Database, Map<number, BetterSqlite3.Statement>>()
 
 /**
- * A prepared multi-row upsert of `rows` buckets, compiled by kysely once per connection and size:
- * counts and sums add in SQL; sketches arrive already merged with what was stored.
+ * A prepared multi-row upsert of `rows` buckets: counts and sums add in SQL; sketches arrive
+ * already merged with what was stored.
  */
 function upsertStatement(db: Db, sqlite: BetterSqlite3.Database, rows: number): BetterSqlite3.Statement {
-  let bySize = upsertStatements.get(sqlite)
-  if (!bySize) upsertStatements.set(sqlite, (bySize = new Map()))
-  let statement = bySize.get(rows)
-  if (!statement) {
-    const compiled = db
+  return preparedStatement(sqlite, `metric_buckets.upsert.${rows}`, () =>
+    db
       .insertInto('metric_buckets')
       .values(Array.from({ length: rows }, () => ({ series_id: 0, hour: 0, n: 0, total: null, sum: null, sketch: null })))
       .onConflict((oc) =>
@@ -71,11 +65,8 @@ function upsertStatement(db: Db, sqlite: BetterSqlite3.Database, rows: number): 
           sketch: sql`coalesce(excluded.sketch, metric_buckets.sketch)`,
         }),
       )
-      .compile()
-    statement = sqlite.prepare(compiled.sql)
-    bySize.set(rows, statement)
-  }
-  return statement
+      .compile(),
+  )
 }
 
 /** Series ids for an application's metrics, creating the missing ones; `created` holds the new ones. */

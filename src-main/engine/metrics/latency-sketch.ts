@@ -13,44 +13,64 @@ export function newSketch(): DDSketch {
   return new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY })
 }
 
-/** Bins by key, plus values too small to key (zero). */
+/**
+ * Bins as a dense run of counts from key `offset`, plus values too small to key (zero). The keys
+ * of latencies sit close together (a factor of ten spans about 230 keys), so merging a stored
+ * sketch is a run of additions.
+ */
 export interface SketchBins {
   zeros: number
-  counts: Map<number, number>
+  offset: number
+  counts: number[]
 }
 
 export function emptyBins(): SketchBins {
-  return { zeros: 0, counts: new Map() }
+  return { zeros: 0, offset: 0, counts: [] }
 }
 
 const mapping = newSketch().mapping
 
+/** Grows the run of counts to hold keys first..last. */
+function cover(bins: SketchBins, first: number, last: number): void {
+  if (bins.counts.length === 0) {
+    bins.offset = first
+    bins.counts = new Array<number>(last - first + 1).fill(0)
+    return
+  }
+  if (first < bins.offset) {
+    bins.counts = new Array<number>(bins.offset - first).fill(0).concat(bins.counts)
+    bins.offset = first
+  }
+  const end = bins.offset + bins.counts.length
+  for (let key = end; key <= last; key++) bins.counts.push(0)
+}
+
 export function addValue(bins: SketchBins, value: number, weight = 1): void {
   if (value > mapping.minPossible) {
     const key = mapping.key(value)
-    bins.counts.set(key, (bins.counts.get(key) ?? 0) + weight)
+    cover(bins, key, key)
+    bins.counts[key - bins.offset]! += weight
   } else bins.zeros += weight
 }
 
 export function binCount(bins: SketchBins): number {
   let count = bins.zeros
-  for (const value of bins.counts.values()) count += value
+  for (const value of bins.counts) count += value
   return count
 }
 
 export function encodeBins(bins: SketchBins): Uint8Array {
   const out: number[] = []
   writeVarint(out, bins.zeros)
-  if (bins.counts.size === 0) return Uint8Array.from(out)
-  let first = Infinity
-  let last = -Infinity
-  for (const key of bins.counts.keys()) {
-    if (key < first) first = key
-    if (key > last) last = key
-  }
-  writeVarint(out, zigzag(first))
+  const { counts } = bins
+  let first = 0
+  while (first < counts.length && counts[first] === 0) first++
+  if (first === counts.length) return Uint8Array.from(out)
+  let last = counts.length - 1
+  while (counts[last] === 0) last--
+  writeVarint(out, zigzag(bins.offset + first))
   writeVarint(out, last - first + 1)
-  for (let key = first; key <= last; key++) writeVarint(out, bins.counts.get(key) ?? 0)
+  for (let index = first; index <= last; index++) writeVarint(out, counts[index]!)
   return Uint8Array.from(out)
 }
 
@@ -61,28 +81,37 @@ export function mergeEncoded(into: SketchBins, blob: Uint8Array): void {
   if (reader.at >= blob.length) return
   const first = unzigzag(readVarint(blob, reader))
   const length = readVarint(blob, reader)
+  cover(into, first, first + length - 1)
   const counts = into.counts
-  for (let i = 0; i < length; i++) {
-    const count = readVarint(blob, reader)
-    if (count !== 0) counts.set(first + i, (counts.get(first + i) ?? 0) + count)
-  }
+  const at = first - into.offset
+  for (let i = 0; i < length; i++) counts[at + i]! += readVarint(blob, reader)
 }
 
 export function mergeBins(into: SketchBins, from: SketchBins): void {
   into.zeros += from.zeros
-  for (const [key, count] of from.counts) into.counts.set(key, (into.counts.get(key) ?? 0) + count)
+  if (from.counts.length === 0) return
+  cover(into, from.offset, from.offset + from.counts.length - 1)
+  const at = from.offset - into.offset
+  for (let i = 0; i < from.counts.length; i++) into.counts[at + i]! += from.counts[i]!
 }
 
 /**
  * The value at quantile q (0..1), interpolated linearly between the two nearest ranks — the
- * definition numpy and spreadsheets use — with each rank's value read from the sketch's bins.
+ * definition numpy and spreadsheets use — with each rank's value read from the sketch's bins as
+ * DDSketch reads it: the first key whose running count exceeds the rank.
  */
 export function quantile(bins: SketchBins, q: number): number | null {
   const count = binCount(bins)
   if (count === 0) return null
-  const sketch = newSketch()
-  for (const [key, weight] of bins.counts) sketch.store.add(key, weight)
-  const valueAtRank = (rank: number) => (rank < bins.zeros ? 0 : sketch.mapping.value(sketch.store.keyAtRank(rank - bins.zeros)))
+  const valueAtRank = (rank: number) => {
+    if (rank < bins.zeros) return 0
+    let running = bins.zeros
+    for (let index = 0; index < bins.counts.length; index++) {
+      running += bins.counts[index]!
+      if (running > rank) return mapping.value(bins.offset + index)
+    }
+    return mapping.value(bins.offset + bins.counts.length - 1)
+  }
   const rank = q * (count - 1)
   const below = Math.floor(rank)
   const low = valueAtRank(below)

@@ -176,8 +176,8 @@ export async function writeSampleHistory(tx: Tx, engine: EngineContext, ctx: Cal
 
   for (let day = start + DAY_MS; day < now; day += DAY_MS) {
     const endOfDay = Math.floor(day / DAY_MS) * DAY_MS + 23 * HOUR_MS
-    if (endOfDay < now) await applyEvaluation(tx, new Date(endOfDay).toISOString(), undefined)
+    if (endOfDay < now) await applyEvaluation(tx, engine.sqlite, new Date(endOfDay).toISOString(), undefined)
   }
-  await applyEvaluation(tx, new Date(now).toISOString(), undefined)
+  await applyEvaluation(tx, engine.sqlite, new Date(now).toISOString(), undefined)
   return { policies: SAMPLE_POLICY_SCOPES.length }
 }
