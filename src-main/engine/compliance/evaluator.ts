@@ -4,11 +4,11 @@
  * demand ("Evaluate now"). Each run stores the statuses with their evaluation time, opens and
  * resolves gaps, queues one alert per gap transition, and records the day's counts for the trend.
  */
+import type BetterSqlite3 from 'better-sqlite3'
 import type { PolicyStatus, RequirementOutcome } from '../../../src-shared/domain/compliance'
 import { recordAuditMany, type AuditEntry } from '../audit/audit'
 import { chunks, rowsPerInsert } from '../batch'
 import type { EngineContext } from '../context'
-import type BetterSqlite3 from 'better-sqlite3'
 import { preparedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
 import { clearQueued, queuedApplications } from './evaluation-queue'
