@@ -68,14 +68,17 @@ async function main(): Promise<void> {
   }
   await engine.evaluator.drain()
 
-  // Ingest through the API path: each request one application's 30 days (10,800 observations).
-  const [, ingestMs] = await time(async () => {
-    for (let i = 0; i < TIMED; i++) {
-      const observations: Observation[] = []
-      for (let h = 0; h < HOURS; h++) observations.push(...hourOf(FIRST_HOUR + h, i))
-      await call('metrics.ingest', { id: appId(i), observations })
-    }
+  // Ingest through the API path: each request one application's 30 days (10,800 observations),
+  // made before the clock starts, as a request body arrives already made.
+  const bodies = Array.from({ length: TIMED }, (_, i) => {
+    const observations: Observation[] = []
+    for (let h = 0; h < HOURS; h++) observations.push(...hourOf(FIRST_HOUR + h, i))
+    return { id: appId(i), observations }
   })
+  const [, ingestMs] = await time(async () => {
+    for (const request of bodies) await call('metrics.ingest', request)
+  })
+  bodies.length = 0
   const ingested = TIMED * HOURS * METRIC_KEYS.length
 
   // The bare loop: the same number of bucket rows, one transaction per application, into the same table.

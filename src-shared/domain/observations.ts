@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { ApplicationId } from './application'
 import { Timestamp } from './common'
 import { METRIC_BY_KEY, METRIC_KEYS, type MetricKey } from './metrics'
+import { isWellFormedObservation } from './well-formed-observation'
 
 /** `requests` is the request count behind throughput_drop; either name is accepted. */
 export const OBSERVED_METRICS = [...METRIC_KEYS, 'requests'] as const
@@ -68,9 +69,42 @@ export interface ObservationFields {
 
 export const BatchId = z.string().trim().min(1, 'batch_id cannot be empty').max(200, 'batch_id is at most 200 characters')
 
+/**
+ * A request's observations, each held to the Observation schema. Exporters send thousands at a
+ * time, and zod's general machinery costs more per observation than storing it does, so the
+ * common well-formed shapes are recognised by a quick test and kept as sent; every other
+ * observation is parsed by the schema, which also words every error.
+ */
+const ObservationList = z
+  .array(z.unknown())
+  .min(1, 'observations needs at least one observation')
+  .max(100_000, 'send at most 100,000 observations per request')
+  .transform((items, ctx) => {
+    let lastTimestamp = ''
+    const validTimestamp = (timestamp: string) => {
+      if (timestamp === lastTimestamp) return true
+      if (!Timestamp.safeParse(timestamp).success) return false
+      lastTimestamp = timestamp
+      return true
+    }
+    const observations = new Array<Observation>(items.length)
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index]
+      if (isWellFormedObservation(item, validTimestamp)) {
+        observations[index] = item as Observation
+        continue
+      }
+      const parsed = Observation.safeParse(item)
+      if (parsed.success) observations[index] = parsed.data
+      // The schema's own issues, as they are, placed under this observation's index.
+      else for (const issue of parsed.error.issues) ctx.issues.push({ ...issue, path: [index, ...issue.path] } as (typeof ctx.issues)[number])
+    }
+    return observations
+  }) as unknown as z.ZodType<Observation[], z.input<typeof Observation>[]>
+
 export const IngestRequest = z.strictObject({
   id: ApplicationId,
-  observations: z.array(Observation).min(1, 'observations needs at least one observation').max(100_000, 'send at most 100,000 observations per request'),
+  observations: ObservationList,
   /** Optional idempotency key for the whole batch: re-sending it changes nothing. */
   batch_id: BatchId.optional(),
 })

@@ -21,27 +21,40 @@ export interface BucketDelta {
 }
 
 export class BucketAccumulator {
-  // Keyed by hour × metric as one number: a batch touches thousands of buckets, and a numeric key
-  // costs a fraction of a built string.
-  readonly buckets = new Map<number, BucketDelta>()
+  // One map of hours per metric: rows then go out in the table's key order (series, hour), so
+  // each insert lands next to the previous one in the B-tree.
+  private readonly byMetric: Array<Map<number, BucketDelta> | undefined> = []
   firstHour = Infinity
   lastHour = -Infinity
+  size = 0
 
   bucket(metric: MetricKey, hour: number): BucketDelta {
-    const key = hour * METRIC_KEYS.length + METRIC_INDEX.get(metric)!
-    let bucket = this.buckets.get(key)
+    const index = METRIC_INDEX.get(metric)!
+    let hours = this.byMetric[index]
+    if (!hours) this.byMetric[index] = hours = new Map()
+    let bucket = hours.get(hour)
     if (!bucket) {
       const kind = METRIC_BY_KEY[metric].kind
       bucket = { metric, kind, hour, n: 0, total: 0, sum: 0, bins: kind === 'latency' ? emptyBins() : null }
-      this.buckets.set(key, bucket)
+      hours.set(hour, bucket)
+      this.size++
       if (hour < this.firstHour) this.firstHour = hour
       if (hour > this.lastHour) this.lastHour = hour
     }
     return bucket
   }
 
-  get size(): number {
-    return this.buckets.size
+  metrics(): MetricKey[] {
+    return METRIC_KEYS.filter((_, index) => this.byMetric[index] !== undefined)
+  }
+
+  /** A metric's buckets, oldest hour first. */
+  deltas(metric: MetricKey): BucketDelta[] {
+    const deltas = [...(this.byMetric[METRIC_INDEX.get(metric)!]?.values() ?? [])]
+    for (let i = 1; i < deltas.length; i++) {
+      if (deltas[i]!.hour < deltas[i - 1]!.hour) return deltas.sort((a, b) => a.hour - b.hour)
+    }
+    return deltas
   }
 }
 
@@ -90,8 +103,10 @@ const COLUMNS = 6
 
 /** Merges the accumulated buckets into storage; must run inside the caller's transaction. */
 export async function writeBuckets(tx: Tx, sqlite: BetterSqlite3.Database, applicationId: string, buckets: BucketAccumulator): Promise<void> {
-  const deltas = [...buckets.buckets.values()]
-  const { ids, created } = await seriesIds(tx, applicationId, new Set(deltas.map((delta) => delta.metric)))
+  const { ids, created } = await seriesIds(tx, applicationId, buckets.metrics())
+  // In key order: series by id, each series' hours ascending.
+  const metrics = buckets.metrics().sort((a, b) => ids.get(a)! - ids.get(b)!)
+  const deltas = metrics.flatMap((metric) => buckets.deltas(metric))
 
   // Latency sketches cannot be added in SQL: read the stored ones (a series created just now has
   // none) and merge them here first.
