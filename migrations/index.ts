@@ -6,9 +6,11 @@ import type { Migration } from 'kysely'
 import * as foundation from './0001_foundation'
 import * as policies from './0002_policies'
 import * as compliance from './0003_compliance'
+import * as openGapLookup from './0004_open_gap_lookup'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
   ['0002_policies', policies],
   ['0003_compliance', compliance],
+  ['0004_open_gap_lookup', openGapLookup],
 ]

@@ -22,7 +22,7 @@ import { chunks } from '../batch'
 import type { EngineContext } from '../context'
 import type { Db } from '../db/schema'
 import { EngineError, notFound } from '../errors'
-import { evaluateAt } from './evaluate'
+import { describeStatus, evaluateAt } from './evaluate'
 import type { Evaluator } from './evaluator'
 import { definitionsAt } from './governing'
 import type { CompactResult } from './evaluator'
@@ -63,7 +63,7 @@ export class ComplianceQueries {
     if (at !== undefined) {
       const evaluated = await evaluateAt(this.db, at, applicationIds)
       const tags = await tagsOf(this.db, evaluated.map((app) => app.id))
-      return { at, apps: evaluated.map((app) => ({ id: app.id, name: app.name, team: app.team, environment: app.environment, tags: tags.get(app.id) ?? [], statuses: app.statuses })) }
+      return { at, apps: evaluated.map((app) => ({ id: app.id, name: app.name, team: app.team, environment: app.environment, tags: tags.get(app.id) ?? [], statuses: app.judged.map((judged) => describeStatus(app, judged, at)) })) }
     }
     await this.evaluator.drain()
     return { at: this.engine.nowIso(), apps: await storedStatuses(this.db, applicationIds) }

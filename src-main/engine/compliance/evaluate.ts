@@ -3,63 +3,72 @@
  * measured over its window ending then, missing rules as they stood then. Pure reading; the
  * evaluator decides what to store.
  */
-import type { PolicyStatus } from '../../../src-shared/domain/compliance'
+import type { ComplianceStatus, PolicyStatus, RequirementOutcome } from '../../../src-shared/domain/compliance'
+import type { Requirement } from '../../../src-shared/domain/policy'
 import { chunks } from '../batch'
 import type { Db } from '../db/schema'
-import { governedAt, type Governed } from './governing'
-import { judgeRequirement, statusOf } from './judge'
-import { measure, type MeasureRequest, type Measurement } from './measure'
+import { governedAt, type Governed, type GoverningPolicy } from './governing'
+import { judgeRequirement, outcomeOf, statusOf } from './judge'
+import { measure, type Measurement } from './measure'
 
-/** A status with the measurements behind each requirement, in the same order. */
-export interface EvaluatedStatus extends PolicyStatus {
+/**
+ * An application's standing under one policy: each requirement's outcome and the measurement
+ * behind it, in the policy's order. Words are not part of it: a full evaluation judges tens of
+ * thousands of requirements and stores outcomes; readers put them in words (`describeStatus`).
+ */
+export interface Judged {
+  policy: GoverningPolicy
+  status: ComplianceStatus
+  inGracePeriod: boolean
+  outcomes: RequirementOutcome[]
   measurements: Measurement[]
 }
 
 export interface EvaluatedApplication extends Omit<Governed, 'policies'> {
-  statuses: EvaluatedStatus[]
-  /** Webhook per policy, for alerts. */
-  webhooks: Map<string, string | null>
+  judged: Judged[]
 }
 
-/** `reasons: 'failures'` leaves passing requirements without words, for bulk runs that store measurements. */
-export async function evaluateAt(db: Db, at: string, applicationIds?: readonly string[], reasons: 'all' | 'failures' = 'all'): Promise<EvaluatedApplication[]> {
+export async function evaluateAt(db: Db, at: string, applicationIds?: readonly string[]): Promise<EvaluatedApplication[]> {
   const governed = await governedAt(db, at, applicationIds)
-  const requests: MeasureRequest[] = []
-  for (const app of governed) {
-    for (const policy of app.policies) {
-      for (const requirement of policy.requirements) requests.push({ applicationId: app.id, metric: requirement.metric, windowHours: requirement.window_hours })
-    }
-  }
-  const atMs = Date.parse(at)
-  const [measurements, missing] = await Promise.all([measure(db, atMs, requests, applicationIds), missingRulesAt(db, at, governed.map((app) => app.id))])
+  // Applications share their policies' definitions: the windows to measure are theirs.
+  const definitions = new Set<readonly Requirement[]>()
+  for (const app of governed) for (const policy of app.policies) definitions.add(policy.requirements)
+  const windows = [...definitions].flatMap((requirements) => requirements.map((rule) => ({ metric: rule.metric, windowHours: rule.window_hours })))
+  const [measurements, missing] = await Promise.all([measure(db, Date.parse(at), windows, applicationIds), missingRulesAt(db, at, governed.map((app) => app.id))])
 
-  return governed.map((app) => {
-    const webhooks = new Map<string, string | null>()
-    const statuses = app.policies.map((policy): EvaluatedStatus => {
-      webhooks.set(policy.policyId, policy.webhook)
-      const measured = policy.requirements.map((requirement) => measurements.get(app.id, requirement.metric, requirement.window_hours)!)
-      const missingHere = missing.get(app.id)
-      const results = policy.requirements.map((requirement, index) =>
-        judgeRequirement(requirement, measured[index]!, policy, missingHere?.has(`${policy.policyId}|${requirement.metric}`) ?? false, reasons),
-      )
-      return {
-        application_id: app.id,
-        application_name: app.name,
-        policy_id: policy.policyId,
-        policy_name: policy.name,
-        policy_version: policy.version,
-        // Attestation sign-offs are not tracked yet, so none can be overdue.
-        status: statusOf(results, false),
-        enforcement_starts_at: policy.enforcementStartsAt,
-        in_grace_period: at < policy.enforcementStartsAt,
-        evaluated_at: at,
-        requirements: results,
-        measurements: measured,
+  return governed.map(({ policies, ...app }) => {
+    const missingHere = missing.get(app.id)
+    const judged = policies.map((policy): Judged => {
+      const rules = policy.requirements
+      const measured = new Array<Measurement>(rules.length)
+      const outcomes = new Array<RequirementOutcome>(rules.length)
+      for (let index = 0; index < rules.length; index++) {
+        const rule = rules[index]!
+        const m = (measured[index] = measurements.get(app.id, rule.metric, rule.window_hours))
+        outcomes[index] = outcomeOf(rule, m, missingHere?.has(`${policy.policyId}|${rule.metric}`) ?? false)
       }
+      // Attestation sign-offs are not tracked yet, so none can be overdue.
+      return { policy, status: statusOf(outcomes, rules, false), inGracePeriod: at < policy.enforcementStartsAt, outcomes, measurements: measured }
     })
-    const { policies: _policies, ...facts } = app
-    return { ...facts, statuses, webhooks }
+    return { ...app, judged }
   })
+}
+
+/** A judged status as the API and console show it, every requirement in words. */
+export function describeStatus(app: { id: string; name: string }, judged: Judged, at: string): PolicyStatus {
+  const { policy } = judged
+  return {
+    application_id: app.id,
+    application_name: app.name,
+    policy_id: policy.policyId,
+    policy_name: policy.name,
+    policy_version: policy.version,
+    status: judged.status,
+    enforcement_starts_at: policy.enforcementStartsAt,
+    in_grace_period: judged.inGracePeriod,
+    evaluated_at: at,
+    requirements: policy.requirements.map((rule, index) => judgeRequirement(rule, judged.measurements[index]!, policy, judged.outcomes[index] === 'missing_rule')),
+  }
 }
 
 /** Per application, `policy|requirement` of every missing-rule gap open at `at`. */

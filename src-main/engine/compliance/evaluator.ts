@@ -5,14 +5,16 @@
  * resolves gaps, queues one alert per gap transition, and records the day's counts for the trend.
  */
 import type BetterSqlite3 from 'better-sqlite3'
-import type { PolicyStatus, RequirementOutcome } from '../../../src-shared/domain/compliance'
+import { sql } from 'kysely'
+import type { RequirementOutcome } from '../../../src-shared/domain/compliance'
 import { recordAuditMany, type AuditEntry } from '../audit/audit'
 import { chunks, rowsPerInsert } from '../batch'
 import type { EngineContext } from '../context'
 import { preparedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
 import { clearQueued, queuedApplications } from './evaluation-queue'
-import { evaluateAt, type EvaluatedApplication, type EvaluatedStatus } from './evaluate'
+import { evaluateAt, type EvaluatedApplication, type Judged } from './evaluate'
+import { reasonFor, reportedValue } from './judge'
 import { queueAlert, type Notifier } from './notifier'
 
 /** How often a running console re-evaluates everything: windows slide and grace periods end without any change. */
@@ -89,9 +91,9 @@ export class Evaluator {
  * workspace replays its history through this too, one moment at a time.
  */
 export async function applyEvaluation(tx: Tx, sqlite: BetterSqlite3.Database, at: string, applicationIds: readonly string[] | undefined): Promise<number> {
-  const evaluated = await evaluateAt(tx, at, applicationIds, 'failures')
+  const evaluated = await evaluateAt(tx, at, applicationIds)
   const ids = evaluated.map((app) => app.id)
-  await storeStatuses(tx, sqlite, evaluated, applicationIds === undefined)
+  await storeStatuses(tx, sqlite, at, evaluated, applicationIds === undefined)
   await reconcileGaps(tx, at, evaluated, applicationIds === undefined)
   await recordDailyCounts(tx, at)
   if (applicationIds === undefined) await tx.deleteFrom('evaluation_queue').where('queued_at', '<=', at).execute()
@@ -99,15 +101,15 @@ export async function applyEvaluation(tx: Tx, sqlite: BetterSqlite3.Database, at
   return ids.length
 }
 
-async function storeStatuses(tx: Tx, sqlite: BetterSqlite3.Database, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
+async function storeStatuses(tx: Tx, sqlite: BetterSqlite3.Database, at: string, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
   if (everything) await tx.deleteFrom('compliance_current').execute()
   else for (const slice of chunks(evaluated.map((app) => app.id), 5000)) await tx.deleteFrom('compliance_current').where('application_id', 'in', slice).execute()
   const insert = preparedStatement(sqlite, 'compliance_current.insert', () =>
     tx.insertInto('compliance_current').values({ application_id: '', policy_id: '', policy_version: 0, status: '', in_grace: 0, evaluated_at: '', results_json: '' }).compile(),
   )
   for (const app of evaluated) {
-    for (const status of app.statuses) {
-      insert.run(app.id, status.policy_id, status.policy_version, status.status, status.in_grace_period ? 1 : 0, status.evaluated_at!, JSON.stringify(compactResults(status)))
+    for (const judged of app.judged) {
+      insert.run(app.id, judged.policy.policyId, judged.policy.version, judged.status, judged.inGracePeriod ? 1 : 0, at, JSON.stringify(compactResults(judged)))
     }
   }
 }
@@ -119,10 +121,10 @@ async function storeStatuses(tx: Tx, sqlite: BetterSqlite3.Database, evaluated: 
  */
 export type CompactResult = [outcome: RequirementOutcome, value: number | null, volume: number, last: number | null, prior: number | null]
 
-function compactResults(status: EvaluatedStatus): CompactResult[] {
-  return status.requirements.map((result, index) => {
-    const m = status.measurements[index]!
-    return [result.outcome, m.value, m.volume, m.last ?? null, m.prior ?? null]
+function compactResults(judged: Judged): CompactResult[] {
+  return judged.outcomes.map((outcome, index) => {
+    const m = judged.measurements[index]!
+    return [outcome, m.value, m.volume, m.last ?? null, m.prior ?? null]
   })
 }
 
@@ -130,19 +132,24 @@ function compactResults(status: EvaluatedStatus): CompactResult[] {
 async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
   const ids = evaluated.map((app) => app.id)
   const names = new Map(evaluated.map((app) => [app.id, app.name]))
-  const breaches = new Map<string, { status: PolicyStatus; index: number }>()
+  const breaches = new Map<string, { applicationId: string; judged: Judged; index: number }>()
   for (const app of evaluated) {
-    for (const status of app.statuses) {
-      status.requirements.forEach((result, index) => {
-        if (result.outcome === 'breach') breaches.set(`${app.id}|${status.policy_id}|${result.requirement}`, { status, index })
-      })
+    for (const judged of app.judged) {
+      const { outcomes } = judged
+      for (let index = 0; index < outcomes.length; index++) {
+        if (outcomes[index] === 'breach') breaches.set(`${app.id}|${judged.policy.policyId}|${judged.policy.requirements[index]!.metric}`, { applicationId: app.id, judged, index })
+      }
     }
   }
 
-  const open = []
-  // Everything evaluated: no need to name every application in the query.
+  // Each open gap comes back as its key alone: an evaluation of everything reads thousands.
+  const open: Array<{ id: number; key: string }> = []
   for (const slice of everything ? [undefined] : chunks(ids, 5000)) {
-    let query = tx.selectFrom('gaps').select(['id', 'application_id', 'policy_id', 'requirement']).where('kind', '=', 'breach').where('resolved_at', 'is', null)
+    let query = tx
+      .selectFrom('gaps')
+      .select(['id', sql<string>`application_id || '|' || policy_id || '|' || requirement`.as('key')])
+      .where('kind', '=', 'breach')
+      .where('resolved_at', 'is', null)
     if (slice) query = query.where('application_id', 'in', slice)
     open.push(...(await query.execute()))
   }
@@ -150,45 +157,49 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
   const stillOpen = new Set<string>()
   const resolving: number[] = []
   for (const gap of open) {
-    const key = `${gap.application_id}|${gap.policy_id}|${gap.requirement}`
-    if (breaches.has(key)) stillOpen.add(key)
-    else {
-      resolving.push(gap.id)
+    if (breaches.has(gap.key)) stillOpen.add(gap.key)
+    else resolving.push(gap.id)
+  }
+  for (const slice of chunks(resolving, 5000)) {
+    const resolved = await tx.updateTable('gaps').set({ resolved_at: at }).where('id', 'in', slice).returning(['id', 'application_id', 'policy_id', 'requirement']).execute()
+    for (const gap of resolved) {
       audit.push({ action: 'gap.resolved', entityType: 'application', entityId: gap.application_id, after: { gap_id: gap.id, policy_id: gap.policy_id, requirement: gap.requirement } })
     }
   }
-  for (const slice of chunks(resolving, 5000)) await tx.updateTable('gaps').set({ resolved_at: at }).where('id', 'in', slice).execute()
 
-  const opening = [...breaches].filter(([key]) => !stillOpen.has(key))
+  // Only the gaps opening now are put in words; every other reason is rebuilt on reading.
+  const opening = [...breaches.entries()]
+    .filter(([key]) => !stillOpen.has(key))
+    .map(([, { applicationId, judged, index }]) => {
+      const { policy } = judged
+      const rule = policy.requirements[index]!
+      const m = judged.measurements[index]!
+      return {
+        application_id: applicationId,
+        policy_id: policy.policyId,
+        requirement: rule.metric,
+        severity: rule.severity,
+        value: reportedValue(m),
+        threshold: rule.threshold,
+        reason: reasonFor(rule, m, policy, 'breach'),
+        policy_version: policy.version,
+        in_grace_period: judged.inGracePeriod,
+        grace_until: judged.inGracePeriod ? policy.enforcementStartsAt : null,
+      }
+    })
   for (const slice of chunks(opening, rowsPerInsert(14))) {
     await tx
       .insertInto('gaps')
-      .values(
-        slice.map(([, { status, index }]) => {
-          const result = status.requirements[index]!
-          return {
-            application_id: status.application_id,
-            policy_id: status.policy_id,
-            requirement: result.requirement,
-            kind: 'breach',
-            severity: result.severity,
-            value: result.value,
-            threshold: result.threshold,
-            reason: result.reason,
-            opened_at: at,
-            resolved_at: null,
-            policy_version: status.policy_version,
-            grace_until: status.in_grace_period ? status.enforcement_starts_at : null,
-            alerted_open_at: null,
-            alerted_resolved_at: null,
-          }
-        }),
-      )
+      .values(slice.map(({ in_grace_period: _inGrace, ...gap }) => ({ ...gap, kind: 'breach', opened_at: at, resolved_at: null, alerted_open_at: null, alerted_resolved_at: null })))
       .execute()
   }
-  for (const [, { status, index }] of opening) {
-    const result = status.requirements[index]!
-    audit.push({ action: 'gap.opened', entityType: 'application', entityId: status.application_id, after: { policy_id: status.policy_id, requirement: result.requirement, severity: result.severity, value: result.value, threshold: result.threshold, reason: result.reason, in_grace_period: status.in_grace_period } })
+  for (const gap of opening) {
+    audit.push({
+      action: 'gap.opened',
+      entityType: 'application',
+      entityId: gap.application_id,
+      after: { policy_id: gap.policy_id, requirement: gap.requirement, severity: gap.severity, value: gap.value, threshold: gap.threshold, reason: gap.reason, in_grace_period: gap.in_grace_period },
+    })
   }
   await recordAuditMany(tx, EVALUATION_ACTOR, at, audit)
   await queueAlerts(tx, at, everything ? undefined : ids, names)

@@ -47,20 +47,24 @@ export async function governedAt(db: Db, at: string, applicationIds?: readonly s
   }
 
   const definitions = await definitionsAt(db, at, [...new Set(coverage.map((row) => row.policy_id))])
+  // Policies are listed by name: ranked once here rather than compared per application.
+  const rank = new Map([...definitions.values()].sort((a, b) => byName.compare(a.name, b.name)).map((policy, index) => [policy.policyId, index]))
   const byApp = new Map<string, GoverningPolicy[]>()
   for (const row of coverage) {
     const policy = definitions.get(row.policy_id)
     if (!policy) continue
-    const list = byApp.get(row.application_id) ?? []
+    let list = byApp.get(row.application_id)
+    if (!list) byApp.set(row.application_id, (list = []))
     // A policy re-applied after leaving the scope has one open coverage row; keep the latest.
     const existing = list.findIndex((p) => p.policyId === row.policy_id)
     const entry: GoverningPolicy = { ...policy, appliedAt: row.applied_at, enforcementStartsAt: row.enforcement_starts_at }
     if (existing === -1) list.push(entry)
     else if (list[existing]!.appliedAt < row.applied_at) list[existing] = entry
-    byApp.set(row.application_id, list)
   }
-  return apps.map((app) => ({ ...app, policies: (byApp.get(app.id) ?? []).sort((a, b) => a.name.localeCompare(b.name)) }))
+  return apps.map((app) => ({ ...app, policies: byApp.get(app.id)?.sort((a, b) => rank.get(a.policyId)! - rank.get(b.policyId)!) ?? [] }))
 }
+
+const byName = new Intl.Collator()
 
 type Definition = Omit<GoverningPolicy, 'appliedAt' | 'enforcementStartsAt'>
 

@@ -5,6 +5,7 @@
 import type { ComplianceStatus, RequirementOutcome, RequirementResult } from '../../../src-shared/domain/compliance'
 import { METRIC_BY_KEY, formatMetricValue, formatThreshold } from '../../../src-shared/domain/metrics'
 import type { Requirement } from '../../../src-shared/domain/policy'
+import type { Severity } from '../../../src-shared/domain/rules'
 import type { Operator } from '../../../src-shared/domain/rules'
 import type { Measurement } from './measure'
 
@@ -64,14 +65,14 @@ export function reasonFor(requirement: Requirement, m: Measurement, policy: Poli
     : `${value} ${windowWords(requirement, m)}, within ${limit}`
 }
 
-/**
- * One requirement judged. Words cost time at scale, so a bulk evaluation may leave the reason of a
- * passing or pending requirement empty (`reasons: 'failures'`); reads rebuild it from the stored
- * measurement.
- */
-export function judgeRequirement(requirement: Requirement, m: Measurement, policy: PolicyRef, missingRule: boolean, reasons: 'all' | 'failures' = 'all'): RequirementResult {
+/** A measured value as reported: twelve significant digits, so sums of floats read cleanly. */
+export function reportedValue(m: Measurement): number | null {
+  return m.value === null ? null : Number(m.value.toPrecision(12))
+}
+
+/** One requirement judged and put in words. */
+export function judgeRequirement(requirement: Requirement, m: Measurement, policy: PolicyRef, missingRule: boolean): RequirementResult {
   const outcome = outcomeOf(requirement, m, missingRule)
-  const failing = outcome === 'breach' || outcome === 'missing_rule'
   return {
     requirement: requirement.metric,
     name: requirement.name,
@@ -80,11 +81,11 @@ export function judgeRequirement(requirement: Requirement, m: Measurement, polic
     severity: requirement.severity,
     no_data: requirement.no_data,
     outcome,
-    value: m.value === null ? null : Number(m.value.toPrecision(12)),
+    value: reportedValue(m),
     volume: m.volume,
     window_start: m.windowStart,
     window_end: m.windowEnd,
-    reason: reasons === 'all' || failing ? reasonFor(requirement, m, policy, outcome) : '',
+    reason: reasonFor(requirement, m, policy, outcome),
   }
 }
 
@@ -92,17 +93,20 @@ export function judgeRequirement(requirement: Requirement, m: Measurement, polic
  * Non-Compliant: a critical or high requirement breached, or a required rule missing. Warning:
  * only medium or low ones breached. Pending: nothing breached but something has no data yet.
  * Attestation Overdue: every automated check passes but a sign-off is late. Otherwise Compliant.
+ * `outcomes` are the requirements' in the order of `requirements`.
  */
-export function statusOf(results: readonly RequirementResult[], attestationOverdue: boolean): ComplianceStatus {
+export function statusOf(outcomes: readonly RequirementOutcome[], requirements: ReadonlyArray<{ severity: Severity }>, attestationOverdue: boolean): ComplianceStatus {
   let warning = false
   let pending = false
-  for (const result of results) {
-    if (result.outcome === 'missing_rule') return 'non_compliant'
-    if (result.outcome === 'breach') {
-      if (result.severity === 'critical' || result.severity === 'high') return 'non_compliant'
+  for (let index = 0; index < outcomes.length; index++) {
+    const outcome = outcomes[index]
+    if (outcome === 'missing_rule') return 'non_compliant'
+    if (outcome === 'breach') {
+      const severity = requirements[index]!.severity
+      if (severity === 'critical' || severity === 'high') return 'non_compliant'
       warning = true
     }
-    if (result.outcome === 'no_data') pending = true
+    if (outcome === 'no_data') pending = true
   }
   if (warning) return 'warning'
   if (pending) return 'pending'

@@ -1,14 +1,14 @@
 /**
  * Measuring a requirement's window from the hourly buckets: rates as the sum of counts over the
  * sum of totals, scores as sum over count, latency p95 from the merged sketches, throughput drop as
- * the last 7 days against the 7 before. One query per distinct window serves every application.
+ * the last 7 days against the 7 before. One query per distinct window and kind serves every application.
  */
 import { sql } from 'kysely'
 import { METRIC_BY_KEY, METRIC_INDEX, type MetricKey } from '../../../src-shared/domain/metrics'
 import { chunks } from '../batch'
 import type { Db } from '../db/schema'
 import { HOUR_MS, windowHours } from '../metrics/hours'
-import { emptyBins, mergeEncoded, quantile, type SketchBins } from '../metrics/latency-sketch'
+import { binCount, emptyBins, mergeEncoded, quantile, type SketchBins } from '../metrics/latency-sketch'
 
 export const THROUGHPUT_WINDOW_HOURS = 7 * 24
 
@@ -23,8 +23,8 @@ export interface Measurement {
   prior?: number
 }
 
-export interface MeasureRequest {
-  applicationId: string
+/** A metric over a window of hours ending at the evaluation time. */
+export interface MeasuredWindow {
   metric: MetricKey
   windowHours: number
 }
@@ -36,19 +36,34 @@ function spanOf(metric: MetricKey, hours: number): number {
 
 /**
  * Measurements by application, then by metric and window. A full evaluation looks up tens of
- * thousands of these, so the inner key is a number rather than a built string.
+ * thousands of these, so the inner key is a number rather than a built string. A window with no
+ * data for an application reads as a measurement of nothing, shared by every such application.
  */
 export class Measurements {
   private readonly byApplication = new Map<string, Map<number, Measurement>>()
+  private readonly nothing = new Map<number, Measurement>()
 
-  get(applicationId: string, metric: MetricKey, hours: number): Measurement | undefined {
-    return this.byApplication.get(applicationId)?.get(windowKey(metric, hours))
+  constructor(private readonly atMs: number) {}
+
+  get(applicationId: string, metric: MetricKey, hours: number): Measurement {
+    const key = windowKey(metric, hours)
+    return this.byApplication.get(applicationId)?.get(key) ?? this.nothingIn(key, metric, hours)
   }
 
   set(applicationId: string, metric: MetricKey, hours: number, measurement: Measurement): void {
     let own = this.byApplication.get(applicationId)
     if (!own) this.byApplication.set(applicationId, (own = new Map()))
     own.set(windowKey(metric, hours), measurement)
+  }
+
+  private nothingIn(key: number, metric: MetricKey, hours: number): Measurement {
+    let nothing = this.nothing.get(key)
+    if (!nothing) {
+      const window = { windowStart: windowStartOf(metric, hours, this.atMs), windowEnd: new Date(this.atMs).toISOString() }
+      nothing = Object.freeze(metric === 'throughput_drop' ? { value: null, volume: 0, last: 0, prior: 0, ...window } : { value: null, volume: 0, ...window })
+      this.nothing.set(key, nothing)
+    }
+    return nothing
   }
 }
 
@@ -64,158 +79,124 @@ export function windowStartOf(metric: MetricKey, hours: number, atMs: number): s
   return new Date((metric === 'throughput_drop' ? from - span : from) * HOUR_MS).toISOString()
 }
 
-interface Sums {
-  n: number
-  total: number
-  sum: number
-}
-
-const NO_SUMS: Sums = { n: 0, total: 0, sum: 0 }
-
-/** Series ids by application, indexed by the metric's position in the catalogue. */
-type SeriesIds = Map<string, number[]>
-
 /**
- * Measures every request at `atMs`. With `applicationIds` the queries are limited to those
- * applications; without, they cover every application at once.
+ * Measures each window at `atMs` for every application that has data in it. With
+ * `applicationIds` the queries are limited to those applications; without, they cover every
+ * application at once. Each query answers per application and metric, so results land in place.
  */
-export async function measure(db: Db, atMs: number, requests: readonly MeasureRequest[], applicationIds?: readonly string[]): Promise<Measurements> {
-  const out = new Measurements()
-  if (requests.length === 0) return out
+export async function measure(db: Db, atMs: number, windows: Iterable<MeasuredWindow>, applicationIds?: readonly string[]): Promise<Measurements> {
+  const out = new Measurements(atMs)
   const scopes = applicationIds ? chunks(applicationIds, 5000) : [undefined]
-  const series: SeriesIds = new Map()
-  for (const scope of scopes) {
-    let query = db.selectFrom('metric_series').select(['id', 'application_id', 'metric'])
-    if (scope) query = query.where('application_id', 'in', scope)
-    for (const row of await query.execute()) {
-      let ids = series.get(row.application_id)
-      if (!ids) series.set(row.application_id, (ids = []))
-      ids[METRIC_INDEX.get(row.metric as MetricKey)!] = row.id
-    }
-  }
-  const seriesOf = (request: MeasureRequest) => series.get(request.applicationId)?.[METRIC_INDEX.get(request.metric)!]
 
-  // Group what is asked by window, so each window is one pass over the series of its metrics;
-  // policies that share a requirement share its measurement.
-  const byWindow = new Map<number, MeasureRequest[]>()
-  const asked = new Map<string, Set<number>>()
-  for (const request of requests) {
-    const key = windowKey(request.metric, request.windowHours)
-    const own = asked.get(request.applicationId)
-    if (own?.has(key)) continue
-    if (own) own.add(key)
-    else asked.set(request.applicationId, new Set([key]))
-    const hours = spanOf(request.metric, request.windowHours)
-    const list = byWindow.get(hours)
-    if (list) list.push(request)
-    else byWindow.set(hours, [request])
+  // The metrics wanted per window: one pass over their buckets serves them all.
+  const byWindow = new Map<number, Set<MetricKey>>()
+  for (const { metric, windowHours: wanted } of windows) {
+    const hours = spanOf(metric, wanted)
+    const metrics = byWindow.get(hours)
+    if (metrics) metrics.add(metric)
+    else byWindow.set(hours, new Set([metric]))
   }
 
-  for (const [hours, list] of byWindow) {
+  for (const [hours, metrics] of byWindow) {
     const window = windowHours(atMs, hours)
-    const windowStart = new Date(window.from * HOUR_MS).toISOString()
     const windowEnd = new Date(atMs).toISOString()
-    const plain = list.filter((r) => r.metric !== 'throughput_drop')
-    const throughput = list.filter((r) => r.metric === 'throughput_drop')
-
-    // Latency comes whole from its sketch rows (count included); the rest adds up in SQL.
-    const plainMetrics = [...new Set(plain.map((r) => r.metric))]
-    const latencyMetrics = plainMetrics.filter((metric) => METRIC_BY_KEY[metric].kind === 'latency')
-    const summedMetrics = plainMetrics.filter((metric) => METRIC_BY_KEY[metric].kind !== 'latency')
-    const sums = new Map<number, Sums>()
-    const sketches = new Map<number, SketchBins>()
+    const latency = [...metrics].filter((metric) => METRIC_BY_KEY[metric].kind === 'latency')
+    const summed = [...metrics].filter((metric) => METRIC_BY_KEY[metric].kind === 'rate' || METRIC_BY_KEY[metric].kind === 'score')
     for (const scope of scopes) {
-      if (summedMetrics.length > 0) await sumBuckets(db, sums, summedMetrics, scope, window.from, window.to)
-      if (latencyMetrics.length > 0) await mergeSketches(db, sketches, sums, latencyMetrics, scope, window.from, window.to)
-    }
-    for (const request of plain) {
-      const id = seriesOf(request)
-      const s = (id !== undefined && sums.get(id)) || NO_SUMS
-      const { value, volume } = valueOf(request.metric, s, id === undefined ? undefined : sketches.get(id))
-      out.set(request.applicationId, request.metric, hours, { value, volume, windowStart, windowEnd })
-    }
-
-    if (throughput.length > 0) {
-      const last = new Map<number, Sums>()
-      const prior = new Map<number, Sums>()
-      for (const scope of scopes) {
-        await sumBuckets(db, last, ['throughput_drop'], scope, window.from, window.to)
-        await sumBuckets(db, prior, ['throughput_drop'], scope, window.from - hours, window.from)
+      if (summed.length > 0) {
+        const windowStart = new Date(window.from * HOUR_MS).toISOString()
+        for (const row of await sumBuckets(db, summed, scope, window.from, window.to)) {
+          const metric = row.metric as MetricKey
+          const rate = METRIC_BY_KEY[metric].kind === 'rate'
+          const value = rate ? (row.total > 0 ? (row.n * 100) / row.total : null) : row.n > 0 ? row.sum / row.n : null
+          out.set(row.application_id, metric, hours, { value, volume: rate ? row.total : row.n, windowStart, windowEnd })
+        }
       }
-      const throughputStart = new Date((window.from - hours) * HOUR_MS).toISOString()
-      for (const request of throughput) {
-        const id = seriesOf(request)
-        const lastCount = id === undefined ? 0 : (last.get(id)?.n ?? 0)
-        const priorCount = id === undefined ? 0 : (prior.get(id)?.n ?? 0)
-        out.set(request.applicationId, 'throughput_drop', hours, {
-          value: priorCount > 0 ? Math.max(0, ((priorCount - lastCount) * 100) / priorCount) : null,
-          volume: lastCount + priorCount,
-          last: lastCount,
-          prior: priorCount,
-          windowStart: throughputStart,
-          windowEnd,
-        })
-      }
+      if (latency.length > 0) await measureLatency(db, out, latency, hours, scope, window.from, window.to, windowEnd)
+      if (metrics.has('throughput_drop')) await measureThroughput(db, out, scope, window.from, window.to, windowEnd)
     }
   }
+
   return out
 }
 
-function valueOf(metric: MetricKey, s: Sums, bins: SketchBins | undefined): { value: number | null; volume: number } {
-  switch (METRIC_BY_KEY[metric].kind) {
-    case 'rate':
-      return { value: s.total > 0 ? (s.n * 100) / s.total : null, volume: s.total }
-    case 'score':
-      return { value: s.n > 0 ? s.sum / s.n : null, volume: s.n }
-    case 'latency':
-      return { value: bins ? quantile(bins, 0.95) : null, volume: s.n }
-    case 'throughput':
-      return { value: null, volume: s.n }
-  }
-}
-
-/** The series of these metrics (of these applications, or all), as a subquery SQLite seeks by. */
-function seriesOfMetrics(db: Db, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined) {
-  let query = db.selectFrom('metric_series').select('id').where('metric', 'in', metrics)
-  if (applicationIds) query = query.where('application_id', 'in', applicationIds)
+/** Buckets of these metrics (of these applications, or all) within [from, to), with their series' application and metric. */
+function bucketsOf(db: Db, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined, from: number, to: number) {
+  let query = db
+    .selectFrom('metric_series')
+    .innerJoin('metric_buckets', 'metric_buckets.series_id', 'metric_series.id')
+    .where('metric_series.metric', 'in', metrics)
+    .where('metric_buckets.hour', '>=', from)
+    .where('metric_buckets.hour', '<', to)
+  if (applicationIds) query = query.where('metric_series.application_id', 'in', applicationIds)
   return query
 }
 
-async function sumBuckets(db: Db, into: Map<number, Sums>, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined, from: number, to: number): Promise<void> {
-  const rows = await db
-    .selectFrom('metric_buckets')
-    .select(['series_id', sql<number>`sum(n)`.as('n'), sql<number>`coalesce(sum(total), 0)`.as('total'), sql<number>`coalesce(sum(sum), 0)`.as('sum')])
-    .where('series_id', 'in', seriesOfMetrics(db, metrics, applicationIds))
-    .where('hour', '>=', from)
-    .where('hour', '<', to)
-    .groupBy('series_id')
+function sumBuckets(db: Db, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined, from: number, to: number) {
+  return bucketsOf(db, metrics, applicationIds, from, to)
+    .select([
+      'metric_series.application_id',
+      'metric_series.metric',
+      sql<number>`sum(metric_buckets.n)`.as('n'),
+      sql<number>`coalesce(sum(metric_buckets.total), 0)`.as('total'),
+      sql<number>`coalesce(sum(metric_buckets.sum), 0)`.as('sum'),
+    ])
+    .groupBy('metric_series.id')
     .execute()
-  for (const row of rows) into.set(row.series_id, { n: row.n, total: row.total, sum: row.sum })
 }
 
-async function mergeSketches(
-  db: Db,
-  into: Map<number, SketchBins>,
-  counts: Map<number, Sums>,
-  metrics: readonly MetricKey[],
-  applicationIds: readonly string[] | undefined,
-  from: number,
-  to: number,
-): Promise<void> {
+/** p95 of the merged hourly sketches; the sketch's own count is the volume. */
+async function measureLatency(db: Db, out: Measurements, metrics: readonly MetricKey[], hours: number, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): Promise<void> {
+  // Tens of thousands of sketch rows: each carries only its series id, and the few series are read apart.
+  let seriesQuery = db.selectFrom('metric_series').select(['id', 'application_id', 'metric']).where('metric', 'in', metrics)
+  if (applicationIds) seriesQuery = seriesQuery.where('application_id', 'in', applicationIds)
+  const series = new Map((await seriesQuery.execute()).map((row) => [row.id, { applicationId: row.application_id, metric: row.metric as MetricKey, bins: emptyBins() }]))
   const rows = await db
     .selectFrom('metric_buckets')
-    .select(['series_id', 'n', 'sketch'])
-    .where('series_id', 'in', seriesOfMetrics(db, metrics, applicationIds))
+    .select(['series_id', 'sketch'])
+    .where('series_id', 'in', seriesQuery.clearSelect().select('id'))
     .where('hour', '>=', from)
     .where('hour', '<', to)
-    .where('sketch', 'is not', null)
     .execute()
+  // Rows come series by series; the current one is kept to spare a lookup per row.
+  let current: SketchBins | undefined
+  let currentId = -1
   for (const row of rows) {
-    let bins = into.get(row.series_id)
-    if (!bins) into.set(row.series_id, (bins = emptyBins()))
-    mergeEncoded(bins, row.sketch!)
-    const sums = counts.get(row.series_id)
-    if (sums) sums.n += row.n
-    else counts.set(row.series_id, { n: row.n, total: 0, sum: 0 })
+    if (!row.sketch) continue
+    if (row.series_id !== currentId) {
+      currentId = row.series_id
+      current = series.get(row.series_id)!.bins
+    }
+    mergeEncoded(current!, row.sketch)
+  }
+  const windowStart = new Date(from * HOUR_MS).toISOString()
+  for (const { applicationId, metric, bins } of series.values()) {
+    const volume = binCount(bins)
+    if (volume > 0) out.set(applicationId, metric, hours, { value: quantile(bins, 0.95), volume, windowStart, windowEnd })
+  }
+}
+
+/** Requests in the last window against the window before it. */
+async function measureThroughput(db: Db, out: Measurements, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): Promise<void> {
+  const hours = to - from
+  const requestsIn = (start: number, end: number) =>
+    bucketsOf(db, ['throughput_drop'], applicationIds, start, end)
+      .select(['metric_series.application_id', sql<number>`sum(metric_buckets.n)`.as('n')])
+      .groupBy('metric_series.id')
+      .execute()
+  const last = new Map((await requestsIn(from, to)).map((row) => [row.application_id, row.n]))
+  const prior = new Map((await requestsIn(from - hours, from)).map((row) => [row.application_id, row.n]))
+  const windowStart = new Date((from - hours) * HOUR_MS).toISOString()
+  for (const applicationId of new Set([...last.keys(), ...prior.keys()])) {
+    const lastCount = last.get(applicationId) ?? 0
+    const priorCount = prior.get(applicationId) ?? 0
+    out.set(applicationId, 'throughput_drop', hours, {
+      value: priorCount > 0 ? Math.max(0, ((priorCount - lastCount) * 100) / priorCount) : null,
+      volume: lastCount + priorCount,
+      last: lastCount,
+      prior: priorCount,
+      windowStart,
+      windowEnd,
+    })
   }
 }

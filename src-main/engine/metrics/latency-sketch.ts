@@ -74,7 +74,7 @@ export function encodeBins(bins: SketchBins): Uint8Array {
   return Uint8Array.from(out)
 }
 
-/** Adds an encoded sketch's bins into `into`. */
+/** Adds an encoded sketch's bins into `into`. A full evaluation merges tens of thousands of these. */
 export function mergeEncoded(into: SketchBins, blob: Uint8Array): void {
   const reader = { at: 0 }
   into.zeros += readVarint(blob, reader)
@@ -83,8 +83,21 @@ export function mergeEncoded(into: SketchBins, blob: Uint8Array): void {
   const length = readVarint(blob, reader)
   cover(into, first, first + length - 1)
   const counts = into.counts
-  const at = first - into.offset
-  for (let i = 0; i < length; i++) counts[at + i]! += readVarint(blob, reader)
+  let index = first - into.offset
+  const end = index + length
+  // Hourly counts are mostly below 128, one byte each: read those inline.
+  let at = reader.at
+  while (index < end) {
+    const byte = blob[at]!
+    if (byte < 0x80) {
+      counts[index++]! += byte
+      at++
+    } else {
+      reader.at = at
+      counts[index++]! += readVarint(blob, reader)
+      at = reader.at
+    }
+  }
 }
 
 export function mergeBins(into: SketchBins, from: SketchBins): void {
