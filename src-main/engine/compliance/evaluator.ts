@@ -142,7 +142,8 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
     }
   }
 
-  // Each open gap comes back as its key alone: an evaluation of everything reads thousands.
+  // Each open gap comes back as its key alone: an evaluation of everything reads thousands, and
+  // needs no application named in the query.
   const open: Array<{ id: number; key: string }> = []
   for (const slice of everything ? [undefined] : chunks(ids, 5000)) {
     let query = tx

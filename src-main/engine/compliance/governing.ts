@@ -6,6 +6,9 @@ import { PolicyDefinition, type Requirement } from '../../../src-shared/domain/p
 import { chunks } from '../batch'
 import type { Db } from '../db/schema'
 
+/** Policies are listed by name, in the reader's collation. */
+const byName = new Intl.Collator()
+
 export interface GoverningPolicy {
   policyId: string
   name: string
@@ -63,8 +66,6 @@ export async function governedAt(db: Db, at: string, applicationIds?: readonly s
   }
   return apps.map((app) => ({ ...app, policies: byApp.get(app.id)?.sort((a, b) => rank.get(a.policyId)! - rank.get(b.policyId)!) ?? [] }))
 }
-
-const byName = new Intl.Collator()
 
 type Definition = Omit<GoverningPolicy, 'appliedAt' | 'enforcementStartsAt'>
 

@@ -22,7 +22,7 @@ export async function rehearseWithImpact(engine: EngineContext, policyId: string
   return engine.rehearse(async (tx) => {
     const now = engine.nowIso()
     const coveredBefore = policyId ? await coveredBy(tx, policyId) : new Set<string>()
-    const statusBefore = new Map((await evaluateAt(tx, now, [...coveredBefore])).map((app) => [app.id, app.judged.find((judged) => judged.policy.policyId === policyId)?.status ?? null]))
+    const statusBefore = new Map((await evaluateAt(tx, now, [...coveredBefore])).map((app) => [app.id, app.judged.find((entry) => entry.policy.policyId === policyId)?.status ?? null]))
     const rulesBefore = await rulesByApplication(tx)
 
     const policy = await change(tx)
@@ -37,7 +37,7 @@ export async function rehearseWithImpact(engine: EngineContext, policyId: string
     const entries: ImpactEntry[] = after.map((app) => {
       const before = rulesBefore.get(app.id) ?? new Map<string, RuleFacts>()
       const afterRules = rulesAfter.get(app.id) ?? new Map<string, RuleFacts>()
-      const status = app.judged.find((judged) => judged.policy.policyId === policy.id)
+      const judged = app.judged.find((entry) => entry.policy.policyId === policy.id)
       const wasCovered = coveredBefore.has(app.id)
       const isCovered = coveredAfter.has(app.id)
       return {
@@ -50,8 +50,8 @@ export async function rehearseWithImpact(engine: EngineContext, policyId: string
           .map(([key, rule]) => ({ requirement: rule.requirement, before: facts(before.get(key)!), after: facts(rule) })),
         rules_removed: [...before].filter(([key]) => !afterRules.has(key)).map(([, rule]) => rule),
         status_before: statusBefore.get(app.id) ?? null,
-        status_after: status?.status ?? null,
-        failing_after: status ? status.policy.requirements.filter((_, index) => status.outcomes[index] === 'breach' || status.outcomes[index] === 'missing_rule').map((rule) => rule.metric) : [],
+        status_after: judged?.status ?? null,
+        failing_after: judged ? judged.policy.requirements.filter((_, index) => judged.outcomes[index] === 'breach' || judged.outcomes[index] === 'missing_rule').map((rule) => rule.metric) : [],
       }
     })
     const failing = new Set(['non_compliant', 'warning'])

@@ -88,6 +88,9 @@ describe('a batch of observations', () => {
     const batch = { id: 'app_a', batch_id: 'exporter-2026-03-01T09', observations: [{ metric: 'pii' as const, timestamp: hoursAgo(1), count: 2, total: 50 }] }
     expect((await call('metrics.ingest', batch)).duplicate_batch).toBe(false)
     expect(await call('metrics.ingest', batch)).toMatchObject({ duplicate_batch: true, accepted: 0 })
+    // The same observations with their fields in another order are the same batch.
+    const reordered = batch.observations.map(({ total, count, timestamp, metric }) => ({ total, count, timestamp, metric }))
+    expect(await call('metrics.ingest', { ...batch, observations: reordered })).toMatchObject({ duplicate_batch: true, accepted: 0 })
     expect((await bucketRows('pii'))[0]).toMatchObject({ n: 2, total: 50 })
     const error = await failure(call('metrics.ingest', { ...batch, observations: [{ ...batch.observations[0]!, count: 3 }] }))
     expect(error).toMatchObject({ code: 'conflict', field: 'batch_id' })

@@ -66,7 +66,7 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
   const now = engine.clock.now()
   const latest = now.getTime() + FUTURE_TOLERANCE_MS
   const observations = request.observations as readonly ObservationFields[]
-  const digest = request.batch_id ? createHash('sha256').update(JSON.stringify(request.observations)).digest('hex') : null
+  const digest = request.batch_id ? batchDigest(observations) : null
 
   return engine.mutate(['metrics', 'compliance'], async (tx) => {
     await getApplication(tx, request.id)
@@ -133,6 +133,17 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
     }
     return outcome
   })
+}
+
+/**
+ * What a batch id stands for: its observations with their fields in one fixed order (the
+ * schema's), so a re-sent batch matches however its sender ordered the fields.
+ */
+function batchDigest(observations: readonly ObservationFields[]): string {
+  const canonical = observations.map(({ metric, timestamp, id, count, total, values, sum }) =>
+    values !== undefined || sum !== undefined ? { metric, timestamp, id, values, sum, count } : { metric, timestamp, id, count, total },
+  )
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex')
 }
 
 /** The observation ids of this batch that were stored before. */
