@@ -61,7 +61,7 @@ export class ComplianceQueries {
   async statuses(asOf: string | undefined, applicationIds?: readonly string[]): Promise<{ at: string; apps: AppStatuses[] }> {
     const at = this.moment(asOf)
     if (at !== undefined) {
-      const evaluated = await evaluateAt(this.db, at, applicationIds)
+      const evaluated = await evaluateAt(this.engine, at, applicationIds)
       const tags = await tagsOf(this.db, evaluated.map((app) => app.id))
       return { at, apps: evaluated.map((app) => ({ id: app.id, name: app.name, team: app.team, environment: app.environment, tags: tags.get(app.id) ?? [], statuses: app.judged.map((judged) => describeStatus(app, judged, at)) })) }
     }

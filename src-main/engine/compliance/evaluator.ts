@@ -91,7 +91,7 @@ export class Evaluator {
  * workspace replays its history through this too, one moment at a time.
  */
 export async function applyEvaluation(tx: Tx, sqlite: BetterSqlite3.Database, at: string, applicationIds: readonly string[] | undefined): Promise<number> {
-  const evaluated = await evaluateAt(tx, at, applicationIds)
+  const evaluated = await evaluateAt({ db: tx, sqlite }, at, applicationIds)
   const ids = evaluated.map((app) => app.id)
   await storeStatuses(tx, sqlite, at, evaluated, applicationIds === undefined)
   await reconcileGaps(tx, at, evaluated, applicationIds === undefined)

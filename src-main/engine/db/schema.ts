@@ -1,4 +1,5 @@
 /** Row types of the workspace database, as kysely sees them. Timestamps are ISO strings in UTC. */
+import type BetterSqlite3 from 'better-sqlite3'
 import type { Generated, Kysely, Transaction } from 'kysely'
 
 export interface ApplicationsTable {
@@ -320,3 +321,12 @@ export interface Database {
 export type Db = Kysely<Database>
 /** A handle that is inside a transaction: only mutations receive one. */
 export type Tx = Transaction<Database>
+
+/**
+ * Reading with both handles on one connection: kysely builds every query; the few reads of tens
+ * of thousands of rows run on better-sqlite3 directly, as arrays (see `rawRows`).
+ */
+export interface Reader {
+  db: Db
+  sqlite: BetterSqlite3.Database
+}
