@@ -154,13 +154,10 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
     if (slice) query = query.where('application_id', 'in', slice)
     open.push(...(await query.execute()))
   }
+  // A breach with its gap open already is no news; what remains of `breaches` opens gaps.
   const audit: AuditEntry[] = []
-  const stillOpen = new Set<string>()
   const resolving: number[] = []
-  for (const gap of open) {
-    if (breaches.has(gap.key)) stillOpen.add(gap.key)
-    else resolving.push(gap.id)
-  }
+  for (const gap of open) if (!breaches.delete(gap.key)) resolving.push(gap.id)
   for (const slice of chunks(resolving, 5000)) {
     const resolved = await tx.updateTable('gaps').set({ resolved_at: at }).where('id', 'in', slice).returning(['id', 'application_id', 'policy_id', 'requirement']).execute()
     for (const gap of resolved) {
@@ -169,25 +166,23 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
   }
 
   // Only the gaps opening now are put in words; every other reason is rebuilt on reading.
-  const opening = [...breaches.entries()]
-    .filter(([key]) => !stillOpen.has(key))
-    .map(([, { applicationId, judged, index }]) => {
-      const { policy } = judged
-      const rule = policy.requirements[index]!
-      const m = judged.measurements[index]!
-      return {
-        application_id: applicationId,
-        policy_id: policy.policyId,
-        requirement: rule.metric,
-        severity: rule.severity,
-        value: reportedValue(m),
-        threshold: rule.threshold,
-        reason: reasonFor(rule, m, policy, 'breach'),
-        policy_version: policy.version,
-        in_grace_period: judged.inGracePeriod,
-        grace_until: judged.inGracePeriod ? policy.enforcementStartsAt : null,
-      }
-    })
+  const opening = [...breaches.values()].map(({ applicationId, judged, index }) => {
+    const { policy } = judged
+    const rule = policy.requirements[index]!
+    const m = judged.measurements[index]!
+    return {
+      application_id: applicationId,
+      policy_id: policy.policyId,
+      requirement: rule.metric,
+      severity: rule.severity,
+      value: reportedValue(m),
+      threshold: rule.threshold,
+      reason: reasonFor(rule, m, policy, 'breach'),
+      policy_version: policy.version,
+      in_grace_period: judged.inGracePeriod,
+      grace_until: judged.inGracePeriod ? policy.enforcementStartsAt : null,
+    }
+  })
   for (const slice of chunks(opening, rowsPerInsert(14))) {
     await tx
       .insertInto('gaps')

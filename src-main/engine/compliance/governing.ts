@@ -60,7 +60,16 @@ export async function governedAt(db: Db, at: string, applicationIds?: readonly s
     if (!list) byApp.set(row.application_id, (list = []))
     // A policy re-applied after leaving the scope has one open coverage row; keep the latest.
     const existing = list.findIndex((p) => p.policyId === row.policy_id)
-    const entry: GoverningPolicy = { ...policy, appliedAt: row.applied_at, enforcementStartsAt: row.enforcement_starts_at }
+    const entry: GoverningPolicy = {
+      policyId: policy.policyId,
+      name: policy.name,
+      version: policy.version,
+      requirements: policy.requirements,
+      attestationRuleIds: policy.attestationRuleIds,
+      webhook: policy.webhook,
+      appliedAt: row.applied_at,
+      enforcementStartsAt: row.enforcement_starts_at,
+    }
     if (existing === -1) list.push(entry)
     else if (list[existing]!.appliedAt < row.applied_at) list[existing] = entry
   }
