@@ -24,9 +24,9 @@ export class BucketAccumulator {
   // One map of hours per metric: rows then go out in the table's key order (series, hour), so
   // each insert lands next to the previous one in the B-tree.
   private readonly byMetric: Array<Map<number, BucketDelta> | undefined> = []
+  private count = 0
   firstHour = Infinity
   lastHour = -Infinity
-  size = 0
 
   bucket(metric: MetricKey, hour: number): BucketDelta {
     const index = METRIC_INDEX.get(metric)!
@@ -37,11 +37,15 @@ export class BucketAccumulator {
       const kind = METRIC_BY_KEY[metric].kind
       bucket = { metric, kind, hour, n: 0, total: 0, sum: 0, bins: kind === 'latency' ? emptyBins() : null }
       hours.set(hour, bucket)
-      this.size++
+      this.count++
       if (hour < this.firstHour) this.firstHour = hour
       if (hour > this.lastHour) this.lastHour = hour
     }
     return bucket
+  }
+
+  get size(): number {
+    return this.count
   }
 
   metrics(): MetricKey[] {
