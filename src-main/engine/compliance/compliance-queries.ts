@@ -25,9 +25,8 @@ import { EngineError, notFound } from '../errors'
 import { describeStatus, evaluateAt } from './evaluate'
 import type { Evaluator } from './evaluator'
 import { definitionsAt } from './governing'
-import type { CompactResult } from './evaluator'
-import { judgeRequirement, worstStatus } from './judge'
-import { windowStartOf } from './measure'
+import { worstStatus } from './judge'
+import { decodeResults } from './stored-results'
 
 interface AppStatuses {
   id: string
@@ -284,9 +283,6 @@ async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promi
     for (const row of statusRows) {
       const definition = definitions.get(`${row.policy_id}|${row.policy_version}`)
       if (!definition) continue
-      const compact = JSON.parse(row.results_json) as CompactResult[]
-      const atMs = Date.parse(row.evaluated_at)
-      const policy = { name: definition.name, version: row.policy_version }
       const list = byApp.get(row.application_id) ?? []
       list.push({
         application_id: row.application_id,
@@ -298,11 +294,7 @@ async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promi
         enforcement_starts_at: row.enforcement_starts_at ?? row.evaluated_at,
         in_grace_period: row.in_grace === 1,
         evaluated_at: row.evaluated_at,
-        requirements: definition.alert_rules.map((requirement, index) => {
-          const [outcome, value, volume, last, prior] = compact[index]!
-          const measurement = { value, volume, last: last ?? undefined, prior: prior ?? undefined, windowStart: windowStartOf(requirement.metric, requirement.window_hours, atMs), windowEnd: row.evaluated_at }
-          return judgeRequirement(requirement, measurement, policy, outcome === 'missing_rule')
-        }),
+        requirements: decodeResults(row.results_json, definition.alert_rules, { name: definition.name, version: row.policy_version }, row.evaluated_at),
       })
       byApp.set(row.application_id, list)
     }

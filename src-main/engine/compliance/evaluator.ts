@@ -6,7 +6,6 @@
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
-import type { RequirementOutcome } from '../../../src-shared/domain/compliance'
 import { recordAuditMany, type AuditEntry } from '../audit/audit'
 import { chunks, rowsPerInsert } from '../batch'
 import type { EngineContext } from '../context'
@@ -16,6 +15,7 @@ import { clearQueued, queuedApplications } from './evaluation-queue'
 import { evaluateAt, type EvaluatedApplication, type Judged } from './evaluate'
 import { reasonFor, reportedValue } from './judge'
 import { queueAlert, type Notifier } from './notifier'
+import { encodeResults } from './stored-results'
 
 /** How often a running console re-evaluates everything: windows slide and grace periods end without any change. */
 export const EVALUATION_INTERVAL_MS = 5 * 60_000
@@ -109,23 +109,9 @@ async function storeStatuses(tx: Tx, sqlite: BetterSqlite3.Database, at: string,
   )
   for (const app of evaluated) {
     for (const judged of app.judged) {
-      insert.run(app.id, judged.policy.policyId, judged.policy.version, judged.status, judged.inGracePeriod ? 1 : 0, at, JSON.stringify(compactResults(judged)))
+      insert.run(app.id, judged.policy.policyId, judged.policy.version, judged.status, judged.inGracePeriod ? 1 : 0, at, encodeResults(judged))
     }
   }
-}
-
-/**
- * What a stored status keeps per requirement: its outcome and measurement. The words and the
- * requirement's terms are rebuilt on reading from the policy version, so a full evaluation
- * writes a few bytes per requirement rather than paragraphs.
- */
-export type CompactResult = [outcome: RequirementOutcome, value: number | null, volume: number, last: number | null, prior: number | null]
-
-function compactResults(judged: Judged): CompactResult[] {
-  return judged.outcomes.map((outcome, index) => {
-    const m = judged.measurements[index]!
-    return [outcome, m.value, m.volume, m.last ?? null, m.prior ?? null]
-  })
 }
 
 /** Opens a gap for each new breach, resolves those that pass again, and owes one alert per transition. */

@@ -107,9 +107,10 @@ const COLUMNS = 6
 
 /** Merges the accumulated buckets into storage; must run inside the caller's transaction. */
 export async function writeBuckets(tx: Tx, sqlite: BetterSqlite3.Database, applicationId: string, buckets: BucketAccumulator): Promise<void> {
-  const { ids, created } = await seriesIds(tx, applicationId, buckets.metrics())
+  const metrics = buckets.metrics()
+  const { ids, created } = await seriesIds(tx, applicationId, metrics)
   // In key order: series by id, each series' hours ascending.
-  const metrics = buckets.metrics().sort((a, b) => ids.get(a)! - ids.get(b)!)
+  metrics.sort((a, b) => ids.get(a)! - ids.get(b)!)
   const deltas = metrics.flatMap((metric) => buckets.deltas(metric))
 
   // Latency sketches cannot be added in SQL: read the stored ones (a series created just now has

@@ -39,7 +39,7 @@ function checkObservation(o: ObservationFields, index: number): void {
   }
 }
 
-export function addObservation(buckets: BucketAccumulator, observation: ObservationFields, timestampMs: number): void {
+function addObservation(buckets: BucketAccumulator, observation: ObservationFields, timestampMs: number): void {
   const bucket = buckets.bucket(bucketMetric(observation.metric), hourOf(timestampMs))
   const values = observation.values
   if (values) {
