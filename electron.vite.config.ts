@@ -21,9 +21,11 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         // The desktop entry and the `govern` CLI share the engine; the CLI never loads Electron.
+        // Both start the evaluation worker from the bundle beside them (evaluation-worker.js).
         input: {
           index: resolve(__dirname, 'src-main/desktop/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/govern.ts'),
+          'evaluation-worker': resolve(__dirname, 'src-main/engine/evaluation-worker/worker-entry.ts'),
         },
       },
     },

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { openEngine } from '../src-main/engine/engine'
-import { caller } from '../src-main/engine/testing'
+import { caller } from '../src-main/testing/workspace'
 
 const APPLICATIONS = 1000
 

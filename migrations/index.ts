@@ -7,10 +7,12 @@ import * as foundation from './0001_foundation'
 import * as policies from './0002_policies'
 import * as compliance from './0003_compliance'
 import * as openGapLookup from './0004_open_gap_lookup'
+import * as sharedWorkspace from './0005_shared_workspace'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
   ['0002_policies', policies],
   ['0003_compliance', compliance],
   ['0004_open_gap_lookup', openGapLookup],
+  ['0005_shared_workspace', sharedWorkspace],
 ]

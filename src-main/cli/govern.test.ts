@@ -2,8 +2,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openEngine } from '../engine/engine'
-import { caller, tempFolder } from '../engine/testing'
+import { openEngine, openEngineParts } from '../engine/engine'
+import { caller, tempFolder } from '../testing/workspace'
 
 const folder = tempFolder()
 afterAll(() => folder.remove())
@@ -101,8 +101,8 @@ describe('govern import', () => {
     expect(first.out).toMatch(/^Imported 2 events into 3 hourly buckets/)
     expect(first.err).toContain('Ignored columns: model')
     expect(govern('import', '--db', db, '--app', 'app_a', file).out).toContain('was imported before; nothing changed')
-    const engine = await openEngine(db)
-    const rows = await engine.context.db.selectFrom('metric_buckets').innerJoin('metric_series', 'metric_series.id', 'metric_buckets.series_id').select(['metric', 'n', 'total']).where('metric', '=', 'pii').execute()
+    const { engine, context } = await openEngineParts(db)
+    const rows = await context.db.selectFrom('metric_buckets').innerJoin('metric_series', 'metric_series.id', 'metric_buckets.series_id').select(['metric', 'n', 'total']).where('metric', '=', 'pii').execute()
     await engine.close()
     expect(rows).toEqual([{ metric: 'pii', n: 1, total: 2 }])
   })
@@ -113,8 +113,8 @@ describe('govern import', () => {
     writeFileSync(file, `timestamp,latency_ms,error\n${hour},800,false\n${hour},slow,false\n`)
     expect(govern('import', '--db', db, '--app', 'app_a', file)).toMatchObject({ code: 2, err: 'govern: line 3, latency_ms: must be a number of at least 0 (got "slow")\n' })
     expect(govern('import', '--db', db, '--app', 'app_a', folder.path('events.txt'))).toMatchObject({ code: 2, err: expect.stringContaining('pass --format jsonl or --format csv') as string })
-    const engine = await openEngine(db)
-    const count = await engine.context.db.selectFrom('metric_buckets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const { engine, context } = await openEngineParts(db)
+    const count = await context.db.selectFrom('metric_buckets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     await engine.close()
     expect(count.n).toBe(0)
   })

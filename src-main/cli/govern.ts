@@ -6,11 +6,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { Role } from '../../src-shared/domain/common'
-import { createApiToken, listApiTokens, revokeApiToken } from '../engine/auth/tokens'
-import { EVALUATION_INTERVAL_MS } from '../engine/compliance/evaluator'
 import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
-import { ownerActor } from '../engine/people/people'
 import { defaultWorkspacePath } from '../engine/workspace/location'
 import { dispatch } from '../transport/dispatch'
 import { startServer } from '../transport/http/server'
@@ -63,17 +60,15 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--host <address>', 'address to bind; loopback unless you say otherwise', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 4780)
     .action(async (options: { db: string; host: string; port: number }) => {
-      const engine = await openEngine(options.db)
-      const owner = () => ownerActor(engine.context.db)
+      const engine = await openEngine(options.db, { evaluateInWorker: true })
       let server
       try {
-        server = await startServer({ engine, owner, host: options.host, port: options.port, staticRoot: consoleUiFolder() })
+        server = await startServer({ engine, host: options.host, port: options.port, staticRoot: consoleUiFolder() })
       } catch (error) {
         await engine.close()
         throw error
       }
-      engine.evaluator.start(EVALUATION_INTERVAL_MS)
-      void engine.evaluator.evaluateNow().catch((error: unknown) => io.err(`govern: evaluation failed: ${(error as Error).message}`))
+      engine.startBackgroundWork()
       io.out(`Governance Console is serving ${engine.path}`)
       io.out(`  Console (sign-in link for this run): ${server.loginUrl}`)
       io.out(`  REST API: ${server.url}/api/v1  (Authorization: Bearer <token from \`govern token create\`>)`)
@@ -99,7 +94,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--user <id-or-email>', 'the directory user the token acts for (recorded as the actor of its changes)')
     .action(async (options: { db: string; name: string; role: string; user?: string }) => {
       await withEngine(options.db, async (engine) => {
-        const { token: created, secret } = await createApiToken(engine.context, { actor: await ownerActor(engine.context.db) }, options)
+        const { token: created, secret } = await engine.tokens.create(options)
         io.out(secret)
         io.err(`Created ${created.id} "${created.name}" (${created.role}). Keep the token safe: it cannot be shown again.`)
       })
@@ -110,7 +105,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(dbOption())
     .action(async (options: { db: string }) => {
       await withEngine(options.db, async (engine) => {
-        for (const t of await listApiTokens(engine.context.db)) {
+        for (const t of await engine.tokens.list()) {
           const state = t.revoked_at ? `revoked ${t.revoked_at}` : t.last_used_at ? `last used ${t.last_used_at}` : 'never used'
           io.out(`${t.id}\t${t.name}\t${t.role}\t${state}`)
         }
@@ -123,7 +118,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .argument('<id>', 'the token id shown by `govern token list`')
     .action(async (id: string, options: { db: string }) => {
       await withEngine(options.db, async (engine) => {
-        await revokeApiToken(engine.context, { actor: await ownerActor(engine.context.db) }, id)
+        await engine.tokens.revoke(id)
         io.out(`Revoked ${id}`)
       })
     })
@@ -145,14 +140,14 @@ export function buildProgram(io: CliIo = processIo): Command {
         throw new CliFailure(`cannot read ${file}: ${(error as Error).message}`)
       }
       await withEngine(options.db, async (engine) => {
-        const ctx = { actor: await ownerActor(engine.context.db) }
+        const ctx = { actor: await engine.owner() }
         const result = await dispatch(engine, 'inferences.import', { id: options.app, format, content }, ctx, (message) => io.err(message))
         if (!result.ok) throw new CliFailure(result.error.message)
         const r = result.value as { events: number; buckets: number; duplicate_batch: boolean; first_timestamp: string | null; last_timestamp: string | null; ignored_fields: string[] }
         if (r.duplicate_batch) io.out(`${file} was imported before; nothing changed.`)
         else io.out(`Imported ${r.events} events into ${r.buckets} hourly buckets (${r.first_timestamp} to ${r.last_timestamp}).`)
         if (r.ignored_fields.length > 0) io.err(`Ignored columns: ${r.ignored_fields.join(', ')}`)
-        await engine.evaluator.drain()
+        await engine.settle()
       })
     })
 
@@ -162,7 +157,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(dbOption())
     .action(async (options: { db: string }) => {
       await withEngine(options.db, async (engine) => {
-        const info = await engine.handlers['workspace.info']({}, { actor: await ownerActor(engine.context.db) })
+        const info = await engine.handlers['workspace.info']({}, { actor: await engine.owner() })
         io.out(`workspace ${info.path}\nschema ${info.schema_version}\napplications ${info.application_count}`)
       })
     })

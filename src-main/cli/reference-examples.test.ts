@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tempFolder } from '../engine/testing'
+import { tempFolder } from '../testing/workspace'
 
 const folder = tempFolder()
 const root = join(__dirname, '..', '..')

@@ -7,9 +7,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { BrowserWindow, app, dialog, ipcMain } from 'electron'
 import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL } from '../../src-shared/api/bridge'
-import { EVALUATION_INTERVAL_MS } from '../engine/compliance/evaluator'
 import { openEngine, type Engine } from '../engine/engine'
-import { ownerActor } from '../engine/people/people'
 import { WORKSPACE_FILE } from '../engine/workspace/location'
 import { createIpcHandler } from '../transport/ipc/ipc-handler'
 import { installSecurityGuards } from './security'
@@ -64,18 +62,17 @@ function showWindow(): void {
 async function start(): Promise<void> {
   const workspacePath = process.env.GOVERN_WORKSPACE ?? join(app.getPath('userData'), WORKSPACE_FILE)
   try {
-    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding() })
+    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true })
   } catch (error) {
     dialog.showErrorBox('Cannot open the workspace', (error as Error).message)
     app.exit(1)
     return
   }
   const opened = engine
-  opened.evaluator.start(EVALUATION_INTERVAL_MS)
-  void opened.evaluator.evaluateNow().catch(() => undefined)
+  opened.startBackgroundWork()
   installSecurityGuards(isConsoleUrl)
-  ipcMain.handle(IPC_CALL_CHANNEL, createIpcHandler({ engine: opened, actor: () => ownerActor(opened.context.db), isTrustedUrl: isConsoleUrl }))
-  opened.context.changes.on('changed', (notice) => {
+  ipcMain.handle(IPC_CALL_CHANNEL, createIpcHandler({ engine: opened, actor: () => opened.owner(), isTrustedUrl: isConsoleUrl }))
+  opened.onChange((notice) => {
     if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANGED_CHANNEL, notice)
   })
   createTray(join(app.getAppPath(), 'resources', 'icon.png'), { open: showWindow, quit: () => app.quit() })

@@ -1,10 +1,9 @@
 /**
  * What every engine service works with: the database, the clock, and the feed that tells the
- * console what changed. Mutations go through `mutate`, so each is one transaction and the change
- * is announced only after it has committed.
+ * console what changed. Mutations go through `mutate`, so each is one transaction holding the
+ * write lock, and the change is announced only after it has committed.
  */
 import { EventEmitter } from 'node:events'
-import type BetterSqlite3 from 'better-sqlite3'
 import type { Actor } from '../../src-shared/domain/common'
 import type { Clock } from './clock'
 import type { Db, Tx } from './db/schema'
@@ -20,14 +19,17 @@ export interface CallContext {
   actor: Actor
 }
 
+/** Runs work in one write transaction on the workspace (see db/open.ts). */
+export type WriteTransaction = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>
+
 export class EngineContext {
   readonly changes = new EventEmitter<{ changed: [ChangeEvent] }>()
 
   constructor(
+    /** The read connection: only committed work is visible through it. */
     readonly db: Db,
+    private readonly write: WriteTransaction,
     readonly clock: Clock,
-    /** The same connection kysely uses, for the few hot loops that run one prepared statement many times. */
-    readonly sqlite: BetterSqlite3.Database,
   ) {}
 
   /** Now, as stored: ISO 8601 in UTC. */
@@ -35,10 +37,19 @@ export class EngineContext {
     return this.clock.now().toISOString()
   }
 
+  /** One change to the workspace: one transaction, announced once it has committed. */
   async mutate<T>(areas: Area[], work: (tx: Tx) => Promise<T>): Promise<T> {
-    const result = await this.db.transaction().execute(work)
+    const result = await this.write(work)
     this.announce(areas)
     return result
+  }
+
+  /**
+   * Bookkeeping no one is shown and no audit records (a token's last use, an alert's delivery
+   * attempt): one transaction, not announced.
+   */
+  bookkeep<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.write(work)
   }
 
   announce(areas: Area[]): void {
@@ -52,7 +63,7 @@ export class EngineContext {
   async rehearse<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const rollback = new RehearsalDone<T>()
     try {
-      await this.db.transaction().execute(async (tx) => {
+      await this.write(async (tx) => {
         rollback.value = await work(tx)
         throw rollback
       })

@@ -1,26 +1,54 @@
 /**
  * The engine: the whole product behind one object, opened on one workspace file. It knows nothing
- * of Electron, HTTP or React; transports call it through the contract's handlers.
+ * of Electron, HTTP or React; the shells (desktop, `govern`, the server) use the capabilities
+ * named here, and transports call the contract's handlers.
  */
 import { resolve } from 'node:path'
+import type { Actor } from '../../src-shared/domain/common'
+import { authenticateToken, createApiToken, listApiTokens, revokeApiToken, type ApiTokenInfo } from './auth/tokens'
 import type { Clock } from './clock'
 import { systemClock } from './clock'
 import { ComplianceQueries } from './compliance/compliance-queries'
-import { Evaluator } from './compliance/evaluator'
+import { EVALUATION_INTERVAL_MS, Evaluator } from './compliance/evaluator'
 import { Notifier } from './compliance/notifier'
-import { EngineContext, type Area } from './context'
+import { EngineContext, type Area, type ChangeEvent } from './context'
 import { openDatabase, type OpenOptions } from './db/open'
+import { EvaluationThread } from './evaluation-worker/evaluation-thread'
 import { createHandlers, type Handlers } from './handlers'
+import { ownerActor } from './people/people'
+import { resumeUnfinishedTasks } from './resumable-tasks'
+import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
 
 export interface Engine {
   readonly path: string
   readonly schemaVersion: string
-  readonly context: EngineContext
+  /** The contract implemented: what every transport calls. */
   readonly handlers: Handlers
-  /** Keeps statuses current: drained after each change, on a timer once started, or on demand. */
-  readonly evaluator: Evaluator
-  /** Sends gap alerts to policies' webhooks. */
-  readonly notifier: Notifier
+  /** The workspace owner: who the desktop app and the sign-in link act as. */
+  owner(): Promise<Actor>
+  /** The actor behind an API token's secret, or undefined when it is unknown or revoked. */
+  authenticate(secret: string): Promise<Actor | undefined>
+  readonly tokens: {
+    create(input: { name: string; role: string; user?: string }): Promise<{ token: ApiTokenInfo; secret: string }>
+    list(): Promise<ApiTokenInfo[]>
+    revoke(id: string): Promise<ApiTokenInfo>
+  }
+  /** Tells `listener` which areas changed after each commit; returns the unsubscribe. */
+  onChange(listener: (event: ChangeEvent) => void): () => void
+  /**
+   * Changes whenever the workspace does, in this process or any other: a cache of a read keyed
+   * by it is current while it stays the same (and after anything queued has been evaluated).
+   */
+  generation(): number
+  /** Whether some change still awaits evaluation, so a cached compliance answer could be stale. */
+  evaluationPending(): Promise<boolean>
+  /**
+   * What a running console does on its own: evaluate now and every few minutes (windows slide,
+   * grace periods end), send due alerts, and finish any long write a crash left half-way.
+   */
+  startBackgroundWork(): void
+  /** Resolves once every change so far has been evaluated and its alerts handed to delivery. */
+  settle(): Promise<void>
   close(): Promise<void>
 }
 
@@ -29,36 +57,82 @@ const EVALUATION_TRIGGERS: ReadonlySet<Area> = new Set(['metrics', 'policies', '
 
 export interface EngineOptions extends OpenOptions {
   clock?: Clock
+  /** Run full evaluations on a worker thread (the desktop app and `govern serve` do). */
+  evaluateInWorker?: boolean
 }
 
 export async function openEngine(file: string, options: EngineOptions = {}): Promise<Engine> {
+  return (await openEngineParts(file, options)).engine
+}
+
+/** The engine with its inner parts in reach, for the engine's own tests and benchmarks. */
+export interface EngineParts {
+  engine: Engine
+  context: EngineContext
+  evaluator: Evaluator
+  notifier: Notifier
+}
+
+export async function openEngineParts(file: string, options: EngineOptions = {}): Promise<EngineParts> {
   const path = resolve(file)
-  const { db, sqlite, schemaVersion } = await openDatabase(path, options)
-  const context = new EngineContext(db, options.clock ?? systemClock, sqlite)
+  const database = await openDatabase(path, options)
+  const context = new EngineContext(database.reader, database.write, options.clock ?? systemClock)
   const notifier = new Notifier(context)
-  const evaluator = new Evaluator(context, notifier)
+  const thread = options.evaluateInWorker ? new EvaluationThread({ file: path, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }) : undefined
+  // On a set clock (tests, replays) the worker evaluates at that clock's moment; otherwise at its own.
+  const evaluator = new Evaluator(context, notifier, thread ? () => thread.evaluateEverything(options.clock ? context.nowIso() : null) : undefined)
   const compliance = new ComplianceQueries(context, evaluator)
+  const background = new Set<Promise<unknown>>()
   let closed = false
+  const inBackground = (work: () => Promise<unknown>) => {
+    if (closed) return
+    const running = work().catch(() => undefined)
+    background.add(running)
+    void running.finally(() => background.delete(running))
+  }
   // Statuses follow changes promptly; reads drain the queue too, so they never answer stale.
   context.changes.on('changed', ({ areas }) => {
-    if (!areas.some((area) => EVALUATION_TRIGGERS.has(area))) return
-    setImmediate(() => {
-      if (!closed) void evaluator.drain().catch(() => undefined)
-    })
+    if (areas.some((area) => EVALUATION_TRIGGERS.has(area))) setImmediate(() => inBackground(() => evaluator.drain()))
   })
-  return {
+  const asOwner = async () => ({ actor: await ownerActor(context.db) })
+
+  const engine: Engine = {
     path,
-    schemaVersion,
-    context,
-    handlers: createHandlers(context, { path, schemaVersion }, { evaluator, compliance }),
-    evaluator,
-    notifier,
+    schemaVersion: database.schemaVersion,
+    handlers: createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance }),
+    owner: () => ownerActor(context.db),
+    authenticate: (secret) => authenticateToken(context, secret),
+    tokens: {
+      create: async (input) => createApiToken(context, await asOwner(), input),
+      list: () => listApiTokens(context.db),
+      revoke: async (id) => revokeApiToken(context, await asOwner(), id),
+    },
+    onChange: (listener) => {
+      context.changes.on('changed', listener)
+      return () => context.changes.off('changed', listener)
+    },
+    generation: database.dataVersion,
+    evaluationPending: () => evaluator.pending(),
+    startBackgroundWork: () => {
+      evaluator.start(EVALUATION_INTERVAL_MS)
+      inBackground(async () => {
+        await resumeUnfinishedTasks(context, [SAMPLE_WORKSPACE_TASK])
+        await evaluator.evaluateNow()
+      })
+    },
+    settle: async () => {
+      await evaluator.drain()
+      await evaluator.idle()
+    },
     close: async () => {
       closed = true
       evaluator.stop()
+      await Promise.allSettled([...background])
       await evaluator.idle()
       await notifier.idle()
-      await db.destroy()
+      await thread?.close()
+      await database.close()
     },
   }
+  return { engine, context, evaluator, notifier }
 }

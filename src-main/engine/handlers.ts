@@ -1,16 +1,21 @@
-/** The contract implemented: one handler per procedure, each a thin call into an engine service. */
+/**
+ * The contract implemented: one handler per procedure, each a thin call into an engine service.
+ * Where a change spans two areas (an application and the policies that cover it), the handler
+ * runs both in one transaction, so neither area needs to know the other.
+ */
 import type { Contract, ProcedureName } from '../../src-shared/api/contract'
 import type { OutputOf, ParsedInputOf } from '../../src-shared/api/procedure'
 import { METRICS } from '../../src-shared/domain/metrics'
-import { createApplication, countApplications, getApplication, listApplications, updateApplication } from './applications/applications'
+import { changeApplication, countApplications, getApplication, insertApplication, listApplications } from './applications/applications'
 import { listAuditEvents } from './audit/audit'
 import type { ComplianceQueries } from './compliance/compliance-queries'
 import type { Evaluator } from './compliance/evaluator'
-import type { CallContext, EngineContext } from './context'
+import type { Area, CallContext, EngineContext } from './context'
 import { ingestObservations } from './metrics/ingest'
 import { appendImportPart, beginImport, cancelImport, commitImport, importInferences } from './metrics/inference-imports'
 import { metricSeries } from './metrics/metric-series'
 import { applicationRules, deleteApplicationRule, restoreApplicationRules } from './materialisation/application-rules'
+import { syncApplications } from './materialisation/materialise'
 import { createGroup, createUser, getGroup, getUser, listGroups, listUsers, updateGroup, updateUser } from './people/people'
 import { archivePolicy, createPolicy, createPolicyFromTemplate, updatePolicy } from './policies/policies'
 import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyCoverage, previewScope } from './policies/policy-queries'
@@ -31,13 +36,30 @@ export interface ComplianceServices {
   compliance: ComplianceQueries
 }
 
+/** An application's change can move it in or out of policies, and so change its compliance. */
+const APPLICATION_CHANGE: Area[] = ['applications', 'policies', 'compliance']
+
 export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance }: ComplianceServices): Handlers {
   const { db } = engine
   return {
     'applications.list': async (filter) => ({ applications: await listApplications(db, filter) }),
     'applications.get': ({ id }) => getApplication(db, id),
-    'applications.create': (draft, ctx) => createApplication(engine, ctx, draft),
-    'applications.update': (patch, ctx) => updateApplication(engine, ctx, patch),
+    'applications.create': (draft, ctx) =>
+      engine.mutate(APPLICATION_CHANGE, async (tx) => {
+        const now = engine.nowIso()
+        const created = await insertApplication(tx, now, ctx, draft)
+        // A new application is covered at once by every policy whose scope or auto-apply matches it.
+        await syncApplications(tx, ctx.actor, now, [created.id])
+        return created
+      }),
+    'applications.update': (patch, ctx) =>
+      engine.mutate(APPLICATION_CHANGE, async (tx) => {
+        const now = engine.nowIso()
+        const { application, tagsChanged } = await changeApplication(tx, now, ctx, patch)
+        // Tags decide tag-scoped policies: the application may enter or leave some.
+        if (tagsChanged) await syncApplications(tx, ctx.actor, now, [application.id])
+        return application
+      }),
     'applications.rules': ({ id }) => applicationRules(db, id),
     'applications.deleteRule': ({ id, rule_id }, ctx) => deleteApplicationRule(engine, ctx, id, rule_id),
     'applications.restoreRules': async ({ id, requirement }, ctx) => ({ restored: await restoreApplicationRules(engine, ctx, id, requirement) }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../engine/engine'
-import { asOwner, openTestEngine, tempFolder } from '../engine/testing'
+import { asOwner, openTestEngine, tempFolder } from '../testing/workspace'
 import { dispatch } from './dispatch'
 
 const folder = tempFolder()

@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   'unauthorized',
   'forbidden',
   'unknown_procedure',
+  /** The workspace's write lock stayed with another process; worth retrying shortly. */
+  'busy',
   'internal',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -37,6 +39,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   unknown_procedure: 404,
+  busy: 503,
   internal: 500,
 }
 

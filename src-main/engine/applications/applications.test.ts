@@ -1,24 +1,24 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import type { z } from 'zod'
 import { ApplicationDraft, ApplicationPatch } from '../../../src-shared/domain/application'
 import { listAuditEvents } from '../audit/audit'
-import type { Engine } from '../engine'
 import { EngineError } from '../errors'
-import { asOwner, openTestEngine, tempFolder } from '../testing'
-import { createApplication, getApplication, listApplications, updateApplication } from './applications'
+import { caller, openTestEngine, tempFolder, type TestEngine } from '../../testing/workspace'
+import { getApplication, listApplications } from './applications'
 
 const folder = tempFolder()
 afterAll(() => folder.remove())
 
-let engine: Engine
+let opened: TestEngine
 let counter = 0
 beforeEach(async () => {
-  engine = (await openTestEngine(folder.path(`apps-${counter++}.sqlite`))).engine
-  return () => engine.close()
+  opened = await openTestEngine(folder.path(`apps-${counter++}.sqlite`))
+  return () => opened.engine.close()
 })
 
-const create = (draft: Parameters<typeof ApplicationDraft.parse>[0]) =>
-  createApplication(engine.context, asOwner, ApplicationDraft.parse(draft))
-const audit = () => listAuditEvents(engine.context.db, { limit: 100 })
+const create = (draft: z.input<typeof ApplicationDraft>) => caller(opened.engine)('applications.create', draft)
+const update = (patch: z.input<typeof ApplicationPatch>) => caller(opened.engine)('applications.update', patch)
+const audit = () => listAuditEvents(opened.context.db, { limit: 100 })
 
 describe('applications', () => {
   it('creates an application with an app_ id, normalised tags and the clock’s time', async () => {
@@ -31,14 +31,14 @@ describe('applications', () => {
       created_at: '2026-01-15T09:00:00.000Z',
     })
     expect(app.id).toMatch(/^app_[0-9a-z]{16}$/)
-    expect(await getApplication(engine.context.db, app.id)).toEqual(app)
+    expect(await getApplication(opened.context.db, app.id)).toEqual(app)
   })
 
   it('keeps an id the caller chose, and refuses a duplicate without writing anything', async () => {
     await create({ id: 'app_001', name: 'First' })
     const eventsBefore = await audit()
     await expect(create({ id: 'app_001', name: 'Second' })).rejects.toMatchObject({ code: 'conflict', field: 'id' })
-    expect(await listApplications(engine.context.db)).toHaveLength(1)
+    expect(await listApplications(opened.context.db)).toHaveLength(1)
     expect(await audit()).toEqual(eventsBefore)
   })
 
@@ -46,7 +46,7 @@ describe('applications', () => {
     await create({ id: 'app_a', name: 'Claims Bot', tags: ['customer-data'], team: 'Claims', environment: 'production' })
     await create({ id: 'app_b', name: 'Claims Bot (staging)', tags: ['customer-data', 'staging'], team: 'Claims', environment: 'staging' })
     await create({ id: 'app_c', name: 'Code Copilot', tags: ['internal'], team: 'Engineering', environment: 'production' })
-    const ids = async (filter: object) => (await listApplications(engine.context.db, filter)).map((a) => a.id)
+    const ids = async (filter: object) => (await listApplications(opened.context.db, filter)).map((a) => a.id)
     expect(await ids({})).toEqual(['app_a', 'app_b', 'app_c'])
     expect(await ids({ search: 'claims' })).toEqual(['app_a', 'app_b'])
     expect(await ids({ search: '100%' })).toEqual([])
@@ -57,7 +57,7 @@ describe('applications', () => {
 
   it('updates only the fields sent, replaces tags, and records before and after in the audit trail', async () => {
     const app = await create({ name: 'Bot', tags: ['a', 'b'], team: 'CX' })
-    const updated = await updateApplication(engine.context, asOwner, ApplicationPatch.parse({ id: app.id, tags: ['c'], environment: 'staging' }))
+    const updated = await update({ id: app.id, tags: ['c'], environment: 'staging' })
     expect(updated).toMatchObject({ name: 'Bot', team: 'CX', tags: ['c'], environment: 'staging' })
     const [event] = await audit()
     expect(event).toMatchObject({
@@ -71,36 +71,36 @@ describe('applications', () => {
 
   it('clears team and environment when sent empty or null', async () => {
     const app = await create({ name: 'Bot', team: 'CX', environment: 'production' })
-    const updated = await updateApplication(engine.context, asOwner, ApplicationPatch.parse({ id: app.id, team: '', environment: null }))
+    const updated = await update({ id: app.id, team: '', environment: null })
     expect(updated).toMatchObject({ team: null, environment: null })
   })
 
   it('writes no audit event for a patch that changes nothing', async () => {
     const app = await create({ name: 'Bot', tags: ['x'] })
     const before = await audit()
-    await updateApplication(engine.context, asOwner, ApplicationPatch.parse({ id: app.id, name: 'Bot', tags: ['X'] }))
+    await update({ id: app.id, name: 'Bot', tags: ['X'] })
     expect(await audit()).toEqual(before)
   })
 
   it('writes the audit event in the same transaction as the change', async () => {
     await create({ id: 'app_tx', name: 'Bot' })
     // A change that fails after its row was written must leave neither the row nor an audit event.
-    const failing = engine.context.mutate(['applications'], async (tx) => {
+    const failing = opened.context.mutate(['applications'], async (tx) => {
       await tx.updateTable('applications').set({ name: 'Half-written' }).where('id', '=', 'app_tx').execute()
       throw new EngineError('conflict', 'simulated failure after the write')
     })
     await expect(failing).rejects.toThrow('simulated failure')
-    expect((await getApplication(engine.context.db, 'app_tx')).name).toBe('Bot')
+    expect((await getApplication(opened.context.db, 'app_tx')).name).toBe('Bot')
     expect((await audit()).map((e) => e.action)).toEqual(['application.created'])
   })
 
   it('answers not_found for an unknown id', async () => {
-    await expect(getApplication(engine.context.db, 'app_missing')).rejects.toMatchObject({ code: 'not_found', field: 'id' })
+    await expect(getApplication(opened.context.db, 'app_missing')).rejects.toMatchObject({ code: 'not_found', field: 'id' })
   })
 
   it('announces changes only after they commit', async () => {
     const seen: string[][] = []
-    engine.context.changes.on('changed', (event) => seen.push(event.areas))
+    opened.context.changes.on('changed', (event) => seen.push(event.areas))
     await create({ id: 'app_once', name: 'Bot' })
     await expect(create({ id: 'app_once', name: 'Bot again' })).rejects.toMatchObject({ code: 'conflict' })
     // Evaluation may announce 'compliance' on its own; the failed create announces nothing.

@@ -2,12 +2,11 @@
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { z } from 'zod'
 import type { Application, ApplicationDraft, ApplicationFilter, ApplicationPatch } from '../../../src-shared/domain/application'
-import { recordAudit } from '../audit/audit'
-import type { CallContext, EngineContext } from '../context'
+import { recordAudit } from '../audit-trail'
+import type { CallContext } from '../context'
 import type { Database, Db, Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
 import { newId } from '../ids'
-import { syncApplications } from '../materialisation/materialise'
 
 type Draft = z.output<typeof ApplicationDraft>
 type Patch = z.output<typeof ApplicationPatch>
@@ -62,11 +61,7 @@ export async function getApplication(db: Db, id: string): Promise<Application> {
   return application
 }
 
-export async function createApplication(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Application> {
-  return engine.mutate(['applications', 'policies', 'compliance'], (tx) => insertApplication(tx, engine.nowIso(), ctx, draft))
-}
-
-/** The transactional core, so other areas (sample workspace, imports) create applications the same way. */
+/** Adds an application in the caller's transaction; covering it with policies is the caller's next step. */
 export async function insertApplication(tx: Tx, now: string, ctx: CallContext, draft: Draft): Promise<Application> {
   const id = draft.id ?? newId('app')
   if (draft.id && (await findApplication(tx, draft.id))) {
@@ -84,36 +79,33 @@ export async function insertApplication(tx: Tx, now: string, ctx: CallContext, d
     entityId: id,
     after: created,
   })
-  // A new application is covered at once by every policy whose scope or auto-apply matches it.
-  await syncApplications(tx, ctx.actor, now, [id])
   return created
 }
 
-export async function updateApplication(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Application> {
-  return engine.mutate(['applications', 'policies', 'compliance'], async (tx) => {
-    const before = await getApplication(tx, patch.id)
-    const { id, tags, ...fields } = patch
-    const changed = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
-    const tagsChanged = tags !== undefined && tags.join('\n') !== before.tags.join('\n')
-    const fieldsChanged = Object.entries(changed).some(([key, value]) => before[key as keyof Application] !== value)
-    if (!tagsChanged && !fieldsChanged) return before
+/**
+ * Changes an application in the caller's transaction. Says whether its tags changed, since tags
+ * decide which tag-scoped policies cover it.
+ */
+export async function changeApplication(tx: Tx, now: string, ctx: CallContext, patch: Patch): Promise<{ application: Application; tagsChanged: boolean }> {
+  const before = await getApplication(tx, patch.id)
+  const { id, tags, ...fields } = patch
+  const changed = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
+  const tagsChanged = tags !== undefined && tags.join('\n') !== before.tags.join('\n')
+  const fieldsChanged = Object.entries(changed).some(([key, value]) => before[key as keyof Application] !== value)
+  if (!tagsChanged && !fieldsChanged) return { application: before, tagsChanged: false }
 
-    const now = engine.nowIso()
-    await tx
-      .updateTable('applications')
-      .set({ ...changed, updated_at: now })
-      .where('id', '=', id)
-      .execute()
-    if (tagsChanged) {
-      await tx.deleteFrom('application_tags').where('application_id', '=', id).execute()
-      await writeTags(tx, id, tags)
-    }
-    const after = await getApplication(tx, id)
-    await recordAudit(tx, ctx.actor, now, { action: 'application.updated', entityType: 'application', entityId: id, before, after })
-    // Tags decide tag-scoped policies: the application may enter or leave some.
-    if (tagsChanged) await syncApplications(tx, ctx.actor, now, [id])
-    return after
-  })
+  await tx
+    .updateTable('applications')
+    .set({ ...changed, updated_at: now })
+    .where('id', '=', id)
+    .execute()
+  if (tagsChanged) {
+    await tx.deleteFrom('application_tags').where('application_id', '=', id).execute()
+    await writeTags(tx, id, tags)
+  }
+  const after = await getApplication(tx, id)
+  await recordAudit(tx, ctx.actor, now, { action: 'application.updated', entityType: 'application', entityId: id, before, after })
+  return { application: after, tagsChanged }
 }
 
 export async function countApplications(db: Db): Promise<number> {

@@ -1,48 +1,7 @@
-/** The append-only trail auditors read: who changed what, when, with the before and after. */
+/** Reading the audit trail, newest first, with the filters auditors use. */
 import { sql } from 'kysely'
-import type { Actor } from '../../../src-shared/domain/common'
 import type { AuditEvent, AuditQuery } from '../../../src-shared/domain/audit'
-import { chunks, rowsPerInsert } from '../batch'
-import type { Db, Tx } from '../db/schema'
-
-export interface AuditEntry {
-  action: string
-  entityType: string
-  entityId: string
-  before?: unknown
-  after?: unknown
-}
-
-/** Must be called with the transaction of the change it describes, so both commit or neither. */
-export async function recordAudit(tx: Tx, actor: Pick<Actor, 'id' | 'name'>, at: string, entry: AuditEntry): Promise<void> {
-  await recordAuditMany(tx, actor, at, [entry])
-}
-
-export async function recordAuditMany(
-  tx: Tx,
-  actor: Pick<Actor, 'id' | 'name'>,
-  at: string,
-  entries: readonly AuditEntry[],
-): Promise<void> {
-  // SQLite caps the parameters of one statement: a large change is written in slices.
-  for (const slice of chunks(entries, rowsPerInsert(8))) {
-    await tx
-      .insertInto('audit_events')
-      .values(
-        slice.map((entry) => ({
-        at,
-        actor_id: actor.id,
-        actor_name: actor.name,
-        action: entry.action,
-        entity_type: entry.entityType,
-        entity_id: entry.entityId,
-        before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
-          after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
-        })),
-      )
-      .execute()
-  }
-}
+import type { Db } from '../db/schema'
 
 export async function listAuditEvents(db: Db, filter: AuditQuery): Promise<AuditEvent[]> {
   let query = db.selectFrom('audit_events').selectAll()

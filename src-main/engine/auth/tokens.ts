@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { Role, type Actor } from '../../../src-shared/domain/common'
-import { recordAudit } from '../audit/audit'
+import { recordAudit } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
@@ -77,6 +77,9 @@ export async function revokeApiToken(engine: EngineContext, ctx: CallContext, id
   })
 }
 
+/** A token's last use is recorded at most once a minute. */
+const LAST_USE_RESOLUTION_MS = 60_000
+
 /** The actor behind a bearer secret, or undefined when it is unknown or revoked. */
 export async function authenticateToken(engine: EngineContext, secret: string): Promise<Actor | undefined> {
   if (!secret.startsWith(TOKEN_PREFIX)) return undefined
@@ -86,14 +89,29 @@ export async function authenticateToken(engine: EngineContext, secret: string): 
     .where('token_hash', '=', hashToken(secret))
     .executeTakeFirst()
   if (!row || row.revoked_at) return undefined
-  // Last use is bookkeeping, not a change anyone audits; record it at most once a minute.
-  const now = engine.clock.now()
-  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
-    await engine.db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute()
-  }
+  recordLastUse(engine, row.id, row.last_used_at)
   const user = row.user_id ? await engine.db.selectFrom('users').select(['id', 'name']).where('id', '=', row.user_id).executeTakeFirst() : undefined
   if (user) return { id: user.id, name: user.name, role: Role.parse(row.role) }
   return { id: row.id, name: `${row.name} (API token)`, role: Role.parse(row.role) }
+}
+
+const lastUseRecorded = new WeakMap<EngineContext, Map<string, number>>()
+
+/**
+ * Last use is bookkeeping, not a change anyone audits: recorded in the background, never making a
+ * request wait for the write lock, and skipped when this process recorded it a moment ago.
+ */
+function recordLastUse(engine: EngineContext, tokenId: string, storedAt: string | null): void {
+  const now = engine.clock.now().getTime()
+  let recorded = lastUseRecorded.get(engine)
+  if (!recorded) lastUseRecorded.set(engine, (recorded = new Map()))
+  const latest = Math.max(storedAt ? Date.parse(storedAt) : 0, recorded.get(tokenId) ?? 0)
+  if (now - latest <= LAST_USE_RESOLUTION_MS) return
+  recorded.set(tokenId, now)
+  const at = new Date(now).toISOString()
+  void engine
+    .bookkeep((tx) => tx.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', tokenId).where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)])).execute())
+    .catch(() => recorded.delete(tokenId))
 }
 
 async function findUserByIdOrEmail(db: Db, idOrEmail: string): Promise<{ id: string } | undefined> {

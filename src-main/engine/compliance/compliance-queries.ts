@@ -60,11 +60,12 @@ export class ComplianceQueries {
   async statuses(asOf: string | undefined, applicationIds?: readonly string[]): Promise<{ at: string; apps: AppStatuses[] }> {
     const at = this.moment(asOf)
     if (at !== undefined) {
-      const evaluated = await evaluateAt(this.engine, at, applicationIds)
+      const evaluated = await evaluateAt(this.db, at, applicationIds)
       const tags = await tagsOf(this.db, evaluated.map((app) => app.id))
       return { at, apps: evaluated.map((app) => ({ id: app.id, name: app.name, team: app.team, environment: app.environment, tags: tags.get(app.id) ?? [], statuses: app.judged.map((judged) => describeStatus(app, judged, at)) })) }
     }
-    await this.evaluator.drain()
+    // A read of one application waits only for that application's evaluation, not everyone's.
+    await this.evaluator.drain(applicationIds?.length === 1 ? applicationIds[0] : undefined)
     return { at: this.engine.nowIso(), apps: await storedStatuses(this.db, applicationIds) }
   }
 
@@ -190,7 +191,7 @@ export class ComplianceQueries {
   async gaps(input: { application_id?: string; policy_id?: string; open?: boolean; as_of?: string; limit: number }): Promise<{ gaps: Gap[] }> {
     const at = this.moment(input.as_of)
     if (input.application_id) await assertApplication(this.db, input.application_id, 'application_id')
-    if (at === undefined) await this.evaluator.drain()
+    if (at === undefined) await this.evaluator.drain(input.application_id)
     let query = this.db
       .selectFrom('gaps')
       .innerJoin('applications', 'applications.id', 'gaps.application_id')

@@ -6,7 +6,7 @@
 import type { ComplianceStatus, PolicyStatus, RequirementOutcome } from '../../../src-shared/domain/compliance'
 import type { Requirement } from '../../../src-shared/domain/policy'
 import { chunks } from '../batch'
-import type { Db, Reader } from '../db/schema'
+import type { Db } from '../db/schema'
 import { governedAt, type Governed, type GoverningPolicy } from './governing'
 import { judgeRequirement, outcomeOf, statusOf } from './judge'
 import { measure, type Measurement } from './measure'
@@ -28,14 +28,13 @@ export interface EvaluatedApplication extends Omit<Governed, 'policies'> {
   judged: Judged[]
 }
 
-export async function evaluateAt(reader: Reader, at: string, applicationIds?: readonly string[]): Promise<EvaluatedApplication[]> {
-  const { db } = reader
+export async function evaluateAt(db: Db, at: string, applicationIds?: readonly string[]): Promise<EvaluatedApplication[]> {
   const governed = await governedAt(db, at, applicationIds)
   // Applications share their policies' definitions: the windows to measure are theirs.
   const definitions = new Set<readonly Requirement[]>()
   for (const app of governed) for (const policy of app.policies) definitions.add(policy.requirements)
   const windows = [...definitions].flatMap((requirements) => requirements.map((rule) => ({ metric: rule.metric, windowHours: rule.window_hours })))
-  const measurements = measure(reader, Date.parse(at), windows, applicationIds)
+  const measurements = measure(db, Date.parse(at), windows, applicationIds)
   const missing = await missingRulesAt(db, at, governed.map((app) => app.id))
 
   return governed.map(({ policies, ...app }) => {

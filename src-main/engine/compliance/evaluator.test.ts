@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { freshEngineForEachTest } from '../testing-hooks'
+import { freshEngineForEachTest } from '../../testing/fresh-engine'
 
 const fixture = freshEngineForEachTest('evaluator', '2026-03-01T10:30:00.000Z')
 const call: typeof fixture.call = (...args) => fixture.call(...args)
@@ -33,8 +33,8 @@ afterEach(async () => {
 const pii = (percent: number, hours = 1) => call('metrics.ingest', { id: 'app_a', observations: [{ metric: 'pii', timestamp: hoursAgo(hours), count: percent * 10, total: 1000 }] })
 const status = async (policyId: string) => (await call('compliance.application', { id: 'app_a' })).policies.find((p) => p.policy_id === policyId)!
 const settle = async () => {
-  await fixture.engine.evaluator.drain()
-  await fixture.engine.notifier.deliverDue()
+  await fixture.evaluator.drain()
+  await fixture.notifier.deliverDue()
 }
 
 describe('combining policies on one application', () => {
@@ -156,7 +156,7 @@ describe('when evaluation runs', () => {
     await call('applications.create', { id: 'app_a', name: 'A' })
     await call('applications.create', { id: 'app_b', name: 'B' })
     await call('policies.create', { name: 'PII', alert_rules: [{ metric: 'pii', operator: '>', threshold: 2, severity: 'critical' }], scope: all })
-    await fixture.engine.evaluator.drain()
+    await fixture.evaluator.drain()
     const evaluatedAt = async () =>
       Object.fromEntries(await Promise.all(['app_a', 'app_b'].map(async (id) => [id, (await call('compliance.application', { id })).policies[0]!.evaluated_at] as const)))
     fixture.clock.advance(HOUR)

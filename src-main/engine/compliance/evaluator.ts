@@ -4,17 +4,18 @@
  * demand ("Evaluate now"). Each run stores the statuses with their evaluation time, opens and
  * resolves gaps, queues one alert per gap transition, and records the day's counts for the trend.
  */
-import type BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
-import { recordAuditMany, type AuditEntry } from '../audit/audit'
+import { recordAuditMany, type AuditEntry } from '../audit-trail'
 import { chunks, rowsPerInsert } from '../batch'
 import type { EngineContext } from '../context'
 import { preparedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
-import { clearQueued, queuedApplications } from './evaluation-queue'
+import { clearQueued, isQueued, queuedApplications } from '../evaluation-queue'
+import { taskUnderWay } from '../resumable-tasks'
 import { evaluateAt, type EvaluatedApplication, type Judged } from './evaluate'
 import { reasonFor, reportedValue } from './judge'
-import { queueAlert, type Notifier } from './notifier'
+import { queueAlert } from '../alert-outbox'
+import type { Notifier } from './notifier'
 import { encodeResults } from './stored-results'
 
 /** How often a running console re-evaluates everything: windows slide and grace periods end without any change. */
@@ -27,29 +28,46 @@ export interface EvaluationRun {
   applications: number
 }
 
+/**
+ * Evaluates every application somewhere other than this thread, answering when it evaluated and
+ * how many applications (null when it skipped: a long write was under way).
+ */
+export type EvaluateEverythingElsewhere = () => Promise<{ at: string; applications: number | null }>
+
 export class Evaluator {
-  private running: Promise<unknown> = Promise.resolve()
   private timer: NodeJS.Timeout | undefined
+  private everything: Promise<EvaluationRun> | undefined
+  private readonly inFlight = new Set<Promise<unknown>>()
 
   constructor(
     private readonly engine: EngineContext,
     private readonly notifier: Notifier,
+    /** Where a full evaluation runs (a worker thread), so the requests on this thread don't wait behind it. */
+    private readonly elsewhere?: EvaluateEverythingElsewhere,
   ) {}
 
-  /** Evaluates every queued application; resolves when their statuses are current. */
-  drain(): Promise<EvaluationRun> {
-    return this.serialised(async () => {
-      const queued = await queuedApplications(this.engine.db)
-      return queued.length === 0 ? { evaluated_at: this.engine.nowIso(), applications: 0 } : this.evaluate(queued)
-    })
+  /**
+   * Evaluates every queued application (if `applicationId` is given, only when it is among them),
+   * so a read that follows answers current statuses. An empty queue costs one read, no lock.
+   */
+  async drain(applicationId?: string): Promise<EvaluationRun> {
+    if (!(await isQueued(this.engine.db, applicationId))) return { evaluated_at: this.engine.nowIso(), applications: 0 }
+    return this.track(this.evaluate([]))
   }
 
-  /** Evaluates every application (or the given one) now. */
+  /** Evaluates the given application (with whatever is queued) now, or every application. */
   evaluateNow(applicationId?: string): Promise<EvaluationRun> {
-    return this.serialised(async () => {
-      const queued = await queuedApplications(this.engine.db)
-      return this.evaluate(applicationId ? [...new Set([applicationId, ...queued])] : undefined)
+    if (applicationId) return this.track(this.evaluate([applicationId]))
+    // Calls while a full evaluation runs share it rather than queue another.
+    this.everything ??= this.track(this.evaluateEverything()).finally(() => {
+      this.everything = undefined
     })
+    return this.everything
+  }
+
+  /** Whether some change still awaits evaluation. */
+  pending(): Promise<boolean> {
+    return isQueued(this.engine.db)
   }
 
   /** Re-evaluates everything every `everyMs`, and sends due alerts. */
@@ -66,23 +84,46 @@ export class Evaluator {
     this.timer = undefined
   }
 
-  /** Resolves once no evaluation is running. */
+  /** Resolves once no evaluation started here is running. */
   async idle(): Promise<void> {
-    await this.running
+    await Promise.allSettled([...this.inFlight])
   }
 
-  private serialised<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.running.then(work, work)
-    this.running = next.catch(() => undefined)
-    return next
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work)
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined)
+    return work
   }
 
-  private async evaluate(applicationIds: readonly string[] | undefined): Promise<EvaluationRun> {
-    const at = this.engine.nowIso()
-    const count = await this.engine.db.transaction().execute((tx) => applyEvaluation(tx, this.engine.sqlite, at, applicationIds))
-    this.engine.announce(['compliance'])
+  /**
+   * The queue is read, and the moment taken, under the write lock: two evaluations never take the
+   * same entries, and nothing committed while this one waited falls outside its windows.
+   */
+  private async evaluate(also: readonly string[]): Promise<EvaluationRun> {
+    const run = await this.engine.mutate(['compliance'], async (tx) => {
+      const at = this.engine.nowIso()
+      // While a long write is under way its own steps evaluate; the queue waits for it.
+      if (await taskUnderWay(tx)) return { evaluated_at: at, applications: 0 }
+      const ids = [...new Set([...also, ...(await queuedApplications(tx))])]
+      return { evaluated_at: at, applications: ids.length === 0 ? 0 : await applyEvaluation(tx, at, ids) }
+    })
     void this.notifier.deliverDue()
-    return { evaluated_at: at, applications: count }
+    return run
+  }
+
+  private async evaluateEverything(): Promise<EvaluationRun> {
+    let evaluated: { at: string; applications: number | null }
+    if (this.elsewhere) {
+      evaluated = await this.elsewhere()
+      this.engine.announce(['compliance'])
+    } else {
+      evaluated = await this.engine.mutate(['compliance'], async (tx) => {
+        const at = this.engine.nowIso()
+        return { at, applications: (await taskUnderWay(tx)) ? null : await applyEvaluation(tx, at, undefined) }
+      })
+    }
+    void this.notifier.deliverDue()
+    return { evaluated_at: evaluated.at, applications: evaluated.applications ?? 0 }
   }
 }
 
@@ -90,10 +131,10 @@ export class Evaluator {
  * Evaluates at `at` and stores the outcome: statuses, gaps, alerts, the day's counts. The sample
  * workspace replays its history through this too, one moment at a time.
  */
-export async function applyEvaluation(tx: Tx, sqlite: BetterSqlite3.Database, at: string, applicationIds: readonly string[] | undefined): Promise<number> {
-  const evaluated = await evaluateAt({ db: tx, sqlite }, at, applicationIds)
+export async function applyEvaluation(tx: Tx, at: string, applicationIds: readonly string[] | undefined): Promise<number> {
+  const evaluated = await evaluateAt(tx, at, applicationIds)
   const ids = evaluated.map((app) => app.id)
-  await storeStatuses(tx, sqlite, at, evaluated, applicationIds === undefined)
+  await storeStatuses(tx, at, evaluated, applicationIds === undefined)
   await reconcileGaps(tx, at, evaluated, applicationIds === undefined)
   await recordDailyCounts(tx, at)
   if (applicationIds === undefined) await tx.deleteFrom('evaluation_queue').where('queued_at', '<=', at).execute()
@@ -101,10 +142,10 @@ export async function applyEvaluation(tx: Tx, sqlite: BetterSqlite3.Database, at
   return ids.length
 }
 
-async function storeStatuses(tx: Tx, sqlite: BetterSqlite3.Database, at: string, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
+async function storeStatuses(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
   if (everything) await tx.deleteFrom('compliance_current').execute()
   else for (const slice of chunks(evaluated.map((app) => app.id), 5000)) await tx.deleteFrom('compliance_current').where('application_id', 'in', slice).execute()
-  const insert = preparedStatement(sqlite, 'compliance_current.insert', () =>
+  const insert = preparedStatement(tx, 'compliance_current.insert', () =>
     tx.insertInto('compliance_current').values({ application_id: '', policy_id: '', policy_version: 0, status: '', in_grace: 0, evaluated_at: '', results_json: '' }).compile(),
   )
   for (const app of evaluated) {

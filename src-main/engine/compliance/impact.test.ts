@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { freshEngineForEachTest } from '../testing-hooks'
+import { freshEngineForEachTest } from '../../testing/fresh-engine'
 
 const fixture = freshEngineForEachTest('impact', '2026-03-01T10:30:00.000Z')
 const call: typeof fixture.call = (...args) => fixture.call(...args)
@@ -16,7 +16,7 @@ async function portfolio() {
 
 const snapshot = async () => ({
   policies: await call('policies.list', {}),
-  rules: await fixture.engine.context.db.selectFrom('application_rules').selectAll().execute(),
+  rules: await fixture.context.db.selectFrom('application_rules').selectAll().execute(),
   audit: (await call('audit.list', { limit: 1000 })).events.length,
 })
 

@@ -22,7 +22,7 @@ export async function rehearseWithImpact(engine: EngineContext, policyId: string
   return engine.rehearse(async (tx) => {
     const now = engine.nowIso()
     const coveredBefore = policyId ? await coveredBy(tx, policyId) : new Set<string>()
-    const statusBefore = new Map((await evaluateAt({ db: tx, sqlite: engine.sqlite }, now, [...coveredBefore])).map((app) => [app.id, app.judged.find((entry) => entry.policy.policyId === policyId)?.status ?? null]))
+    const statusBefore = new Map((await evaluateAt(tx, now, [...coveredBefore])).map((app) => [app.id, app.judged.find((entry) => entry.policy.policyId === policyId)?.status ?? null]))
     const rulesBefore = await rulesByApplication(tx)
 
     const policy = await change(tx)
@@ -33,7 +33,7 @@ export async function rehearseWithImpact(engine: EngineContext, policyId: string
     for (const id of new Set([...rulesBefore.keys(), ...rulesAfter.keys()])) {
       if (!sameRules(rulesBefore.get(id), rulesAfter.get(id))) affected.add(id)
     }
-    const after = await evaluateAt({ db: tx, sqlite: engine.sqlite }, now, [...affected])
+    const after = await evaluateAt(tx, now, [...affected])
     const entries: ImpactEntry[] = after.map((app) => {
       const before = rulesBefore.get(app.id) ?? new Map<string, RuleFacts>()
       const afterRules = rulesAfter.get(app.id) ?? new Map<string, RuleFacts>()

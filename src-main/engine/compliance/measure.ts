@@ -7,7 +7,7 @@ import { sql } from 'kysely'
 import { METRIC_BY_KEY, METRIC_INDEX, type MetricKey } from '../../../src-shared/domain/metrics'
 import { chunks } from '../batch'
 import { rawRows } from '../db/prepared'
-import type { Db, Reader } from '../db/schema'
+import type { Db } from '../db/schema'
 import { HOUR_MS, windowHours } from '../metrics/hours'
 import { binCount, emptyBins, mergeEncoded, quantile, type SketchBins } from '../metrics/latency-sketch'
 
@@ -85,7 +85,7 @@ export function windowStartOf(metric: MetricKey, hours: number, atMs: number): s
  * `applicationIds` the queries are limited to those applications; without, they cover every
  * application at once. Each query answers per application and metric, so results land in place.
  */
-export function measure(reader: Reader, atMs: number, windows: Iterable<MeasuredWindow>, applicationIds?: readonly string[]): Measurements {
+export function measure(db: Db, atMs: number, windows: Iterable<MeasuredWindow>, applicationIds?: readonly string[]): Measurements {
   const out = new Measurements(atMs)
   const scopes = applicationIds ? chunks(applicationIds, 5000) : [undefined]
 
@@ -106,14 +106,14 @@ export function measure(reader: Reader, atMs: number, windows: Iterable<Measured
     for (const scope of scopes) {
       if (summed.length > 0) {
         const windowStart = new Date(window.from * HOUR_MS).toISOString()
-        for (const [applicationId, metric, n, total, sum] of sumBuckets(reader, summed, scope, window.from, window.to)) {
+        for (const [applicationId, metric, n, total, sum] of sumBuckets(db, summed, scope, window.from, window.to)) {
           const rate = METRIC_BY_KEY[metric].kind === 'rate'
           const value = rate ? (total > 0 ? (n * 100) / total : null) : n > 0 ? sum / n : null
           out.set(applicationId, metric, hours, { value, volume: rate ? total : n, windowStart, windowEnd })
         }
       }
-      if (latency.length > 0) measureLatency(reader, out, latency, hours, scope, window.from, window.to, windowEnd)
-      if (metrics.has('throughput_drop')) measureThroughput(reader, out, scope, window.from, window.to, windowEnd)
+      if (latency.length > 0) measureLatency(db, out, latency, hours, scope, window.from, window.to, windowEnd)
+      if (metrics.has('throughput_drop')) measureThroughput(db, out, scope, window.from, window.to, windowEnd)
     }
   }
 
@@ -132,8 +132,8 @@ function bucketsOf(db: Db, metrics: readonly MetricKey[], applicationIds: readon
   return query
 }
 
-function sumBuckets(reader: Reader, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined, from: number, to: number) {
-  const query = bucketsOf(reader.db, metrics, applicationIds, from, to)
+function sumBuckets(db: Db, metrics: readonly MetricKey[], applicationIds: readonly string[] | undefined, from: number, to: number) {
+  const query = bucketsOf(db, metrics, applicationIds, from, to)
     .select([
       'metric_series.application_id',
       'metric_series.metric',
@@ -142,20 +142,20 @@ function sumBuckets(reader: Reader, metrics: readonly MetricKey[], applicationId
       sql<number>`coalesce(sum(metric_buckets.sum), 0)`.as('sum'),
     ])
     .groupBy('metric_series.id')
-  return rawRows<[applicationId: string, metric: MetricKey, n: number, total: number, sum: number]>(reader.sqlite, query)
+  return rawRows<[applicationId: string, metric: MetricKey, n: number, total: number, sum: number]>(db, query)
 }
 
 /** p95 of the merged hourly sketches; the sketch's own count is the volume. */
-function measureLatency(reader: Reader, out: Measurements, metrics: readonly MetricKey[], hours: number, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): void {
+function measureLatency(db: Db, out: Measurements, metrics: readonly MetricKey[], hours: number, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): void {
   // Tens of thousands of sketch rows: each carries only its series id, and the few series are read apart.
-  let seriesQuery = reader.db.selectFrom('metric_series').where('metric', 'in', metrics)
+  let seriesQuery = db.selectFrom('metric_series').where('metric', 'in', metrics)
   if (applicationIds) seriesQuery = seriesQuery.where('application_id', 'in', applicationIds)
   const series = new Map(
-    rawRows<[id: number, applicationId: string, metric: MetricKey]>(reader.sqlite, seriesQuery.select(['id', 'application_id', 'metric'])).map(([id, applicationId, metric]) => [id, { applicationId, metric, bins: emptyBins() }]),
+    rawRows<[id: number, applicationId: string, metric: MetricKey]>(db, seriesQuery.select(['id', 'application_id', 'metric'])).map(([id, applicationId, metric]) => [id, { applicationId, metric, bins: emptyBins() }]),
   )
   const rows = rawRows<[seriesId: number, sketch: Uint8Array | null]>(
-    reader.sqlite,
-    reader.db.selectFrom('metric_buckets').select(['series_id', 'sketch']).where('series_id', 'in', seriesQuery.select('id')).where('hour', '>=', from).where('hour', '<', to),
+    db,
+    db.selectFrom('metric_buckets').select(['series_id', 'sketch']).where('series_id', 'in', seriesQuery.select('id')).where('hour', '>=', from).where('hour', '<', to),
   )
   // Rows come series by series; the current one is kept to spare a lookup per row.
   let current: SketchBins | undefined
@@ -176,13 +176,13 @@ function measureLatency(reader: Reader, out: Measurements, metrics: readonly Met
 }
 
 /** Requests in the last window against the window before it. */
-function measureThroughput(reader: Reader, out: Measurements, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): void {
+function measureThroughput(db: Db, out: Measurements, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): void {
   const hours = to - from
   const requestsIn = (start: number, end: number) =>
     new Map(
       rawRows<[applicationId: string, n: number]>(
-        reader.sqlite,
-        bucketsOf(reader.db, ['throughput_drop'], applicationIds, start, end).select(['metric_series.application_id', sql<number>`sum(metric_buckets.n)`.as('n')]).groupBy('metric_series.id'),
+        db,
+        bucketsOf(db, ['throughput_drop'], applicationIds, start, end).select(['metric_series.application_id', sql<number>`sum(metric_buckets.n)`.as('n')]).groupBy('metric_series.id'),
       ),
     )
   const last = requestsIn(from, to)

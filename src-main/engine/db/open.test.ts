@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { WorkspaceError } from '../errors'
-import { tempFolder } from '../testing'
+import { tempFolder } from '../../testing/workspace'
 import { KNOWN_MIGRATIONS, openDatabase } from './open'
 
 const folder = tempFolder()
@@ -25,24 +25,27 @@ async function expectRefusal(file: string, reason: WorkspaceError['reason'], mes
 describe('opening a workspace', () => {
   it('creates and migrates a new workspace file, with WAL and foreign keys on', async () => {
     const file = folder.path('nested/new.sqlite')
-    const { db, sqlite, schemaVersion } = await openDatabase(file)
+    const opened = await openDatabase(file)
     expect(existsSync(file)).toBe(true)
-    expect(schemaVersion).toBe(KNOWN_MIGRATIONS.at(-1))
-    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
-    const tables = await db.introspection.getTables()
+    expect(opened.schemaVersion).toBe(KNOWN_MIGRATIONS.at(-1))
+    const raw = new BetterSqlite3(file, { readonly: true })
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
+    raw.close()
+    // Foreign keys hold on every write: a tag for an application that does not exist is refused.
+    await expect(opened.write((tx) => tx.insertInto('application_tags').values({ application_id: 'app_none', tag: 'x' }).execute())).rejects.toThrow(/FOREIGN KEY/)
+    const tables = await opened.reader.introspection.getTables()
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['applications', 'application_tags', 'audit_events', 'api_tokens']))
-    await db.destroy()
+    await opened.close()
   })
 
   it('opens an existing workspace again without re-running its migrations', async () => {
     const file = folder.path('again.sqlite')
     const first = await openDatabase(file)
-    await first.db.insertInto('applications').values({ id: 'app_1', name: 'Kept', team: null, environment: null, created_at: 'x', updated_at: 'x' }).execute()
-    await first.db.destroy()
+    await first.write((tx) => tx.insertInto('applications').values({ id: 'app_1', name: 'Kept', team: null, environment: null, created_at: 'x', updated_at: 'x' }).execute())
+    await first.close()
     const second = await openDatabase(file)
-    expect(await second.db.selectFrom('applications').select('name').execute()).toEqual([{ name: 'Kept' }])
-    await second.db.destroy()
+    expect(await second.reader.selectFrom('applications').select('name').execute()).toEqual([{ name: 'Kept' }])
+    await second.close()
   })
 
   it('refuses a file that is not a SQLite database and leaves it untouched', async () => {
@@ -61,8 +64,7 @@ describe('opening a workspace', () => {
 
   it('refuses a workspace written by a newer version and leaves it untouched', async () => {
     const file = folder.path('from-the-future.sqlite')
-    const { db } = await openDatabase(file)
-    await db.destroy()
+    await (await openDatabase(file)).close()
     const raw = new BetterSqlite3(file)
     raw.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run('9999_from_a_newer_console', '2030-01-01T00:00:00.000Z')
     raw.close()
@@ -71,10 +73,11 @@ describe('opening a workspace', () => {
 
   it('keeps the audit trail append-only at the database level', async () => {
     const file = folder.path('append-only.sqlite')
-    const { db, sqlite } = await openDatabase(file)
+    await (await openDatabase(file)).close()
+    const sqlite = new BetterSqlite3(file)
     sqlite.prepare("INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES ('t', 'a', 'A', 'x', 'y', 'z')").run()
     expect(() => sqlite.prepare("UPDATE audit_events SET action = 'rewritten'").run()).toThrow(/append-only/)
     expect(() => sqlite.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/)
-    await db.destroy()
+    sqlite.close()
   })
 })

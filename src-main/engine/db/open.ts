@@ -8,7 +8,9 @@ import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely'
 import { MIGRATIONS } from '../../../migrations'
 import { WorkspaceError } from '../errors'
-import type { Database, Db } from './schema'
+import { bindConnection } from './prepared'
+import type { Database, Db, Tx } from './schema'
+import { ImmediateTransactionDialect } from './write-lock'
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
 const MIGRATION_TABLE = 'kysely_migration'
@@ -16,47 +18,90 @@ const MIGRATION_TABLE = 'kysely_migration'
 export interface OpenOptions {
   /** Path to a better-sqlite3 build for this runtime (the desktop app passes its Electron build). */
   nativeBinding?: string
+  /** How long a write waits for another process's transaction before answering `busy`. */
+  lockWaitMs?: number
 }
 
+/**
+ * An open workspace: two connections to one file. Reads run on their own connection, so they see
+ * only committed work; every write runs in a transaction on the other, holding the write lock.
+ */
 export interface OpenedDatabase {
-  db: Db
-  sqlite: BetterSqlite3.Database
+  /** The read connection. */
+  reader: Db
+  /** Runs `work` in one write transaction: committed if it resolves, rolled back if it throws. */
+  write<T>(work: (tx: Tx) => Promise<T>): Promise<T>
+  /** Changes whenever any connection (this process's writer, another process) commits. */
+  dataVersion(): number
   /** Name of the newest migration applied. */
   schemaVersion: string
+  close(): Promise<void>
 }
 
 export const KNOWN_MIGRATIONS: readonly string[] = MIGRATIONS.map(([name]) => name)
+
+/** While opening, waiting on another process (say, one migrating the same file) is fine. */
+const OPENING_BUSY_TIMEOUT_MS = 10_000
+/** Readers in WAL mode almost never wait; when they do it is for a crash recovery, briefly. */
+const READER_BUSY_TIMEOUT_MS = 2_000
 
 export async function openDatabase(file: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
   assertLooksLikeSqlite(file)
   mkdirSync(dirname(file), { recursive: true })
 
-  let sqlite: BetterSqlite3.Database
+  const writerSqlite = connect(file, options)
   try {
-    sqlite = new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
-  } catch (error) {
-    throw new WorkspaceError('not_a_workspace', `Cannot open ${file} as a workspace: ${(error as Error).message}`)
-  }
-  try {
-    assertSchemaIsOurs(sqlite, file)
+    writerSqlite.pragma(`busy_timeout = ${OPENING_BUSY_TIMEOUT_MS}`)
+    assertSchemaIsOurs(writerSqlite, file)
     // Only now may the file change: WAL for concurrent readers, foreign keys always enforced.
-    sqlite.pragma('journal_mode = WAL')
-    sqlite.pragma('foreign_keys = ON')
-    sqlite.pragma('synchronous = NORMAL')
-    sqlite.pragma('busy_timeout = 5000')
+    writerSqlite.pragma('journal_mode = WAL')
+    writerSqlite.pragma('foreign_keys = ON')
+    writerSqlite.pragma('synchronous = NORMAL')
   } catch (error) {
-    sqlite.close()
+    writerSqlite.close()
     throw error
   }
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const writer = new Kysely<Database>({ dialect: new ImmediateTransactionDialect({ database: writerSqlite }, options.lockWaitMs) })
+  let readerSqlite: BetterSqlite3.Database | undefined
   try {
-    await migrate(db, file)
+    await migrate(writer, file)
+    // From here on a write waits for the lock asynchronously (see write-lock.ts), never blocking the thread.
+    writerSqlite.pragma('busy_timeout = 0')
+    readerSqlite = connect(file, options)
+    readerSqlite.pragma(`busy_timeout = ${READER_BUSY_TIMEOUT_MS}`)
+    readerSqlite.pragma('query_only = ON')
   } catch (error) {
-    await db.destroy()
+    readerSqlite?.close()
+    await writer.destroy()
     throw error
   }
-  return { db, sqlite, schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none' }
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: readerSqlite }) })
+  bindConnection(reader, readerSqlite)
+  const readConnection = readerSqlite
+
+  return {
+    reader,
+    write: (work) =>
+      writer.transaction().execute((tx) => {
+        bindConnection(tx, writerSqlite)
+        return work(tx)
+      }),
+    dataVersion: () => readConnection.pragma('data_version', { simple: true }) as number,
+    schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
+    close: async () => {
+      await reader.destroy()
+      await writer.destroy()
+    },
+  }
+}
+
+function connect(file: string, options: OpenOptions): BetterSqlite3.Database {
+  try {
+    return new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+  } catch (error) {
+    throw new WorkspaceError('not_a_workspace', `Cannot open ${file} as a workspace: ${(error as Error).message}`)
+  }
 }
 
 function assertLooksLikeSqlite(file: string): void {
@@ -125,7 +170,7 @@ const provider: MigrationProvider = {
   },
 }
 
-async function migrate(db: Db, file: string): Promise<void> {
+async function migrate(db: Kysely<Database>, file: string): Promise<void> {
   const migrator = new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {

@@ -1,5 +1,4 @@
 /** Row types of the workspace database, as kysely sees them. Timestamps are ISO strings in UTC. */
-import type BetterSqlite3 from 'better-sqlite3'
 import type { Generated, Kysely, Transaction } from 'kysely'
 
 export interface ApplicationsTable {
@@ -283,6 +282,17 @@ export interface NotificationsTable {
   next_attempt_at: string
   sent_at: string | null
   last_error: string | null
+  /** Until when the process sending it owns it; another process sends it only after that. */
+  claimed_until: string | null
+}
+
+export interface ResumableTasksTable {
+  id: string
+  kind: string
+  state_json: string
+  actor_json: string
+  started_at: string
+  finished_at: string | null
 }
 
 export interface Database {
@@ -316,17 +326,14 @@ export interface Database {
   compliance_daily: ComplianceDailyTable
   coverage_history: CoverageHistoryTable
   notifications: NotificationsTable
+  resumable_tasks: ResumableTasksTable
 }
-
-export type Db = Kysely<Database>
-/** A handle that is inside a transaction: only mutations receive one. */
-export type Tx = Transaction<Database>
 
 /**
- * Reading with both handles on one connection: kysely builds every query; the few reads of tens
- * of thousands of rows run on better-sqlite3 directly, as arrays (see `rawRows`).
+ * A handle for reading: the engine's read connection, or a transaction (which reads its own
+ * writes). It has no way to write, so a read path cannot change the workspace by mistake.
  */
-export interface Reader {
-  db: Db
-  sqlite: BetterSqlite3.Database
-}
+export type Db = Omit<Kysely<Database>, 'insertInto' | 'replaceInto' | 'updateTable' | 'deleteFrom' | 'mergeInto' | 'transaction' | 'startTransaction' | 'connection' | 'schema' | 'destroy'>
+
+/** A handle that is inside a write transaction: only mutations receive one. */
+export type Tx = Transaction<Database>

@@ -2,7 +2,7 @@
 import type { Requirement } from '../../../src-shared/domain/policy'
 import { chunks } from '../batch'
 import type { Db } from '../db/schema'
-import { toRequirement } from '../policies/policy-store'
+import { requirementFromRow } from '../db/rows'
 
 export interface ActivePolicy {
   id: string
@@ -55,7 +55,7 @@ export async function loadActivePolicies(db: Db): Promise<ActivePolicy[]> {
     autoApplySince: row.auto_apply === 1 ? row.auto_apply_since : null,
     tags: new Set(tags.filter((t) => t.policy_id === row.id).map((t) => t.tag)),
     applicationIds: new Set(applications.filter((a) => a.policy_id === row.id).map((a) => a.application_id)),
-    requirements: requirements.filter((r) => r.policy_id === row.id).map(toRequirement),
+    requirements: requirements.filter((r) => r.policy_id === row.id).map(requirementFromRow),
   }))
 }
 

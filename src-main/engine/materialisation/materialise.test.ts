@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { freshEngineForEachTest } from '../testing-hooks'
+import { freshEngineForEachTest } from '../../testing/fresh-engine'
 
 const fixture = freshEngineForEachTest('materialise', '2026-03-01T10:00:00.000Z')
 const call: typeof fixture.call = (...args) => fixture.call(...args)

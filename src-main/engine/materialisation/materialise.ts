@@ -6,10 +6,10 @@
  */
 import type { Actor } from '../../../src-shared/domain/common'
 import { directionOf } from '../../../src-shared/domain/rules'
-import { recordAuditMany, type AuditEntry } from '../audit/audit'
+import { recordAuditMany, type AuditEntry } from '../audit-trail'
 import { chunks, rowsPerInsert } from '../batch'
 import type { ApplicationRulesTable, Db, PolicyCoverageTable, Tx } from '../db/schema'
-import { queueEvaluation } from '../compliance/evaluation-queue'
+import { queueEvaluation } from '../evaluation-queue'
 import { newId } from '../ids'
 import { inScope, loadActivePolicies, loadApplicationFacts, type ActivePolicy, type ApplicationFacts } from './active-policies'
 import { mergeRequirements, ruleKey, type DesiredRule } from './merge'

@@ -7,7 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { METRIC_BY_KEY, METRIC_INDEX, METRIC_KEYS, type MetricKey, type MetricKind } from '../../../src-shared/domain/metrics'
 import { chunks, rowsPerInsert } from '../batch'
 import { preparedStatement } from '../db/prepared'
-import type { Db, Tx } from '../db/schema'
+import type { Tx } from '../db/schema'
 import { emptyBins, encodeBins, mergeBins, mergeEncoded, type SketchBins } from './latency-sketch'
 
 export interface BucketDelta {
@@ -69,9 +69,9 @@ const BATCH_SIZES = [256, 64, 16, 4, 1] as const
  * A prepared multi-row upsert of `rows` buckets: counts and sums add in SQL; sketches arrive
  * already merged with what was stored.
  */
-function upsertStatement(db: Db, sqlite: BetterSqlite3.Database, rows: number): BetterSqlite3.Statement {
-  return preparedStatement(sqlite, `metric_buckets.upsert.${rows}`, () =>
-    db
+function upsertStatement(tx: Tx, rows: number): BetterSqlite3.Statement {
+  return preparedStatement(tx, `metric_buckets.upsert.${rows}`, () =>
+    tx
       .insertInto('metric_buckets')
       .values(Array.from({ length: rows }, () => ({ series_id: 0, hour: 0, n: 0, total: null, sum: null, sketch: null })))
       .onConflict((oc) =>
@@ -106,7 +106,7 @@ export async function seriesIds(tx: Tx, applicationId: string, metrics: Iterable
 const COLUMNS = 6
 
 /** Merges the accumulated buckets into storage; must run inside the caller's transaction. */
-export async function writeBuckets(tx: Tx, sqlite: BetterSqlite3.Database, applicationId: string, buckets: BucketAccumulator): Promise<void> {
+export async function writeBuckets(tx: Tx, applicationId: string, buckets: BucketAccumulator): Promise<void> {
   const metrics = buckets.metrics()
   const { ids, created } = await seriesIds(tx, applicationId, metrics)
   // In key order: series by id, each series' hours ascending.
@@ -129,7 +129,7 @@ export async function writeBuckets(tx: Tx, sqlite: BetterSqlite3.Database, appli
   let row = 0
   for (const size of BATCH_SIZES) {
     if (deltas.length - row < size) continue
-    const statement = upsertStatement(tx, sqlite, size)
+    const statement = upsertStatement(tx, size)
     const params = new Array<unknown>(size * COLUMNS)
     for (; deltas.length - row >= size; row += size) {
       for (let i = 0; i < size; i++) rowParams(params, i * COLUMNS, deltas[row + i]!, ids, stored)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../../src-shared/api/errors'
-import { freshEngineForEachTest } from '../testing-hooks'
+import { freshEngineForEachTest } from '../../testing/fresh-engine'
 
 const fixture = freshEngineForEachTest('inferences', '2026-03-01T10:30:00.000Z')
 const call: typeof fixture.call = (...args) => fixture.call(...args)

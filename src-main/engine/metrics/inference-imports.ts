@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto'
 import type { InferenceFormat, InferenceImportResult } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
-import { recordAudit } from '../audit/audit'
-import { queueEvaluation } from '../compliance/evaluation-queue'
+import { recordAudit } from '../audit-trail'
+import { queueEvaluation } from '../evaluation-queue'
 import type { CallContext, EngineContext } from '../context'
 import type { Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
@@ -34,7 +34,8 @@ export async function importInferences(engine: EngineContext, ctx: CallContext, 
 
 export async function beginImport(engine: EngineContext, ctx: CallContext, request: { id: string; format: InferenceFormat; file_name: string }): Promise<{ import_id: string }> {
   const importId = newId('imp')
-  await engine.db.transaction().execute(async (tx) => {
+  // Staging is bookkeeping: nothing the console shows changes until commit.
+  await engine.bookkeep(async (tx) => {
     await getApplication(tx, request.id)
     await tx
       .insertInto('inference_imports')
@@ -55,7 +56,12 @@ export async function appendImportPart(engine: EngineContext, request: { import_
   const check = new InferenceEvents(staged.format as InferenceFormat, latestAllowed(engine))
   if (staged.format === 'csv' && parts.length > 0) check.add(firstCsvLine(parts[0]!.text), 1)
   check.add(request.text, firstLine)
-  await engine.db.insertInto('inference_import_parts').values({ import_id: request.import_id, part: request.part, first_line: firstLine, text: request.text }).execute()
+  await engine.bookkeep(async (tx) => {
+    // Checked again under the write lock: two parts sent at once cannot both take one place.
+    const { count } = await tx.selectFrom('inference_import_parts').select((eb) => eb.fn.countAll<number>().as('count')).where('import_id', '=', request.import_id).executeTakeFirstOrThrow()
+    if (Number(count) !== request.part) throw new EngineError('invalid_input', `part ${request.part} is out of order; the next part of this import is ${count}`, 'part')
+    await tx.insertInto('inference_import_parts').values({ import_id: request.import_id, part: request.part, first_line: firstLine, text: request.text }).execute()
+  })
   return { import_id: request.import_id, lines: firstLine - 1 + lineCount(request.text) }
 }
 
@@ -65,14 +71,15 @@ export async function commitImport(engine: EngineContext, ctx: CallContext, impo
   if (parts.length === 0) throw new EngineError('invalid_input', 'this import has no parts yet; nothing to store', 'import_id')
   const events = parseParts(engine, staged.format as InferenceFormat, parts)
   return engine.mutate(['metrics', 'compliance'], async (tx) => {
-    const result = await storeImport(tx, engine, ctx, staged.application_id, events, contentBatchId(parts.map((part) => part.text)), staged.file_name)
-    await tx.deleteFrom('inference_imports').where('id', '=', importId).execute()
-    return result
+    // Cancelled meanwhile (by another window or process): nothing is stored.
+    const removed = await tx.deleteFrom('inference_imports').where('id', '=', importId).executeTakeFirst()
+    if (Number(removed.numDeletedRows) === 0) throw notFound('import in progress', importId, 'import_id')
+    return storeImport(tx, engine, ctx, staged.application_id, events, contentBatchId(parts.map((part) => part.text)), staged.file_name)
   })
 }
 
 export async function cancelImport(engine: EngineContext, importId: string): Promise<{ cancelled: boolean }> {
-  const deleted = await engine.db.deleteFrom('inference_imports').where('id', '=', importId).executeTakeFirst()
+  const deleted = await engine.bookkeep((tx) => tx.deleteFrom('inference_imports').where('id', '=', importId).executeTakeFirst())
   return { cancelled: Number(deleted.numDeletedRows) > 0 }
 }
 
@@ -118,7 +125,7 @@ async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, appl
   if (seen) return { ...(JSON.parse(seen.result_json) as InferenceImportResult), duplicate_batch: true }
 
   const now = engine.nowIso()
-  await writeBuckets(tx, engine.sqlite, applicationId, events.buckets)
+  await writeBuckets(tx, applicationId, events.buckets)
   await tx.insertInto('metric_batches').values({ application_id: applicationId, batch_id: batchId, digest: batchId, received_at: now, result_json: JSON.stringify(result) }).execute()
   await recordAudit(tx, ctx.actor, now, { action: 'inferences.imported', entityType: 'application', entityId: applicationId, after: { ...result, source } })
   await queueEvaluation(tx, now, [applicationId])

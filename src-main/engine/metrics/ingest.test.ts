@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../../src-shared/api/errors'
-import { freshEngineForEachTest } from '../testing-hooks'
+import { freshEngineForEachTest } from '../../testing/fresh-engine'
 import { emptyBins, encodeBins, addValue, mergeEncoded, quantile } from './latency-sketch'
 
 const fixture = freshEngineForEachTest('ingest', '2026-03-01T10:30:00.000Z')
@@ -14,7 +14,7 @@ async function app(id = 'app_a') {
 
 /** The last 24 hours of one metric, as stored, for one application. */
 async function bucketRows(metric: string) {
-  return fixture.engine.context.db
+  return fixture.context.db
     .selectFrom('metric_buckets')
     .innerJoin('metric_series', 'metric_series.id', 'metric_buckets.series_id')
     .select(['hour', 'n', 'total', 'sum'])

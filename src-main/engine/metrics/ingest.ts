@@ -7,9 +7,9 @@ import type { z } from 'zod'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import { bucketMetric, type IngestRequest, type IngestResult, type ObservationFields } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
-import { recordAudit } from '../audit/audit'
+import { recordAudit } from '../audit-trail'
 import { chunks, rowsPerInsert } from '../batch'
-import { queueEvaluation } from '../compliance/evaluation-queue'
+import { queueEvaluation } from '../evaluation-queue'
 import type { CallContext, EngineContext } from '../context'
 import type { Tx } from '../db/schema'
 import { EngineError } from '../errors'
@@ -108,7 +108,7 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
     for (const slice of chunks(newIds, rowsPerInsert(2))) {
       await tx.insertInto('metric_observation_keys').values(slice.map((key) => ({ application_id: request.id, key }))).execute()
     }
-    await writeBuckets(tx, engine.sqlite, request.id, buckets)
+    await writeBuckets(tx, request.id, buckets)
 
     const at = now.toISOString()
     const outcome: IngestResult = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { authenticateToken, createApiToken } from '../auth/tokens'
-import { asOwner, caller } from '../testing'
-import { freshEngineForEachTest } from '../testing-hooks'
+import { asOwner, caller } from '../../testing/workspace'
+import { freshEngineForEachTest } from '../../testing/fresh-engine'
 import { ownerActor } from './people'
 
 const fixture = freshEngineForEachTest('people')
@@ -12,7 +12,7 @@ describe('the directory of people and groups', () => {
   it('starts with the workspace owner, an org admin, who is the desktop’s actor', async () => {
     expect((await call('users.list', {})).users).toEqual([expect.objectContaining({ id: OWNER_USER_ID, role: 'org_admin' })])
     await call('users.update', { id: OWNER_USER_ID, name: 'Olivia Chen', email: 'olivia@example.com' })
-    expect(await ownerActor(fixture.engine.context.db)).toEqual({ id: OWNER_USER_ID, name: 'Olivia Chen', role: 'org_admin' })
+    expect(await ownerActor(fixture.context.db)).toEqual({ id: OWNER_USER_ID, name: 'Olivia Chen', role: 'org_admin' })
     await expect(call('users.update', { id: OWNER_USER_ID, role: 'auditor' })).rejects.toMatchObject({ field: 'role' })
   })
 
@@ -46,8 +46,8 @@ describe('the directory of people and groups', () => {
 
   it('lets an API token act for a person of the directory, who is then the actor of its changes', async () => {
     const ana = await call('users.create', { name: 'Ana Admin', email: 'ana@example.com', role: 'org_admin' })
-    const { secret } = await createApiToken(fixture.engine.context, asOwner, { name: 'ana-laptop', role: 'governance_manager', user: 'ana@example.com' })
-    const actor = await authenticateToken(fixture.engine.context, secret)
+    const { secret } = await createApiToken(fixture.context, asOwner, { name: 'ana-laptop', role: 'governance_manager', user: 'ana@example.com' })
+    const actor = await authenticateToken(fixture.context, secret)
     expect(actor).toEqual({ id: ana.id, name: 'Ana Admin', role: 'governance_manager' })
     await caller(fixture.engine, { actor: actor! })('applications.create', { name: 'Bot' })
     expect((await call('audit.list', { action: 'application.created' })).events[0]?.actor).toEqual({ id: ana.id, name: 'Ana Admin' })

@@ -2,7 +2,7 @@
 import type { z } from 'zod'
 import { Role, type Actor } from '../../../src-shared/domain/common'
 import { OWNER_USER_ID, type Group, type GroupDraft, type GroupPatch, type User, type UserDraft, type UserPatch } from '../../../src-shared/domain/people'
-import { recordAudit } from '../audit/audit'
+import { recordAudit } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
 import type { Db, Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'

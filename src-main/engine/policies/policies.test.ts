@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { freshEngineForEachTest } from '../testing-hooks'
+import { freshEngineForEachTest } from '../../testing/fresh-engine'
 
 const fixture = freshEngineForEachTest('policies')
 const call: typeof fixture.call = (...args) => fixture.call(...args)

@@ -8,7 +8,7 @@ import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import type { FromTemplate, Policy, PolicyDefinition, PolicyDraft, PolicyPatch, Requirement, RequirementInput, Scope } from '../../../src-shared/domain/policy'
 import { thresholdRangeError, type Operator } from '../../../src-shared/domain/rules'
 import type { Impact } from '../../../src-shared/domain/compliance'
-import { recordAudit, recordAuditMany, type AuditEntry } from '../audit/audit'
+import { recordAudit, recordAuditMany, type AuditEntry } from '../audit-trail'
 import { rehearseWithImpact } from '../compliance/impact'
 import type { CallContext, EngineContext } from '../context'
 import type { Db, PoliciesTable, Tx } from '../db/schema'
@@ -122,9 +122,8 @@ function policyRow(definition: Definition, previous: PoliciesTable | undefined, 
   }
 }
 
-async function insertPolicy(tx: Tx, engine: EngineContext, ctx: CallContext, definition: Definition, templateId: string | null): Promise<Policy> {
+async function insertPolicy(tx: Tx, now: string, ctx: CallContext, definition: Definition, templateId: string | null): Promise<Policy> {
   await validateDefinition(tx, definition)
-  const now = engine.nowIso()
   const id = newId('pol')
   await tx
     .insertInto('policies')
@@ -147,16 +146,16 @@ export async function createPolicy(engine: EngineContext, ctx: CallContext, draf
   return policyChange(engine, draft.dry_run, null, async (tx) => {
     const requirements = await resolveRequirements(tx, draft.alert_rules)
     const { alert_rules: _inputs, attestation_rule_ids, dry_run: _dryRun, ...rest } = draft
-    return insertPolicy(tx, engine, ctx, { ...rest, requirements, attestationRuleIds: attestation_rule_ids }, null)
+    return insertPolicy(tx, engine.nowIso(), ctx, { ...rest, requirements, attestationRuleIds: attestation_rule_ids }, null)
   })
 }
 
 export async function createPolicyFromTemplate(engine: EngineContext, ctx: CallContext, request: TemplateRequest): Promise<Policy & { impact?: Impact }> {
-  return policyChange(engine, request.dry_run, null, (tx) => insertPolicyFromTemplate(tx, engine, ctx, request))
+  return policyChange(engine, request.dry_run, null, (tx) => insertPolicyFromTemplate(tx, engine.nowIso(), ctx, request))
 }
 
-/** Inside the caller's transaction, with the engine's clock: the sample workspace backdates its policies. */
-export async function insertPolicyFromTemplate(tx: Tx, engine: EngineContext, ctx: CallContext, request: Omit<TemplateRequest, 'dry_run'>): Promise<Policy> {
+/** Inside the caller's transaction, created at `now`: the sample workspace backdates its policies. */
+export async function insertPolicyFromTemplate(tx: Tx, now: string, ctx: CallContext, request: Omit<TemplateRequest, 'dry_run'>): Promise<Policy> {
   const template = templateById(request.template_id)
   const name = request.name ?? template.name
   try {
@@ -180,7 +179,7 @@ export async function insertPolicyFromTemplate(tx: Tx, engine: EngineContext, ct
     auto_restore: false,
     status: request.status ?? 'published',
   }
-  return insertPolicy(tx, engine, ctx, definition, template.id)
+  return insertPolicy(tx, now, ctx, definition, template.id)
 }
 
 export async function updatePolicy(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy & { impact?: Impact }> {

@@ -1,9 +1,8 @@
 /** Reading and writing policies: the rows behind a Policy, and the definitions versions freeze. */
 import { sql } from 'kysely'
-import { MetricKey } from '../../../src-shared/domain/metrics'
 import { TemplateId, type Policy, type PolicyDefinition, type Requirement, type Scope } from '../../../src-shared/domain/policy'
-import { NoDataPolicy, Operator, Severity } from '../../../src-shared/domain/rules'
 import type { Actor } from '../../../src-shared/domain/common'
+import { requirementFromRow } from '../db/rows'
 import type { Db, Tx } from '../db/schema'
 import { notFound } from '../errors'
 import { listAttestationRules } from '../rules/rule-library'
@@ -44,7 +43,7 @@ export async function loadPolicies(db: Db, query: PolicyQuery = {}): Promise<Pol
     owner_group_id: row.owner_group_id,
     enforcement_delay_days: row.enforcement_delay_days,
     notification_webhook: row.notification_webhook,
-    alert_rules: requirements.filter((r) => r.policy_id === row.id).map(toRequirement),
+    alert_rules: requirements.filter((r) => r.policy_id === row.id).map(requirementFromRow),
     attestation_rules: attestationLinks
       .filter((link) => link.policy_id === row.id)
       .map((link) => attestationRules.get(link.attestation_rule_id)!)
@@ -70,30 +69,6 @@ export async function getPolicy(db: Db, id: string): Promise<Policy> {
   const [policy] = await loadPolicies(db, { ids: [id], includeArchived: true })
   if (!policy) throw notFound('policy', id)
   return policy
-}
-
-export function toRequirement(row: {
-  metric: string
-  name: string
-  operator: string
-  threshold: number
-  severity: string
-  window_hours: number
-  no_data: string
-  alert_rule_id: string | null
-}): Requirement {
-  const metric = MetricKey.parse(row.metric)
-  return {
-    requirement: metric,
-    name: row.name,
-    metric,
-    operator: Operator.parse(row.operator),
-    threshold: row.threshold,
-    severity: Severity.parse(row.severity),
-    window_hours: row.window_hours,
-    no_data: NoDataPolicy.parse(row.no_data),
-    alert_rule_id: row.alert_rule_id,
-  }
 }
 
 export function definitionOf(policy: Policy): PolicyDefinition {

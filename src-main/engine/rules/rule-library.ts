@@ -12,7 +12,7 @@ import {
   type AttestationRule,
 } from '../../../src-shared/domain/rules'
 import { MetricKey } from '../../../src-shared/domain/metrics'
-import { recordAudit } from '../audit/audit'
+import { recordAudit } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
 import type { AlertRulesTable, AttestationRulesTable, Db } from '../db/schema'
 import { EngineError } from '../errors'

@@ -6,8 +6,7 @@
  */
 import type { MetricKey } from '../../../src-shared/domain/metrics'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
-import type { CallContext, EngineContext } from '../context'
-import { EngineContext as Context } from '../context'
+import type { CallContext } from '../context'
 import type { Tx } from '../db/schema'
 import { applyEvaluation } from '../compliance/evaluator'
 import { BucketAccumulator, writeBuckets } from '../metrics/buckets'
@@ -157,27 +156,58 @@ function generateData(app: SampleApp, fromHour: number, toHour: number): BucketA
 }
 
 /**
- * Backdates the sample: policies applied HISTORY_DAYS ago, data every hour since, and each day's
- * evaluation replayed at 23:00 UTC, then one now. Runs in the caller's transaction.
+ * Where writing the history has got to: the data of application `next` (in the portfolio's
+ * order), or the evaluation of the day starting at `next` (ms). The history runs from `startMs`
+ * (when the policies were applied) to `nowMs` (when the sample was loaded).
  */
-export async function writeSampleHistory(tx: Tx, engine: EngineContext, ctx: CallContext, apps: readonly SampleApp[]): Promise<{ policies: number }> {
-  const now = engine.clock.now().getTime()
-  const start = Math.floor(now / HOUR_MS) * HOUR_MS - HISTORY_DAYS * DAY_MS
-  const then = new Context(engine.db, { now: () => new Date(start) }, engine.sqlite)
-  for (const policy of SAMPLE_POLICY_SCOPES) await insertPolicyFromTemplate(tx, then, ctx, { template_id: policy.template_id, auto_apply: policy.auto_apply, scope: { apply_to_all: policy.scope.apply_to_all, tags: [...policy.scope.tags], application_ids: [] } })
+export interface SampleHistoryState {
+  phase: 'data' | 'replay' | 'present'
+  startMs: number
+  nowMs: number
+  next: number
+}
 
-  const fromHour = hourOf(start)
-  const toHour = hourOf(now) + 1
-  for (const app of apps) {
-    // Development copies send no data yet: they stay Pending, as real ones often do.
-    if (app.environment === 'development') continue
-    await writeBuckets(tx, engine.sqlite, app.id, generateData(app, fromHour, Math.min(toHour, hourOf(now) + 1)))
+/** The sample's policies, applied HISTORY_DAYS before `nowMs`; the state to write their history from. */
+export async function applySamplePolicies(tx: Tx, ctx: CallContext, nowMs: number): Promise<SampleHistoryState> {
+  const startMs = Math.floor(nowMs / HOUR_MS) * HOUR_MS - HISTORY_DAYS * DAY_MS
+  const then = new Date(startMs).toISOString()
+  for (const policy of SAMPLE_POLICY_SCOPES) {
+    await insertPolicyFromTemplate(tx, then, ctx, { template_id: policy.template_id, auto_apply: policy.auto_apply, scope: { apply_to_all: policy.scope.apply_to_all, tags: [...policy.scope.tags], application_ids: [] } })
   }
+  return { phase: 'data', startMs, nowMs, next: 0 }
+}
 
-  for (let day = start + DAY_MS; day < now; day += DAY_MS) {
-    const endOfDay = Math.floor(day / DAY_MS) * DAY_MS + 23 * HOUR_MS
-    if (endOfDay < now) await applyEvaluation(tx, engine.sqlite, new Date(endOfDay).toISOString(), undefined)
-  }
-  await applyEvaluation(tx, engine.sqlite, new Date(now).toISOString(), undefined)
-  return { policies: SAMPLE_POLICY_SCOPES.length }
+/**
+ * Writes the next part of the history until `deadline` (a performance.now() value): hourly data
+ * for each application, then each day's evaluation replayed at 23:00 UTC, then one at `nowMs`.
+ */
+export async function continueSampleHistory(tx: Tx, state: SampleHistoryState, apps: readonly SampleApp[], deadline: number): Promise<SampleHistoryState | 'done'> {
+  let { phase, next } = state
+  const { startMs, nowMs } = state
+  // At least one piece of work per step, however late the step began: every step makes progress.
+  do {
+    if (phase === 'data') {
+      const app = apps[next]
+      if (!app) {
+        phase = 'replay'
+        next = startMs + DAY_MS
+        continue
+      }
+      // Development copies send no data yet: they stay Pending, as real ones often do.
+      if (app.environment !== 'development') await writeBuckets(tx, app.id, generateData(app, hourOf(startMs), hourOf(nowMs) + 1))
+      next++
+    } else if (phase === 'replay') {
+      if (next >= nowMs) {
+        phase = 'present'
+        continue
+      }
+      const endOfDay = Math.floor(next / DAY_MS) * DAY_MS + 23 * HOUR_MS
+      if (endOfDay < nowMs) await applyEvaluation(tx, new Date(endOfDay).toISOString(), undefined)
+      next += DAY_MS
+    } else {
+      await applyEvaluation(tx, new Date(nowMs).toISOString(), undefined)
+      return 'done'
+    }
+  } while (performance.now() < deadline)
+  return { phase, startMs, nowMs, next }
 }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { listApplications } from '../applications/applications'
 import { listAuditEvents } from '../audit/audit'
 import { listGroups, listUsers } from '../people/people'
-import { asOwner, caller, openTestEngine, tempFolder } from '../testing'
+import { asOwner, caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { loadSampleWorkspace, samplePortfolio } from './sample'
 
 const folder = tempFolder()
@@ -19,23 +19,23 @@ describe('the sample workspace', () => {
   })
 
   it('loads into an empty workspace, with an audit event for each application', async () => {
-    const { engine } = await openTestEngine(folder.path('sample.sqlite'))
-    const result = await loadSampleWorkspace(engine.context, asOwner)
-    const apps = await listApplications(engine.context.db)
+    const { engine, context } = await openTestEngine(folder.path('sample.sqlite'))
+    const result = await loadSampleWorkspace(context, asOwner)
+    const apps = await listApplications(context.db)
     expect(apps).toHaveLength(result.applications_created)
     expect(apps.find((app) => app.id === 'app_support_assistant')).toMatchObject({ team: 'Customer Experience', environment: 'production' })
-    const events = await listAuditEvents(engine.context.db, { limit: 1000 })
+    const events = await listAuditEvents(context.db, { limit: 1000 })
     expect(events.filter((e) => e.action === 'application.created')).toHaveLength(apps.length)
-    const people = await listUsers(engine.context.db)
+    const people = await listUsers(context.db)
     expect(people.map((user) => user.role)).toEqual(expect.arrayContaining(['org_admin', 'governance_manager', 'reviewer', 'auditor']))
-    expect((await listGroups(engine.context.db)).map((group) => group.name).sort()).toEqual(['Governance Team', 'app-owners'])
+    expect((await listGroups(context.db)).map((group) => group.name).sort()).toEqual(['Governance Team', 'app-owners'])
     await engine.close()
   })
 
   it('has about forty applications under the four templates, with ninety days of history generated the same way every time', async () => {
     const load = async (name: string) => {
-      const { engine } = await openTestEngine(folder.path(name), '2026-06-30T12:00:00.000Z')
-      await loadSampleWorkspace(engine.context, asOwner)
+      const { engine, context } = await openTestEngine(folder.path(name), '2026-06-30T12:00:00.000Z')
+      await loadSampleWorkspace(context, asOwner)
       const call = caller(engine)
       const result = {
         policies: (await call('policies.list', {})).policies.map((p) => [p.template_id, p.covered_application_count]),
@@ -65,11 +65,11 @@ describe('the sample workspace', () => {
   }, 60_000)
 
   it('refuses a workspace that already has applications, and adds nothing', async () => {
-    const { engine } = await openTestEngine(folder.path('busy.sqlite'))
-    await loadSampleWorkspace(engine.context, asOwner)
-    const before = await listApplications(engine.context.db)
-    await expect(loadSampleWorkspace(engine.context, asOwner)).rejects.toMatchObject({ code: 'conflict' })
-    expect(await listApplications(engine.context.db)).toEqual(before)
+    const { engine, context } = await openTestEngine(folder.path('busy.sqlite'))
+    await loadSampleWorkspace(context, asOwner)
+    const before = await listApplications(context.db)
+    await expect(loadSampleWorkspace(context, asOwner)).rejects.toMatchObject({ code: 'conflict' })
+    expect(await listApplications(context.db)).toEqual(before)
     await engine.close()
   })
 })

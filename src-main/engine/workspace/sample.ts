@@ -2,14 +2,16 @@
  * The sample workspace: a realistic portfolio of AI applications across teams and environments,
  * for exploring the console. Deterministic, so screenshots, demos and tests agree.
  */
-import type { CallContext, EngineContext } from '../context'
+import type { Role } from '../../../src-shared/domain/common'
+import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { countApplications, insertApplication } from '../applications/applications'
-import { recordAudit } from '../audit/audit'
+import { recordAudit } from '../audit-trail'
+import type { CallContext, EngineContext } from '../context'
+import type { Tx } from '../db/schema'
 import { EngineError } from '../errors'
 import { insertGroup, insertUser } from '../people/people'
-import { HISTORY_DAYS, writeSampleHistory } from './sample-history'
-import { OWNER_USER_ID } from '../../../src-shared/domain/people'
-import type { Role } from '../../../src-shared/domain/common'
+import { finishTask, startTask, taskUnderWay, type TaskKind } from '../resumable-tasks'
+import { applySamplePolicies, continueSampleHistory, HISTORY_DAYS, SAMPLE_POLICY_SCOPES, type SampleHistoryState } from './sample-history'
 
 interface SampleApplication {
   slug: string
@@ -77,34 +79,53 @@ export function samplePortfolio(): Array<{ id: string; name: string; team: strin
   return apps
 }
 
+/** Loading the sample: too much to write under the write lock at once, so a resumable task. */
+export const SAMPLE_WORKSPACE_TASK: TaskKind<SampleHistoryState> = {
+  kind: 'sample_workspace',
+  areas: ['applications', 'people', 'workspace', 'policies', 'metrics', 'compliance'],
+  async step(tx, state, { actor, deadline, now }) {
+    const next = await continueSampleHistory(tx, state, samplePortfolio(), deadline)
+    if (next === 'done') {
+      await recordAudit(tx, actor, now, {
+        action: 'workspace.sample_loaded',
+        entityType: 'workspace',
+        entityId: 'workspace',
+        after: { applications: samplePortfolio().length, policies: SAMPLE_POLICY_SCOPES.length, history_days: HISTORY_DAYS },
+      })
+    }
+    return next
+  },
+}
+
 export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<{ applications_created: number }> {
-  return engine.mutate(['applications', 'people', 'workspace', 'policies', 'metrics', 'compliance'], async (tx) => {
-    if ((await countApplications(tx)) > 0) {
+  const portfolio = samplePortfolio()
+  const task = await startTask(engine, ctx.actor, SAMPLE_WORKSPACE_TASK, async (tx) => {
+    if ((await countApplications(tx)) > 0 || (await taskUnderWay(tx))) {
       throw new EngineError('conflict', 'The sample workspace can only be loaded into an empty workspace.')
     }
     // Everything the sample holds existed before its history began.
-    const now = new Date(engine.clock.now().getTime() - (HISTORY_DAYS + 1) * 86_400_000).toISOString()
-    const groupIds = new Map<string, string>()
-    const existingGroups = await tx.selectFrom('groups').select(['id', 'name']).execute()
-    for (const group of GROUPS) {
-      const existing = existingGroups.find((row) => row.name.toLowerCase() === group.name.toLowerCase())
-      const members = group.name === 'Governance Team' ? [OWNER_USER_ID] : []
-      groupIds.set(group.name, existing?.id ?? (await insertGroup(tx, now, ctx, { ...group, member_ids: members })).id)
-    }
-    for (const person of PEOPLE) {
-      const existing = await tx.selectFrom('users').select('id').where('email', '=', person.email).executeTakeFirst()
-      if (existing) continue
-      await insertUser(tx, now, ctx, { name: person.name, email: person.email, role: person.role, group_ids: person.groups.map((g) => groupIds.get(g)!) })
-    }
-    const portfolio = samplePortfolio()
-    for (const app of portfolio) await insertApplication(tx, now, ctx, app)
-    const history = await writeSampleHistory(tx, engine, ctx, portfolio)
-    await recordAudit(tx, ctx.actor, engine.nowIso(), {
-      action: 'workspace.sample_loaded',
-      entityType: 'workspace',
-      entityId: 'workspace',
-      after: { applications: portfolio.length, policies: history.policies, history_days: HISTORY_DAYS },
-    })
-    return { applications_created: portfolio.length }
+    const nowMs = engine.clock.now().getTime()
+    const before = new Date(nowMs - (HISTORY_DAYS + 1) * 86_400_000).toISOString()
+    await addSamplePeople(tx, before, ctx)
+    // No policy exists yet to cover them: the sample's policies, applied next, cover them all.
+    for (const app of portfolio) await insertApplication(tx, before, ctx, app)
+    return applySamplePolicies(tx, ctx, nowMs)
   })
+  await finishTask(engine, SAMPLE_WORKSPACE_TASK, task)
+  return { applications_created: portfolio.length }
+}
+
+async function addSamplePeople(tx: Tx, at: string, ctx: CallContext): Promise<void> {
+  const groupIds = new Map<string, string>()
+  const existingGroups = await tx.selectFrom('groups').select(['id', 'name']).execute()
+  for (const group of GROUPS) {
+    const existing = existingGroups.find((row) => row.name.toLowerCase() === group.name.toLowerCase())
+    const members = group.name === 'Governance Team' ? [OWNER_USER_ID] : []
+    groupIds.set(group.name, existing?.id ?? (await insertGroup(tx, at, ctx, { ...group, member_ids: members })).id)
+  }
+  for (const person of PEOPLE) {
+    const existing = await tx.selectFrom('users').select('id').where('email', '=', person.email).executeTakeFirst()
+    if (existing) continue
+    await insertUser(tx, at, ctx, { name: person.name, email: person.email, role: person.role, group_ids: person.groups.map((g) => groupIds.get(g)!) })
+  }
 }

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asOwner, openTestEngine, tempFolder, TEST_OWNER } from '../../engine/testing'
-import { createApiToken } from '../../engine/auth/tokens'
+import { openTestEngine, tempFolder } from '../../testing/workspace'
 import type { Engine } from '../../engine/engine'
 import { startServer, type RunningServer } from './server'
 
@@ -19,9 +18,9 @@ writeFileSync(`${staticRoot}/assets/app.js`, 'console.log("ui")')
 
 beforeAll(async () => {
   engine = (await openTestEngine(file)).engine
-  server = await startServer({ engine, owner: async () => TEST_OWNER, port: 0, staticRoot, log: () => undefined })
-  token = (await createApiToken(engine.context, asOwner, { name: 'ci', role: 'org_admin' })).secret
-  auditorToken = (await createApiToken(engine.context, asOwner, { name: 'audit firm', role: 'auditor' })).secret
+  server = await startServer({ engine, port: 0, staticRoot, log: () => undefined })
+  token = (await engine.tokens.create({ name: 'ci', role: 'org_admin' })).secret
+  auditorToken = (await engine.tokens.create({ name: 'audit firm', role: 'auditor' })).secret
 })
 afterAll(async () => {
   await server.close()
@@ -163,7 +162,7 @@ describe('persistence', () => {
     await server.close()
     await engine.close()
     engine = (await openTestEngine(file)).engine
-    server = await startServer({ engine, owner: async () => TEST_OWNER, port: 0, log: () => undefined })
+    server = await startServer({ engine, port: 0, log: () => undefined })
     const response = await api(`/applications/${created.id}`)
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ name: 'Survivor' })

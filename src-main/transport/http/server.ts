@@ -16,7 +16,6 @@ import { streamSSE } from 'hono/streaming'
 import type { ApiErrorBody } from '../../../src-shared/api/errors'
 import type { Actor } from '../../../src-shared/domain/common'
 import { CONTENT_SECURITY_POLICY } from '../../../src-shared/security/csp'
-import { authenticateToken } from '../../engine/auth/tokens'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
 import { dispatch, type Logger } from '../dispatch'
@@ -28,8 +27,6 @@ export const CONSOLE_HEADER = 'x-govern-console'
 
 export interface ServerOptions {
   engine: Engine
-  /** The person the sign-in link acts as (the workspace owner), read afresh for each call. */
-  owner: () => Promise<Actor>
   host?: string
   port?: number
   /** Folder of the built console UI (out/renderer); the API works without it. */
@@ -54,7 +51,9 @@ export function isLoopback(host: string): boolean {
 }
 
 export function createHttpApp(options: ServerOptions & { loginToken: string; port: number; host: string }): Hono<Env> {
-  const { engine, owner, loginToken, staticRoot } = options
+  const { engine, loginToken, staticRoot } = options
+  // The sign-in link acts as the workspace owner, read afresh for each call so a rename shows at once.
+  const owner = () => engine.owner()
   const log = options.log ?? ((message, error) => console.error(message, error))
   // A session is the owner's: the sign-in link is the only way to get one.
   const sessions = new Set<string>()
@@ -67,7 +66,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
     const match = /^Bearer\s+(\S+)$/i.exec(header)
     if (!match?.[1]) return undefined
     if (isLoginToken(match[1])) return owner()
-    return authenticateToken(engine.context, match[1])
+    return engine.authenticate(match[1])
   }
 
   const app = new Hono<Env>()
@@ -128,10 +127,8 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
     if (!(session && sessions.has(digest(session).toString('hex')))) return errorResponse(c, unauthorized('Sign in by opening the link that `govern serve` printed.'))
     return streamSSE(c, async (stream) => {
       const send = (notice: { areas: string[] }) => void stream.writeSSE({ event: 'changed', data: JSON.stringify(notice) })
-      engine.context.changes.on('changed', send)
-      stream.onAbort(() => {
-        engine.context.changes.off('changed', send)
-      })
+      const unsubscribe = engine.onChange(send)
+      stream.onAbort(unsubscribe)
       // Keep the connection open; a comment line every 25 s stops proxies timing it out.
       while (!stream.aborted) {
         await stream.write(': keep-alive\n\n')

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../engine/engine'
-import { TEST_OWNER, openTestEngine, tempFolder } from '../../engine/testing'
+import { TEST_OWNER, openTestEngine, tempFolder } from '../../testing/workspace'
 import { createIpcHandler } from './ipc-handler'
 
 const folder = tempFolder()

@@ -6,9 +6,9 @@ import type { Input, Output, ProcedureName } from '../../src-shared/api/contract
 import { ApiError } from '../../src-shared/api/errors'
 import type { Actor } from '../../src-shared/domain/common'
 import { dispatch } from '../transport/dispatch'
-import { ManualClock } from './clock'
-import type { CallContext } from './context'
-import { openEngine, type Engine } from './engine'
+import { ManualClock } from '../engine/clock'
+import type { CallContext } from '../engine/context'
+import { openEngineParts, type Engine, type EngineOptions, type EngineParts } from '../engine/engine'
 
 export const TEST_OWNER: Actor = { id: 'owner', name: 'Olivia Owner', role: 'org_admin' }
 export const asOwner: CallContext = { actor: TEST_OWNER }
@@ -18,10 +18,14 @@ export function tempFolder(): { path: (name: string) => string; remove: () => vo
   return { path: (name) => join(folder, name), remove: () => rmSync(folder, { recursive: true, force: true }) }
 }
 
-export async function openTestEngine(file: string, start = '2026-01-15T09:00:00.000Z'): Promise<{ engine: Engine; clock: ManualClock }> {
+/** An engine on a real workspace file, with a clock the test moves, and its inner parts in reach. */
+export interface TestEngine extends EngineParts {
+  clock: ManualClock
+}
+
+export async function openTestEngine(file: string, start = '2026-01-15T09:00:00.000Z', options: EngineOptions = {}): Promise<TestEngine> {
   const clock = new ManualClock(start)
-  const engine = await openEngine(file, { clock })
-  return { engine, clock }
+  return { ...(await openEngineParts(file, { ...options, clock })), clock }
 }
 
 /**

@@ -1,0 +1,66 @@
+/**
+ * Taking the workspace's write lock. Several processes may have one workspace open (the desktop
+ * app, `govern serve`, `govern import`); SQLite lets one write at a time. Every write transaction
+ * takes the lock up front (BEGIN IMMEDIATE), so a transaction that reads and then writes never
+ * fails half-way; while another process holds it, this one waits its turn without blocking its
+ * event loop, and gives up with a `busy` error after a bounded wait.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
+import { EngineError } from '../errors'
+
+/** How long a write waits for other processes' transactions before answering `busy`. */
+export const DEFAULT_LOCK_WAIT_MS = 10_000
+
+/** Raised when the write lock could not be had in time; transports answer 503 with Retry-After. */
+export function workspaceBusy(waitedMs: number): EngineError {
+  return new EngineError('busy', `The workspace is busy with another program's change (waited ${Math.round(waitedMs)} ms); try again in a moment.`)
+}
+
+export function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED')
+}
+
+/** Short, growing, jittered pauses: a lock held for a few milliseconds is picked up promptly. */
+function pauseMs(attempt: number): number {
+  return Math.min(2 ** attempt, 40) * (0.5 + Math.random())
+}
+
+class ImmediateTransactionDriver extends SqliteDriver {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly lockWaitMs: number,
+  ) {
+    super(config)
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const started = performance.now()
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+        return
+      } catch (error) {
+        if (!isSqliteBusy(error)) throw error
+        const waited = performance.now() - started
+        if (waited >= this.lockWaitMs) throw workspaceBusy(waited)
+        await sleep(Math.min(pauseMs(attempt), this.lockWaitMs - waited))
+      }
+    }
+  }
+}
+
+/** kysely's SQLite dialect, with every transaction begun IMMEDIATE and waiting its turn. */
+export class ImmediateTransactionDialect extends SqliteDialect {
+  constructor(
+    private readonly config: SqliteDialectConfig,
+    private readonly lockWaitMs = DEFAULT_LOCK_WAIT_MS,
+  ) {
+    super(config)
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionDriver(this.config, this.lockWaitMs)
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Writes too long to hold the workspace's write lock in one go (loading the sample workspace),
+ * run as a task of short steps. Each step is one transaction that also saves the task's progress,
+ * so another process waits at most one step for its turn, and a crash between steps loses
+ * nothing: the task resumes where it stopped, in whichever process opens the workspace next.
+ */
+import type { Actor } from '../../src-shared/domain/common'
+import type { Area, EngineContext } from './context'
+import type { Db, Tx } from './db/schema'
+import { newId } from './ids'
+
+/** How long one step may hold the write lock; a step stops taking more work once past it. */
+export const STEP_BUDGET_MS = 200
+
+export interface TaskKind<State> {
+  kind: string
+  /** What the console refreshes after each step. */
+  areas: Area[]
+  /**
+   * One step: some of the work, in `tx`, within `deadline` (a performance.now() value); returns
+   * the state to carry on from, or `done` when the task is finished.
+   */
+  step(tx: Tx, state: State, task: { actor: Actor; deadline: number; now: string }): Promise<State | 'done'>
+}
+
+/** Starts a task whose first step is `begin`, written with its initial state in one transaction. */
+export async function startTask<State>(engine: EngineContext, actor: Actor, kind: TaskKind<State>, begin: (tx: Tx) => Promise<State>): Promise<string> {
+  const id = newId('task')
+  await engine.mutate(kind.areas, async (tx) => {
+    const state = await begin(tx)
+    await tx
+      .insertInto('resumable_tasks')
+      .values({ id, kind: kind.kind, state_json: JSON.stringify(state), actor_json: JSON.stringify(actor), started_at: engine.nowIso(), finished_at: null })
+      .execute()
+  })
+  return id
+}
+
+/** Runs a task's remaining steps until it is finished (by this process or another). */
+export async function finishTask<State>(engine: EngineContext, kind: TaskKind<State>, id: string): Promise<void> {
+  for (;;) {
+    const finished = await engine.mutate(kind.areas, async (tx) => {
+      const row = await tx.selectFrom('resumable_tasks').selectAll().where('id', '=', id).executeTakeFirst()
+      if (!row || row.finished_at !== null) return true
+      const actor = JSON.parse(row.actor_json) as Actor
+      const next = await kind.step(tx, JSON.parse(row.state_json) as State, { actor, deadline: performance.now() + STEP_BUDGET_MS, now: engine.nowIso() })
+      await tx
+        .updateTable('resumable_tasks')
+        .set(next === 'done' ? { finished_at: engine.nowIso() } : { state_json: JSON.stringify(next) })
+        .where('id', '=', id)
+        .execute()
+      return next === 'done'
+    })
+    if (finished) return
+  }
+}
+
+/** Finishes every task a crash (or a closed laptop) left half-way. */
+export async function resumeUnfinishedTasks(engine: EngineContext, kinds: ReadonlyArray<TaskKind<unknown>>): Promise<void> {
+  const rows = await engine.db.selectFrom('resumable_tasks').select(['id', 'kind']).where('finished_at', 'is', null).orderBy('started_at').execute()
+  for (const row of rows) {
+    const kind = kinds.find((k) => k.kind === row.kind)
+    if (kind) await finishTask(engine, kind, row.id)
+  }
+}
+
+/**
+ * True while a task is under way. Live evaluation waits for it: a task's steps write history
+ * that an evaluation at the present moment would misread as half a workspace.
+ */
+export async function taskUnderWay(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('resumable_tasks').select('id').where('finished_at', 'is', null).limit(1).executeTakeFirst()
+  return row !== undefined
+}
