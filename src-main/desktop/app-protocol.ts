@@ -73,6 +73,7 @@ export function resolveRendererFile(requestUrl: string, rendererRoot: string): R
   const contentType = CONTENT_TYPES.get(extname(segments.at(-1) ?? '').toLowerCase())
   if (!contentType) return undefined
 
+  // A second lock: whatever the name rules above might miss, nothing outside the folder is served.
   const path = join(rendererRoot, ...segments)
   const inside = relative(rendererRoot, path)
   if (inside === '' || isAbsolute(inside) || inside.split(sep)[0] === '..') return undefined
