@@ -1,19 +1,7 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
-import type { Plugin } from 'vite'
-import { META_CONTENT_SECURITY_POLICY } from './src-shared/security/csp'
-
-/** The built index.html carries the CSP as a meta tag (dev keeps Vite's inline refresh script). */
-function contentSecurityPolicy(): Plugin {
-  return {
-    name: 'governance-console-csp',
-    apply: 'build',
-    transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
-    ],
-  }
-}
+import { contentSecurityPolicy } from './src-main/desktop/renderer-csp-plugin'
 
 export default defineConfig({
   main: {
@@ -38,7 +26,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [react(), contentSecurityPolicy()],
+    // The same Content-Security-Policy in development as in the build.
+    plugins: [react(), ...contentSecurityPolicy()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },

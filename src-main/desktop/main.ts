@@ -3,23 +3,25 @@
  * renderer reaching it only through the preload bridge. All behaviour lives in the engine.
  */
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { BrowserWindow, app, dialog, ipcMain } from 'electron'
+import { BrowserWindow, app, dialog, ipcMain, protocol, session, shell } from 'electron'
 import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL } from '../../src-shared/api/bridge'
 import { openEngine, type Engine } from '../engine/engine'
 import { WORKSPACE_FILE } from '../engine/workspace/location'
 import { createIpcHandler } from '../transport/ipc/ipc-handler'
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, CONSOLE_URL, createAppProtocolHandler } from './app-protocol'
+import { createConsoleUrlCheck } from './console-origin'
+import { isAllowedExternalLink } from './external-links'
 import { installSecurityGuards } from './security'
 import { createTray } from './tray'
 
-const rendererIndex = join(__dirname, '../renderer/index.html')
+const rendererRoot = join(__dirname, '../renderer')
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+const isConsoleUrl = createConsoleUrlCheck(devServerUrl)
 
-function isConsoleUrl(url: string): boolean {
-  if (devServerUrl) return new URL(url).origin === new URL(devServerUrl).origin
-  return url.split('#')[0] === pathToFileURL(rendererIndex).href
-}
+// Privileges can only be granted before the app is ready.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
 
 /** In development the Node build of better-sqlite3 serves tests; the app loads the Electron build. */
 function nativeBinding(): string | undefined {
@@ -55,11 +57,12 @@ function showWindow(): void {
     },
   })
   window.once('ready-to-show', () => window?.show())
-  if (devServerUrl) void window.loadURL(devServerUrl)
-  else void window.loadFile(rendererIndex)
+  void window.loadURL(devServerUrl ?? CONSOLE_URL)
 }
 
 async function start(): Promise<void> {
+  installSecurityGuards({ app, session: session.defaultSession, openExternal: (url) => shell.openExternal(url) }, { isConsoleUrl, isAllowedExternalLink })
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererRoot, (path) => readFile(path)))
   const workspacePath = process.env.GOVERN_WORKSPACE ?? join(app.getPath('userData'), WORKSPACE_FILE)
   try {
     engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true })
@@ -70,7 +73,6 @@ async function start(): Promise<void> {
   }
   const opened = engine
   opened.startBackgroundWork()
-  installSecurityGuards(isConsoleUrl)
   ipcMain.handle(IPC_CALL_CHANNEL, createIpcHandler({ engine: opened, actor: () => opened.owner(), isTrustedUrl: isConsoleUrl }))
   opened.onChange((notice) => {
     if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANGED_CHANNEL, notice)

@@ -1,25 +1,59 @@
 /**
  * The desktop shell's guards, following Electron's security checklist: no permission is granted,
- * the window never navigates away from the console, new windows are refused (https links open in
- * the system browser), and no webview can be attached.
+ * no frame navigates away from the console, new windows are refused (allowed links open in the
+ * system browser), and no webview can be attached. Written over the few Electron calls it makes,
+ * with no Electron import, so it is tested against fakes; main.ts passes the real objects.
  */
-import { app, session, shell, type WebContents } from 'electron'
 
-export function installSecurityGuards(isConsoleUrl: (url: string) => boolean): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  session.defaultSession.setPermissionCheckHandler(() => false)
+export interface CancellableEvent {
+  preventDefault(): void
+}
 
-  app.on('web-contents-created', (_event, contents: WebContents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!isConsoleUrl(url)) event.preventDefault()
-    })
-    contents.on('will-redirect', (event, url) => {
-      if (!isConsoleUrl(url)) event.preventDefault()
-    })
-    contents.on('will-attach-webview', (event) => event.preventDefault())
-    contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url)
-      return { action: 'deny' }
-    })
+export interface NavigationEvent extends CancellableEvent {
+  url: string
+}
+
+/** The part of Electron's WebContents the guards use. */
+export interface GuardedContents {
+  // will-frame-navigate covers every frame; will-navigate and will-redirect stay as a second lock.
+  on(event: 'will-frame-navigate', listener: (event: NavigationEvent) => void): unknown
+  on(event: 'will-navigate', listener: (event: NavigationEvent) => void): unknown
+  on(event: 'will-redirect', listener: (event: NavigationEvent) => void): unknown
+  on(event: 'will-attach-webview', listener: (event: CancellableEvent) => void): unknown
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void
+}
+
+/** The parts of Electron's app, default session and shell the guards use. */
+export interface GuardedShell {
+  app: { on(event: 'web-contents-created', listener: (event: unknown, contents: GuardedContents) => void): unknown }
+  session: {
+    setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void
+    setPermissionCheckHandler(handler: () => boolean): void
+  }
+  openExternal(url: string): Promise<void>
+}
+
+export interface GuardPolicy {
+  isConsoleUrl(url: string): boolean
+  isAllowedExternalLink(url: string): boolean
+}
+
+export function installSecurityGuards(shell: GuardedShell, policy: GuardPolicy): void {
+  shell.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  shell.session.setPermissionCheckHandler(() => false)
+  shell.app.on('web-contents-created', (_event, contents) => guardContents(contents, shell, policy))
+}
+
+function guardContents(contents: GuardedContents, shell: GuardedShell, policy: GuardPolicy): void {
+  const stayInConsole = (event: NavigationEvent) => {
+    if (!policy.isConsoleUrl(event.url)) event.preventDefault()
+  }
+  contents.on('will-frame-navigate', stayInConsole)
+  contents.on('will-navigate', stayInConsole)
+  contents.on('will-redirect', stayInConsole)
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(({ url }) => {
+    if (policy.isAllowedExternalLink(url)) shell.openExternal(url).catch(() => undefined)
+    return { action: 'deny' }
   })
 }
