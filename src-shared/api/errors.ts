@@ -11,6 +11,7 @@ export const ErrorCode = z.enum([
   'conflict',
   'unauthorized',
   'forbidden',
+  'rate_limited',
   'unknown_procedure',
   'internal',
 ])
@@ -36,6 +37,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
   unknown_procedure: 404,
   internal: 500,
 }
