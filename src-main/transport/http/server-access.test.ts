@@ -131,7 +131,7 @@ describe('the lockout after repeated authentication failures', () => {
     expect((await apiCall(server, token)).status).toBe(200)
   })
 
-  it('lets the address try again once the lockout has passed, and locks it out for longer after another failure', async () => {
+  it('locks an address out for twice as long when it fails again after its lockout has passed', async () => {
     const { clock, server } = await serverWith({ authThrottle: throttle })
     for (let n = 0; n < 3; n += 1) await apiCall(server, 'gov_wrong')
     clock.advance(30_000)
