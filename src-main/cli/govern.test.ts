@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openEngine, openEngineParts } from '../engine/engine'
@@ -117,5 +118,55 @@ describe('govern import', () => {
     const count = await context.db.selectFrom('metric_buckets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     await engine.close()
     expect(count.n).toBe(0)
+  })
+})
+
+describe('govern serve beyond loopback', () => {
+  const { GOVERN_ALLOWED_HOSTS: _unset, ...inherited } = process.env
+  const env = (allowedHosts?: string) => ({ ...inherited, GOVERN_WORKSPACE: folder.path('default.sqlite'), ...(allowedHosts ? { GOVERN_ALLOWED_HOSTS: allowedHosts } : {}) })
+  const serveArgs = (db: string, ...more: string[]) => ['--import', 'tsx', entry, 'serve', '--db', db, '--host', '0.0.0.0', '--port', '0', ...more]
+
+  it('refuses to start beyond loopback without --allowed-hosts, in one line, with exit code 2', () => {
+    const db = folder.path('open-to-all.sqlite')
+    const run = spawnSync(process.execPath, serveArgs(db), { cwd: root, encoding: 'utf8', env: env() })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toMatch(/^govern: --host 0\.0\.0\.0 is reachable beyond this computer; list the names .*--allowed-hosts.*GOVERN_ALLOWED_HOSTS.*\n$/)
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1)
+    expect(existsSync(db)).toBe(false)
+  })
+
+  it('refuses an allowed host written with a scheme, naming it', () => {
+    const run = spawnSync(process.execPath, serveArgs(folder.path('scheme.sqlite'), '--allowed-hosts', 'https://governance.example.com'), { cwd: root, encoding: 'utf8', env: env() })
+    expect(run.status).not.toBe(0)
+    expect(run.stderr).toContain('"https://governance.example.com" is not a host name')
+  })
+
+  it('answers the names in GOVERN_ALLOWED_HOSTS beyond loopback, and prints the sign-in link with the first', async () => {
+    const child = spawn(process.execPath, serveArgs(folder.path('allowed.sqlite')), { cwd: root, env: env('governance.test,10.0.0.5') })
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let output = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString()
+          const match = /http:\/\/governance\.test:(\d+)\/\?token=\S+/.exec(output)
+          if (match?.[1]) resolve(match[1])
+        })
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)))
+      })
+      const statusFor = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(`http://127.0.0.1:${port}/api/v1/applications`, { headers: { host } }, (res) => {
+            res.resume()
+            resolve(res.statusCode ?? 0)
+          })
+          req.on('error', reject)
+          req.end()
+        })
+      expect(await statusFor(`governance.test:${port}`)).toBe(401)
+      expect(await statusFor('10.0.0.5')).toBe(401)
+      expect(await statusFor(`attacker.test:${port}`)).toBe(403)
+    } finally {
+      child.kill('SIGTERM')
+    }
   })
 })

@@ -10,6 +10,7 @@ import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
 import { defaultWorkspacePath } from '../engine/workspace/location'
 import { dispatch } from '../transport/dispatch'
+import { isLoopbackBind, parseAllowedHosts } from '../transport/http/host-check'
 import { startServer } from '../transport/http/server'
 
 export interface CliIo {
@@ -26,6 +27,12 @@ function parsePort(value: string): number {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535')
   return port
+}
+
+function parseAllowedHostList(value: string): string[] {
+  const names = parseAllowedHosts(value)
+  if (!names.ok) throw new InvalidArgumentError(names.message)
+  return names.value
 }
 
 /** The built console UI: beside the built CLI (out/main → out/renderer), or in this checkout's out/. */
@@ -59,11 +66,19 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(dbOption())
     .option('--host <address>', 'address to bind; loopback unless you say otherwise', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 4780)
-    .action(async (options: { db: string; host: string; port: number }) => {
+    .addOption(
+      new Option('--allowed-hosts <names>', 'host names it answers to besides loopback, comma-separated; required with a --host beyond loopback')
+        .env('GOVERN_ALLOWED_HOSTS')
+        .argParser(parseAllowedHostList),
+    )
+    .action(async (options: { db: string; host: string; port: number; allowedHosts?: string[] }) => {
+      if (!isLoopbackBind(options.host) && !options.allowedHosts) {
+        throw new CliFailure(`--host ${options.host} is reachable beyond this computer; list the names it is reached by with --allowed-hosts (or GOVERN_ALLOWED_HOSTS), e.g. --allowed-hosts governance.example.com,10.0.0.5`)
+      }
       const engine = await openEngine(options.db, { evaluateInWorker: true })
       let server
       try {
-        server = await startServer({ engine, host: options.host, port: options.port, staticRoot: consoleUiFolder() })
+        server = await startServer({ engine, host: options.host, port: options.port, staticRoot: consoleUiFolder(), allowedHosts: options.allowedHosts })
       } catch (error) {
         await engine.close()
         throw error
@@ -72,8 +87,8 @@ export function buildProgram(io: CliIo = processIo): Command {
       io.out(`Governance Console is serving ${engine.path}`)
       io.out(`  Console (sign-in link for this run): ${server.loginUrl}`)
       io.out(`  REST API: ${server.url}/api/v1  (Authorization: Bearer <token from \`govern token create\`>)`)
-      if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
-        io.err(`  Warning: bound to ${options.host}, reachable beyond this computer.`)
+      if (!isLoopbackBind(options.host)) {
+        io.err(`  Warning: bound to ${options.host}, reachable beyond this computer as ${options.allowedHosts?.join(', ')}.`)
       }
       const stop = async () => {
         await server.close()

@@ -11,6 +11,7 @@ export const ErrorCode = z.enum([
   'conflict',
   'unauthorized',
   'forbidden',
+  'rate_limited',
   'unknown_procedure',
   /** The workspace's write lock stayed with another process; worth retrying shortly. */
   'busy',
@@ -38,6 +39,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
   unknown_procedure: 404,
   busy: 503,
   internal: 500,

@@ -117,14 +117,14 @@ describe('the browser console', () => {
 
     const call = await fetch(`${server.url}/rpc/workspace.info`, {
       method: 'POST',
-      headers: { cookie: session, 'x-govern-console': '1', 'content-type': 'application/json' },
+      headers: { cookie: session, origin: server.url, 'x-govern-console': '1', 'content-type': 'application/json' },
       body: '{}',
     })
     expect(call.status).toBe(200)
     expect(await call.json()).toMatchObject({ path: engine.path, is_empty: false })
 
     // Without the console's header a cookie alone is not enough (a cross-site form cannot add it).
-    const forged = await fetch(`${server.url}/rpc/workspace.info`, { method: 'POST', headers: { cookie: session }, body: '{}' })
+    const forged = await fetch(`${server.url}/rpc/workspace.info`, { method: 'POST', headers: { cookie: session, origin: server.url }, body: '{}' })
     expect(forged.status).toBe(401)
   })
 

@@ -1,8 +1,8 @@
 /**
  * The HTTP face of the engine: the public REST API (/api/v1, bearer tokens), the browser console
  * (static UI + /rpc for its typed client, signed in through the link `govern serve` prints) and
- * nothing else. Binds loopback unless told otherwise, and then only answers to loopback host
- * names, so a web page elsewhere cannot reach it through DNS rebinding.
+ * nothing else. Binds loopback unless told otherwise, and answers only to loopback host names and
+ * those listed in allowedHosts, so a web page elsewhere cannot reach it through DNS rebinding.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
@@ -11,17 +11,20 @@ import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
-import { getCookie, setCookie } from 'hono/cookie'
 import { streamSSE } from 'hono/streaming'
 import type { ApiErrorBody } from '../../../src-shared/api/errors'
 import type { Actor } from '../../../src-shared/domain/common'
 import { CONTENT_SECURITY_POLICY } from '../../../src-shared/security/csp'
+import { systemClock, type Clock } from '../../engine/clock'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
 import { dispatch, type Logger } from '../dispatch'
+import { createAccessGuards, SIGN_IN_MESSAGE } from './access-guards'
+import type { ThrottlePolicy } from './auth-throttle'
+import { hostCheckFor, type HostCheck } from './host-check'
 import { errorResponse, mountRestApi, readJsonObject, sendResult } from './rest'
+import type { SessionLimits } from './sessions'
 
-const SESSION_COOKIE = 'govern_session'
 /** The console's client sends this header; a cross-site form cannot, so cookies alone never suffice. */
 export const CONSOLE_HEADER = 'x-govern-console'
 
@@ -32,6 +35,14 @@ export interface ServerOptions {
   /** Folder of the built console UI (out/renderer); the API works without it. */
   staticRoot?: string
   log?: Logger
+  /** Host names besides loopback the server answers to; required when host is not loopback. */
+  allowedHosts?: readonly string[]
+  /** Idle and absolute limits of console sessions, and how many are kept (defaults in sessions.ts). */
+  sessionLimits?: Partial<SessionLimits>
+  /** Lockout of clients that keep failing to authenticate (defaults in auth-throttle.ts). */
+  authThrottle?: Partial<ThrottlePolicy>
+  /** Time for session limits and lockouts; tests move it rather than sleep. */
+  clock?: Clock
 }
 
 export interface RunningServer {
@@ -46,17 +57,13 @@ type Env = { Variables: { call: CallContext } }
 
 const unauthorized = (message: string): ApiErrorBody => ({ error: 'unauthorized', message })
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.')
-}
-
-export function createHttpApp(options: ServerOptions & { loginToken: string; port: number; host: string }): Hono<Env> {
+export function createHttpApp(options: ServerOptions & { loginToken: string; hostCheck: HostCheck }): Hono<Env> {
   const { engine, loginToken, staticRoot } = options
   // The sign-in link acts as the workspace owner, read afresh for each call so a rename shows at once.
   const owner = () => engine.owner()
   const log = options.log ?? ((message, error) => console.error(message, error))
   // A session is the owner's: the sign-in link is the only way to get one.
-  const sessions = new Set<string>()
+  const access = createAccessGuards({ clock: options.clock ?? systemClock, sessionLimits: options.sessionLimits, authThrottle: options.authThrottle })
   const digest = (value: string) => createHash('sha256').update(value).digest()
   const loginDigest = digest(loginToken)
   const isLoginToken = (value: string) => timingSafeEqual(digest(value), loginDigest)
@@ -77,12 +84,8 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
   })
 
   app.use('*', async (c, next) => {
-    if (isLoopback(options.host)) {
-      const hostHeader = (c.req.header('host') ?? '').toLowerCase()
-      const allowed = [`127.0.0.1:${options.port}`, `localhost:${options.port}`, `[::1]:${options.port}`]
-      if (!allowed.includes(hostHeader)) {
-        return c.json({ error: 'forbidden', message: `Host ${hostHeader || '(none)'} is not served here` }, 403)
-      }
+    if (!options.hostCheck.accepts(c.req.header('host'))) {
+      return c.json({ error: 'forbidden', message: `Host ${c.req.header('host') || '(none)'} is not served here` }, 403)
     }
     await next()
     c.header('X-Content-Type-Options', 'nosniff')
@@ -98,7 +101,8 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
     const actor = await actorFromBearer(c)
     if (!actor) {
       c.header('WWW-Authenticate', 'Bearer realm="govern"')
-      return errorResponse(c, unauthorized('Send Authorization: Bearer <token>; create a token with `govern token create`.'))
+      const error = unauthorized('Send Authorization: Bearer <token>; create a token with `govern token create`.')
+      return c.req.header('authorization') ? access.refuseCredential(c, error) : errorResponse(c, error)
     }
     c.set('call', { actor })
     await next()
@@ -109,12 +113,16 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
 
   // The browser console's typed client.
   app.post('/rpc/:procedure', async (c) => {
-    let actor = await actorFromBearer(c)
-    if (!actor && c.req.header(CONSOLE_HEADER)) {
-      const session = getCookie(c, SESSION_COOKIE)
-      actor = session && sessions.has(digest(session).toString('hex')) ? await owner() : undefined
+    let actor: Actor | undefined
+    if (c.req.header('authorization')) {
+      actor = await actorFromBearer(c)
+      if (!actor) return access.refuseCredential(c, unauthorized('The bearer token is not valid; create one with `govern token create`.'))
+    } else {
+      if (!c.req.header(CONSOLE_HEADER)) return errorResponse(c, unauthorized(SIGN_IN_MESSAGE))
+      const refused = access.refuseConsoleRequest(c)
+      if (refused) return refused
+      actor = await owner()
     }
-    if (!actor) return errorResponse(c, unauthorized('Sign in by opening the link that `govern serve` printed.'))
     const body = await readJsonObject(c)
     if (!body.ok) return errorResponse(c, body.error)
     const result = await dispatch(engine, c.req.param('procedure'), body.value, { actor }, log)
@@ -123,14 +131,14 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
 
   // The change feed for the browser console (what the desktop gets over IPC): area names only.
   app.get('/rpc-changes', async (c) => {
-    const session = getCookie(c, SESSION_COOKIE)
-    if (!(session && sessions.has(digest(session).toString('hex')))) return errorResponse(c, unauthorized('Sign in by opening the link that `govern serve` printed.'))
+    const refused = access.refuseConsoleRequest(c)
+    if (refused) return refused
     return streamSSE(c, async (stream) => {
       const send = (notice: { areas: string[] }) => void stream.writeSSE({ event: 'changed', data: JSON.stringify(notice) })
       const unsubscribe = engine.onChange(send)
       stream.onAbort(unsubscribe)
       // Keep the connection open; a comment line every 25 s stops proxies timing it out.
-      while (!stream.aborted) {
+      while (!stream.aborted && access.sessionStillLive(c)) {
         await stream.write(': keep-alive\n\n')
         await stream.sleep(25_000)
       }
@@ -141,13 +149,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
   app.get('/', async (c, next) => {
     const token = c.req.query('token')
     if (token === undefined) return next()
-    if (!isLoginToken(token)) {
-      return c.html('<p>This sign-in link is not valid for this server. Use the link <code>govern serve</code> printed.</p>', 401)
-    }
-    const session = randomBytes(32).toString('base64url')
-    sessions.add(digest(session).toString('hex'))
-    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' })
-    return c.redirect('/', 303)
+    return access.signIn(c, token, isLoginToken)
   })
 
   const indexFile = staticRoot ? join(staticRoot, 'index.html') : undefined
@@ -162,20 +164,17 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; por
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
+  const hostCheck = hostCheckFor(host, options.allowedHosts ?? [])
+  if (!hostCheck.ok) throw new Error(`Cannot serve on ${host}: ${hostCheck.message} (allowedHosts).`)
   const loginToken = randomBytes(24).toString('base64url')
+  const app = createHttpApp({ ...options, loginToken, hostCheck: hostCheck.value })
   let server: ServerType | undefined
-  // The host check needs the bound port, which is only known after listen when port is 0.
-  const appRef: { fetch?: (request: Request) => Response | Promise<Response> } = {}
   const address = await new Promise<AddressInfo>((resolvePort, reject) => {
-    server = serve({ fetch: (request) => appRef.fetch!(request), hostname: host, port: options.port ?? 4780 }, (info) =>
-      resolvePort(info),
-    )
+    // app.fetch receives the socket in its bindings; the sign-in lockout is keyed by its peer address.
+    server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 4780 }, (info) => resolvePort(info))
     server.once('error', reject)
   })
-  const app = createHttpApp({ ...options, host, port: address.port, loginToken })
-  appRef.fetch = app.fetch
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host
-  const url = `http://${shownHost}:${address.port}`
+  const url = `http://${hostCheck.value.linkHost}:${address.port}`
   return {
     url,
     loginUrl: `${url}/?token=${loginToken}`,
