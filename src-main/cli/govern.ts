@@ -2,7 +2,7 @@
  * `govern`: the console without a desktop. Thin over the engine: each command opens the
  * workspace, does one thing, and closes it.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { Role } from '../../src-shared/domain/common'
@@ -11,6 +11,7 @@ import { WorkspaceError } from '../engine/errors'
 import { defaultWorkspacePath } from '../engine/workspace/location'
 import { dispatch } from '../transport/dispatch'
 import { isLoopbackBind, parseAllowedHosts } from '../transport/http/host-check'
+import { DEFAULT_BODY_LIMITS } from '../transport/http/request-body'
 import { startServer } from '../transport/http/server'
 
 export interface CliIo {
@@ -21,6 +22,14 @@ export interface CliIo {
 const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+}
+
+const MB = 1024 * 1024
+
+function parseMegabytes(value: string): number {
+  const megabytes = Number(value)
+  if (!Number.isFinite(megabytes) || megabytes <= 0) throw new InvalidArgumentError('a size is a number of megabytes above 0')
+  return megabytes
 }
 
 function parsePort(value: string): number {
@@ -71,14 +80,18 @@ export function buildProgram(io: CliIo = processIo): Command {
         .env('GOVERN_ALLOWED_HOSTS')
         .argParser(parseAllowedHostList),
     )
-    .action(async (options: { db: string; host: string; port: number; allowedHosts?: string[] }) => {
+    .option('--body-limit <MB>', 'largest request body for ordinary calls', parseMegabytes, DEFAULT_BODY_LIMITS.small / MB)
+    .option('--bulk-body-limit <MB>', 'largest body for monitoring data and files sent as JSON', parseMegabytes, DEFAULT_BODY_LIMITS.bulk / MB)
+    .option('--upload-limit <MB>', 'largest file sent as a request body of its own (CSV or JSON Lines), read as it arrives', parseMegabytes, DEFAULT_BODY_LIMITS.upload / MB)
+    .action(async (options: { db: string; host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number }) => {
       if (!isLoopbackBind(options.host) && !options.allowedHosts) {
         throw new CliFailure(`--host ${options.host} is reachable beyond this computer; list the names it is reached by with --allowed-hosts (or GOVERN_ALLOWED_HOSTS), e.g. --allowed-hosts governance.example.com,10.0.0.5`)
       }
       const engine = await openEngine(options.db, { evaluateInWorker: true })
       let server
       try {
-        server = await startServer({ engine, host: options.host, port: options.port, staticRoot: consoleUiFolder(), allowedHosts: options.allowedHosts })
+        const bodyLimits = { small: options.bodyLimit * MB, bulk: options.bulkBodyLimit * MB, upload: options.uploadLimit * MB }
+        server = await startServer({ engine, host: options.host, port: options.port, staticRoot: consoleUiFolder(), allowedHosts: options.allowedHosts, bodyLimits })
       } catch (error) {
         await engine.close()
         throw error
@@ -148,15 +161,15 @@ export function buildProgram(io: CliIo = processIo): Command {
     .action(async (file: string, options: { db: string; app: string; format?: 'jsonl' | 'csv' }) => {
       const format = options.format ?? formatFromExtension(file)
       if (!format) throw new CliFailure(`cannot tell the format of ${file} from its extension; pass --format jsonl or --format csv`)
-      let content: string
       try {
-        content = readFileSync(file, 'utf8')
+        if (!statSync(file).isFile()) throw new Error('it is not a file')
       } catch (error) {
         throw new CliFailure(`cannot read ${file}: ${(error as Error).message}`)
       }
       await withEngine(options.db, async (engine) => {
-        const ctx = { actor: await engine.owner() }
-        const result = await dispatch(engine, 'inferences.import', { id: options.app, format, content }, ctx, (message) => io.err(message))
+        // The file is read as it streams in: a large import never sits in memory whole.
+        const ctx = { actor: await engine.owner(), upload: createReadStream(file) }
+        const result = await dispatch(engine, 'inferences.import', { id: options.app, format }, ctx, (message) => io.err(message))
         if (!result.ok) throw new CliFailure(result.error.message)
         const r = result.value as { events: number; buckets: number; duplicate_batch: boolean; first_timestamp: string | null; last_timestamp: string | null; ignored_fields: string[] }
         if (r.duplicate_batch) io.out(`${file} was imported before; nothing changed.`)

@@ -17,6 +17,11 @@ export interface ChangeEvent {
 
 export interface CallContext {
   actor: Actor
+  /**
+   * A file sent as the request itself rather than inside its input (a streamed upload), read as
+   * it arrives. Only procedures whose payload is 'upload' read it.
+   */
+  upload?: AsyncIterable<Uint8Array | string>
 }
 
 /** Runs work in one write transaction on the workspace (see db/open.ts). */

@@ -4,16 +4,30 @@
  * failure into an error value. Nothing unparsed reaches the engine; no stack trace leaves it.
  */
 import { contract, isProcedureName, type ProcedureName } from '../../src-shared/api/contract'
-import { errorFromZod, type Result } from '../../src-shared/api/errors'
-import { WRITING_ROLES } from '../../src-shared/domain/common'
+import { errorFromZod, type ApiErrorBody, type Result } from '../../src-shared/api/errors'
+import { WRITING_ROLES, type Actor } from '../../src-shared/domain/common'
 import type { CallContext } from '../engine/context'
 import type { Engine } from '../engine/engine'
+import { isSqliteBusy, workspaceBusy } from '../engine/db/write-lock'
 import { EngineError } from '../engine/errors'
 import type { Handler } from '../engine/handlers'
 
 export type Logger = (message: string, error?: unknown) => void
 
 const defaultLogger: Logger = (message, error) => console.error(message, error)
+
+/**
+ * Whether `actor` may call `name` at all: transports ask before reading a byte of a request's
+ * body, so a caller who may not write cannot make the server read (or hold) a large one.
+ */
+export function authorize(name: unknown, actor: Actor): ApiErrorBody | undefined {
+  if (!isProcedureName(name)) return { error: 'unknown_procedure', message: `Unknown procedure ${JSON.stringify(name)}` }
+  const procedure = contract[name]
+  if (procedure.access === 'write' && !WRITING_ROLES.has(actor.role)) {
+    return { error: 'forbidden', message: `The ${actor.role} role cannot ${procedure.summary.toLowerCase()}` }
+  }
+  return undefined
+}
 
 export async function dispatch(
   engine: Engine,
@@ -22,16 +36,9 @@ export async function dispatch(
   ctx: CallContext,
   log: Logger = defaultLogger,
 ): Promise<Result<unknown>> {
-  if (!isProcedureName(name)) {
-    return { ok: false, error: { error: 'unknown_procedure', message: `Unknown procedure ${JSON.stringify(name)}` } }
-  }
+  const refused = authorize(name, ctx.actor)
+  if (refused || !isProcedureName(name)) return { ok: false, error: refused ?? { error: 'unknown_procedure', message: 'Unknown procedure' } }
   const procedure = contract[name]
-  if (procedure.access === 'write' && !WRITING_ROLES.has(ctx.actor.role)) {
-    return {
-      ok: false,
-      error: { error: 'forbidden', message: `The ${ctx.actor.role} role cannot ${procedure.summary.toLowerCase()}` },
-    }
-  }
   const parsed = procedure.input.safeParse(rawInput ?? {})
   if (!parsed.success) return { ok: false, error: errorFromZod(parsed.error) }
   try {
@@ -40,6 +47,8 @@ export async function dispatch(
     return { ok: true, value: procedure.output.parse(value) }
   } catch (error) {
     if (error instanceof EngineError) return { ok: false, error: error.toBody() }
+    // A read that met another process's lock recovery, say: worth retrying, not a fault.
+    if (isSqliteBusy(error)) return { ok: false, error: workspaceBusy(0).toBody() }
     log(`Procedure ${name} failed`, error)
     return { ok: false, error: { error: 'internal', message: 'The console hit an unexpected error; it has been logged.' } }
   }

@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   'unauthorized',
   'forbidden',
   'rate_limited',
+  /** The request body is larger than the server accepts for that call. */
+  'too_large',
   'unknown_procedure',
   /** The workspace's write lock stayed with another process; worth retrying shortly. */
   'busy',
@@ -40,6 +42,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   rate_limited: 429,
+  too_large: 413,
   unknown_procedure: 404,
   busy: 503,
   internal: 500,

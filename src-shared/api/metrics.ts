@@ -14,6 +14,7 @@ export const metricsApi = {
     input: IngestRequest,
     output: IngestResult,
     rest: { method: 'POST', path: '/applications/{id}/metrics' },
+    payload: 'bulk',
   }),
   'metrics.series': procedure({
     summary: 'One metric of an application, hour by hour, as stored.',
@@ -30,9 +31,11 @@ export const metricsApi = {
   'inferences.import': procedure({
     summary: 'Import per-inference events (JSONL or CSV) in one call; all lines are stored, or none.',
     access: 'write',
-    input: z.strictObject({ id: ApplicationId, format: InferenceFormat, content: z.string().min(1, 'content is empty'), batch_id: BatchId.optional() }),
+    // `content` holds the file; without it, the file is the request's upload (a stream of text).
+    input: z.strictObject({ id: ApplicationId, format: InferenceFormat, content: z.string().min(1, 'content is empty').optional(), batch_id: BatchId.optional() }),
     output: InferenceImportResult,
     rest: { method: 'POST', path: '/applications/{id}/inferences' },
+    payload: 'upload',
   }),
   // A large file travels in parts so the console can show progress; nothing is stored until commit.
   'inferences.begin': procedure({
@@ -46,6 +49,7 @@ export const metricsApi = {
     access: 'write',
     input: z.strictObject({ import_id: ImportId, part: z.number().int().min(0), text: z.string() }),
     output: z.object({ import_id: ImportId, lines: z.number().int() }),
+    payload: 'bulk',
   }),
   'inferences.commit': procedure({
     summary: 'Store every part of an import in one transaction.',

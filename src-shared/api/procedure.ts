@@ -15,12 +15,20 @@ export interface RestRoute {
   status?: 200 | 201 | 204
 }
 
+/**
+ * How much a call may send. Most calls are small; monitoring data and files come in bulk; a file
+ * may also be sent as a stream of text (an upload), which the engine reads as it arrives.
+ */
+export type Payload = 'small' | 'bulk' | 'upload'
+
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   summary: string
   access: Access
   input: I
   output: O
   rest?: RestRoute
+  /** 'small' unless said otherwise. */
+  payload?: Payload
 }
 
 export type ProcedureMap = Record<string, Procedure>

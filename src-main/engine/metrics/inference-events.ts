@@ -4,6 +4,9 @@
  * the latency sketch; coherence and user_satisfaction are scores. A field left empty means the
  * inference was not evaluated for it.
  */
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { parse as parseCsvStream } from 'csv-parse'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { INFERENCE_FIELDS, type InferenceFormat } from '../../../src-shared/domain/observations'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
@@ -13,6 +16,10 @@ import { hourOf } from './hours'
 import { addValue } from './latency-sketch'
 
 type Fields = Record<string, unknown>
+
+const CSV_OPTIONS = { info: true, skip_empty_lines: true, trim: true, relax_column_count: false } as const
+/** A JSONL line longer than this is not an event someone logged; it is refused before it fills memory. */
+const MAX_LINE_LENGTH = 1_000_000
 
 const TRUE = new Set(['true', '1', 'yes', 'y', 't'])
 const FALSE = new Set(['false', '0', 'no', 'n', 'f'])
@@ -60,32 +67,71 @@ export class InferenceEvents {
     })
   }
 
+  /**
+   * Reads a whole file that arrives in pieces of any size (an upload), checking every line as it
+   * comes, so memory holds the hourly buckets, never the file.
+   */
+  async read(pieces: AsyncIterable<string>): Promise<void> {
+    if (this.format === 'jsonl') await this.readJsonLines(pieces)
+    else await this.readCsv(pieces)
+  }
+
+  private async readJsonLines(pieces: AsyncIterable<string>): Promise<void> {
+    let pending = ''
+    let line = 1
+    for await (const piece of pieces) {
+      const text = pending + piece
+      const cut = text.lastIndexOf('\n')
+      if (cut === -1) {
+        pending = text
+        if (pending.length > MAX_LINE_LENGTH) throw lineError(line, undefined, `is longer than ${MAX_LINE_LENGTH.toLocaleString('en')} characters`)
+        continue
+      }
+      const whole = text.slice(0, cut + 1)
+      this.addJsonLines(whole, line)
+      line += lineCount(whole)
+      pending = text.slice(cut + 1)
+    }
+    if (pending !== '') this.addJsonLines(pending, line)
+  }
+
+  private async readCsv(pieces: AsyncIterable<string>): Promise<void> {
+    const parser = parseCsvStream(CSV_OPTIONS)
+    // Errors of either side surface in the loop below, which owns the parser.
+    const feeding = pipeline(Readable.from(pieces), parser).catch(() => undefined)
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) this.addCsvRecord(record, info.lines)
+    } catch (error) {
+      parser.destroy()
+      throw error instanceof EngineError ? error : csvError(error)
+    }
+    await feeding
+  }
+
   private addCsv(text: string, firstLine: number): void {
     let rows: Array<{ record: string[]; info: { lines: number } }>
     try {
-      rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as unknown as typeof rows
+      rows = parseCsv(text, CSV_OPTIONS) as unknown as typeof rows
     } catch (error) {
-      const message = (error as Error & { lines?: number }).message
-      throw new EngineError('invalid_input', `CSV ${message.replace(/^Invalid/, 'invalid')}`, 'content')
+      throw csvError(error)
     }
-    let start = 0
+    for (const { record, info } of rows) this.addCsvRecord(record, firstLine + info.lines - 1)
+  }
+
+  /** The first record is the header; each later one an event, `line` its line in the file. */
+  private addCsvRecord(record: string[], line: number): void {
     if (!this.csvHeader) {
-      const header = rows[0]
-      if (!header) return
-      this.csvHeader = header.record.map((name) => name.trim().toLowerCase())
-      if (!this.csvHeader.includes('timestamp')) throw lineError(firstLine, undefined, 'the header needs a timestamp column')
-      start = 1
+      this.csvHeader = record.map((name) => name.trim().toLowerCase())
+      if (!this.csvHeader.includes('timestamp')) throw lineError(line, undefined, 'the header needs a timestamp column')
+      return
     }
     const header = this.csvHeader
-    for (const { record, info } of rows.slice(start)) {
-      const number = firstLine + info.lines - 1
-      if (record.length !== header.length) throw lineError(number, undefined, `has ${record.length} fields; the header has ${header.length}`)
-      const event: Fields = {}
-      header.forEach((name, index) => {
-        if (record[index] !== '') event[name] = record[index]
-      })
-      this.addEvent(event, number)
-    }
+    if (record.length !== header.length) throw lineError(line, undefined, `has ${record.length} fields; the header has ${header.length}`)
+    const event: Fields = {}
+    header.forEach((name, index) => {
+      if (record[index] !== '') event[name] = record[index]
+    })
+    this.addEvent(event, line)
   }
 
   private addEvent(event: Fields, line: number): void {
@@ -117,6 +163,10 @@ export class InferenceEvents {
     if (this.first === null || ms < this.first) this.first = ms
     if (this.last === null || ms > this.last) this.last = ms
   }
+}
+
+function csvError(error: unknown): EngineError {
+  return new EngineError('invalid_input', `CSV ${(error as Error).message.replace(/^Invalid/, 'invalid')}`, 'content')
 }
 
 function lineError(line: number, field: string | undefined, problem: string): EngineError {

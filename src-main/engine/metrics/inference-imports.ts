@@ -4,7 +4,7 @@
  * metric buckets until commit, which re-reads every part in one transaction. The file's content
  * hash is its batch id unless one is given, so importing the same file twice counts it once.
  */
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import type { InferenceFormat, InferenceImportResult } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
 import { recordAudit } from '../audit-trail'
@@ -20,16 +20,49 @@ import { InferenceEvents, lineCount } from './inference-events'
 interface ImportRequest {
   id: string
   format: InferenceFormat
-  content: string
+  /** The file; without it, the call's upload is the file. */
+  content?: string
   batch_id?: string
 }
 
 export async function importInferences(engine: EngineContext, ctx: CallContext, request: ImportRequest): Promise<InferenceImportResult> {
-  const events = parseParts(engine, request.format, [{ text: request.content, first_line: 1 }])
+  if (request.content === undefined && !ctx.upload) throw new EngineError('invalid_input', 'content is required: send the file as content, or as the request body itself', 'content')
+  // Refused before a byte of an upload is read.
+  await getApplication(engine.db, request.id)
+  const events = new InferenceEvents(request.format, latestAllowed(engine))
+  let batchId: string
+  if (request.content !== undefined) {
+    events.add(request.content, 1)
+    batchId = contentBatchId([request.content])
+  } else {
+    const hash = createHash('sha256')
+    await events.read(hashedText(ctx.upload!, hash))
+    batchId = `sha256:${hash.digest('hex')}`
+  }
   return engine.mutate(['metrics', 'compliance'], async (tx) => {
     await getApplication(tx, request.id)
-    return storeImport(tx, engine, ctx, request.id, events, request.batch_id ?? contentBatchId([request.content]), 'api')
+    return storeImport(tx, engine, ctx, request.id, events, request.batch_id ?? batchId, request.content === undefined ? 'upload' : 'api')
   })
+}
+
+/**
+ * An upload as text, its bytes hashed as they pass: the same file has the same batch id whether
+ * it came inside a request or as one. Text that is not UTF-8 is refused.
+ */
+async function* hashedText(upload: AsyncIterable<Uint8Array | string>, hash: Hash): AsyncIterable<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  try {
+    for await (const piece of upload) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
+      hash.update(bytes)
+      yield decoder.decode(bytes, { stream: true })
+    }
+    const rest = decoder.decode()
+    if (rest) yield rest
+  } catch (error) {
+    if (error instanceof TypeError) throw new EngineError('invalid_input', 'the file is not UTF-8 text', 'content')
+    throw error
+  }
 }
 
 export async function beginImport(engine: EngineContext, ctx: CallContext, request: { id: string; format: InferenceFormat; file_name: string }): Promise<{ import_id: string }> {

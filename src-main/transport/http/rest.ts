@@ -1,7 +1,8 @@
 /**
  * The public REST API under /api/v1, derived from the contract: each procedure with a `rest`
  * route answers there. Path parameters, query strings and JSON bodies are joined into the
- * procedure's input, then go through the same dispatch as every other transport.
+ * procedure's input, then go through the same dispatch as every other transport. A procedure
+ * that takes a file also takes it as the body itself (CSV or JSON Lines), read as it arrives.
  */
 import type { Context, Hono } from 'hono'
 import { contract } from '../../../src-shared/api/contract'
@@ -9,38 +10,21 @@ import { HTTP_STATUS, type ApiErrorBody, type Result } from '../../../src-shared
 import type { Procedure } from '../../../src-shared/api/procedure'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
-import { dispatch, type Logger } from '../dispatch'
-
-export type RequestInput = { ok: true; value: Record<string, unknown> } | { ok: false; error: ApiErrorBody }
+import { authorize, dispatch, type Logger } from '../dispatch'
+import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonObject, uploadFormat, type BodyLimits } from './request-body'
 
 export function sendResult(c: Context, result: Result<unknown>, successStatus = 200): Response {
-  if (!result.ok) return c.json(result.error, HTTP_STATUS[result.error.error] as 400)
+  if (!result.ok) return errorResponse(c, result.error)
   if (successStatus === 204) return c.body(null, 204)
   return c.json(result.value as object, successStatus as 200)
 }
 
 export function errorResponse(c: Context, error: ApiErrorBody): Response {
+  // Busy: another process holds the workspace's write lock; a retry a moment later succeeds.
+  if (error.error === 'busy') c.header('Retry-After', '1')
+  // Too large: the rest of the body is not wanted, nor is the connection it is arriving on.
+  if (error.error === 'too_large') c.header('Connection', 'close')
   return c.json(error, HTTP_STATUS[error.error] as 400)
-}
-
-/** A JSON object body, or an error saying what is wrong with it. An empty body is `{}`. */
-export async function readJsonObject(c: Context): Promise<RequestInput> {
-  const text = await c.req.text()
-  if (text.trim() === '') return { ok: true, value: {} }
-  const type = c.req.header('content-type') ?? ''
-  if (!type.toLowerCase().includes('json')) {
-    return { ok: false, error: { error: 'invalid_json', message: 'Send the request body as JSON (Content-Type: application/json)' } }
-  }
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch (error) {
-    return { ok: false, error: { error: 'invalid_json', message: `The request body is not valid JSON: ${(error as Error).message}` } }
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, error: { error: 'invalid_json', message: 'The request body must be a JSON object' } }
-  }
-  return { ok: true, value: body as Record<string, unknown> }
 }
 
 /** `/applications/{id}` in the contract is `/applications/:id` to the router. */
@@ -56,6 +40,7 @@ export function mountRestApi(
   api: Hono<{ Variables: { call: CallContext } }>,
   engine: Engine,
   log: Logger,
+  limits: BodyLimits = DEFAULT_BODY_LIMITS,
 ): void {
   // Fixed paths first, so /organization/policies/compliance is not taken for a policy id.
   const routed = (Object.entries(contract) as Array<[string, Procedure]>)
@@ -64,17 +49,29 @@ export function mountRestApi(
   for (const [name, definition] of routed) {
     const route = definition.rest!
     api.on(route.method, routerPath(route.path), async (c) => {
-      let fields: Record<string, unknown>
+      const call = c.get('call')
+      // Whether this caller may make this call at all is settled before a byte of the body is read.
+      const refused = authorize(name, call.actor)
+      if (refused) return errorResponse(c, refused)
+      let fields: Record<string, unknown> = c.req.query()
+      let upload: AsyncIterable<Uint8Array> | undefined
       if (route.method === 'POST' || route.method === 'PATCH') {
-        const body = await readJsonObject(c)
-        if (!body.ok) return errorResponse(c, body.error)
-        // Flags such as ?dry_run=true may come in the query string; the body wins on a clash.
-        fields = { ...c.req.query(), ...body.value }
-      } else {
-        fields = c.req.query()
+        const streamedFormat = definition.payload === 'upload' ? uploadFormat(c) : undefined
+        if (streamedFormat) {
+          // A file sent as the body itself: read as it arrives, within the upload limit.
+          const declared = declaredTooLarge(c, limits.upload)
+          if (declared) return errorResponse(c, declared)
+          upload = bodyPieces(c, limits.upload)
+          fields = { format: streamedFormat, ...fields }
+        } else {
+          const body = await readJsonObject(c, limitFor(definition.payload, limits))
+          if (!body.ok) return errorResponse(c, body.error)
+          // Flags such as ?dry_run=true may come in the query string; the body wins on a clash.
+          fields = { ...fields, ...body.value }
+        }
       }
       const input = { ...fields, ...c.req.param() }
-      const result = await dispatch(engine, name, input, c.get('call'), log)
+      const result = await dispatch(engine, name, input, { ...call, upload }, log)
       return sendResult(c, result, route.status)
     })
   }

@@ -12,17 +12,19 @@ import { serve, type ServerType } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
+import { contract, isProcedureName } from '../../../src-shared/api/contract'
 import type { ApiErrorBody } from '../../../src-shared/api/errors'
 import type { Actor } from '../../../src-shared/domain/common'
 import { CONTENT_SECURITY_POLICY } from '../../../src-shared/security/csp'
 import { systemClock, type Clock } from '../../engine/clock'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
-import { dispatch, type Logger } from '../dispatch'
+import { authorize, dispatch, type Logger } from '../dispatch'
 import { createAccessGuards, SIGN_IN_MESSAGE } from './access-guards'
 import type { ThrottlePolicy } from './auth-throttle'
 import { hostCheckFor, type HostCheck } from './host-check'
-import { errorResponse, mountRestApi, readJsonObject, sendResult } from './rest'
+import { DEFAULT_BODY_LIMITS, limitFor, readJsonObject, type BodyLimits } from './request-body'
+import { errorResponse, mountRestApi, sendResult } from './rest'
 import type { SessionLimits } from './sessions'
 
 /** The console's client sends this header; a cross-site form cannot, so cookies alone never suffice. */
@@ -43,6 +45,8 @@ export interface ServerOptions {
   authThrottle?: Partial<ThrottlePolicy>
   /** Time for session limits and lockouts; tests move it rather than sleep. */
   clock?: Clock
+  /** The largest request bodies accepted, by kind of call (defaults in request-body.ts). */
+  bodyLimits?: Partial<BodyLimits>
 }
 
 export interface RunningServer {
@@ -64,6 +68,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
   const log = options.log ?? ((message, error) => console.error(message, error))
   // A session is the owner's: the sign-in link is the only way to get one.
   const access = createAccessGuards({ clock: options.clock ?? systemClock, sessionLimits: options.sessionLimits, authThrottle: options.authThrottle })
+  const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits }
   const digest = (value: string) => createHash('sha256').update(value).digest()
   const loginDigest = digest(loginToken)
   const isLoginToken = (value: string) => timingSafeEqual(digest(value), loginDigest)
@@ -107,7 +112,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     c.set('call', { actor })
     await next()
   })
-  mountRestApi(api, engine, log)
+  mountRestApi(api, engine, log, limits)
   api.all('*', (c) => c.json({ error: 'not_found', message: `No API route ${c.req.method} ${c.req.path}` }, 404))
   app.route('/api/v1', api)
 
@@ -123,9 +128,13 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
       if (refused) return refused
       actor = await owner()
     }
-    const body = await readJsonObject(c)
+    const name = c.req.param('procedure')
+    // The call is settled before a byte of the body is read.
+    const refused = authorize(name, actor)
+    if (refused) return errorResponse(c, refused)
+    const body = await readJsonObject(c, limitFor(isProcedureName(name) ? contract[name].payload : undefined, limits))
     if (!body.ok) return errorResponse(c, body.error)
-    const result = await dispatch(engine, c.req.param('procedure'), body.value, { actor }, log)
+    const result = await dispatch(engine, name, body.value, { actor }, log)
     return sendResult(c, result)
   })
 
