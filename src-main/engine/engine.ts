@@ -36,12 +36,11 @@ export interface Engine {
   /** Tells `listener` which areas changed after each commit; returns the unsubscribe. */
   onChange(listener: (event: ChangeEvent) => void): () => void
   /**
-   * Changes whenever the workspace does, in this process or any other: a cache of a read keyed
-   * by it is current while it stays the same (and after anything queued has been evaluated).
+   * The workspace's generation as a read would see it now: anything awaiting evaluation is
+   * evaluated first, then the number that changes whenever the workspace does, in this process or
+   * any other. An answer kept with a generation is current while the generation stays the same.
    */
-  generation(): number
-  /** Whether some change still awaits evaluation, so a cached compliance answer could be stale. */
-  evaluationPending(): Promise<boolean>
+  settledGeneration(): Promise<number>
   /**
    * What a running console does on its own: evaluate now and every few minutes (windows slide,
    * grace periods end), send due alerts, and finish any long write a crash left half-way.
@@ -111,8 +110,10 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
       context.changes.on('changed', listener)
       return () => context.changes.off('changed', listener)
     },
-    generation: database.dataVersion,
-    evaluationPending: () => evaluator.pending(),
+    settledGeneration: async () => {
+      await evaluator.drain()
+      return database.dataVersion()
+    },
     startBackgroundWork: () => {
       evaluator.start(EVALUATION_INTERVAL_MS)
       inBackground(async () => {

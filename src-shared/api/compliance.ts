@@ -12,7 +12,14 @@ export const complianceApi = {
   'compliance.organization': procedure({
     summary: 'Compliance of every published policy, with the applications that fall short and why.',
     access: 'read',
-    input: z.object({ application_id: ApplicationId.optional(), as_of: AsOf }),
+    input: z.object({
+      application_id: ApplicationId.optional(),
+      policy_id: PolicyId.optional(),
+      as_of: AsOf,
+      /** Policies per page; without it, every policy in one answer, as the reference has it. */
+      limit: z.coerce.number().int().min(1, 'limit is at least 1').max(1000, 'limit is at most 1000').optional(),
+      cursor: z.string().min(1).max(1000).optional(),
+    }),
     output: OrganizationCompliance,
     rest: { method: 'GET', path: '/organization/policies/compliance' },
   }),

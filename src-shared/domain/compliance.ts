@@ -99,7 +99,11 @@ export const ReferencePolicyCompliance = z.object({
   gap_count: z.number().int(),
   gaps: z.array(ReferenceGap),
 })
-export const OrganizationCompliance = z.object({ policies: z.array(ReferencePolicyCompliance) })
+export const OrganizationCompliance = z.object({
+  policies: z.array(ReferencePolicyCompliance),
+  /** Only when a page was asked for (`limit`): where the next page starts, or null after the last. */
+  next_cursor: z.string().nullable().optional(),
+})
 export type OrganizationCompliance = z.infer<typeof OrganizationCompliance>
 
 export const StatusCounts = z.object(Object.fromEntries(COMPLIANCE_STATUSES.map((status) => [status, z.number().int()])) as Record<ComplianceStatus, z.ZodNumber>)

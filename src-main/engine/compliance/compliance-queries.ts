@@ -69,39 +69,58 @@ export class ComplianceQueries {
     return { at: this.engine.nowIso(), apps: await storedStatuses(this.db, applicationIds) }
   }
 
-  async organization(input: { application_id?: string; as_of?: string }): Promise<OrganizationCompliance> {
+  /**
+   * The reference's compliance report. A page (`limit`) holds whole policies, each with all its
+   * gaps, in name order; `cursor` continues after the page that handed it out.
+   */
+  async organization(input: { application_id?: string; policy_id?: string; as_of?: string; limit?: number; cursor?: string }): Promise<OrganizationCompliance> {
     if (input.application_id) await assertApplication(this.db, input.application_id, 'application_id')
+    if (input.policy_id) await assertPolicy(this.db, input.policy_id)
+    const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor)
     const { at, apps } = await this.statuses(input.as_of, input.application_id ? [input.application_id] : undefined)
-    const ids = (await this.db.selectFrom('policies').select('id').execute()).map((row) => row.id)
+    const ids = input.policy_id ? [input.policy_id] : (await this.db.selectFrom('policies').select('id').execute()).map((row) => row.id)
     const live = await definitionsAt(this.db, at, ids)
-    const policies = [...live.values()].sort((a, b) => a.name.localeCompare(b.name))
-    return {
-      policies: policies
-        .map((policy) => {
-          const covered = apps.flatMap((app) => app.statuses.filter((s) => s.policy_id === policy.policyId))
-          const gaps = covered
-            .filter((s) => GAP_STATUSES.has(s.status))
-            .map((s) => {
-              const failing = s.requirements.filter((r) => r.outcome === 'breach' || r.outcome === 'missing_rule')
-              return {
-                application_id: s.application_id,
-                application_name: s.application_name,
-                status: s.status,
-                failing_requirements: failing.map((r) => r.requirement),
-                failures: failing.map((r) => ({ requirement: r.requirement, reason: r.reason, value: r.value, threshold: r.threshold, severity: r.severity })),
-              }
-            })
-          return {
-            id: policy.policyId,
-            name: policy.name,
-            compliant_count: covered.filter((s) => s.status === 'compliant').length,
-            total_count: covered.length,
-            gap_count: gaps.length,
-            gaps,
-          }
-        })
-        .filter((policy) => !input.application_id || policy.total_count > 0),
+    const statusesByPolicy = new Map<string, PolicyStatus[]>()
+    for (const app of apps) {
+      for (const status of app.statuses) {
+        const list = statusesByPolicy.get(status.policy_id)
+        if (list) list.push(status)
+        else statusesByPolicy.set(status.policy_id, [status])
+      }
     }
+    const policies = [...live.values()]
+      .sort((a, b) => a.name.localeCompare(b.name) || a.policyId.localeCompare(b.policyId))
+      .filter((policy) => !input.application_id || statusesByPolicy.has(policy.policyId))
+      .filter((policy) => !after || isAfter(policy, after))
+    const page = input.limit === undefined ? policies : policies.slice(0, input.limit)
+    const report = {
+      policies: page.map((policy) => {
+        const covered = statusesByPolicy.get(policy.policyId) ?? []
+        const gaps = covered
+          .filter((s) => GAP_STATUSES.has(s.status))
+          .map((s) => {
+            const failing = s.requirements.filter((r) => r.outcome === 'breach' || r.outcome === 'missing_rule')
+            return {
+              application_id: s.application_id,
+              application_name: s.application_name,
+              status: s.status,
+              failing_requirements: failing.map((r) => r.requirement),
+              failures: failing.map((r) => ({ requirement: r.requirement, reason: r.reason, value: r.value, threshold: r.threshold, severity: r.severity })),
+            }
+          })
+        return {
+          id: policy.policyId,
+          name: policy.name,
+          compliant_count: covered.filter((s) => s.status === 'compliant').length,
+          total_count: covered.length,
+          gap_count: gaps.length,
+          gaps,
+        }
+      }),
+    }
+    if (input.limit === undefined) return report
+    const last = page.at(-1)
+    return { ...report, next_cursor: page.length < policies.length && last ? encodeCursor(last) : null }
   }
 
   async application(input: { id: string; as_of?: string }): Promise<ApplicationCompliance> {
@@ -232,6 +251,30 @@ export class ComplianceQueries {
       })),
     }
   }
+}
+
+async function assertPolicy(db: Db, id: string): Promise<void> {
+  const found = await db.selectFrom('policies').select('id').where('id', '=', id).executeTakeFirst()
+  if (!found) throw notFound('policy', id, 'policy_id')
+}
+
+/** Where a page ends: the last policy's name and id, opaque to the caller. */
+function encodeCursor(policy: { name: string; policyId: string }): string {
+  return Buffer.from(JSON.stringify([policy.name, policy.policyId])).toString('base64url')
+}
+
+function decodeCursor(cursor: string): { name: string; id: string } {
+  try {
+    const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
+    if (typeof name === 'string' && typeof id === 'string') return { name, id }
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new EngineError('invalid_input', 'cursor is not one this server handed out; start again without it', 'cursor')
+}
+
+function isAfter(policy: { name: string; policyId: string }, after: { name: string; id: string }): boolean {
+  return (policy.name.localeCompare(after.name) || policy.policyId.localeCompare(after.id)) > 0
 }
 
 async function assertApplication(db: Db, id: string, field: string): Promise<void> {

@@ -65,11 +65,6 @@ export class Evaluator {
     return this.everything
   }
 
-  /** Whether some change still awaits evaluation. */
-  pending(): Promise<boolean> {
-    return isQueued(this.engine.db)
-  }
-
   /** Re-evaluates everything every `everyMs`, and sends due alerts. */
   start(everyMs: number): void {
     this.stop()

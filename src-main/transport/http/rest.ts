@@ -11,6 +11,7 @@ import type { Procedure } from '../../../src-shared/api/procedure'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
 import { authorize, dispatch, type Logger } from '../dispatch'
+import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
 import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonObject, uploadFormat, type BodyLimits } from './request-body'
 
 export function sendResult(c: Context, result: Result<unknown>, successStatus = 200): Response {
@@ -42,6 +43,7 @@ export function mountRestApi(
   log: Logger,
   limits: BodyLimits = DEFAULT_BODY_LIMITS,
 ): void {
+  const cache = new AnswerCache()
   // Fixed paths first, so /organization/policies/compliance is not taken for a policy id.
   const routed = (Object.entries(contract) as Array<[string, Procedure]>)
     .filter(([, definition]) => definition.rest)
@@ -71,6 +73,11 @@ export function mountRestApi(
         }
       }
       const input = { ...fields, ...c.req.param() }
+      if (route.method === 'GET' && CACHED_PROCEDURES.has(name)) {
+        const generation = await engine.settledGeneration()
+        const answered = await cache.answer(generation, queryKey(name, input), () => dispatch(engine, name, input, call, log))
+        return answered.ok ? sendCachedAnswer(c, answered.answer) : errorResponse(c, answered.error)
+      }
       const result = await dispatch(engine, name, input, { ...call, upload }, log)
       return sendResult(c, result, route.status)
     })

@@ -97,7 +97,8 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     c.header('Referrer-Policy', 'no-referrer')
     c.header('X-Frame-Options', 'DENY')
     c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-    c.header('Cache-Control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store')
+    // Answers that say how to keep them (cached reads with an ETag) keep their own word.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store')
   })
 
   // Public REST API: bearer tokens only (API tokens, or this run's login token).

@@ -1,0 +1,148 @@
+import { request } from 'node:http'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { caller, openTestEngine, tempFolder, type TestEngine } from '../../testing/workspace'
+import { AnswerCache, chooseEncoding, queryKey } from './answer-cache'
+import { startServer, type RunningServer } from './server'
+
+describe('choosing an encoding', () => {
+  it('prefers brotli, then gzip, as the client allows', () => {
+    expect(chooseEncoding('gzip, deflate, br')).toBe('br')
+    expect(chooseEncoding('gzip')).toBe('gzip')
+    expect(chooseEncoding('br;q=0, gzip;q=0.5')).toBe('gzip')
+    expect(chooseEncoding('*')).toBe('br')
+    expect(chooseEncoding('identity')).toBeUndefined()
+    expect(chooseEncoding(undefined)).toBeUndefined()
+  })
+})
+
+describe('the answer cache', () => {
+  const ok = (value: unknown) => async () => ({ ok: true as const, value })
+
+  it('keys a query by its parameters, in any order', () => {
+    expect(queryKey('compliance.organization', { b: '2', a: '1' })).toBe(queryKey('compliance.organization', { a: '1', b: '2' }))
+    expect(queryKey('compliance.organization', { a: '1' })).not.toBe(queryKey('compliance.overview', { a: '1' }))
+  })
+
+  it('builds an answer once per generation, however many ask at once', async () => {
+    const cache = new AnswerCache()
+    let builds = 0
+    const build = async () => {
+      builds++
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      return { ok: true as const, value: { n: builds } }
+    }
+    const answers = await Promise.all(Array.from({ length: 5 }, () => cache.answer(1, 'q', build)))
+    expect(builds).toBe(1)
+    expect(new Set(answers.map((a) => (a.ok ? a.answer.etag : '')))).toHaveLength(1)
+    await cache.answer(2, 'q', build)
+    expect(builds).toBe(2)
+  })
+
+  it('passes an error to whoever asked and keeps nothing of it', async () => {
+    const cache = new AnswerCache()
+    const failed = await cache.answer(1, 'q', async () => ({ ok: false as const, error: { error: 'not_found' as const, message: 'No application' } }))
+    expect(failed).toEqual({ ok: false, error: { error: 'not_found', message: 'No application' } })
+    expect(await cache.answer(1, 'q', ok({ fine: true }))).toMatchObject({ ok: true })
+  })
+
+  it('gives a different ETag to a different answer, and the same to the same one', async () => {
+    const cache = new AnswerCache()
+    const first = await cache.answer(1, 'a', ok({ n: 1 }))
+    const same = await cache.answer(2, 'a', ok({ n: 1 }))
+    const other = await cache.answer(3, 'a', ok({ n: 2 }))
+    const etag = (answered: typeof first) => (answered.ok ? answered.answer.etag : '')
+    expect(etag(same)).toBe(etag(first))
+    expect(etag(other)).not.toBe(etag(first))
+  })
+})
+
+describe('GET /organization/policies/compliance, cached', () => {
+  const folder = tempFolder()
+  let opened: TestEngine
+  let server: RunningServer
+  let token: string
+  const hour = () => new Date(opened.clock.now().getTime() - 3_600_000).toISOString()
+
+  beforeAll(async () => {
+    opened = await openTestEngine(folder.path('cache.sqlite'), new Date().toISOString())
+    server = await startServer({ engine: opened.engine, port: 0, log: () => undefined })
+    token = (await opened.engine.tokens.create({ name: 'poller', role: 'auditor' })).secret
+    const call = caller(opened.engine)
+    for (const [id, name] of [['app_a', 'Alpha'], ['app_b', 'Bravo']]) await call('applications.create', { id, name, tags: ['customer-data'] })
+    await call('policies.createFromTemplate', { template_id: 'sensitive_data', scope: { apply_to_all: false, tags: ['customer-data'], application_ids: [] } })
+    await call('policies.createFromTemplate', { template_id: 'system_health', scope: { apply_to_all: true, tags: [], application_ids: [] } })
+  })
+  afterAll(async () => {
+    await server.close()
+    await opened.engine.close()
+    folder.remove()
+  })
+
+  /** A GET as a monitoring tool sends it, with the raw bytes of the answer. */
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const req = request(`${server.url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } }, (res) => {
+        const pieces: Buffer[] = []
+        res.on('data', (piece: Buffer) => pieces.push(piece))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(pieces) }))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+
+  it('answers 304 to a client that holds the current answer', async () => {
+    const first = await get('/organization/policies/compliance')
+    expect(first.status).toBe(200)
+    expect(first.headers['cache-control']).toBe('private, no-cache')
+    const etag = first.headers.etag as string
+    expect(etag).toMatch(/^W\/".+"$/)
+    const again = await get('/organization/policies/compliance', { 'if-none-match': etag })
+    expect(again.status).toBe(304)
+    expect(again.body).toHaveLength(0)
+  })
+
+  it('never serves an answer the workspace has moved on from', async () => {
+    const before = await get('/organization/policies/compliance')
+    const report = JSON.parse(before.body.toString()) as { policies: Array<{ name: string; gap_count: number }> }
+    expect(report.policies.find((p) => p.name === 'Sensitive Data')?.gap_count).toBe(0)
+    await caller(opened.engine)('metrics.ingest', { id: 'app_a', observations: [{ metric: 'pii', timestamp: hour(), count: 50, total: 1000 }] })
+    const after = await get('/organization/policies/compliance', { 'if-none-match': before.headers.etag as string })
+    expect(after.status).toBe(200)
+    expect(after.headers.etag).not.toBe(before.headers.etag)
+    const changed = JSON.parse(after.body.toString()) as typeof report
+    expect(changed.policies.find((p) => p.name === 'Sensitive Data')?.gap_count).toBe(1)
+  })
+
+  it('compresses with brotli or gzip as asked, to the same answer', async () => {
+    const plain = await get('/organization/policies/compliance')
+    const br = await get('/organization/policies/compliance', { 'accept-encoding': 'br' })
+    const gz = await get('/organization/policies/compliance', { 'accept-encoding': 'gzip' })
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(br.headers.vary).toContain('Accept-Encoding')
+    expect(brotliDecompressSync(br.body).toString()).toBe(plain.body.toString())
+    expect(gunzipSync(gz.body).toString()).toBe(plain.body.toString())
+  })
+
+  it('narrows to one policy and pages through policies with a cursor', async () => {
+    const all = JSON.parse((await get('/organization/policies/compliance')).body.toString()) as { policies: Array<{ id: string; name: string }> }
+    expect(all).not.toHaveProperty('next_cursor')
+    const one = JSON.parse((await get(`/organization/policies/compliance?policy_id=${all.policies[1]!.id}`)).body.toString()) as typeof all
+    expect(one.policies.map((p) => p.id)).toEqual([all.policies[1]!.id])
+    const first = JSON.parse((await get('/organization/policies/compliance?limit=1')).body.toString()) as typeof all & { next_cursor: string | null }
+    expect(first.policies).toEqual([all.policies[0]])
+    const second = JSON.parse((await get(`/organization/policies/compliance?limit=1&cursor=${first.next_cursor}`)).body.toString()) as typeof first
+    expect(second.policies).toEqual([all.policies[1]])
+    expect(second.next_cursor).toBeNull()
+  })
+
+  it('names what is wrong with a bad cursor or an unknown policy', async () => {
+    const badCursor = await get('/organization/policies/compliance?limit=1&cursor=not-ours')
+    expect(badCursor.status).toBe(422)
+    expect(JSON.parse(badCursor.body.toString())).toMatchObject({ field: 'cursor' })
+    const unknown = await get('/organization/policies/compliance?policy_id=pol_nowhere')
+    expect(unknown.status).toBe(404)
+    expect(JSON.parse(unknown.body.toString())).toMatchObject({ field: 'policy_id' })
+  })
+})
