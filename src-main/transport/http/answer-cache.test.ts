@@ -69,7 +69,7 @@ describe('GET /organization/policies/compliance, cached', () => {
     server = await startServer({ engine: opened.engine, port: 0, log: () => undefined })
     token = (await opened.engine.tokens.create({ name: 'poller', role: 'auditor' })).secret
     const call = caller(opened.engine)
-    for (const [id, name] of [['app_a', 'Alpha'], ['app_b', 'Bravo']]) await call('applications.create', { id, name, tags: ['customer-data'] })
+    for (const [id, name] of [['app_a', 'Alpha'], ['app_b', 'Bravo']] as const) await call('applications.create', { id, name, tags: ['customer-data'] })
     await call('policies.createFromTemplate', { template_id: 'sensitive_data', scope: { apply_to_all: false, tags: ['customer-data'], application_ids: [] } })
     await call('policies.createFromTemplate', { template_id: 'system_health', scope: { apply_to_all: true, tags: [], application_ids: [] } })
   })
