@@ -9,11 +9,11 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         // The desktop entry and the `govern` CLI share the engine; the CLI never loads Electron.
-        // Both start the evaluation worker from the bundle beside them (evaluation-worker.js).
+        // Both start the engine's worker thread from the bundle beside them (engine-worker.js).
         input: {
           index: resolve(__dirname, 'src-main/desktop/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/govern.ts'),
-          'evaluation-worker': resolve(__dirname, 'src-main/engine/evaluation-worker/worker-entry.ts'),
+          'engine-worker': resolve(__dirname, 'src-main/engine/engine-worker/worker-entry.ts'),
         },
       },
     },

@@ -4,17 +4,18 @@
  * named here, and transports call the contract's handlers.
  */
 import { resolve } from 'node:path'
+import { contract, type ProcedureName } from '../../src-shared/api/contract'
 import type { Actor } from '../../src-shared/domain/common'
 import { authenticateToken, createApiToken, listApiTokens, revokeApiToken, type ApiTokenInfo } from './auth/tokens'
 import type { Clock } from './clock'
 import { systemClock } from './clock'
-import { ComplianceQueries } from './compliance/compliance-queries'
-import { EVALUATION_INTERVAL_MS, Evaluator } from './compliance/evaluator'
-import { Notifier } from './compliance/notifier'
-import { EngineContext, type Area, type ChangeEvent } from './context'
+import { assembleEngine } from './assemble'
+import { EVALUATION_INTERVAL_MS, type Evaluator } from './compliance/evaluator'
+import type { Notifier } from './compliance/notifier'
+import type { Area, CallContext, ChangeEvent, EngineContext } from './context'
 import { openDatabase, type OpenOptions } from './db/open'
-import { EvaluationThread } from './evaluation-worker/evaluation-thread'
-import { createHandlers, type Handlers } from './handlers'
+import { EngineThread } from './engine-worker/engine-thread'
+import type { Handler, Handlers } from './handlers'
 import { ownerActor } from './people/people'
 import { resumeUnfinishedTasks } from './resumable-tasks'
 import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
@@ -33,6 +34,12 @@ export interface Engine {
     list(): Promise<ApiTokenInfo[]>
     revoke(id: string): Promise<ApiTokenInfo>
   }
+  /**
+   * A read procedure's answer, its input already checked against the contract, as the JSON bytes
+   * a response carries: built on the engine's worker thread where it has one, so a heavy report
+   * costs the thread serving requests nothing. Engine errors are thrown as they are.
+   */
+  serializedAnswer(procedure: ProcedureName, input: unknown, ctx: CallContext): Promise<Buffer>
   /** Tells `listener` which areas changed after each commit; returns the unsubscribe. */
   onChange(listener: (event: ChangeEvent) => void): () => void
   /**
@@ -75,12 +82,11 @@ export interface EngineParts {
 export async function openEngineParts(file: string, options: EngineOptions = {}): Promise<EngineParts> {
   const path = resolve(file)
   const database = await openDatabase(path, options)
-  const context = new EngineContext(database.reader, database.write, options.clock ?? systemClock)
-  const notifier = new Notifier(context)
-  const thread = options.evaluateInWorker ? new EvaluationThread({ file: path, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }) : undefined
-  // On a set clock (tests, replays) the worker evaluates at that clock's moment; otherwise at its own.
-  const evaluator = new Evaluator(context, notifier, thread ? () => thread.evaluateEverything(options.clock ? context.nowIso() : null) : undefined)
-  const compliance = new ComplianceQueries(context, evaluator)
+  const clock = options.clock ?? systemClock
+  // On a set clock (tests, replays) the worker reads that clock's time; otherwise its own.
+  const setNow = () => (options.clock ? options.clock.now().toISOString() : null)
+  const thread = options.evaluateInWorker ? new EngineThread({ file: path, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }, setNow) : undefined
+  const { context, notifier, evaluator, handlers } = assembleEngine(path, database, clock, thread ? () => thread.evaluateEverything() : undefined)
   const background = new Set<Promise<unknown>>()
   let closed = false
   const inBackground = (work: () => Promise<unknown>) => {
@@ -98,13 +104,18 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
   const engine: Engine = {
     path,
     schemaVersion: database.schemaVersion,
-    handlers: createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance }),
+    handlers,
     owner: () => ownerActor(context.db),
     authenticate: (secret) => authenticateToken(context, secret),
     tokens: {
       create: async (input) => createApiToken(context, await asOwner(), input),
       list: () => listApiTokens(context.db),
       revoke: async (id) => revokeApiToken(context, await asOwner(), id),
+    },
+    serializedAnswer: async (procedure, input, ctx) => {
+      if (thread) return thread.answer(procedure, input, ctx.actor)
+      const value = await (handlers[procedure] as Handler<ProcedureName>)(input as never, ctx)
+      return Buffer.from(JSON.stringify(contract[procedure].output.parse(value)))
     },
     onChange: (listener) => {
       context.changes.on('changed', listener)

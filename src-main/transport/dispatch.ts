@@ -46,10 +46,30 @@ export async function dispatch(
     const value = await handler(parsed.data as never, ctx)
     return { ok: true, value: procedure.output.parse(value) }
   } catch (error) {
-    if (error instanceof EngineError) return { ok: false, error: error.toBody() }
-    // A read that met another process's lock recovery, say: worth retrying, not a fault.
-    if (isSqliteBusy(error)) return { ok: false, error: workspaceBusy(0).toBody() }
-    log(`Procedure ${name} failed`, error)
-    return { ok: false, error: { error: 'internal', message: 'The console hit an unexpected error; it has been logged.' } }
+    return failure(name, error, log)
   }
+}
+
+/**
+ * A read's answer as the JSON bytes a response carries, built by the engine off the request
+ * thread where it can: the same checks as `dispatch`, the same errors as values.
+ */
+export async function dispatchSerialized(engine: Engine, name: unknown, rawInput: unknown, ctx: CallContext, log: Logger = defaultLogger): Promise<Result<Buffer>> {
+  const refused = authorize(name, ctx.actor)
+  if (refused || !isProcedureName(name)) return { ok: false, error: refused ?? { error: 'unknown_procedure', message: 'Unknown procedure' } }
+  const parsed = contract[name].input.safeParse(rawInput ?? {})
+  if (!parsed.success) return { ok: false, error: errorFromZod(parsed.error) }
+  try {
+    return { ok: true, value: await engine.serializedAnswer(name, parsed.data, ctx) }
+  } catch (error) {
+    return failure(name, error, log)
+  }
+}
+
+function failure(name: string, error: unknown, log: Logger): { ok: false; error: ApiErrorBody } {
+  if (error instanceof EngineError) return { ok: false, error: error.toBody() }
+  // A read that met another process's lock recovery, say: worth retrying, not a fault.
+  if (isSqliteBusy(error)) return { ok: false, error: workspaceBusy(0).toBody() }
+  log(`Procedure ${name} failed`, error)
+  return { ok: false, error: { error: 'internal', message: 'The console hit an unexpected error; it has been logged.' } }
 }

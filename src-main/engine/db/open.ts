@@ -9,6 +9,7 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import { MIGRATIONS } from '../../../migrations'
 import { WorkspaceError } from '../errors'
 import { bindConnection } from './prepared'
+import { withStatementCache } from './statement-cache'
 import type { Database, Db, Tx } from './schema'
 import { ImmediateTransactionDialect } from './write-lock'
 
@@ -62,7 +63,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
     throw error
   }
 
-  const writer = new Kysely<Database>({ dialect: new ImmediateTransactionDialect({ database: writerSqlite }, options.lockWaitMs) })
+  const writer = new Kysely<Database>({ dialect: new ImmediateTransactionDialect({ database: withStatementCache(writerSqlite) }, options.lockWaitMs) })
   let readerSqlite: BetterSqlite3.Database | undefined
   try {
     await migrate(writer, file)
@@ -76,7 +77,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
     await writer.destroy()
     throw error
   }
-  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: readerSqlite }) })
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(readerSqlite) }) })
   bindConnection(reader, readerSqlite)
   const readConnection = readerSqlite
 

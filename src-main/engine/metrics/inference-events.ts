@@ -4,9 +4,6 @@
  * the latency sketch; coherence and user_satisfaction are scores. A field left empty means the
  * inference was not evaluated for it.
  */
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { parse as parseCsvStream } from 'csv-parse'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { INFERENCE_FIELDS, type InferenceFormat } from '../../../src-shared/domain/observations'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
@@ -17,7 +14,7 @@ import { addValue } from './latency-sketch'
 
 type Fields = Record<string, unknown>
 
-const CSV_OPTIONS = { info: true, skip_empty_lines: true, trim: true, relax_column_count: false } as const
+const CSV_OPTIONS = { skip_empty_lines: true, trim: true, relax_column_count: false } as const
 /** A JSONL line longer than this is not an event someone logged; it is refused before it fills memory. */
 const MAX_LINE_LENGTH = 1_000_000
 
@@ -95,27 +92,51 @@ export class InferenceEvents {
     if (pending !== '') this.addJsonLines(pending, line)
   }
 
+  /**
+   * Whole records are parsed as each piece arrives; what follows the last line break that is not
+   * inside quotes waits for the next piece. Each piece is parsed on its own, so no piece holds up
+   * the thread for long, however much of the file has already arrived.
+   */
   private async readCsv(pieces: AsyncIterable<string>): Promise<void> {
-    const parser = parseCsvStream(CSV_OPTIONS)
-    // Errors of either side surface in the loop below, which owns the parser.
-    const feeding = pipeline(Readable.from(pieces), parser).catch(() => undefined)
-    try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) this.addCsvRecord(record, info.lines)
-    } catch (error) {
-      parser.destroy()
-      throw error instanceof EngineError ? error : csvError(error)
+    let pending = ''
+    let line = 1
+    for await (const piece of pieces) {
+      const text = pending + piece
+      const cut = lastRecordEnd(text)
+      if (cut === -1) {
+        pending = text
+        if (pending.length > MAX_LINE_LENGTH) throw lineError(line, undefined, `is longer than ${MAX_LINE_LENGTH.toLocaleString('en')} characters`)
+        continue
+      }
+      const records = text.slice(0, cut + 1)
+      this.addCsv(records, line)
+      line += lineCount(records)
+      pending = text.slice(cut + 1)
     }
-    await feeding
+    if (pending !== '') this.addCsv(pending, line)
   }
 
+  /**
+   * Parsed first without line numbers (keeping them costs a third of the parse); only a text with
+   * a refused record is parsed again, to name that record's line.
+   */
   private addCsv(text: string, firstLine: number): void {
-    let rows: Array<{ record: string[]; info: { lines: number } }>
+    const header = this.csvHeader
+    let records: string[][]
     try {
-      rows = parseCsv(text, CSV_OPTIONS) as unknown as typeof rows
+      records = parseCsv(text, CSV_OPTIONS) as string[][]
     } catch (error) {
       throw csvError(error)
     }
-    for (const { record, info } of rows) this.addCsvRecord(record, firstLine + info.lines - 1)
+    try {
+      for (const record of records) this.addCsvRecord(record, firstLine)
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error
+      this.csvHeader = header
+      const numbered = parseCsv(text, { ...CSV_OPTIONS, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>
+      for (const { record, info } of numbered) this.addCsvRecord(record, firstLine + info.lines - 1)
+      throw error
+    }
   }
 
   /** The first record is the header; each later one an event, `line` its line in the file. */
@@ -163,6 +184,18 @@ export class InferenceEvents {
     if (this.first === null || ms < this.first) this.first = ms
     if (this.last === null || ms > this.last) this.last = ms
   }
+}
+
+/** Where the last whole CSV record of `text` ends: its last line break outside quotes, or -1. */
+function lastRecordEnd(text: string): number {
+  let quoted = false
+  let end = -1
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index)
+    if (char === 34) quoted = !quoted
+    else if (char === 10 && !quoted) end = index
+  }
+  return end
 }
 
 function csvError(error: unknown): EngineError {

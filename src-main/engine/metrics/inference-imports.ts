@@ -5,6 +5,7 @@
  * hash is its batch id unless one is given, so importing the same file twice counts it once.
  */
 import { createHash, type Hash } from 'node:crypto'
+import { setImmediate } from 'node:timers/promises'
 import type { InferenceFormat, InferenceImportResult } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
 import { recordAudit } from '../audit-trail'
@@ -56,6 +57,9 @@ async function* hashedText(upload: AsyncIterable<Uint8Array | string>, hash: Has
       const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
       hash.update(bytes)
       yield decoder.decode(bytes, { stream: true })
+      // Pieces already received would otherwise be parsed in one go, holding up every other
+      // request on this thread until the whole file is read: each piece waits its turn instead.
+      await setImmediate()
     }
     const rest = decoder.decode()
     if (rest) yield rest

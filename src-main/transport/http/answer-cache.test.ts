@@ -17,7 +17,7 @@ describe('choosing an encoding', () => {
 })
 
 describe('the answer cache', () => {
-  const ok = (value: unknown) => async () => ({ ok: true as const, value })
+  const ok = (value: unknown) => async () => ({ ok: true as const, value: Buffer.from(JSON.stringify(value)) })
 
   it('keys a query by its parameters, in any order', () => {
     expect(queryKey('compliance.organization', { b: '2', a: '1' })).toBe(queryKey('compliance.organization', { a: '1', b: '2' }))
@@ -30,7 +30,7 @@ describe('the answer cache', () => {
     const build = async () => {
       builds++
       await new Promise((resolve) => setTimeout(resolve, 10))
-      return { ok: true as const, value: { n: builds } }
+      return { ok: true as const, value: Buffer.from(JSON.stringify({ n: builds })) }
     }
     const answers = await Promise.all(Array.from({ length: 5 }, () => cache.answer(1, 'q', build)))
     expect(builds).toBe(1)

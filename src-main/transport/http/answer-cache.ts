@@ -50,7 +50,7 @@ export class AnswerCache {
    * The answer kept for `key` under `generation`, or the one `build` makes (and keeps, when it is
    * a success). Concurrent requests for the same missing answer share one build.
    */
-  answer(generation: number, key: string, build: () => Promise<Result<unknown>>): Promise<Answered> {
+  answer(generation: number, key: string, build: () => Promise<Result<Buffer>>): Promise<Answered> {
     if (generation !== this.generation) {
       this.generation = generation
       this.entries.clear()
@@ -64,7 +64,7 @@ export class AnswerCache {
       return kept.answer
     }
     const entry: Entry = { answer: Promise.resolve({ ok: false, error: { error: 'internal', message: 'not built yet' } }), bytes: 0 }
-    entry.answer = build().then((result): Answered => (result.ok ? { ok: true, answer: this.keep(entry, Buffer.from(JSON.stringify(result.value))) } : result))
+    entry.answer = build().then((result): Answered => (result.ok ? { ok: true, answer: this.keep(entry, result.value) } : result))
     this.entries.set(key, entry)
     // Failures are not kept: the next request tries again.
     const forget = () => {

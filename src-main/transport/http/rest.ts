@@ -10,7 +10,7 @@ import { HTTP_STATUS, type ApiErrorBody, type Result } from '../../../src-shared
 import type { Procedure } from '../../../src-shared/api/procedure'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
-import { authorize, dispatch, type Logger } from '../dispatch'
+import { authorize, dispatch, dispatchSerialized, type Logger } from '../dispatch'
 import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
 import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonObject, uploadFormat, type BodyLimits } from './request-body'
 
@@ -75,7 +75,7 @@ export function mountRestApi(
       const input = { ...fields, ...c.req.param() }
       if (route.method === 'GET' && CACHED_PROCEDURES.has(name)) {
         const generation = await engine.settledGeneration()
-        const answered = await cache.answer(generation, queryKey(name, input), () => dispatch(engine, name, input, call, log))
+        const answered = await cache.answer(generation, queryKey(name, input), () => dispatchSerialized(engine, name, input, call, log))
         return answered.ok ? sendCachedAnswer(c, answered.answer) : errorResponse(c, answered.error)
       }
       const result = await dispatch(engine, name, input, { ...call, upload }, log)

@@ -1,0 +1,226 @@
+/**
+ * The server under load, as monitoring tools and a busy portfolio drive it: `govern serve` on a
+ * workspace of 1,000 applications under the four templates, most of them failing something, so
+ * the organisation's compliance report weighs about a megabyte and a half. A loopback load
+ * generator (autocannon) measures each figure beside a bare Node server answering the same bytes
+ * in the same run, and prints the ratio:
+ *   - GET /organization/policies/compliance, the full answer, compressed as clients ask
+ *     (target ≥ 500 requests/s at p99 ≤ 100 ms);
+ *   - GET /applications/{id}/compliance, idle, and while full evaluations and imports run back to
+ *     back (target p99 ≤ 60 ms under that load).
+ * Run with `npm run bench`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import BetterSqlite3 from 'better-sqlite3'
+import { METRIC_BY_KEY, type MetricKey } from '../src-shared/domain/metrics'
+import { openEngineParts } from '../src-main/engine/engine'
+import { addValue, emptyBins, encodeBins } from '../src-main/engine/metrics/latency-sketch'
+import { caller } from '../src-main/testing/workspace'
+
+const APPLICATIONS = 1000
+const HOURS = 30
+const HOUR_MS = 3_600_000
+const SECONDS = 10
+const CONNECTIONS = 10
+const root = join(__dirname, '..')
+const appId = (i: number) => `app_${String(i).padStart(4, '0')}`
+
+/** Healthy and failing levels per metric: most applications fail one to three requirements. */
+function level(metric: MetricKey, app: number): number {
+  const failing = (app * 7 + metric.length) % 10 < 6
+  switch (metric) {
+    case 'latency_p95':
+      return failing && app % 3 === 0 ? 7200 : 900
+    case 'coherence':
+      return failing ? 0.6 : 0.9
+    case 'user_satisfaction':
+      return failing ? 3.1 : 4.3
+    case 'availability':
+      return failing && app % 4 === 0 ? 97 : 99.8
+    case 'task_completion':
+      return failing ? 84 : 96
+    default:
+      return failing ? 6 : 0.05
+  }
+}
+
+async function buildWorkspace(file: string): Promise<string> {
+  const { engine, evaluator } = await openEngineParts(file)
+  const call = caller(engine)
+  for (let i = 0; i < APPLICATIONS; i++) await call('applications.create', { id: appId(i), name: `Application ${i} of the portfolio`, tags: ['production'] })
+  const metrics = new Set<MetricKey>()
+  for (const template_id of ['system_health', 'sensitive_data', 'hardened_external', 'performance_monitored'] as const) {
+    const policy = await call('policies.createFromTemplate', { template_id, scope: { apply_to_all: true, tags: [], application_ids: [] } })
+    for (const rule of policy.alert_rules) metrics.add(rule.metric)
+  }
+  // Monitoring data for the last HOURS hours, written the bare way: the engine's ingestion has a benchmark of its own.
+  const sqlite = new BetterSqlite3(file)
+  sqlite.pragma('busy_timeout = 10000')
+  const insertSeries = sqlite.prepare('INSERT INTO metric_series (application_id, metric) VALUES (?, ?)')
+  const insertBucket = sqlite.prepare('INSERT INTO metric_buckets (series_id, hour, n, total, sum, sketch) VALUES (?, ?, ?, ?, ?, ?)')
+  const lastHour = Math.floor(Date.now() / HOUR_MS)
+  sqlite.transaction(() => {
+    for (let i = 0; i < APPLICATIONS; i++) {
+      for (const metric of metrics) {
+        const series = Number(insertSeries.run(appId(i), metric).lastInsertRowid)
+        const kind = METRIC_BY_KEY[metric].kind
+        const value = level(metric, i)
+        const bins = emptyBins()
+        if (kind === 'latency') for (let k = 0; k < 20; k++) addValue(bins, value * (0.6 + k * 0.02), 10)
+        const sketch = kind === 'latency' ? encodeBins(bins) : null
+        for (let hour = lastHour - HOURS; hour < lastHour; hour++) {
+          if (kind === 'rate') insertBucket.run(series, hour, Math.round(value * 10), 1000, null, null)
+          else if (kind === 'score') insertBucket.run(series, hour, 100, null, value * 100, null)
+          else if (kind === 'latency') insertBucket.run(series, hour, 200, null, value * 200, sketch)
+          else insertBucket.run(series, hour, 500, null, null, null)
+        }
+      }
+    }
+  })()
+  sqlite.close()
+  await evaluator.evaluateNow()
+  const token = (await engine.tokens.create({ name: 'bench', role: 'org_admin' })).secret
+  await engine.close()
+  return token
+}
+
+/** Starts a server process and resolves with the base URL it prints. */
+function startProcess(args: string[], pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const read = (piece: Buffer) => {
+      output += piece.toString()
+      const url = pattern.exec(output)?.[1]
+      if (url) resolve({ url, child })
+    }
+    child.stdout!.on('data', read)
+    child.stderr!.on('data', read)
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
+  })
+}
+
+/** The bare baseline: plain node:http answering the same bytes, compressed the same, nothing else. */
+const BARE_SERVER = `
+const { createServer } = require('node:http')
+const { readFileSync } = require('node:fs')
+const [folder] = process.argv.slice(1)
+const bodies = Object.fromEntries(['org', 'org.br', 'org.gz', 'app'].map((name) => [name, readFileSync(folder + '/' + name)]))
+createServer((req, res) => {
+  const accept = req.headers['accept-encoding'] || ''
+  const name = req.url.startsWith('/org') ? (accept.includes('br') ? 'org.br' : accept.includes('gzip') ? 'org.gz' : 'org') : 'app'
+  const headers = { 'content-type': 'application/json' }
+  if (name.endsWith('.br')) headers['content-encoding'] = 'br'
+  if (name.endsWith('.gz')) headers['content-encoding'] = 'gzip'
+  res.writeHead(200, headers)
+  res.end(bodies[name])
+}).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port) })
+`
+
+async function rawBody(url: string, headers: Record<string, string>): Promise<Buffer> {
+  const { request } = await import('node:http')
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const pieces: Buffer[] = []
+      res.on('data', (piece: Buffer) => pieces.push(piece))
+      res.on('end', () => resolve(Buffer.concat(pieces)))
+    })
+      .on('error', reject)
+      .end()
+  })
+}
+
+interface Load {
+  rps: number
+  p50: number
+  p99: number
+  failed: number
+}
+
+async function load(url: string, headers: Record<string, string>): Promise<Load> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers })
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts }
+}
+
+/** A CSV of per-inference events over the last day, different each time so each import is real work. */
+function importFile(seed: number, events: number): string {
+  const lines = ['timestamp,latency_ms,error,pii']
+  const now = Date.now()
+  for (let k = 0; k < events; k++) lines.push(`${new Date(now - ((k * 7919 + seed) % 86_000) * 1000).toISOString()},${500 + ((k + seed) % 900)},${k % 50 === 0},${k % 97 === 0}`)
+  return `${lines.join('\n')}\n`
+}
+
+async function main(): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'govern-bench-server-'))
+  const file = join(folder, 'server.sqlite')
+  const token = await buildWorkspace(file)
+  const auth = { authorization: `Bearer ${token}` }
+  const server = await startProcess([...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', join(root, 'src-main/cli/govern.ts'), 'serve', '--db', file, '--port', '0'], /REST API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/)
+  const api = `${server.url}/api/v1`
+  const orgUrl = `${api}/organization/policies/compliance`
+  const appUrl = `${api}/applications/${appId(1)}/compliance`
+
+  const org = await rawBody(orgUrl, auth)
+  writeFileSync(join(folder, 'org'), org)
+  writeFileSync(join(folder, 'org.br'), await rawBody(orgUrl, { ...auth, 'accept-encoding': 'br' }))
+  writeFileSync(join(folder, 'org.gz'), await rawBody(orgUrl, { ...auth, 'accept-encoding': 'gzip' }))
+  writeFileSync(join(folder, 'app'), await rawBody(appUrl, auth))
+  const bare = await startProcess(['-e', BARE_SERVER, folder], /(http:\/\/127\.0\.0\.1:\d+)/)
+  const report = JSON.parse(org.toString()) as { policies: Array<{ gap_count: number }> }
+
+  const compressed = { ...auth, 'accept-encoding': 'br, gzip' }
+  const orgLoad = await load(orgUrl, compressed)
+  const orgBare = await load(`${bare.url}/org`, compressed)
+  const orgPlain = await load(orgUrl, auth)
+  const orgPlainBare = await load(`${bare.url}/org`, auth)
+  const appIdle = await load(appUrl, auth)
+  const appBare = await load(`${bare.url}/app`, auth)
+
+  // Under load: full evaluations and imports back to back, through the same server. The bare
+  // server is measured under the same load, so the ratio shows what the machine can do then.
+  const background = { running: false, evaluations: 0, imports: 0 }
+  const underLoad = async <T>(work: () => Promise<T>): Promise<T> => {
+    background.running = true
+    const evaluating = (async () => {
+      while (background.running) {
+        const response = await fetch(`${api}/organization/compliance/evaluate`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })
+        if (response.ok) background.evaluations++
+        await response.arrayBuffer()
+      }
+    })()
+    const importing = (async () => {
+      for (let seed = background.imports + 1; background.running; seed++) {
+        const response = await fetch(`${api}/applications/${appId(999)}/inferences`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: importFile(seed, 100_000) })
+        if (response.ok) background.imports++
+        await response.arrayBuffer()
+      }
+    })()
+    try {
+      return await work()
+    } finally {
+      background.running = false
+      await Promise.all([evaluating, importing])
+    }
+  }
+  const appLoaded = await underLoad(() => load(appUrl, auth))
+  const appLoadedBare = await underLoad(() => load(`${bare.url}/app`, auth))
+
+  server.child.kill('SIGTERM')
+  bare.child.kill('SIGTERM')
+  rmSync(folder, { recursive: true, force: true })
+
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS')
+  const figure = (name: string, engine: Load, baseline: Load) =>
+    `${name}: ${Math.round(engine.rps)} requests/s, p50 ${engine.p50} ms, p99 ${engine.p99} ms${engine.failed ? `, ${engine.failed} failed` : ''}; bare ${Math.round(baseline.rps)} requests/s, p99 ${baseline.p99} ms; ratio ${(engine.rps / baseline.rps).toFixed(2)}`
+  console.log(`workspace: ${APPLICATIONS} applications, 4 policies, ${report.policies.reduce((n, p) => n + p.gap_count, 0)} gaps; the report is ${(org.length / 1e6).toFixed(2)} MB (${CONNECTIONS} connections, ${SECONDS} s each)`)
+  console.log(`${figure('organisation report, compressed', orgLoad, orgBare)} (target ≥ 500/s at p99 ≤ 100 ms) ${verdict(orgLoad.rps >= 500 && orgLoad.p99 <= 100 && orgLoad.failed === 0)}`)
+  console.log(figure('organisation report, uncompressed', orgPlain, orgPlainBare))
+  console.log(figure('one application, idle', appIdle, appBare))
+  console.log(`${figure('one application, during full evaluations and imports', appLoaded, appLoadedBare)}; ${background.evaluations} full evaluations and ${background.imports} imports of 100,000 events meanwhile, over both runs (target p99 ≤ 60 ms) ${verdict(appLoaded.p99 <= 60 && appLoaded.failed === 0)}`)
+}
+
+void main()

@@ -1,0 +1,95 @@
+/**
+ * The engine's side of its worker thread. A full evaluation of a large portfolio, or the
+ * organisation's compliance report, costs hundreds of milliseconds of CPU; run here, it would
+ * stall every request behind it. The thread starts on first use, and again if it ever dies; a job
+ * it was running fails with its error.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { Actor } from '../../../src-shared/domain/common'
+import { EngineError } from '../errors'
+import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
+
+/** Built bundles hold the worker beside the code that starts it; from source, tsx compiles it. */
+function startWorker(setup: WorkerSetup): Worker {
+  const built = join(__dirname, 'engine-worker.js')
+  if (existsSync(built)) return new Worker(built, { workerData: setup })
+  const source = join(__dirname, 'worker-entry.ts')
+  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)})`, { eval: true, workerData: setup })
+}
+
+type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void }
+
+/** Omitted from jobs: the worker picks its own time unless told the engine runs on a set clock. */
+type JobFields = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, 'id'> : never) : never
+
+export class EngineThread {
+  private worker: Worker | undefined
+  private nextId = 1
+  private readonly pending = new Map<number, Pending>()
+
+  constructor(
+    private readonly setup: WorkerSetup,
+    /** The engine's time when it runs on a set clock; null on the system clock. */
+    private readonly setNow: () => string | null,
+  ) {}
+
+  /** Evaluates every application, at the moment the worker holds the write lock. */
+  async evaluateEverything(): Promise<EverythingEvaluated> {
+    const reply = await this.run({ kind: 'evaluate-everything', now: this.setNow() })
+    return (reply as { evaluated: EverythingEvaluated }).evaluated
+  }
+
+  /** A read procedure's answer (input already checked) as the JSON bytes a response carries. */
+  async answer(procedure: string, input: unknown, actor: Actor): Promise<Buffer> {
+    const reply = await this.run({ kind: 'answer', procedure, input, actor, now: this.setNow() })
+    const json = (reply as { json: Uint8Array }).json
+    return Buffer.from(json.buffer, json.byteOffset, json.byteLength)
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker
+    this.worker = undefined
+    if (!worker) return
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    worker.postMessage('close')
+    // A worker stuck on a lock is not waited for beyond a few seconds.
+    const timer = setTimeout(() => void worker.terminate(), 5_000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  private run(job: JobFields): Promise<WorkerReply & { ok: true }> {
+    const worker = this.running()
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      // While a job runs the process stays up for it; an idle worker keeps nothing alive.
+      worker.ref()
+      worker.postMessage({ ...job, id } as WorkerJob)
+    })
+  }
+
+  private running(): Worker {
+    if (this.worker) return this.worker
+    const worker = startWorker(this.setup)
+    worker.on('message', (reply: WorkerReply) => {
+      const job = this.pending.get(reply.id)
+      if (!job) return
+      this.pending.delete(reply.id)
+      if (this.pending.size === 0) worker.unref()
+      if (reply.ok) job.resolve(reply)
+      else job.reject(reply.code ? new EngineError(reply.code, reply.message, reply.field) : new Error(reply.message))
+    })
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined
+      for (const job of this.pending.values()) job.reject(error)
+      this.pending.clear()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => fail(new Error(`The engine's worker thread stopped (exit code ${code})`)))
+    this.worker = worker
+    return worker
+  }
+}

@@ -1,0 +1,40 @@
+/** Messages between the engine and its worker thread. */
+import type { ErrorCode } from '../../../src-shared/api/errors'
+import type { Actor } from '../../../src-shared/domain/common'
+
+export interface WorkerSetup {
+  file: string
+  nativeBinding?: string
+  lockWaitMs?: number
+}
+
+interface Job {
+  id: number
+  /**
+   * The engine's time when it runs on a set clock (tests, replays); otherwise null, and the
+   * worker reads its own clock: a full evaluation at the moment it holds the write lock, so
+   * nothing committed while it waited falls outside its windows.
+   */
+  now: string | null
+}
+
+export type WorkerJob =
+  | (Job & { kind: 'evaluate-everything' })
+  | (Job & {
+      kind: 'answer'
+      /** A read procedure, with its input already checked against the contract. */
+      procedure: string
+      input: unknown
+      actor: Actor
+    })
+
+/** What a full evaluation did: when it evaluated, and how many applications (null: skipped). */
+export interface EverythingEvaluated {
+  at: string
+  applications: number | null
+}
+
+export type WorkerReply =
+  | { id: number; ok: true; evaluated: EverythingEvaluated }
+  | { id: number; ok: true; json: Uint8Array }
+  | { id: number; ok: false; code: ErrorCode | null; message: string; field?: string }

@@ -1,0 +1,72 @@
+/**
+ * The engine's worker thread: the long CPU work a request thread must not do. It evaluates every
+ * application, and builds the answers of heavy reads (the organisation's compliance report)
+ * down to their JSON bytes. It opens its own connections to the workspace file and writes as
+ * another process would, under the write lock.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { contract, isProcedureName, type ProcedureName } from '../../../src-shared/api/contract'
+import type { Actor } from '../../../src-shared/domain/common'
+import { assembleEngine, type EngineCore } from '../assemble'
+import type { Clock } from '../clock'
+import { applyEvaluation } from '../compliance/evaluator'
+import { openDatabase, type OpenedDatabase } from '../db/open'
+import { EngineError } from '../errors'
+import type { Handler } from '../handlers'
+import { taskUnderWay } from '../resumable-tasks'
+import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
+
+const setup = workerData as WorkerSetup
+let opened: Promise<{ database: OpenedDatabase; core: EngineCore }> | undefined
+/** The time of the job at hand when the engine runs on a set clock. */
+let setNow: string | null = null
+const clock: Clock = { now: () => (setNow ? new Date(setNow) : new Date()) }
+
+function open(): Promise<{ database: OpenedDatabase; core: EngineCore }> {
+  opened ??= openDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs }).then((database) => ({
+    database,
+    core: assembleEngine(setup.file, database, clock),
+  }))
+  return opened
+}
+
+async function evaluateEverything(): Promise<EverythingEvaluated> {
+  const { database } = await open()
+  return database.write(async (tx) => {
+    const at = clock.now().toISOString()
+    // While a long write is under way its own steps evaluate; null says this run was skipped.
+    return { at, applications: (await taskUnderWay(tx)) ? null : await applyEvaluation(tx, at, undefined) }
+  })
+}
+
+async function answer(procedure: string, input: unknown, actor: Actor): Promise<Uint8Array> {
+  if (!isProcedureName(procedure) || contract[procedure].access !== 'read') throw new Error(`${procedure} is not a read the worker answers`)
+  const { core } = await open()
+  const value = await (core.handlers[procedure] as Handler<ProcedureName>)(input as never, { actor })
+  // Checked against the contract here, where it costs the request thread nothing.
+  return new TextEncoder().encode(JSON.stringify(contract[procedure].output.parse(value)))
+}
+
+function refusal(id: number, error: unknown): WorkerReply {
+  if (error instanceof EngineError) return { id, ok: false, code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) }
+  return { id, ok: false, code: null, message: (error as Error).stack ?? String(error) }
+}
+
+parentPort!.on('message', (job: WorkerJob | 'close') => {
+  if (job === 'close') {
+    void (opened ?? Promise.resolve(undefined)).then((ready) => ready?.database.close()).finally(() => parentPort!.close())
+    return
+  }
+  setNow = job.now
+  if (job.kind === 'evaluate-everything') {
+    evaluateEverything().then(
+      (evaluated) => parentPort!.postMessage({ id: job.id, ok: true, evaluated } satisfies WorkerReply),
+      (error: unknown) => parentPort!.postMessage(refusal(job.id, error)),
+    )
+  } else {
+    answer(job.procedure, job.input, job.actor).then(
+      (json) => parentPort!.postMessage({ id: job.id, ok: true, json } satisfies WorkerReply, [json.buffer as ArrayBuffer]),
+      (error: unknown) => parentPort!.postMessage(refusal(job.id, error)),
+    )
+  }
+})
