@@ -11,12 +11,19 @@ import type { Actor } from '../../../src-shared/domain/common'
 import { EngineError } from '../errors'
 import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
 
-/** Built bundles hold the worker beside the code that starts it; from source, tsx compiles it. */
+/**
+ * Run from source (tests, benchmarks), tsx compiles the worker's entry beside this file; in a
+ * build, the bundler puts engine-worker.js in the build's main folder, beside or just above the
+ * chunk holding this code.
+ */
 function startWorker(setup: WorkerSetup): Worker {
-  const built = join(__dirname, 'engine-worker.js')
-  if (existsSync(built)) return new Worker(built, { workerData: setup })
-  const source = join(__dirname, 'worker-entry.ts')
-  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)})`, { eval: true, workerData: setup })
+  if (__filename.endsWith('.ts')) {
+    const source = join(__dirname, 'worker-entry.ts')
+    return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)})`, { eval: true, workerData: setup })
+  }
+  const built = [join(__dirname, 'engine-worker.js'), join(__dirname, '..', 'engine-worker.js')].find((path) => existsSync(path))
+  if (!built) throw new Error(`The engine's worker (engine-worker.js) is missing beside ${__dirname}; build the console again (npm run build).`)
+  return new Worker(built, { workerData: setup })
 }
 
 type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void }
