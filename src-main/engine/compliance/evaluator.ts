@@ -9,7 +9,7 @@ import { recordAuditMany, type AuditEntry } from '../audit-trail'
 import { chunks, rowsPerInsert } from '../batch'
 import type { EngineContext } from '../context'
 import { preparedStatement } from '../db/prepared'
-import type { Tx } from '../db/schema'
+import type { Db, Tx } from '../db/schema'
 import { clearQueued, isQueued, queuedApplications } from '../evaluation-queue'
 import { taskUnderWay } from '../resumable-tasks'
 import { evaluateAt, type EvaluatedApplication, type Judged } from './evaluate'
@@ -112,14 +112,37 @@ export class Evaluator {
       evaluated = await this.elsewhere()
       this.engine.announce(['compliance'])
     } else {
-      evaluated = await this.engine.mutate(['compliance'], async (tx) => {
-        const at = this.engine.nowIso()
-        return { at, applications: (await taskUnderWay(tx)) ? null : await applyEvaluation(tx, at, undefined) }
-      })
+      evaluated = await evaluateEverything(this.engine.db, (work) => this.engine.mutate(['compliance'], work), () => this.engine.nowIso())
     }
     void this.notifier.deliverDue()
     return { evaluated_at: evaluated.at, applications: evaluated.applications ?? 0 }
   }
+}
+
+/** Applications evaluated in one transaction: a full evaluation of more is done a slice at a time. */
+export const EVALUATION_SLICE = 1000
+
+/**
+ * Evaluates every application, each slice of EVALUATION_SLICE in a transaction of its own taken
+ * at the moment it holds the write lock, so a large portfolio never keeps another writer waiting
+ * for long. Applications added meanwhile are queued by their own change. Null when skipped:
+ * while a long write is under way, its own steps evaluate.
+ */
+export async function evaluateEverything(db: Db, write: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>, now: () => string, sliceSize = EVALUATION_SLICE): Promise<{ at: string; applications: number | null }> {
+  const ids = (await db.selectFrom('applications').select('id').orderBy('id').execute()).map((row) => row.id)
+  // A portfolio that fits in one slice is evaluated whole, which reads faster than by ids.
+  const slices = ids.length <= sliceSize ? [undefined] : chunks(ids, sliceSize)
+  let at = now()
+  let applications = 0
+  for (const slice of slices) {
+    const count = await write(async (tx) => {
+      at = now()
+      return (await taskUnderWay(tx)) ? null : applyEvaluation(tx, at, slice)
+    })
+    if (count === null) return { at, applications: null }
+    applications += count
+  }
+  return { at, applications }
 }
 
 /**

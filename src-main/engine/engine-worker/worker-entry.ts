@@ -9,11 +9,10 @@ import { contract, isProcedureName, type ProcedureName } from '../../../src-shar
 import type { Actor } from '../../../src-shared/domain/common'
 import { assembleEngine, type EngineCore } from '../assemble'
 import type { Clock } from '../clock'
-import { applyEvaluation } from '../compliance/evaluator'
+import { evaluateEverything } from '../compliance/evaluator'
 import { openDatabase, type OpenedDatabase } from '../db/open'
 import { EngineError } from '../errors'
 import type { Handler } from '../handlers'
-import { taskUnderWay } from '../resumable-tasks'
 import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
 
 const setup = workerData as WorkerSetup
@@ -30,13 +29,9 @@ function open(): Promise<{ database: OpenedDatabase; core: EngineCore }> {
   return opened
 }
 
-async function evaluateEverything(): Promise<EverythingEvaluated> {
+async function evaluateAll(): Promise<EverythingEvaluated> {
   const { database } = await open()
-  return database.write(async (tx) => {
-    const at = clock.now().toISOString()
-    // While a long write is under way its own steps evaluate; null says this run was skipped.
-    return { at, applications: (await taskUnderWay(tx)) ? null : await applyEvaluation(tx, at, undefined) }
-  })
+  return evaluateEverything(database.reader, database.write, () => clock.now().toISOString())
 }
 
 async function answer(procedure: string, input: unknown, actor: Actor): Promise<Uint8Array> {
@@ -59,7 +54,7 @@ parentPort!.on('message', (job: WorkerJob | 'close') => {
   }
   setNow = job.now
   if (job.kind === 'evaluate-everything') {
-    evaluateEverything().then(
+    evaluateAll().then(
       (evaluated) => parentPort!.postMessage({ id: job.id, ok: true, evaluated } satisfies WorkerReply),
       (error: unknown) => parentPort!.postMessage(refusal(job.id, error)),
     )
