@@ -1,7 +1,9 @@
 /**
  * The crash writer's journal: each write as it is about to be sent, then its answer. The writer
- * appends a line with one write(2) before it sends a write and another once the answer is in, so
- * whatever is in the file when the writer is killed is exactly what it had done and been told.
+ * appends a line before it sends a write and another once the answer is in, each written whole
+ * to the file before it goes on. A kill cannot take back what the kernel already holds, so after
+ * it the journal names every write the writer began and every answer it had been given: a write
+ * answered with success must be in the workspace; one begun and unanswered may or may not be.
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
 import type { ApiErrorBody } from '../../src-shared/api/errors'
