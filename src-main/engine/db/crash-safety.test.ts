@@ -132,15 +132,13 @@ describe('a workspace whose writers are killed with SIGKILL', () => {
 })
 
 /**
- * Creating a workspace is its migrations. kysely runs SQLite migrations outside any transaction
- * and without a lock (its SQLite adapter reports no transactional DDL), so a creator killed
- * mid-way leaves tables without their migration record — every later open fails with "table …
- * already exists" — and two programs creating one file at once race. Skipped until the
- * migrations run in one BEGIN IMMEDIATE transaction (the dialect's adapter saying
- * supportsTransactionalDdl); then unskip.
+ * Creating a workspace is its migrations, run in one BEGIN IMMEDIATE transaction (see
+ * write-lock.ts): a creator killed mid-way leaves nothing half-made, and two programs creating one
+ * file at once take turns. Before, a killed creator could leave tables without their migration
+ * record, and every later open failed with "table … already exists".
  */
 describe('a new workspace whose creators are killed or race', () => {
-  it.skip('opens again after its creator was killed at any moment of creating it', async (context) => {
+  it('opens again after its creator was killed at any moment of creating it', async (context) => {
     const writers = writersFor(context)
     // Each on a new file of its own, killed from before the file exists to after it is created.
     const creators = writers.take(8, 0)
@@ -155,7 +153,7 @@ describe('a new workspace whose creators are killed or race', () => {
     }
   }, 60_000)
 
-  it.skip('lets two programs create one workspace at the same moment', async (context) => {
+  it('lets two programs create one workspace at the same moment', async (context) => {
     const writers = writersFor(context)
     for (let attempt = 0; attempt < 2; attempt++) {
       const file = folder.path(`raced-${attempt}.sqlite`)

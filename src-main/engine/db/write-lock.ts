@@ -6,7 +6,7 @@
  * event loop, and gives up with a `busy` error after a bounded wait.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
+import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDialectConfig } from 'kysely'
 import { EngineError } from '../errors'
 
 /** How long a write waits for other processes' transactions before answering `busy`. */
@@ -51,6 +51,18 @@ class ImmediateTransactionDriver extends SqliteDriver {
   }
 }
 
+/**
+ * SQLite changes its schema inside transactions, though kysely's adapter says otherwise; saying so
+ * makes the migrator run every pending migration in one transaction (begun IMMEDIATE, so under
+ * the write lock). A program killed while creating or upgrading a workspace leaves it as it was,
+ * and two programs creating one file at once take turns instead of racing.
+ */
+class TransactionalMigrations extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true
+  }
+}
+
 /** kysely's SQLite dialect, with every transaction begun IMMEDIATE and waiting its turn. */
 export class ImmediateTransactionDialect extends SqliteDialect {
   constructor(
@@ -62,5 +74,9 @@ export class ImmediateTransactionDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new ImmediateTransactionDriver(this.config, this.lockWaitMs)
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalMigrations()
   }
 }
