@@ -6,6 +6,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync'
 import { INFERENCE_FIELDS, type InferenceFormat } from '../../../src-shared/domain/observations'
+import { LARGEST_VALUE, outsideWindow, valueTooLarge, type AcceptedWindow, type ValuedMetric } from '../../../src-shared/domain/data-limits'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import { EngineError } from '../errors'
 import { BucketAccumulator } from './buckets'
@@ -34,7 +35,7 @@ export class InferenceEvents {
 
   constructor(
     readonly format: InferenceFormat,
-    private readonly latestMs: number,
+    private readonly window: AcceptedWindow,
   ) {}
 
   /** Adds whole lines of the file; `firstLine` is the file line number of the text's first line. */
@@ -90,12 +91,14 @@ export class InferenceEvents {
 
   private addEvent(event: Fields, line: number): void {
     const ms = timestampOf(event.timestamp, line)
-    if (ms > this.latestMs) throw lineError(line, 'timestamp', `${String(event.timestamp)} is in the future`)
+    const outside = outsideWindow(ms, this.window)
+    if (outside) throw lineError(line, 'timestamp', `${String(event.timestamp)} ${outside}`)
     const hour = hourOf(ms)
     this.buckets.bucket('throughput_drop', hour).n += 1
     for (const [name, raw] of Object.entries(event)) {
       if (name === 'timestamp' || name === 'id') continue
-      const metric = INFERENCE_FIELDS[name as keyof typeof INFERENCE_FIELDS]
+      // Own fields only: a column named constructor or __proto__ is just another ignored column.
+      const metric = Object.hasOwn(INFERENCE_FIELDS, name) ? INFERENCE_FIELDS[name as keyof typeof INFERENCE_FIELDS] : undefined
       if (!metric) {
         this.ignored.add(name)
         continue
@@ -107,7 +110,7 @@ export class InferenceEvents {
         bucket.total += 1
         if (booleanOf(raw, name, line)) bucket.n += 1
       } else {
-        const value = numberOf(raw, name, line)
+        const value = numberOf(raw, name, line, metric as ValuedMetric)
         bucket.n += 1
         bucket.sum += value
         if (bucket.bins) addValue(bucket.bins, value)
@@ -148,9 +151,10 @@ function booleanOf(raw: unknown, field: string, line: number): boolean {
   throw lineError(line, field, `must be true or false (got ${JSON.stringify(raw)})`)
 }
 
-function numberOf(raw: unknown, field: string, line: number): number {
+function numberOf(raw: unknown, field: string, line: number, metric: ValuedMetric): number {
   const value = typeof raw === 'number' ? raw : Number(String(raw).trim())
   if (!Number.isFinite(value) || value < 0) throw lineError(line, field, `must be a number of at least 0 (got ${JSON.stringify(raw)})`)
+  if (value > LARGEST_VALUE[metric].max) throw lineError(line, field, `${valueTooLarge(metric)} (got ${JSON.stringify(raw)})`)
   return value
 }
 

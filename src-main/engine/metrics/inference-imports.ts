@@ -5,6 +5,7 @@
  * hash is its batch id unless one is given, so importing the same file twice counts it once.
  */
 import { createHash } from 'node:crypto'
+import { acceptedWindow } from '../../../src-shared/domain/data-limits'
 import type { InferenceFormat, InferenceImportResult } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
 import { recordAudit } from '../audit/audit'
@@ -14,7 +15,6 @@ import type { Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
 import { newId } from '../ids'
 import { writeBuckets } from './buckets'
-import { HOUR_MS } from './hours'
 import { InferenceEvents, lineCount } from './inference-events'
 
 interface ImportRequest {
@@ -52,7 +52,7 @@ export async function appendImportPart(engine: EngineContext, request: { import_
   }
   const firstLine = parts.reduce((line, part) => line + lineCount(part.text), 1)
   // Check this part now, with the header of the first part for CSV, so a bad line is reported at once.
-  const check = new InferenceEvents(staged.format as InferenceFormat, latestAllowed(engine))
+  const check = new InferenceEvents(staged.format as InferenceFormat, acceptedWindow(engine.clock.now()))
   if (staged.format === 'csv' && parts.length > 0) check.add(firstCsvLine(parts[0]!.text), 1)
   check.add(request.text, firstLine)
   await engine.db.insertInto('inference_import_parts').values({ import_id: request.import_id, part: request.part, first_line: firstLine, text: request.text }).execute()
@@ -82,12 +82,8 @@ async function stagedImport(engine: EngineContext, importId: string) {
   return staged
 }
 
-function latestAllowed(engine: EngineContext): number {
-  return engine.clock.now().getTime() + HOUR_MS
-}
-
 function parseParts(engine: EngineContext, format: InferenceFormat, parts: ReadonlyArray<{ text: string; first_line: number }>): InferenceEvents {
-  const events = new InferenceEvents(format, latestAllowed(engine))
+  const events = new InferenceEvents(format, acceptedWindow(engine.clock.now()))
   for (const part of parts) events.add(part.text, part.first_line)
   return events
 }
