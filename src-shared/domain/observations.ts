@@ -61,9 +61,9 @@ function valuedObservation(metric: ValuedMetric) {
       count: z.number({ error: 'must be a number' }).int(wholeNumber('count must be at least 1')).min(1, 'count must be at least 1').optional(),
     })
     .superRefine((observation, ctx) => {
-      const { sum, count } = observation
-      if (sum !== undefined && count !== undefined && sum / count > max) {
-        ctx.addIssue({ code: 'custom', path: ['sum'], message: `the mean (sum / count = ${sum / count}) ${valueTooLarge(metric)}` })
+      const { sum, count: howMany } = observation
+      if (sum !== undefined && howMany !== undefined && sum / howMany > max) {
+        ctx.addIssue({ code: 'custom', path: ['sum'], message: `the mean (sum / count = ${sum / howMany}) ${valueTooLarge(metric)}` })
       }
     })
 }
