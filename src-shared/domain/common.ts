@@ -8,6 +8,7 @@ export function optionalText(label: string, max: number) {
   return z
     .string()
     .trim()
+    .normalize('NFC')
     .max(max, `${label} is at most ${max} characters`)
     .nullable()
     .transform((value) => (value ? value : null))

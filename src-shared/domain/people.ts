@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Role, Timestamp } from './common'
+import { nameText } from './names'
 
 export const UserId = z.string().regex(/^usr_[A-Za-z0-9_-]+$/, 'must be a user id such as usr_…')
 export const GroupId = z.string().regex(/^grp_[A-Za-z0-9_-]+$/, 'must be a group id such as grp_…')
@@ -18,7 +19,7 @@ export const User = z.object({
 })
 export type User = z.infer<typeof User>
 
-const PersonName = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters')
+const PersonName = nameText(200)
 const Email = z
   .string()
   .trim()
@@ -52,7 +53,7 @@ export const Group = z.object({
 })
 export type Group = z.infer<typeof Group>
 
-const GroupName = z.string().trim().min(1, 'name is required').max(100, 'name is at most 100 characters')
+const GroupName = nameText(100)
 const Description = z.string().trim().max(2000, 'description is at most 2000 characters').nullable()
 
 export const GroupDraft = z.strictObject({

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ApplicationId, Tag } from './application'
 import { Timestamp } from './common'
 import { MetricKey } from './metrics'
+import { nameText } from './names'
 import { GroupId } from './people'
 import { AlertRuleId, AttestationRule, AttestationRuleId, NoDataPolicy, Operator, Severity } from './rules'
 
@@ -31,7 +32,7 @@ export const RequirementInput = z
     alert_rule_id: AlertRuleId.nullable().optional(),
     /** The requirement key; the same as the metric (accepted so a policy's rules can be sent back as they came). */
     requirement: MetricKey.optional(),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: nameText(200).optional(),
     metric: MetricKey.optional(),
     operator: Operator.optional(),
     threshold: z.number({ error: 'threshold must be a number' }).optional(),
@@ -71,7 +72,7 @@ export type Requirement = z.infer<typeof Requirement>
 
 export const PolicyStatus = z.enum(['draft', 'published'])
 
-const PolicyName = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters')
+const PolicyName = nameText(200)
 const Description = z.string().trim().max(5000, 'description is at most 5000 characters').nullable()
 const Webhook = z
   .url({ protocol: /^https?$/, error: 'notification_webhook must be an http(s) URL' })

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { Timestamp } from './common'
 import { METRIC_BY_KEY, MetricKey } from './metrics'
+import { nameText } from './names'
 import { PrincipalRef } from './people'
 
 export const Operator = z.enum(['>', '>=', '<', '<='], { error: 'operator must be one of >, >=, <, <=' })
@@ -40,7 +41,7 @@ export function checkThresholdRange(value: { metric: MetricKey; threshold: numbe
   if (message) ctx.addIssue({ code: 'custom', path: ['threshold'], message })
 }
 
-const RuleName = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters')
+const RuleName = nameText(200)
 
 export const AlertRule = z.object({
   id: AlertRuleId,
