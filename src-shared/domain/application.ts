@@ -62,7 +62,7 @@ export const ApplicationPatch = z.strictObject({
 export type ApplicationPatch = z.input<typeof ApplicationPatch>
 
 /** Filters compare with stored values, which are in NFC. */
-export const ApplicationFilter = z.object({
+export const ApplicationFilter = z.strictObject({
   search: z.string().trim().normalize('NFC').max(200).optional(),
   tag: Tag.optional(),
   team: z.string().trim().normalize('NFC').max(100).optional(),

@@ -82,14 +82,17 @@ export const AttestationRule = z.object({
 })
 export type AttestationRule = z.infer<typeof AttestationRule>
 
+/** A reviewer or escalation contact as a caller names one: unknown fields refused, as everywhere. */
+const PrincipalRefInput = z.strictObject(PrincipalRef.shape)
+
 export const AttestationRuleDraft = z
   .strictObject({
     name: RuleName,
     frequency: Frequency,
     every_days: z.number().int().min(1, 'every_days is at least 1').max(3650).nullable().default(null),
-    reviewers: z.array(PrincipalRef).min(1, 'reviewers needs at least one user or group'),
+    reviewers: z.array(PrincipalRefInput).min(1, 'reviewers needs at least one user or group'),
     deadline_days: z.number().int().min(1, 'deadline_days is at least 1').max(365).default(7),
-    escalation_path: z.array(PrincipalRef).default([]),
+    escalation_path: z.array(PrincipalRefInput).default([]),
     notes_required: z.boolean().default(false),
     blocking: z.enum(['block', 'warn']).default('warn'),
   })
