@@ -87,6 +87,26 @@ describe('observations that cannot be true are refused whole, naming the observa
   })
 })
 
+describe('hours that already hold data', () => {
+  it('refuses a batch that would bring a stored hour past 2^53 − 1, and keeps what was stored', async () => {
+    await call('applications.create', { id: 'app_a', name: 'Assistant' })
+    const hour = anHourAgo()
+    await call('metrics.ingest', { id: 'app_a', observations: [{ metric: 'pii', timestamp: hour, count: 1, total: Number.MAX_SAFE_INTEGER - 10 }] })
+    const before = await storedBuckets()
+    const error = await failure(call('metrics.ingest', { id: 'app_a', observations: [{ metric: 'pii', timestamp: hour, count: 1, total: 20 }] }))
+    expect(error).toMatchObject({ code: 'invalid_input', field: 'observations', message: expect.stringContaining('would count past 2^53 − 1') })
+    expect(await storedBuckets()).toEqual(before)
+  })
+
+  it('refuses a per-inference file that would bring a stored hour past 2^53 − 1', async () => {
+    await call('applications.create', { id: 'app_a', name: 'Assistant' })
+    const hour = anHourAgo()
+    await call('metrics.ingest', { id: 'app_a', observations: [{ metric: 'requests', timestamp: hour, count: Number.MAX_SAFE_INTEGER }] })
+    const error = await failure(call('inferences.import', { id: 'app_a', format: 'jsonl', content: `{"timestamp": "${hour}"}` }))
+    expect(error).toMatchObject({ code: 'invalid_input', field: 'content' })
+  })
+})
+
 describe('the time window of monitoring data', () => {
   it('refuses data more than five minutes ahead of the clock, and takes data within them', async () => {
     const error = await refusal({ metric: 'requests', timestamp: at(5 * MINUTE + 1000), count: 1 })
@@ -141,6 +161,33 @@ describe('per-inference files', () => {
     const { import_id } = await call('inferences.begin', { id: 'app_a', format: 'jsonl' })
     const error = await failure(call('inferences.append', { import_id, part: 0, text: `{"timestamp": "${at(10 * MINUTE)}"}\n` }))
     expect(error.field).toBe('line 1.timestamp')
+  })
+
+  it('refuses blank, hexadecimal and list values where a number or flag is expected, rather than reading them as one', async () => {
+    const cases: Array<[string, string]> = [
+      [`{"timestamp": "${anHourAgo()}", "latency_ms": "   "}`, 'line 1.latency_ms'],
+      [`{"timestamp": "${anHourAgo()}", "latency_ms": "0x1F"}`, 'line 1.latency_ms'],
+      [`{"timestamp": "${anHourAgo()}", "coherence": [0.5]}`, 'line 1.coherence'],
+      [`{"timestamp": "${anHourAgo()}", "pii": [1]}`, 'line 1.pii'],
+      [`{"timestamp": ["${anHourAgo()}"]}`, 'line 1.timestamp'],
+    ]
+    for (const [content, field] of cases) {
+      expect(await importRefusal(content), content).toMatchObject({ field })
+      await fixture.engine.context.db.deleteFrom('applications').execute()
+    }
+  })
+
+  it('refuses a date that does not exist, such as 30 February, rather than rolling it into March', async () => {
+    fixture.clock.set('2026-03-03T00:00:00.000Z')
+    expect(await importRefusal('{"timestamp": "2026-02-30T10:00:00Z"}')).toMatchObject({ field: 'line 1.timestamp', message: expect.stringContaining('is not a valid date and time') })
+  })
+
+  it('names the line of the whole file when a part is not valid CSV', async () => {
+    await call('applications.create', { id: 'app_a', name: 'Assistant' })
+    const { import_id } = await call('inferences.begin', { id: 'app_a', format: 'csv' })
+    await call('inferences.append', { import_id, part: 0, text: `timestamp,error\n${anHourAgo()},false\n` })
+    const error = await failure(call('inferences.append', { import_id, part: 1, text: `${anHourAgo()},"true\n` }))
+    expect(error).toMatchObject({ code: 'invalid_input', field: 'line 3', message: expect.stringMatching(/^line 3: is not valid CSV/) })
   })
 
   it('ignores columns named like built-in object properties, such as constructor', async () => {

@@ -66,8 +66,9 @@ export class InferenceEvents {
     try {
       rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as unknown as typeof rows
     } catch (error) {
-      const message = (error as Error & { lines?: number }).message
-      throw new EngineError('invalid_input', `CSV ${message.replace(/^Invalid/, 'invalid')}`, 'content')
+      // Named by its line in the whole file, as every other fault is: the parser counts within this part.
+      const { message, lines = 1 } = error as Error & { lines?: number }
+      throw lineError(firstLine + Math.max(lines - 1, 0), undefined, `is not valid CSV: ${message.replace(/ at line \d+/, '')}`)
     }
     let start = 0
     if (!this.csvHeader) {
@@ -129,7 +130,8 @@ function lineError(line: number, field: string | undefined, problem: string): En
 function timestampOf(raw: unknown, line: number): number {
   if (raw === undefined || raw === null || raw === '') throw lineError(line, 'timestamp', 'is required')
   if (typeof raw === 'number') return raw < 1e11 ? raw * 1000 : raw
-  const text = String(raw)
+  if (typeof raw !== 'string') throw lineError(line, 'timestamp', `must be an ISO 8601 date and time, or Unix seconds (got ${JSON.stringify(raw)})`)
+  const text = raw
   if (/^\d+(\.\d+)?$/.test(text)) {
     const number = Number(text)
     return number < 1e11 ? number * 1000 : number
@@ -138,21 +140,31 @@ function timestampOf(raw: unknown, line: number): number {
   if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(text)) throw lineError(line, 'timestamp', `must be an ISO 8601 date and time (got "${text}")`)
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) ? text : `${text}Z`
   const ms = Date.parse(zoned.replace(' ', 'T'))
-  if (Number.isNaN(ms)) throw lineError(line, 'timestamp', `is not a valid date and time (got "${text}")`)
+  if (Number.isNaN(ms) || !isCalendarDate(text)) throw lineError(line, 'timestamp', `is not a valid date and time (got "${text}")`)
   return ms
 }
+
+/** Date.parse rolls 2026-02-30 over to March 2nd rather than refusing it. */
+function isCalendarDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number]
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
+
+/** A number written out in decimal; Number() would also take "", "  ", "0x1F" and [5]. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i
 
 function booleanOf(raw: unknown, field: string, line: number): boolean {
   if (typeof raw === 'boolean') return raw
   if (raw === 0 || raw === 1) return raw === 1
-  const text = String(raw).trim().toLowerCase()
+  if (typeof raw !== 'string') throw lineError(line, field, `must be true or false (got ${JSON.stringify(raw)})`)
+  const text = raw.trim().toLowerCase()
   if (TRUE.has(text)) return true
   if (FALSE.has(text)) return false
   throw lineError(line, field, `must be true or false (got ${JSON.stringify(raw)})`)
 }
 
 function numberOf(raw: unknown, field: string, line: number, metric: ValuedMetric): number {
-  const value = typeof raw === 'number' ? raw : Number(String(raw).trim())
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN
   if (!Number.isFinite(value) || value < 0) throw lineError(line, field, `must be a number of at least 0 (got ${JSON.stringify(raw)})`)
   if (value > LARGEST_VALUE[metric].max) throw lineError(line, field, `${valueTooLarge(metric)} (got ${JSON.stringify(raw)})`)
   return value

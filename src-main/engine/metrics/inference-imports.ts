@@ -15,6 +15,8 @@ import type { Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
 import { newId } from '../ids'
 import { writeBuckets } from './buckets'
+import { inexactStoredBucket } from './exact-buckets'
+import { hourStart } from './hours'
 import { InferenceEvents, lineCount } from './inference-events'
 
 interface ImportRequest {
@@ -28,7 +30,7 @@ export async function importInferences(engine: EngineContext, ctx: CallContext, 
   const events = parseParts(engine, request.format, [{ text: request.content, first_line: 1 }])
   return engine.mutate(['metrics', 'compliance'], async (tx) => {
     await getApplication(tx, request.id)
-    return storeImport(tx, engine, ctx, request.id, events, request.batch_id ?? contentBatchId([request.content]), 'api')
+    return storeImport(tx, engine, ctx, request.id, events, request.batch_id ?? contentBatchId([request.content]), 'api', 'content')
   })
 }
 
@@ -65,7 +67,7 @@ export async function commitImport(engine: EngineContext, ctx: CallContext, impo
   if (parts.length === 0) throw new EngineError('invalid_input', 'this import has no parts yet; nothing to store', 'import_id')
   const events = parseParts(engine, staged.format as InferenceFormat, parts)
   return engine.mutate(['metrics', 'compliance'], async (tx) => {
-    const result = await storeImport(tx, engine, ctx, staged.application_id, events, contentBatchId(parts.map((part) => part.text)), staged.file_name)
+    const result = await storeImport(tx, engine, ctx, staged.application_id, events, contentBatchId(parts.map((part) => part.text)), staged.file_name, 'import_id')
     await tx.deleteFrom('inference_imports').where('id', '=', importId).execute()
     return result
   })
@@ -99,7 +101,8 @@ function contentBatchId(texts: readonly string[]): string {
   return `sha256:${hash.digest('hex')}`
 }
 
-async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, applicationId: string, events: InferenceEvents, batchId: string, source: string): Promise<InferenceImportResult> {
+/** `field` is the one a refusal names: the file's content, or the import it was sent to. */
+async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, applicationId: string, events: InferenceEvents, batchId: string, source: string, field: string): Promise<InferenceImportResult> {
   const result: InferenceImportResult = {
     application_id: applicationId,
     batch_id: batchId,
@@ -115,6 +118,10 @@ async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, appl
 
   const now = engine.nowIso()
   await writeBuckets(tx, engine.sqlite, applicationId, events.buckets)
+  const inexact = await inexactStoredBucket(tx, applicationId, events.buckets)
+  if (inexact) {
+    throw new EngineError('invalid_input', `with what is already stored, the ${inexact.metric} hour of ${hourStart(inexact.hour)} would count past 2^53 − 1, which cannot be held exactly`, field)
+  }
   await tx.insertInto('metric_batches').values({ application_id: applicationId, batch_id: batchId, digest: batchId, received_at: now, result_json: JSON.stringify(result) }).execute()
   await recordAudit(tx, ctx.actor, now, { action: 'inferences.imported', entityType: 'application', entityId: applicationId, after: { ...result, source } })
   await queueEvaluation(tx, now, [applicationId])
