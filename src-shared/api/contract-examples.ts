@@ -14,7 +14,7 @@ export interface ExampleWorld {
   attestationRuleId: string
   /** A rule materialised on the application. */
   ruleId: string
-  /** An import begun and not yet committed. */
+  /** A CSV import begun, its header and first line sent as part 0, and not yet committed. */
   importId: string
   /** A moment within the data window, an hour before the engine's clock. */
   recent: string
@@ -97,7 +97,7 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'metrics.series': { id, metric: 'pii', from: '2026-01-01T00:00:00Z', to: recent },
     'inferences.import': { id, format: 'jsonl', content: `{"timestamp": "${recent}", "latency_ms": 900, "pii": false, "coherence": 0.8}\n` },
     'inferences.begin': { id, format: 'csv', file_name: 'events.csv' },
-    'inferences.append': { import_id: world.importId, part: 0, text: `timestamp,error,user_satisfaction\n${recent},false,4\n` },
+    'inferences.append': { import_id: world.importId, part: 1, text: `${recent},true,3\n` },
     'inferences.commit': { import_id: world.importId },
     'inferences.cancel': { import_id: world.importId },
     'compliance.organization': { application_id: id, as_of: recent },

@@ -1,0 +1,14 @@
+/** A fingerprint of every row of every table, to prove that a refused change wrote nothing. */
+import { createHash } from 'node:crypto'
+import type BetterSqlite3 from 'better-sqlite3'
+
+export function workspaceDigest(sqlite: BetterSqlite3.Database): string {
+  const hash = createHash('sha256')
+  const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
+  for (const table of tables) {
+    // Rows in a fixed order whatever the table's keys: sorted by their own serialised form.
+    const rows = (sqlite.prepare(`SELECT * FROM "${table}"`).all() as unknown[]).map((row) => JSON.stringify(row)).sort()
+    hash.update(`${table}\n${rows.join('\n')}\n`)
+  }
+  return hash.digest('hex')
+}
