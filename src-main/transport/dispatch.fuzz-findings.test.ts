@@ -30,6 +30,20 @@ describe('found by fuzzing the contract', () => {
     }
   })
 
+  it('refuses lists longer than one SQL statement can carry, naming the field, rather than failing', async () => {
+    const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}_${index}`)
+    const cases: Array<[string, object, string]> = [
+      ['policies.create', { name: 'Everyone', alert_rules: [{ alert_rule_id: 'ar_pii' }], scope: { application_ids: ids('app', 40_000) } }, 'scope.application_ids'],
+      ['policies.create', { name: 'Tagged', alert_rules: [{ alert_rule_id: 'ar_pii' }], scope: { tags: ids('t', 40_000) } }, 'scope.tags'],
+      ['groups.create', { name: 'Everyone', member_ids: ids('usr', 40_000) }, 'member_ids'],
+      ['users.create', { name: 'Joiner', group_ids: ids('grp', 40_000) }, 'group_ids'],
+      ['attestationRules.create', { name: 'Sign-off', frequency: 'monthly', reviewers: ids('usr', 101).map((id) => ({ type: 'user', id })) }, 'reviewers'],
+    ]
+    for (const [procedure, input, field] of cases) {
+      expect(await send(procedure, input), procedure).toMatchObject({ ok: false, error: { error: 'invalid_input', field } })
+    }
+  })
+
   it('names an unknown field whose name is empty', async () => {
     expect(await send('users.list', { '': false })).toMatchObject({
       ok: false,

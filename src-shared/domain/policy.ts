@@ -13,10 +13,18 @@ export const TEMPLATE_IDS = ['system_health', 'sensitive_data', 'hardened_extern
 export const TemplateId = z.enum(TEMPLATE_IDS, { error: `template_id must be one of ${TEMPLATE_IDS.join(', ')}` })
 export type TemplateId = z.infer<typeof TemplateId>
 
+/**
+ * Lists are bounded so each is written in one statement (SQLite takes at most 32,766 values in
+ * one); a portfolio larger than an explicit list is better scoped by tags or apply_to_all.
+ */
 export const Scope = z.strictObject({
   apply_to_all: z.boolean().default(false),
-  tags: z.array(Tag).default([]).transform((tags) => [...new Set(tags)].sort()),
-  application_ids: z.array(ApplicationId).default([]).transform((ids) => [...new Set(ids)]),
+  tags: z.array(Tag).max(200, 'a scope names at most 200 tags').default([]).transform((tags) => [...new Set(tags)].sort()),
+  application_ids: z
+    .array(ApplicationId)
+    .max(10_000, 'a scope names at most 10,000 applications; scope by tags or apply_to_all for more')
+    .default([])
+    .transform((ids) => [...new Set(ids)]),
 })
 export type ScopeInput = z.input<typeof Scope>
 export type Scope = z.output<typeof Scope>

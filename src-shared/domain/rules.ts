@@ -90,9 +90,9 @@ export const AttestationRuleDraft = z
     name: RuleName,
     frequency: Frequency,
     every_days: z.number().int().min(1, 'every_days is at least 1').max(3650).nullable().default(null),
-    reviewers: z.array(PrincipalRefInput).min(1, 'reviewers needs at least one user or group'),
+    reviewers: z.array(PrincipalRefInput).min(1, 'reviewers needs at least one user or group').max(100, 'reviewers lists at most 100 users or groups'),
     deadline_days: z.number().int().min(1, 'deadline_days is at least 1').max(365).default(7),
-    escalation_path: z.array(PrincipalRefInput).default([]),
+    escalation_path: z.array(PrincipalRefInput).max(100, 'escalation_path lists at most 100 users or groups').default([]),
     notes_required: z.boolean().default(false),
     blocking: z.enum(['block', 'warn']).default('warn'),
   })
