@@ -86,7 +86,12 @@ function neighboursOf(original: unknown, now: number): unknown[] {
     return [original + 1, original - 1, original * 2, -original, original + 0.5, original * 1e6, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1e308, Number.NaN, String(original)]
   }
   if (typeof original === 'boolean') return [String(original), Number(original), !original, 'yes', null]
-  if (Array.isArray(original)) return [[], [...original, ...original], original.slice(0, 1), Array.from({ length: 1001 }, () => original[0] ?? 1), original[0]]
+  if (Array.isArray(original)) {
+    const first: unknown = original[0] ?? 'x'
+    // Many distinct entries: more than one SQL statement can carry (32,766 values).
+    const distinct = Array.from({ length: 40_000 }, (_, index) => (typeof first === 'string' ? `${first}_${index}` : index))
+    return [[], [...original, ...original], original.slice(0, 1), Array.from({ length: 1001 }, () => first), distinct, first]
+  }
   if (typeof original === 'object' && original !== null) return [{}, [], { ...original, extra: 1 }, null]
   return [null]
 }

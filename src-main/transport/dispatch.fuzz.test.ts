@@ -120,5 +120,5 @@ describe.each(Object.keys(contract) as ProcedureName[])('%s, whatever it is sent
       }),
       { numRuns: RUNS, seed: SEED, verbose: 1 },
     )
-  })
+  }, Math.max(20_000, RUNS * 250))
 })
