@@ -42,6 +42,7 @@ describe('names that look the same are the same name', () => {
     expect(app).toMatchObject({ name: COMPOSED, tags: ['r\u00e9sum\u00e9'], team: 'Caf\u00e9' })
     expect((await call('applications.list', { tag: 'R\u00c9SUM\u00c9' })).applications).toHaveLength(1)
     expect((await call('applications.list', { team: 'Cafe\u0301' })).applications).toHaveLength(1)
+    expect((await call('compliance.overview', { team: 'Cafe\u0301' })).applications).toHaveLength(1)
     expect(await call('users.create', { name: 'Jose\u0301' })).toMatchObject({ name: 'Jos\u00e9' })
   })
 })

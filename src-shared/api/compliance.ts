@@ -29,8 +29,9 @@ export const complianceApi = {
     input: z.strictObject({
       as_of: AsOf,
       tag: Tag.optional(),
-      team: z.string().optional(),
-      environment: z.string().optional(),
+      // Compared with the stored team and environment, which are kept in NFC.
+      team: z.string().normalize('NFC').optional(),
+      environment: z.string().normalize('NFC').optional(),
       status: ComplianceStatus.optional(),
     }),
     output: ComplianceOverview,
