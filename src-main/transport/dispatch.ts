@@ -5,10 +5,11 @@
  */
 import { contract, isProcedureName, type ProcedureName } from '../../src-shared/api/contract'
 import { errorFromZod, type ApiErrorBody, type Result } from '../../src-shared/api/errors'
+import { loneSurrogateError } from '../../src-shared/api/unicode-text'
 import { WRITING_ROLES, type Actor } from '../../src-shared/domain/common'
 import type { CallContext } from '../engine/context'
-import type { Engine } from '../engine/engine'
 import { isSqliteBusy, workspaceBusy } from '../engine/db/write-lock'
+import type { Engine } from '../engine/engine'
 import { EngineError } from '../engine/errors'
 import type { Handler } from '../engine/handlers'
 
@@ -29,24 +30,27 @@ export function authorize(name: unknown, actor: Actor): ApiErrorBody | undefined
   return undefined
 }
 
-export async function dispatch(
-  engine: Engine,
-  name: unknown,
-  rawInput: unknown,
-  ctx: CallContext,
-  log: Logger = defaultLogger,
-): Promise<Result<unknown>> {
-  const refused = authorize(name, ctx.actor)
+/** The call checked and its input parsed against the contract, or the error value saying why not. */
+function admit(name: unknown, rawInput: unknown, actor: Actor): { ok: true; name: ProcedureName; input: unknown } | { ok: false; error: ApiErrorBody } {
+  const refused = authorize(name, actor)
   if (refused || !isProcedureName(name)) return { ok: false, error: refused ?? { error: 'unknown_procedure', message: 'Unknown procedure' } }
-  const procedure = contract[name]
-  const parsed = procedure.input.safeParse(rawInput ?? {})
+  // Text SQLite would store altered (a lone surrogate becomes U+FFFD) is refused before parsing.
+  const badText = loneSurrogateError(rawInput)
+  if (badText) return { ok: false, error: badText }
+  const parsed = contract[name].input.safeParse(rawInput ?? {})
   if (!parsed.success) return { ok: false, error: errorFromZod(parsed.error) }
+  return { ok: true, name, input: parsed.data }
+}
+
+export async function dispatch(engine: Engine, name: unknown, rawInput: unknown, ctx: CallContext, log: Logger = defaultLogger): Promise<Result<unknown>> {
+  const admitted = admit(name, rawInput, ctx.actor)
+  if (!admitted.ok) return admitted
   try {
-    const handler = engine.handlers[name] as Handler<ProcedureName>
-    const value = await handler(parsed.data as never, ctx)
-    return { ok: true, value: procedure.output.parse(value) }
+    const handler = engine.handlers[admitted.name] as Handler<ProcedureName>
+    const value = await handler(admitted.input as never, ctx)
+    return { ok: true, value: contract[admitted.name].output.parse(value) }
   } catch (error) {
-    return failure(name, error, log)
+    return failure(admitted.name, error, log)
   }
 }
 
@@ -55,15 +59,24 @@ export async function dispatch(
  * thread where it can: the same checks as `dispatch`, the same errors as values.
  */
 export async function dispatchSerialized(engine: Engine, name: unknown, rawInput: unknown, ctx: CallContext, log: Logger = defaultLogger): Promise<Result<Buffer>> {
-  const refused = authorize(name, ctx.actor)
-  if (refused || !isProcedureName(name)) return { ok: false, error: refused ?? { error: 'unknown_procedure', message: 'Unknown procedure' } }
-  const parsed = contract[name].input.safeParse(rawInput ?? {})
-  if (!parsed.success) return { ok: false, error: errorFromZod(parsed.error) }
+  const admitted = admit(name, rawInput, ctx.actor)
+  if (!admitted.ok) return admitted
   try {
-    return { ok: true, value: await engine.serializedAnswer(name, parsed.data, ctx) }
+    return { ok: true, value: await engine.serializedAnswer(admitted.name, admitted.input, ctx) }
   } catch (error) {
-    return failure(name, error, log)
+    return failure(admitted.name, error, log)
   }
+}
+
+/**
+ * A uniqueness index refused a write the engine's own checks let through: still a conflict for
+ * the caller, not a failure of the console (and logged, as the check it slipped past needs fixing).
+ */
+const TAKEN: ApiErrorBody = { error: 'conflict', message: 'A name or id in this request is already taken.' }
+
+function isUniquenessViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
 }
 
 function failure(name: string, error: unknown, log: Logger): { ok: false; error: ApiErrorBody } {
@@ -71,5 +84,6 @@ function failure(name: string, error: unknown, log: Logger): { ok: false; error:
   // A read that met another process's lock recovery, say: worth retrying, not a fault.
   if (isSqliteBusy(error)) return { ok: false, error: workspaceBusy(0).toBody() }
   log(`Procedure ${name} failed`, error)
+  if (isUniquenessViolation(error)) return { ok: false, error: TAKEN }
   return { ok: false, error: { error: 'internal', message: 'The console hit an unexpected error; it has been logged.' } }
 }

@@ -15,7 +15,7 @@ export const applicationsApi = {
   'applications.get': procedure({
     summary: 'One application by id.',
     access: 'read',
-    input: z.object({ id: ApplicationId }),
+    input: z.strictObject({ id: ApplicationId }),
     output: Application,
     rest: { method: 'GET', path: '/applications/{id}' },
   }),
@@ -36,21 +36,21 @@ export const applicationsApi = {
   'applications.rules': procedure({
     summary: 'The alert rules policies have materialised on an application, and any required ones that are missing.',
     access: 'read',
-    input: z.object({ id: ApplicationId }),
+    input: z.strictObject({ id: ApplicationId }),
     output: z.object({ alert_rules: z.array(MaterialisedRule), missing: z.array(MissingRule) }),
     rest: { method: 'GET', path: '/applications/{id}/alert-rules' },
   }),
   'applications.deleteRule': procedure({
     summary: 'Delete a materialised alert rule; the application is non-compliant until it is restored.',
     access: 'write',
-    input: z.object({ id: ApplicationId, rule_id: z.string().min(1) }),
+    input: z.strictObject({ id: ApplicationId, rule_id: z.string().min(1) }),
     output: z.object({ deleted: MaterialisedRule, restored: MaterialisedRule.nullable() }),
     rest: { method: 'DELETE', path: '/applications/{id}/alert-rules/{rule_id}' },
   }),
   'applications.restoreRules': procedure({
     summary: 'Recreate required alert rules that were deleted from an application.',
     access: 'write',
-    input: z.object({ id: ApplicationId, requirement: MetricKey.optional() }),
+    input: z.strictObject({ id: ApplicationId, requirement: MetricKey.optional() }),
     output: z.object({ restored: z.array(MaterialisedRule) }),
     rest: { method: 'POST', path: '/applications/{id}/alert-rules/restore' },
   }),

@@ -12,7 +12,7 @@ export const complianceApi = {
   'compliance.organization': procedure({
     summary: 'Compliance of every published policy, with the applications that fall short and why.',
     access: 'read',
-    input: z.object({
+    input: z.strictObject({
       application_id: ApplicationId.optional(),
       policy_id: PolicyId.optional(),
       as_of: AsOf,
@@ -26,18 +26,19 @@ export const complianceApi = {
   'compliance.application': procedure({
     summary: 'One application under each policy that covers it: status, each requirement’s value against its threshold, and when it was evaluated.',
     access: 'read',
-    input: z.object({ id: ApplicationId, as_of: AsOf }),
+    input: z.strictObject({ id: ApplicationId, as_of: AsOf }),
     output: ApplicationCompliance,
     rest: { method: 'GET', path: '/applications/{id}/compliance' },
   }),
   'compliance.overview': procedure({
     summary: 'The Governance Dashboard: status counts per policy and per application, filterable.',
     access: 'read',
-    input: z.object({
+    input: z.strictObject({
       as_of: AsOf,
       tag: Tag.optional(),
-      team: z.string().optional(),
-      environment: z.string().optional(),
+      // Compared with the stored team and environment, which are kept in NFC.
+      team: z.string().normalize('NFC').optional(),
+      environment: z.string().normalize('NFC').optional(),
       status: ComplianceStatus.optional(),
     }),
     output: ComplianceOverview,
@@ -46,21 +47,21 @@ export const complianceApi = {
   'compliance.trend': procedure({
     summary: 'Application × policy statuses at the end of each day, for the compliance-over-time chart.',
     access: 'read',
-    input: z.object({ days: z.coerce.number().int().min(1).max(366).default(30), as_of: AsOf }),
+    input: z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(30), as_of: AsOf }),
     output: z.object({ points: z.array(TrendPoint) }),
     rest: { method: 'GET', path: '/organization/compliance/trend' },
   }),
   'compliance.evaluate': procedure({
     summary: 'Evaluate now: returns once every status is current.',
     access: 'write',
-    input: z.object({ application_id: ApplicationId.optional() }),
+    input: z.strictObject({ application_id: ApplicationId.optional() }),
     output: z.object({ evaluated_at: Timestamp, applications: z.number().int() }),
     rest: { method: 'POST', path: '/organization/compliance/evaluate' },
   }),
   'gaps.list': procedure({
     summary: 'Compliance gaps, open and resolved, newest first.',
     access: 'read',
-    input: z.object({
+    input: z.strictObject({
       application_id: ApplicationId.optional(),
       policy_id: PolicyId.optional(),
       open: z.stringbool().or(z.boolean()).optional(),

@@ -48,9 +48,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
 }
 
-/** A field path as people write it: `tags.2`, `scope.application_ids`. */
+/**
+ * A field path as people write it: `tags.2`, `scope.application_ids`. A field with an empty name
+ * is written `""`, so it is still named (an empty path would name nothing).
+ */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.map(String).join('.')
+  return path.map((key) => (key === '' ? '""' : String(key))).join('.')
 }
 
 export function errorFromZod(error: z.ZodError): ApiErrorBody {
@@ -66,8 +69,9 @@ export function errorFromZod(error: z.ZodError): ApiErrorBody {
 
 function describeIssue(issue: z.core.$ZodIssue): FieldIssue {
   if (issue.code === 'unrecognized_keys') {
-    const [key] = issue.keys
-    return { field: fieldPath([...issue.path, key ?? '']), message: `${key} is not a field of this request` }
+    const [key = ''] = issue.keys
+    const field = fieldPath([...issue.path, key])
+    return { field, message: `${key === '' ? '"" (an empty name)' : key} is not a field of this request` }
   }
   return { field: fieldPath(issue.path), message: issue.message }
 }

@@ -19,7 +19,7 @@ export const metricsApi = {
   'metrics.series': procedure({
     summary: 'One metric of an application, hour by hour, as stored.',
     access: 'read',
-    input: z.object({
+    input: z.strictObject({
       id: ApplicationId,
       metric: MetricKey,
       from: Timestamp.optional(),

@@ -6,7 +6,7 @@ export const peopleApi = {
   'users.list': procedure({
     summary: 'The directory of people: policy owners, reviewers, escalation contacts.',
     access: 'read',
-    input: z.object({}),
+    input: z.strictObject({}),
     output: z.object({ users: z.array(User) }),
     rest: { method: 'GET', path: '/users' },
   }),
@@ -27,14 +27,14 @@ export const peopleApi = {
   'users.get': procedure({
     summary: 'One person by id.',
     access: 'read',
-    input: z.object({ id: UserId }),
+    input: z.strictObject({ id: UserId }),
     output: User,
     rest: { method: 'GET', path: '/users/{id}' },
   }),
   'groups.list': procedure({
     summary: 'Groups of people, such as Governance Team or app-owners.',
     access: 'read',
-    input: z.object({}),
+    input: z.strictObject({}),
     output: z.object({ groups: z.array(Group) }),
     rest: { method: 'GET', path: '/groups' },
   }),
@@ -55,7 +55,7 @@ export const peopleApi = {
   'groups.get': procedure({
     summary: 'One group by id.',
     access: 'read',
-    input: z.object({ id: GroupId }),
+    input: z.strictObject({ id: GroupId }),
     output: Group,
     rest: { method: 'GET', path: '/groups/{id}' },
   }),

@@ -18,14 +18,14 @@ export const rulesApi = {
   'metrics.list': procedure({
     summary: 'The metric catalogue rules refer to, with units and the requirement keys used everywhere.',
     access: 'read',
-    input: z.object({}),
+    input: z.strictObject({}),
     output: z.object({ metrics: z.array(MetricInfo) }),
     rest: { method: 'GET', path: '/organization/metrics' },
   }),
   'alertRules.list': procedure({
     summary: 'The library of alert rules policies are built from; recommended ones are flagged.',
     access: 'read',
-    input: z.object({}),
+    input: z.strictObject({}),
     output: z.object({ alert_rules: z.array(AlertRule) }),
     rest: { method: 'GET', path: '/organization/alert-rules' },
   }),
@@ -39,7 +39,7 @@ export const rulesApi = {
   'attestationRules.list': procedure({
     summary: 'The library of attestation (sign-off) rules.',
     access: 'read',
-    input: z.object({}),
+    input: z.strictObject({}),
     output: z.object({ attestation_rules: z.array(AttestationRule) }),
     rest: { method: 'GET', path: '/organization/attestation-rules' },
   }),

@@ -6,7 +6,7 @@ export const workspaceApi = {
   'workspace.info': procedure({
     summary: 'Which workspace is open, its schema and whether it is still empty.',
     access: 'read',
-    input: z.object({}),
+    input: z.strictObject({}),
     output: z.object({
       path: z.string(),
       schema_version: z.string(),
@@ -17,13 +17,13 @@ export const workspaceApi = {
   'workspace.loadSample': procedure({
     summary: 'Fill an empty workspace with a realistic sample portfolio to explore the console.',
     access: 'write',
-    input: z.object({}),
+    input: z.strictObject({}),
     output: z.object({ applications_created: z.number().int() }),
   }),
   'session.whoami': procedure({
     summary: 'The person (or API token) the console is acting as.',
     access: 'read',
-    input: z.object({}),
+    input: z.strictObject({}),
     output: Actor,
     rest: { method: 'GET', path: '/me' },
   }),

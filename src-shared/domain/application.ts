@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Timestamp, optionalText } from './common'
+import { nameText } from './names'
 
 export const APPLICATION_ID_PATTERN = /^app_[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 
@@ -7,16 +8,13 @@ export const ApplicationId = z
   .string()
   .regex(APPLICATION_ID_PATTERN, 'must be an application id such as app_001 (app_ followed by letters, digits, - or _)')
 
-export const ApplicationName = z
-  .string()
-  .trim()
-  .min(1, 'name is required')
-  .max(200, 'name is at most 200 characters')
+export const ApplicationName = nameText(200)
 
 /** Tags match case-insensitively, so they are kept in lower case, as a sorted set. */
 export const Tag = z
   .string()
   .trim()
+  .normalize('NFC')
   .toLowerCase()
   .min(1, 'a tag cannot be empty')
   .max(64, 'a tag is at most 64 characters')
@@ -63,10 +61,11 @@ export const ApplicationPatch = z.strictObject({
 })
 export type ApplicationPatch = z.input<typeof ApplicationPatch>
 
-export const ApplicationFilter = z.object({
-  search: z.string().trim().max(200).optional(),
+/** Filters compare with stored values, which are in NFC. */
+export const ApplicationFilter = z.strictObject({
+  search: z.string().trim().normalize('NFC').max(200).optional(),
   tag: Tag.optional(),
-  team: z.string().trim().max(100).optional(),
-  environment: z.string().trim().toLowerCase().max(50).optional(),
+  team: z.string().trim().normalize('NFC').max(100).optional(),
+  environment: z.string().trim().normalize('NFC').toLowerCase().max(50).optional(),
 })
 export type ApplicationFilter = z.input<typeof ApplicationFilter>

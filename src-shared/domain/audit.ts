@@ -13,7 +13,7 @@ export const AuditEvent = z.object({
 })
 export type AuditEvent = z.infer<typeof AuditEvent>
 
-export const AuditFilter = z.object({
+export const AuditFilter = z.strictObject({
   entity_type: z.string().optional(),
   entity_id: z.string().optional(),
   action: z.string().optional(),

@@ -16,12 +16,15 @@ const WELL_FORMED: Array<Record<string, unknown>> = [
   { metric: 'latency_p95', timestamp, values: [400, 520.5, 0] },
   { metric: 'latency_p95', timestamp, sum: 4000, count: 8 },
   { metric: 'coherence', timestamp, values: [0.8, 0.9] },
-  { metric: 'user_satisfaction', timestamp: '2026-03-01T11:00:00+02:00', sum: -3, count: 1 },
+  { metric: 'user_satisfaction', timestamp: '2026-03-01T11:00:00+02:00', sum: 3, count: 1 },
+  { metric: 'coherence', timestamp, sum: 2, count: 2 },
+  { metric: 'latency_p95', timestamp, values: [86_400_000], id: 'slowest' },
 ]
 
 const CANDIDATES: unknown[] = [
   undefined, null, '', 'x', 0, -0, 1, -1, 1.5, Number.NaN, Infinity, -Infinity, 2 ** 53, 2 ** 53 - 1, true, {}, [],
-  [1], [-1], [Number.NaN], [0, 2.5], [Infinity], ['1'],
+  0.5, 5, 5.5, 8, 86_400_000, 86_400_001, 1e308, Number.MAX_VALUE, -1e-300, 2 ** 53 + 2, -(2 ** 53),
+  [1], [-1], [Number.NaN], [0, 2.5], [Infinity], ['1'], [0.5, 1], [1.0000001], [5], [5.5], [86_400_000], [86_400_001], [1e308, 1e308],
   '2026-02-30T00:00:00Z', '2026-02-28T10:00:00+02:00', '2026-02-28T10:00:00.123456Z', '2026-02-28 10:00:00Z', '2026-02-28T10:00:00',
   'a'.repeat(200), 'a'.repeat(201), 'requests', 'pii', 'latency_p95', 'coherence', 'throughput_drop', 'availability',
 ]

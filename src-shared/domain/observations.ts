@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { ApplicationId } from './application'
 import { Timestamp } from './common'
+import { LARGEST_VALUE, valueTooLarge, type ValuedMetric } from './data-limits'
 import { METRIC_BY_KEY, METRIC_KEYS, type MetricKey } from './metrics'
 import { isWellFormedObservation } from './well-formed-observation'
 
@@ -19,20 +20,53 @@ export function bucketMetric(metric: ObservedMetric): MetricKey {
   return metric === 'requests' ? 'throughput_drop' : metric
 }
 
-/** A required whole number, with a message that says what it is for when it is missing. */
+/**
+ * Counts must be whole numbers JavaScript holds exactly: from 2^53 on they would be stored
+ * rounded. The message says which limit was crossed.
+ */
+function wholeNumber(tooSmall: string) {
+  return {
+    error: (issue: { code: string }) =>
+      issue.code === 'too_big' ? `must be at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1)` : issue.code === 'too_small' ? tooSmall : 'must be a whole number',
+  }
+}
+
+/** A required count, with a message that says what it is for when it is missing. */
 function count(what: string) {
   return z
     .number({ error: (issue) => (issue.input === undefined ? `${what} is required` : 'must be a number') })
-    .int('must be a whole number')
+    .int(wholeNumber('cannot be negative'))
     .min(0, 'cannot be negative')
 }
 
 const metricsOfKind = (kind: string) => METRIC_KEYS.filter((key) => METRIC_BY_KEY[key].kind === kind)
-const Values = z.array(z.number({ error: 'must be a number' }).finite().min(0, 'cannot be negative')).min(1, 'needs at least one value').max(100_000)
-const Sum = z.number({ error: 'must be a number' }).finite()
 /** Optional idempotency key: an observation whose id was seen before is skipped. */
 const ObservationKey = z.string().min(1).max(200)
 const common = { timestamp: Timestamp, id: ObservationKey.optional() }
+
+/**
+ * Values, or a sum and count, within the metric's range; a sum and count stand for their mean, so
+ * it is the mean that must be in range.
+ */
+function valuedObservation(metric: ValuedMetric) {
+  const { max } = LARGEST_VALUE[metric]
+  const value = z.number({ error: 'must be a number' }).min(0, 'cannot be negative').max(max, valueTooLarge(metric))
+  return z
+    .strictObject({
+      // Typed as any metric key so observations built from a MetricKey still type-check; it accepts only this one.
+      metric: z.literal<MetricKey>(metric),
+      ...common,
+      values: z.array(value).min(1, 'needs at least one value').max(100_000).optional(),
+      sum: z.number({ error: 'must be a number' }).min(0, 'cannot be negative').optional(),
+      count: z.number({ error: 'must be a number' }).int(wholeNumber('count must be at least 1')).min(1, 'count must be at least 1').optional(),
+    })
+    .superRefine((observation, ctx) => {
+      const { sum, count: howMany } = observation
+      if (sum !== undefined && howMany !== undefined && sum / howMany > max) {
+        ctx.addIssue({ code: 'custom', path: ['sum'], message: `the mean (sum / count = ${sum / howMany}) ${valueTooLarge(metric)}` })
+      }
+    })
+}
 
 /**
  * One observation, shaped by what its metric measures. Rates (and availability, as successful
@@ -44,13 +78,9 @@ export const Observation = z.discriminatedUnion(
   [
     z.strictObject({ metric: z.enum(metricsOfKind('rate') as [MetricKey, ...MetricKey[]]), ...common, count: count('count (how many were flagged, or checks that succeeded)'), total: count('total (how many were checked)') }),
     z.strictObject({ metric: z.enum(['requests', 'throughput_drop']), ...common, count: count('count (requests in the period)') }),
-    z.strictObject({
-      metric: z.enum([...metricsOfKind('score'), ...metricsOfKind('latency')] as [MetricKey, ...MetricKey[]]),
-      ...common,
-      values: Values.optional(),
-      sum: Sum.optional(),
-      count: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'count must be at least 1').optional(),
-    }),
+    valuedObservation('latency_p95'),
+    valuedObservation('coherence'),
+    valuedObservation('user_satisfaction'),
   ],
   { error: `metric must be one of: ${OBSERVED_METRICS.join(', ')}` },
 )

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Role, Timestamp } from './common'
+import { nameText } from './names'
 
 export const UserId = z.string().regex(/^usr_[A-Za-z0-9_-]+$/, 'must be a user id such as usr_…')
 export const GroupId = z.string().regex(/^grp_[A-Za-z0-9_-]+$/, 'must be a group id such as grp_…')
@@ -18,7 +19,10 @@ export const User = z.object({
 })
 export type User = z.infer<typeof User>
 
-const PersonName = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters')
+const PersonName = nameText(200)
+/** Bounded so a membership is written in one statement (SQLite takes at most 32,766 values in one). */
+const GroupIds = z.array(GroupId).max(1000, 'a person belongs to at most 1,000 groups')
+const MemberIds = z.array(UserId).max(10_000, 'a group has at most 10,000 members')
 const Email = z
   .string()
   .trim()
@@ -30,7 +34,7 @@ export const UserDraft = z.strictObject({
   name: PersonName,
   email: Email.default(null),
   role: Role.default('reviewer'),
-  group_ids: z.array(GroupId).default([]),
+  group_ids: GroupIds.default([]),
 })
 export type UserDraft = z.input<typeof UserDraft>
 
@@ -39,7 +43,7 @@ export const UserPatch = z.strictObject({
   name: PersonName.optional(),
   email: Email.optional(),
   role: Role.optional(),
-  group_ids: z.array(GroupId).optional(),
+  group_ids: GroupIds.optional(),
 })
 
 export const Group = z.object({
@@ -52,13 +56,13 @@ export const Group = z.object({
 })
 export type Group = z.infer<typeof Group>
 
-const GroupName = z.string().trim().min(1, 'name is required').max(100, 'name is at most 100 characters')
+const GroupName = nameText(100)
 const Description = z.string().trim().max(2000, 'description is at most 2000 characters').nullable()
 
 export const GroupDraft = z.strictObject({
   name: GroupName,
   description: Description.default(null),
-  member_ids: z.array(UserId).default([]),
+  member_ids: MemberIds.default([]),
 })
 export type GroupDraft = z.input<typeof GroupDraft>
 
@@ -66,7 +70,7 @@ export const GroupPatch = z.strictObject({
   id: GroupId,
   name: GroupName.optional(),
   description: Description.optional(),
-  member_ids: z.array(UserId).optional(),
+  member_ids: MemberIds.optional(),
 })
 
 /** Someone a rule points at: a user or a whole group. */

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ApplicationId, Tag } from './application'
 import { Timestamp } from './common'
 import { MetricKey } from './metrics'
+import { nameText } from './names'
 import { GroupId } from './people'
 import { AlertRuleId, AttestationRule, AttestationRuleId, NoDataPolicy, Operator, Severity } from './rules'
 
@@ -12,10 +13,18 @@ export const TEMPLATE_IDS = ['system_health', 'sensitive_data', 'hardened_extern
 export const TemplateId = z.enum(TEMPLATE_IDS, { error: `template_id must be one of ${TEMPLATE_IDS.join(', ')}` })
 export type TemplateId = z.infer<typeof TemplateId>
 
+/**
+ * Lists are bounded so each is written in one statement (SQLite takes at most 32,766 values in
+ * one); a portfolio larger than an explicit list is better scoped by tags or apply_to_all.
+ */
 export const Scope = z.strictObject({
   apply_to_all: z.boolean().default(false),
-  tags: z.array(Tag).default([]).transform((tags) => [...new Set(tags)].sort()),
-  application_ids: z.array(ApplicationId).default([]).transform((ids) => [...new Set(ids)]),
+  tags: z.array(Tag).max(200, 'a scope names at most 200 tags').default([]).transform((tags) => [...new Set(tags)].sort()),
+  application_ids: z
+    .array(ApplicationId)
+    .max(10_000, 'a scope names at most 10,000 applications; scope by tags or apply_to_all for more')
+    .default([])
+    .transform((ids) => [...new Set(ids)]),
 })
 export type ScopeInput = z.input<typeof Scope>
 export type Scope = z.output<typeof Scope>
@@ -31,7 +40,7 @@ export const RequirementInput = z
     alert_rule_id: AlertRuleId.nullable().optional(),
     /** The requirement key; the same as the metric (accepted so a policy's rules can be sent back as they came). */
     requirement: MetricKey.optional(),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: nameText(200).optional(),
     metric: MetricKey.optional(),
     operator: Operator.optional(),
     threshold: z.number({ error: 'threshold must be a number' }).optional(),
@@ -71,7 +80,7 @@ export type Requirement = z.infer<typeof Requirement>
 
 export const PolicyStatus = z.enum(['draft', 'published'])
 
-const PolicyName = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters')
+const PolicyName = nameText(200)
 const Description = z.string().trim().max(5000, 'description is at most 5000 characters').nullable()
 const Webhook = z
   .url({ protocol: /^https?$/, error: 'notification_webhook must be an http(s) URL' })

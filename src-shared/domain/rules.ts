@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { Timestamp } from './common'
 import { METRIC_BY_KEY, MetricKey } from './metrics'
+import { nameText } from './names'
 import { PrincipalRef } from './people'
 
 export const Operator = z.enum(['>', '>=', '<', '<='], { error: 'operator must be one of >, >=, <, <=' })
@@ -40,7 +41,7 @@ export function checkThresholdRange(value: { metric: MetricKey; threshold: numbe
   if (message) ctx.addIssue({ code: 'custom', path: ['threshold'], message })
 }
 
-const RuleName = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters')
+const RuleName = nameText(200)
 
 export const AlertRule = z.object({
   id: AlertRuleId,
@@ -81,14 +82,17 @@ export const AttestationRule = z.object({
 })
 export type AttestationRule = z.infer<typeof AttestationRule>
 
+/** A reviewer or escalation contact as a caller names one: unknown fields refused, as everywhere. */
+const PrincipalRefInput = z.strictObject(PrincipalRef.shape)
+
 export const AttestationRuleDraft = z
   .strictObject({
     name: RuleName,
     frequency: Frequency,
     every_days: z.number().int().min(1, 'every_days is at least 1').max(3650).nullable().default(null),
-    reviewers: z.array(PrincipalRef).min(1, 'reviewers needs at least one user or group'),
+    reviewers: z.array(PrincipalRefInput).min(1, 'reviewers needs at least one user or group').max(100, 'reviewers lists at most 100 users or groups'),
     deadline_days: z.number().int().min(1, 'deadline_days is at least 1').max(365).default(7),
-    escalation_path: z.array(PrincipalRef).default([]),
+    escalation_path: z.array(PrincipalRefInput).max(100, 'escalation_path lists at most 100 users or groups').default([]),
     notes_required: z.boolean().default(false),
     blocking: z.enum(['block', 'warn']).default('warn'),
   })

@@ -3,6 +3,7 @@
  * only for observations the Observation schema accepts as they are: anything it is unsure of goes
  * to the schema, which decides and words the error. observations.test.ts holds the two to that.
  */
+import { LARGEST_VALUE } from './data-limits'
 import { METRIC_BY_KEY, METRIC_KEYS } from './metrics'
 
 type Shape = 'counted' | 'requests' | 'valued'
@@ -15,14 +16,17 @@ const SHAPE_OF_METRIC = new Map<unknown, Shape>([
   ['requests', 'requests'],
 ])
 
+/** The largest value of each valued metric; absent for the others. */
+const LARGEST_OF_METRIC = new Map<unknown, number>(Object.entries(LARGEST_VALUE).map(([metric, { max }]) => [metric, max]))
+
 const MAX_VALUES = 100_000
 const MAX_ID_LENGTH = 200
 
 const isCount = (value: unknown, least: number) => typeof value === 'number' && Number.isSafeInteger(value) && value >= least
 
-function isValues(value: unknown): boolean {
+function isValues(value: unknown, largest: number): boolean {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_VALUES) return false
-  for (const item of value) if (typeof item !== 'number' || !(item >= 0) || item === Infinity) return false
+  for (const item of value) if (typeof item !== 'number' || !(item >= 0 && item <= largest)) return false
   return true
 }
 
@@ -35,6 +39,7 @@ export function isWellFormedObservation(item: unknown, validTimestamp: (timestam
   const fields = item as Record<string, unknown>
   const shape = SHAPE_OF_METRIC.get(fields.metric)
   if (shape === undefined) return false
+  const largest = LARGEST_OF_METRIC.get(fields.metric) ?? 0
   let hasCount = false
   let hasTotal = false
   let hasTimestamp = false
@@ -59,10 +64,10 @@ export function isWellFormedObservation(item: unknown, validTimestamp: (timestam
         hasTotal = true
         break
       case 'sum':
-        if (shape !== 'valued' || typeof value !== 'number' || !Number.isFinite(value)) return false
+        if (shape !== 'valued' || typeof value !== 'number' || !(value >= 0 && value <= Number.MAX_VALUE)) return false
         break
       case 'values':
-        if (shape !== 'valued' || !isValues(value)) return false
+        if (shape !== 'valued' || !isValues(value, largest)) return false
         break
       default:
         return false
@@ -71,5 +76,7 @@ export function isWellFormedObservation(item: unknown, validTimestamp: (timestam
   if (!hasTimestamp) return false
   if (shape === 'counted') return hasCount && hasTotal
   if (shape === 'requests') return hasCount
-  return true
+  // A sum and count stand for their mean, which must be in range (the schema's own test).
+  const { sum } = fields
+  return !(hasCount && typeof sum === 'number' && sum / (fields.count as number) > largest)
 }

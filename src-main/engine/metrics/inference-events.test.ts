@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { acceptedWindow } from '../../../src-shared/domain/data-limits'
 import { InferenceEvents } from './inference-events'
 
-const LATEST = Date.parse('2026-03-01T12:00:00Z')
+const WINDOW = acceptedWindow(new Date('2026-03-01T12:00:00Z'))
 
 async function* inPieces(text: string, size: number): AsyncIterable<string> {
   for (let at = 0; at < text.length; at += size) yield text.slice(at, at + size)
@@ -18,14 +19,14 @@ const CSV = [
 ].join('\n')
 
 async function read(format: 'csv' | 'jsonl', text: string, size: number): Promise<InferenceEvents> {
-  const events = new InferenceEvents(format, LATEST)
+  const events = new InferenceEvents(format, WINDOW)
   await events.read(inPieces(text, size))
   return events
 }
 
 describe('reading a file that arrives in pieces', () => {
   it('reads the same events whatever size the pieces are, quoted line breaks included', async () => {
-    const whole = new InferenceEvents('csv', LATEST)
+    const whole = new InferenceEvents('csv', WINDOW)
     whole.add(CSV, 1)
     for (const size of [1, 3, 7, 64, 10_000]) {
       const events = await read('csv', CSV, size)

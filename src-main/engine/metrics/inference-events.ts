@@ -6,6 +6,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync'
 import { INFERENCE_FIELDS, type InferenceFormat } from '../../../src-shared/domain/observations'
+import { LARGEST_VALUE, outsideWindow, valueTooLarge, type AcceptedWindow, type ValuedMetric } from '../../../src-shared/domain/data-limits'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import { EngineError } from '../errors'
 import { BucketAccumulator } from './buckets'
@@ -38,7 +39,7 @@ export class InferenceEvents {
 
   constructor(
     readonly format: InferenceFormat,
-    private readonly latestMs: number,
+    private readonly window: AcceptedWindow,
   ) {}
 
   /** Adds whole lines of the file; `firstLine` is the file line number of the text's first line. */
@@ -126,7 +127,9 @@ export class InferenceEvents {
     try {
       records = parseCsv(text, CSV_OPTIONS) as string[][]
     } catch (error) {
-      throw csvError(error)
+      // Named by its line in the whole file, as every other fault is: the parser counts within this text.
+      const { message, lines = 1 } = error as Error & { lines?: number }
+      throw lineError(firstLine + Math.max(lines - 1, 0), undefined, `is not valid CSV: ${message.replace(/ at line \d+/, '')}`)
     }
     try {
       for (const record of records) this.addCsvRecord(record, firstLine)
@@ -157,12 +160,14 @@ export class InferenceEvents {
 
   private addEvent(event: Fields, line: number): void {
     const ms = timestampOf(event.timestamp, line)
-    if (ms > this.latestMs) throw lineError(line, 'timestamp', `${String(event.timestamp)} is in the future`)
+    const outside = outsideWindow(ms, this.window)
+    if (outside) throw lineError(line, 'timestamp', `${String(event.timestamp)} ${outside}`)
     const hour = hourOf(ms)
     this.buckets.bucket('throughput_drop', hour).n += 1
     for (const [name, raw] of Object.entries(event)) {
       if (name === 'timestamp' || name === 'id') continue
-      const metric = INFERENCE_FIELDS[name as keyof typeof INFERENCE_FIELDS]
+      // Own fields only: a column named constructor or __proto__ is just another ignored column.
+      const metric = Object.hasOwn(INFERENCE_FIELDS, name) ? INFERENCE_FIELDS[name as keyof typeof INFERENCE_FIELDS] : undefined
       if (!metric) {
         this.ignored.add(name)
         continue
@@ -174,7 +179,7 @@ export class InferenceEvents {
         bucket.total += 1
         if (booleanOf(raw, name, line)) bucket.n += 1
       } else {
-        const value = numberOf(raw, name, line)
+        const value = numberOf(raw, name, line, metric as ValuedMetric)
         bucket.n += 1
         bucket.sum += value
         if (bucket.bins) addValue(bucket.bins, value)
@@ -198,9 +203,6 @@ function lastRecordEnd(text: string): number {
   return end
 }
 
-function csvError(error: unknown): EngineError {
-  return new EngineError('invalid_input', `CSV ${(error as Error).message.replace(/^Invalid/, 'invalid')}`, 'content')
-}
 
 function lineError(line: number, field: string | undefined, problem: string): EngineError {
   return new EngineError('invalid_input', `line ${line}${field ? `, ${field}` : ''}: ${problem}`, field ? `line ${line}.${field}` : `line ${line}`)
@@ -209,7 +211,8 @@ function lineError(line: number, field: string | undefined, problem: string): En
 function timestampOf(raw: unknown, line: number): number {
   if (raw === undefined || raw === null || raw === '') throw lineError(line, 'timestamp', 'is required')
   if (typeof raw === 'number') return raw < 1e11 ? raw * 1000 : raw
-  const text = String(raw)
+  if (typeof raw !== 'string') throw lineError(line, 'timestamp', `must be an ISO 8601 date and time, or Unix seconds (got ${JSON.stringify(raw)})`)
+  const text = raw
   if (/^\d+(\.\d+)?$/.test(text)) {
     const number = Number(text)
     return number < 1e11 ? number * 1000 : number
@@ -218,22 +221,33 @@ function timestampOf(raw: unknown, line: number): number {
   if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(text)) throw lineError(line, 'timestamp', `must be an ISO 8601 date and time (got "${text}")`)
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) ? text : `${text}Z`
   const ms = Date.parse(zoned.replace(' ', 'T'))
-  if (Number.isNaN(ms)) throw lineError(line, 'timestamp', `is not a valid date and time (got "${text}")`)
+  if (Number.isNaN(ms) || !isCalendarDate(text)) throw lineError(line, 'timestamp', `is not a valid date and time (got "${text}")`)
   return ms
 }
+
+/** Date.parse rolls 2026-02-30 over to March 2nd rather than refusing it. */
+function isCalendarDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number]
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
+
+/** A number written out in decimal; Number() would also take "", "  ", "0x1F" and [5]. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i
 
 function booleanOf(raw: unknown, field: string, line: number): boolean {
   if (typeof raw === 'boolean') return raw
   if (raw === 0 || raw === 1) return raw === 1
-  const text = String(raw).trim().toLowerCase()
+  if (typeof raw !== 'string') throw lineError(line, field, `must be true or false (got ${JSON.stringify(raw)})`)
+  const text = raw.trim().toLowerCase()
   if (TRUE.has(text)) return true
   if (FALSE.has(text)) return false
   throw lineError(line, field, `must be true or false (got ${JSON.stringify(raw)})`)
 }
 
-function numberOf(raw: unknown, field: string, line: number): number {
-  const value = typeof raw === 'number' ? raw : Number(String(raw).trim())
+function numberOf(raw: unknown, field: string, line: number, metric: ValuedMetric): number {
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN
   if (!Number.isFinite(value) || value < 0) throw lineError(line, field, `must be a number of at least 0 (got ${JSON.stringify(raw)})`)
+  if (value > LARGEST_VALUE[metric].max) throw lineError(line, field, `${valueTooLarge(metric)} (got ${JSON.stringify(raw)})`)
   return value
 }
 

@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto'
 import { setImmediate } from 'node:timers/promises'
+import { acceptedWindow } from '../../../src-shared/domain/data-limits'
 import type { InferenceFormat, InferenceImportResult } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
 import { recordAudit } from '../audit-trail'
@@ -15,7 +16,8 @@ import type { Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
 import { newId } from '../ids'
 import { writeBuckets } from './buckets'
-import { HOUR_MS } from './hours'
+import { inexactStoredBucket } from './exact-buckets'
+import { hourStart } from './hours'
 import { InferenceEvents, lineCount } from './inference-events'
 
 interface ImportRequest {
@@ -30,7 +32,7 @@ export async function importInferences(engine: EngineContext, ctx: CallContext, 
   if (request.content === undefined && !ctx.upload) throw new EngineError('invalid_input', 'content is required: send the file as content, or as the request body itself', 'content')
   // Refused before a byte of an upload is read.
   await getApplication(engine.db, request.id)
-  const events = new InferenceEvents(request.format, latestAllowed(engine))
+  const events = new InferenceEvents(request.format, acceptedWindow(engine.clock.now()))
   let batchId: string
   if (request.content !== undefined) {
     events.add(request.content, 1)
@@ -42,7 +44,7 @@ export async function importInferences(engine: EngineContext, ctx: CallContext, 
   }
   return engine.mutate(['metrics', 'compliance'], async (tx) => {
     await getApplication(tx, request.id)
-    return storeImport(tx, engine, ctx, request.id, events, request.batch_id ?? batchId, request.content === undefined ? 'upload' : 'api')
+    return storeImport(tx, engine, ctx, request.id, events, request.batch_id ?? batchId, request.content === undefined ? 'upload' : 'api', 'content')
   })
 }
 
@@ -90,7 +92,7 @@ export async function appendImportPart(engine: EngineContext, request: { import_
   }
   const firstLine = parts.reduce((line, part) => line + lineCount(part.text), 1)
   // Check this part now, with the header of the first part for CSV, so a bad line is reported at once.
-  const check = new InferenceEvents(staged.format as InferenceFormat, latestAllowed(engine))
+  const check = new InferenceEvents(staged.format as InferenceFormat, acceptedWindow(engine.clock.now()))
   if (staged.format === 'csv' && parts.length > 0) check.add(firstCsvLine(parts[0]!.text), 1)
   check.add(request.text, firstLine)
   await engine.bookkeep(async (tx) => {
@@ -111,7 +113,7 @@ export async function commitImport(engine: EngineContext, ctx: CallContext, impo
     // Cancelled meanwhile (by another window or process): nothing is stored.
     const removed = await tx.deleteFrom('inference_imports').where('id', '=', importId).executeTakeFirst()
     if (Number(removed.numDeletedRows) === 0) throw notFound('import in progress', importId, 'import_id')
-    return storeImport(tx, engine, ctx, staged.application_id, events, contentBatchId(parts.map((part) => part.text)), staged.file_name)
+    return storeImport(tx, engine, ctx, staged.application_id, events, contentBatchId(parts.map((part) => part.text)), staged.file_name, 'import_id')
   })
 }
 
@@ -126,12 +128,8 @@ async function stagedImport(engine: EngineContext, importId: string) {
   return staged
 }
 
-function latestAllowed(engine: EngineContext): number {
-  return engine.clock.now().getTime() + HOUR_MS
-}
-
 function parseParts(engine: EngineContext, format: InferenceFormat, parts: ReadonlyArray<{ text: string; first_line: number }>): InferenceEvents {
-  const events = new InferenceEvents(format, latestAllowed(engine))
+  const events = new InferenceEvents(format, acceptedWindow(engine.clock.now()))
   for (const part of parts) events.add(part.text, part.first_line)
   return events
 }
@@ -147,7 +145,8 @@ function contentBatchId(texts: readonly string[]): string {
   return `sha256:${hash.digest('hex')}`
 }
 
-async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, applicationId: string, events: InferenceEvents, batchId: string, source: string): Promise<InferenceImportResult> {
+/** `field` is the one a refusal names: the file's content, or the import it was sent to. */
+async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, applicationId: string, events: InferenceEvents, batchId: string, source: string, field: string): Promise<InferenceImportResult> {
   const result: InferenceImportResult = {
     application_id: applicationId,
     batch_id: batchId,
@@ -163,6 +162,10 @@ async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, appl
 
   const now = engine.nowIso()
   await writeBuckets(tx, applicationId, events.buckets)
+  const inexact = await inexactStoredBucket(tx, applicationId, events.buckets)
+  if (inexact) {
+    throw new EngineError('invalid_input', `with what is already stored, the ${inexact.metric} hour of ${hourStart(inexact.hour)} would count past 2^53 − 1, which cannot be held exactly`, field)
+  }
   await tx.insertInto('metric_batches').values({ application_id: applicationId, batch_id: batchId, digest: batchId, received_at: now, result_json: JSON.stringify(result) }).execute()
   await recordAudit(tx, ctx.actor, now, { action: 'inferences.imported', entityType: 'application', entityId: applicationId, after: { ...result, source } })
   await queueEvaluation(tx, now, [applicationId])

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { z } from 'zod'
+import { acceptedWindow, outsideWindow } from '../../../src-shared/domain/data-limits'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import { bucketMetric, type IngestRequest, type IngestResult, type ObservationFields } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
@@ -13,14 +14,12 @@ import { queueEvaluation } from '../evaluation-queue'
 import type { CallContext, EngineContext } from '../context'
 import type { Tx } from '../db/schema'
 import { EngineError } from '../errors'
-import { BucketAccumulator, writeBuckets } from './buckets'
-import { HOUR_MS, hourOf, hourStart } from './hours'
+import { BucketAccumulator, writeBuckets, type BucketDelta } from './buckets'
+import { inexactStoredBucket } from './exact-buckets'
+import { hourOf, hourStart } from './hours'
 import { addValue } from './latency-sketch'
 
 type ParsedRequest = z.output<typeof IngestRequest>
-
-/** Data more than an hour ahead of the clock is a clock or unit mistake, not monitoring data. */
-const FUTURE_TOLERANCE_MS = HOUR_MS
 
 function invalidObservation(index: number, field: string, message: string): EngineError {
   return new EngineError('invalid_input', `observations[${index}].${field}: ${message}`, `observations.${index}.${field}`)
@@ -39,7 +38,18 @@ function checkObservation(o: ObservationFields, index: number): void {
   }
 }
 
-function addObservation(buckets: BucketAccumulator, observation: ObservationFields, timestampMs: number): void {
+/**
+ * Each observation is in range, but many of them add up in one bucket: its counts must stay whole
+ * numbers JavaScript holds exactly, and its sum finite, or the stored hour would be rounded or
+ * Infinity.
+ */
+function checkAccumulated(bucket: BucketDelta, o: ObservationFields, index: number): void {
+  if (bucket.n <= Number.MAX_SAFE_INTEGER && bucket.total <= Number.MAX_SAFE_INTEGER && Number.isFinite(bucket.sum)) return
+  const field = bucket.total > Number.MAX_SAFE_INTEGER ? 'total' : o.values ? 'values' : Number.isFinite(bucket.sum) ? 'count' : 'sum'
+  throw invalidObservation(index, field, `adds up, with the batch's other ${o.metric} data for ${hourStart(bucket.hour)}, past what one hour can hold exactly (counts up to 2^53 − 1)`)
+}
+
+function addObservation(buckets: BucketAccumulator, observation: ObservationFields, timestampMs: number): BucketDelta {
   const bucket = buckets.bucket(bucketMetric(observation.metric), hourOf(timestampMs))
   const values = observation.values
   if (values) {
@@ -60,11 +70,12 @@ function addObservation(buckets: BucketAccumulator, observation: ObservationFiel
     bucket.total += observation.total ?? 0
     bucket.sum += observation.sum ?? 0
   }
+  return bucket
 }
 
 export async function ingestObservations(engine: EngineContext, ctx: CallContext, request: ParsedRequest): Promise<IngestResult> {
   const now = engine.clock.now()
-  const latest = now.getTime() + FUTURE_TOLERANCE_MS
+  const window = acceptedWindow(now)
   const observations = request.observations as readonly ObservationFields[]
   const digest = request.batch_id ? batchDigest(observations) : null
 
@@ -95,20 +106,25 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
       if (observation.timestamp !== lastText) {
         lastText = observation.timestamp
         lastMs = Date.parse(lastText)
+        const outside = outsideWindow(lastMs, window)
+        if (outside) throw invalidObservation(index, 'timestamp', `${observation.timestamp} ${outside}`)
       }
-      if (lastMs > latest) throw invalidObservation(index, 'timestamp', `${observation.timestamp} is in the future`)
       if (observation.id !== undefined) {
         if (seenIds.has(observation.id)) continue
         seenIds.add(observation.id)
         newIds.push(observation.id)
       }
-      addObservation(buckets, observation, lastMs)
+      checkAccumulated(addObservation(buckets, observation, lastMs), observation, index)
       accepted++
     }
     for (const slice of chunks(newIds, rowsPerInsert(2))) {
       await tx.insertInto('metric_observation_keys').values(slice.map((key) => ({ application_id: request.id, key }))).execute()
     }
     await writeBuckets(tx, request.id, buckets)
+    const inexact = await inexactStoredBucket(tx, request.id, buckets)
+    if (inexact) {
+      throw new EngineError('invalid_input', `observations: with what is already stored, the ${inexact.metric} hour of ${hourStart(inexact.hour)} would count past 2^53 − 1, which cannot be held exactly`, 'observations')
+    }
 
     const at = now.toISOString()
     const outcome: IngestResult = {

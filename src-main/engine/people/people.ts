@@ -62,8 +62,10 @@ async function assertEmailFree(tx: Tx, email: string | null, exceptId?: string):
 }
 
 async function assertGroupNameFree(tx: Tx, name: string, exceptId?: string): Promise<void> {
+  const folded = name.normalize('NFC').toLowerCase()
   const rows = await tx.selectFrom('groups').select(['id', 'name']).execute()
-  if (rows.some((row) => row.name.toLowerCase() === name.toLowerCase() && row.id !== exceptId)) {
+  // Names written before they were kept in NFC are normalised as they are read.
+  if (rows.some((row) => row.name.normalize('NFC').toLowerCase() === folded && row.id !== exceptId)) {
     throw new EngineError('conflict', `A group named "${name}" already exists`, 'name')
   }
 }

@@ -2,7 +2,6 @@
  * Policies: create (from scratch or a template), change, archive. Every change is a new immutable
  * version, and covered applications follow it in the same transaction.
  */
-import { sql } from 'kysely'
 import type { z } from 'zod'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import type { FromTemplate, Policy, PolicyDefinition, PolicyDraft, PolicyPatch, Requirement, RequirementInput, Scope } from '../../../src-shared/domain/policy'
@@ -64,14 +63,17 @@ export async function resolveRequirements(db: Db, inputs: ReadonlyArray<z.output
   })
 }
 
+/**
+ * Compared here rather than in SQL: SQLite's lower() folds only ASCII, so "Élan" and "élan" would
+ * pass, and two "Élan"s would reach the unique index. Names written before they were kept in NFC
+ * are normalised as they are read.
+ */
 async function assertNameFree(db: Db, name: string, exceptId?: string): Promise<void> {
-  const clash = await db
-    .selectFrom('policies')
-    .select('id')
-    .where(sql`lower(name)`, '=', name.toLowerCase())
-    .where('archived_at', 'is', null)
-    .executeTakeFirst()
-  if (clash && clash.id !== exceptId) throw new EngineError('conflict', `A policy named "${name}" already exists`, 'name')
+  const folded = name.normalize('NFC').toLowerCase()
+  const live = await db.selectFrom('policies').select(['id', 'name']).where('archived_at', 'is', null).execute()
+  if (live.some((row) => row.id !== exceptId && row.name.normalize('NFC').toLowerCase() === folded)) {
+    throw new EngineError('conflict', `A policy named "${name}" already exists`, 'name')
+  }
 }
 
 interface Definition {
