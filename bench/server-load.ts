@@ -8,7 +8,7 @@
  *     (target ≥ 500 requests/s at p99 ≤ 100 ms);
  *   - GET /applications/{id}/compliance, idle, and while full evaluations and imports run back to
  *     back (target p99 ≤ 60 ms under that load).
- * Run with `npm run bench`.
+ * Run with `npm run bench`; BENCH_PROFILE=folder writes the server's CPU profile there.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -146,12 +146,17 @@ async function load(url: string, headers: Record<string, string>): Promise<Load>
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts }
 }
 
-/** A CSV of per-inference events over the last day, different each time so each import is real work. */
-function importFile(seed: number, events: number): string {
+/**
+ * A CSV of per-inference events over the last day. It is made before the clock starts (the load
+ * generator shares this process, and a busy process would be measured as a slow server); each
+ * import adds one line of its own, so each is a new file and real work.
+ */
+function importFile(events: number): (seed: number) => string {
   const lines = ['timestamp,latency_ms,error,pii']
   const now = Date.now()
-  for (let k = 0; k < events; k++) lines.push(`${new Date(now - ((k * 7919 + seed) % 86_000) * 1000).toISOString()},${500 + ((k + seed) % 900)},${k % 50 === 0},${k % 97 === 0}`)
-  return `${lines.join('\n')}\n`
+  for (let k = 0; k < events; k++) lines.push(`${new Date(now - ((k * 7919) % 86_000) * 1000).toISOString()},${500 + (k % 900)},${k % 50 === 0},${k % 97 === 0}`)
+  const body = `${lines.join('\n')}\n`
+  return (seed) => `${body}${new Date(now - seed * 1000).toISOString()},${seed % 900},false,false\n`
 }
 
 async function main(): Promise<void> {
@@ -183,6 +188,7 @@ async function main(): Promise<void> {
   // Under load: full evaluations and imports back to back, through the same server. The bare
   // server is measured under the same load, so the ratio shows what the machine can do then.
   const background = { running: false, evaluations: 0, imports: 0 }
+  const nextImport = importFile(100_000)
   const underLoad = async <T>(work: () => Promise<T>): Promise<T> => {
     background.running = true
     const evaluating = (async () => {
@@ -194,7 +200,7 @@ async function main(): Promise<void> {
     })()
     const importing = (async () => {
       for (let seed = background.imports + 1; background.running; seed++) {
-        const response = await fetch(`${api}/applications/${appId(999)}/inferences`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: importFile(seed, 100_000) })
+        const response = await fetch(`${api}/applications/${appId(999)}/inferences`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: nextImport(seed) })
         if (response.ok) background.imports++
         await response.arrayBuffer()
       }
