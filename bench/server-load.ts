@@ -31,7 +31,7 @@ const appId = (i: number) => `app_${String(i).padStart(4, '0')}`
 
 /** Healthy and failing levels per metric: most applications fail one to three requirements. */
 function level(metric: MetricKey, app: number): number {
-  const failing = (app * 7 + metric.length) % 10 < 6
+  const failing = (app * 7 + metric.length) % 10 < 2
   switch (metric) {
     case 'latency_p95':
       return failing && app % 3 === 0 ? 7200 : 900
