@@ -8,6 +8,7 @@ import * as policies from './0002_policies'
 import * as compliance from './0003_compliance'
 import * as openGapLookup from './0004_open_gap_lookup'
 import * as sharedWorkspace from './0005_shared_workspace'
+import * as countsNearExactLimit from './0006_counts_near_exact_limit'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
@@ -15,4 +16,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0003_compliance', compliance],
   ['0004_open_gap_lookup', openGapLookup],
   ['0005_shared_workspace', sharedWorkspace],
+  ['0006_counts_near_exact_limit', countsNearExactLimit],
 ]
