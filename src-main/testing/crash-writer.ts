@@ -17,7 +17,7 @@ import { TEMPLATE_IDS, type Policy } from '../../src-shared/domain/policy'
 import { openEngine, type Engine } from '../engine/engine'
 import { dispatch } from '../transport/dispatch'
 import { JournalWriter, type CrashAnswer, type CrashWrite } from './crash-journal'
-import { seededRandom } from './seeded-random'
+import { seededRandom } from '../engine/seeded-random'
 
 export interface CrashLane {
   /** One letter, distinct from every other lane's on the workspace. */

@@ -14,7 +14,7 @@ import { WorkspaceModel, fileProblems } from '../../testing/crash-check'
 import { readJournal, type JournalEntry } from '../../testing/crash-journal'
 import type { CrashLane, CrashWriterOptions } from '../../testing/crash-writer'
 import { CrashWriters, type CrashWriterProcess } from '../../testing/crash-writer-process'
-import { seededRandom } from '../../testing/seeded-random'
+import { seededRandom } from '../seeded-random'
 import { caller, tempFolder } from '../../testing/workspace'
 import { openEngine } from '../engine'
 

@@ -70,51 +70,32 @@ export class InferenceEvents {
    * comes, so memory holds the hourly buckets, never the file.
    */
   async read(pieces: AsyncIterable<string>): Promise<void> {
-    if (this.format === 'jsonl') await this.readJsonLines(pieces)
-    else await this.readCsv(pieces)
+    if (this.format === 'jsonl') await this.readWhole(pieces, (text) => text.lastIndexOf('\n'), (text, line) => this.addJsonLines(text, line))
+    else await this.readWhole(pieces, lastRecordEnd, (text, line) => this.addCsv(text, line))
   }
 
-  private async readJsonLines(pieces: AsyncIterable<string>): Promise<void> {
+  /**
+   * Whole lines (for CSV, whole records: a line break inside quotes does not end one) are added
+   * as each piece arrives; what follows the last end waits for the next piece. Each piece is added
+   * on its own, so none holds up the thread for long, however much of the file has arrived.
+   */
+  private async readWhole(pieces: AsyncIterable<string>, lastEnd: (text: string) => number, add: (text: string, firstLine: number) => void): Promise<void> {
     let pending = ''
     let line = 1
     for await (const piece of pieces) {
       const text = pending + piece
-      const cut = text.lastIndexOf('\n')
+      const cut = lastEnd(text)
       if (cut === -1) {
         pending = text
         if (pending.length > MAX_LINE_LENGTH) throw lineError(line, undefined, `is longer than ${MAX_LINE_LENGTH.toLocaleString('en')} characters`)
         continue
       }
       const whole = text.slice(0, cut + 1)
-      this.addJsonLines(whole, line)
+      add(whole, line)
       line += lineCount(whole)
       pending = text.slice(cut + 1)
     }
-    if (pending !== '') this.addJsonLines(pending, line)
-  }
-
-  /**
-   * Whole records are parsed as each piece arrives; what follows the last line break that is not
-   * inside quotes waits for the next piece. Each piece is parsed on its own, so no piece holds up
-   * the thread for long, however much of the file has already arrived.
-   */
-  private async readCsv(pieces: AsyncIterable<string>): Promise<void> {
-    let pending = ''
-    let line = 1
-    for await (const piece of pieces) {
-      const text = pending + piece
-      const cut = lastRecordEnd(text)
-      if (cut === -1) {
-        pending = text
-        if (pending.length > MAX_LINE_LENGTH) throw lineError(line, undefined, `is longer than ${MAX_LINE_LENGTH.toLocaleString('en')} characters`)
-        continue
-      }
-      const records = text.slice(0, cut + 1)
-      this.addCsv(records, line)
-      line += lineCount(records)
-      pending = text.slice(cut + 1)
-    }
-    if (pending !== '') this.addCsv(pending, line)
+    if (pending !== '') add(pending, line)
   }
 
   /**

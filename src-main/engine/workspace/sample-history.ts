@@ -13,6 +13,7 @@ import { BucketAccumulator, writeBuckets } from '../metrics/buckets'
 import { HOUR_MS, hourOf } from '../metrics/hours'
 import { addValue } from '../metrics/latency-sketch'
 import { insertPolicyFromTemplate } from '../policies/policies'
+import { seededRandom } from '../seeded-random'
 import { TEMPLATES } from '../policies/templates'
 
 export const HISTORY_DAYS = 90
@@ -32,17 +33,6 @@ interface SampleApp {
   tags: readonly string[]
 }
 
-/** A small seeded generator (mulberry32): sample data must not change between runs. */
-function random(seedText: string): () => number {
-  let seed = 0
-  for (const char of seedText) seed = (Math.imul(seed, 31) + char.charCodeAt(0)) | 0
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Healthy level and incident level of each metric: rates in percent, latency in ms, scores raw. */
 const LEVELS: Record<MetricKey, { healthy: [number, number]; incident: number }> = {
@@ -106,7 +96,7 @@ const SCRIPTED: Array<{ application: string; metric: MetricKey; days: number; en
 ]
 
 function generateData(app: SampleApp, fromHour: number, toHour: number): BucketAccumulator {
-  const rand = random(app.id)
+  const rand = seededRandom(app.id)
   const metrics = requiredMetrics(app)
   const incidents = incidentsFor(app, metrics, fromHour, toHour, rand)
   const level = new Map(metrics.map((metric) => {

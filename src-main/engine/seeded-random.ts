@@ -1,4 +1,7 @@
-/** A small seeded generator (mulberry32): the same seed gives the same choices, so a run can be replayed. */
+/**
+ * A small seeded generator (mulberry32): the same seed gives the same choices, so the sample
+ * workspace is the same every time and a test's run can be replayed.
+ */
 export function seededRandom(seedText: string): () => number {
   let seed = 0
   for (const char of seedText) seed = (Math.imul(seed, 31) + char.charCodeAt(0)) | 0
