@@ -63,7 +63,7 @@ const EVALUATION_TRIGGERS: ReadonlySet<Area> = new Set(['metrics', 'policies', '
 
 export interface EngineOptions extends OpenOptions {
   clock?: Clock
-  /** Run full evaluations on a worker thread (the desktop app and `govern serve` do). */
+  /** Run full evaluations and heavy reports on a worker thread (the desktop app and `govern serve` do). */
   evaluateInWorker?: boolean
 }
 
@@ -113,6 +113,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
       revoke: async (id) => revokeApiToken(context, await asOwner(), id),
     },
     serializedAnswer: async (procedure, input, ctx) => {
+      if (contract[procedure].access !== 'read') throw new Error(`${procedure} changes the workspace; only reads are answered as bytes`)
       if (thread) return thread.answer(procedure, input, ctx.actor)
       const value = await (handlers[procedure] as Handler<ProcedureName>)(input as never, ctx)
       return Buffer.from(JSON.stringify(contract[procedure].output.parse(value)))
