@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../src-shared/api/errors'
 import { freshEngineForEachTest } from '../testing/fresh-engine'
+import { failure } from '../testing/refusal'
 
 const fixture = freshEngineForEachTest('names', '2026-03-01T10:30:00.000Z')
 const call: typeof fixture.call = (...args) => fixture.call(...args)
 
 const COMPOSED = 'Caf\u00e9 Review'
 const DECOMPOSED = 'Cafe\u0301 Review'
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(ApiError)
-  return error as ApiError
-}
 
 describe('names that look the same are the same name', () => {
   it('refuses a policy whose name differs only in a composed or decomposed accent, as a 409 conflict', async () => {

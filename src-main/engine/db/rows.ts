@@ -5,18 +5,10 @@
 import { MetricKey } from '../../../src-shared/domain/metrics'
 import type { Requirement } from '../../../src-shared/domain/policy'
 import { NoDataPolicy, Operator, Severity } from '../../../src-shared/domain/rules'
+import type { PolicyRequirementsTable } from './schema'
 
 /** A policy_requirements row as the requirement it stores. */
-export function requirementFromRow(row: {
-  metric: string
-  name: string
-  operator: string
-  threshold: number
-  severity: string
-  window_hours: number
-  no_data: string
-  alert_rule_id: string | null
-}): Requirement {
+export function requirementFromRow(row: Omit<PolicyRequirementsTable, 'policy_id' | 'position'>): Requirement {
   const metric = MetricKey.parse(row.metric)
   return {
     requirement: metric,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../../src-shared/api/errors'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
+import { failure } from '../../testing/refusal'
 
 const NOW = '2026-03-01T10:30:00.000Z'
 const fixture = freshEngineForEachTest('clean-data', NOW)
@@ -9,15 +9,6 @@ const MINUTE = 60_000
 const DAY = 86_400_000
 const at = (offsetMs: number) => new Date(fixture.clock.now().getTime() + offsetMs).toISOString()
 const anHourAgo = () => at(-60 * MINUTE)
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(ApiError)
-  return error as ApiError
-}
 
 async function storedBuckets() {
   return fixture.context.db.selectFrom('metric_buckets').selectAll().execute()

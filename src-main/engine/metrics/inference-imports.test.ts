@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../../src-shared/api/errors'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
+import { failure } from '../../testing/refusal'
 
 const fixture = freshEngineForEachTest('inferences', '2026-03-01T10:30:00.000Z')
 const call: typeof fixture.call = (...args) => fixture.call(...args)
@@ -29,15 +29,6 @@ const JSONL = [
   '{"timestamp": "2026-03-01T09:05:00Z", "latency_ms": 900, "error": false, "pii": false, "coherence": 0.7}',
   '{"timestamp": "2026-03-01T09:15:00Z", "latency_ms": 1000, "error": false}',
 ].join('\n')
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(ApiError)
-  return error as ApiError
-}
 
 describe('importing per-inference events', () => {
   it('folds JSONL events into the hourly buckets: each event a request, each flag towards its rate', async () => {

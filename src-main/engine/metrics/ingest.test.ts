@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../../src-shared/api/errors'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
 import { emptyBins, encodeBins, addValue, mergeEncoded, quantile } from './latency-sketch'
+import { failure } from '../../testing/refusal'
 
 const fixture = freshEngineForEachTest('ingest', '2026-03-01T10:30:00.000Z')
 const call: typeof fixture.call = (...args) => fixture.call(...args)
@@ -21,15 +21,6 @@ async function bucketRows(metric: string) {
     .where('metric_series.metric', '=', metric)
     .orderBy('hour')
     .execute()
-}
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(ApiError)
-  return error as ApiError
 }
 
 describe('a batch of observations', () => {
