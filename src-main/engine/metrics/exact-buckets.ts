@@ -8,10 +8,13 @@
 import { sql } from 'kysely'
 import type { MetricKey } from '../../../src-shared/domain/metrics'
 import type { Tx } from '../db/schema'
+import { EngineError } from '../errors'
 import type { BucketAccumulator } from './buckets'
+import { hourStart } from './hours'
 
-export async function inexactStoredBucket(tx: Tx, applicationId: string, written: BucketAccumulator): Promise<{ metric: MetricKey; hour: number } | undefined> {
-  if (written.size === 0) return undefined
+/** Refuses the write, naming `field`, when it brought a stored hour past 2^53 − 1. */
+export async function assertStoredCountsExact(tx: Tx, applicationId: string, written: BucketAccumulator, field: string): Promise<void> {
+  if (written.size === 0) return
   // The planner, knowing nothing of how rare large buckets are, would read the hours by key;
   // INDEXED BY makes it read the index of large buckets alone (written as its own condition).
   const { rows: large } = await sql<{ metric: string; hour: number; n: number; total: number | null }>`
@@ -21,5 +24,7 @@ export async function inexactStoredBucket(tx: Tx, applicationId: string, written
     where (b.n > 4503599627370496 or b.total > 4503599627370496)
       and s.application_id = ${applicationId} and b.hour between ${written.firstHour} and ${written.lastHour}`.execute(tx)
   const past = large.find((bucket) => bucket.n > Number.MAX_SAFE_INTEGER || (bucket.total ?? 0) > Number.MAX_SAFE_INTEGER)
-  return past ? { metric: past.metric as MetricKey, hour: past.hour } : undefined
+  if (past) {
+    throw new EngineError('invalid_input', `${field}: with what is already stored, the ${past.metric as MetricKey} hour of ${hourStart(past.hour)} would count past 2^53 − 1, which cannot be held exactly`, field)
+  }
 }

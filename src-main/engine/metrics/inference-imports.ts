@@ -16,8 +16,7 @@ import type { Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
 import { newId } from '../ids'
 import { writeBuckets } from './buckets'
-import { inexactStoredBucket } from './exact-buckets'
-import { hourStart } from './hours'
+import { assertStoredCountsExact } from './exact-buckets'
 import { InferenceEvents, lineCount } from './inference-events'
 
 interface ImportRequest {
@@ -162,10 +161,7 @@ async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, appl
 
   const now = engine.nowIso()
   await writeBuckets(tx, applicationId, events.buckets)
-  const inexact = await inexactStoredBucket(tx, applicationId, events.buckets)
-  if (inexact) {
-    throw new EngineError('invalid_input', `with what is already stored, the ${inexact.metric} hour of ${hourStart(inexact.hour)} would count past 2^53 − 1, which cannot be held exactly`, field)
-  }
+  await assertStoredCountsExact(tx, applicationId, events.buckets, field)
   await tx.insertInto('metric_batches').values({ application_id: applicationId, batch_id: batchId, digest: batchId, received_at: now, result_json: JSON.stringify(result) }).execute()
   await recordAudit(tx, ctx.actor, now, { action: 'inferences.imported', entityType: 'application', entityId: applicationId, after: { ...result, source } })
   await queueEvaluation(tx, now, [applicationId])

@@ -15,7 +15,7 @@ import type { CallContext, EngineContext } from '../context'
 import type { Tx } from '../db/schema'
 import { EngineError } from '../errors'
 import { BucketAccumulator, writeBuckets, type BucketDelta } from './buckets'
-import { inexactStoredBucket } from './exact-buckets'
+import { assertStoredCountsExact } from './exact-buckets'
 import { hourOf, hourStart } from './hours'
 import { addValue } from './latency-sketch'
 
@@ -121,10 +121,7 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
       await tx.insertInto('metric_observation_keys').values(slice.map((key) => ({ application_id: request.id, key }))).execute()
     }
     await writeBuckets(tx, request.id, buckets)
-    const inexact = await inexactStoredBucket(tx, request.id, buckets)
-    if (inexact) {
-      throw new EngineError('invalid_input', `observations: with what is already stored, the ${inexact.metric} hour of ${hourStart(inexact.hour)} would count past 2^53 − 1, which cannot be held exactly`, 'observations')
-    }
+    await assertStoredCountsExact(tx, request.id, buckets, 'observations')
 
     const at = now.toISOString()
     const outcome: IngestResult = {
