@@ -1,8 +1,10 @@
 import '@mantine/core/styles.css'
+import '@mantine/notifications/styles.css'
 import { MantineProvider, createTheme, localStorageColorSchemeManager } from '@mantine/core'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
+import { FeedbackHost } from './components/feedback'
 import { client } from './api/client'
 import { useApplicationDetail } from './features/applications/application-detail-store'
 import { useApplications } from './features/applications/applications-store'
@@ -41,6 +43,7 @@ createRoot(document.getElementById('root')!).render(
       colorSchemeManager={localStorageColorSchemeManager({ key: 'governance-console-color-scheme' })}
     >
       <App />
+      <FeedbackHost />
     </MantineProvider>
   </StrictMode>,
 )
