@@ -1,9 +1,10 @@
 import '@mantine/core/styles.css'
 import '@mantine/notifications/styles.css'
-import { MantineProvider, createTheme, localStorageColorSchemeManager } from '@mantine/core'
+import { MantineProvider, localStorageColorSchemeManager } from '@mantine/core'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
+import { accessibleColours, theme } from './app/theme'
 import { FeedbackHost } from './components/feedback'
 import { client } from './api/client'
 import { useApplicationDetail } from './features/applications/application-detail-store'
@@ -14,8 +15,6 @@ import { usePolicies } from './features/policies/policies-store'
 import { usePolicyDetail } from './features/policies/detail/policy-detail-store'
 import { useRuleLibrary } from './features/rules/rule-library-store'
 import { useWorkspace } from './app/workspace-store'
-
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' })
 
 // Changes made elsewhere (another window, an import) refresh what is on screen.
 client.onChanged((notice) => {
@@ -39,6 +38,7 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider
       theme={theme}
+      cssVariablesResolver={accessibleColours}
       defaultColorScheme="auto"
       colorSchemeManager={localStorageColorSchemeManager({ key: 'governance-console-color-scheme' })}
     >

@@ -15,13 +15,13 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
         <Text key={`${line.field}-${index}`} size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
           {line.field ? <Text span fw={600} size="xs" ff="monospace">{`${line.field}: `}</Text> : null}
           {line.before !== undefined ? (
-            <Text span c="red.7" size="xs" ff="monospace">
+            <Text span c="red" size="xs" ff="monospace">
               {line.before}
             </Text>
           ) : null}
           {line.before !== undefined && line.after !== undefined ? ' → ' : null}
           {line.after !== undefined ? (
-            <Text span c="green.7" size="xs" ff="monospace">
+            <Text span c="green" size="xs" ff="monospace">
               {line.after}
             </Text>
           ) : null}

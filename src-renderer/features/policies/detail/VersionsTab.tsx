@@ -34,12 +34,12 @@ function VersionChanges() {
           <Table.Tr key={change.path} data-testid="diff-row">
             <Table.Td ff="monospace">{change.path}</Table.Td>
             <Table.Td>
-              <Text size="xs" ff="monospace" c="red.7">
+              <Text size="xs" ff="monospace" c="red">
                 {formatValue(change.before, 200)}
               </Text>
             </Table.Td>
             <Table.Td>
-              <Text size="xs" ff="monospace" c="green.7">
+              <Text size="xs" ff="monospace" c="green">
                 {formatValue(change.after, 200)}
               </Text>
             </Table.Td>

@@ -1,0 +1,98 @@
+/**
+ * Accessibility: axe-core checks every screen and dialog of the console, in light and in dark
+ * mode, on the sample workspace, and fails on any serious or critical violation.
+ */
+import { AxeBuilder } from '@axe-core/playwright'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { startGovernServe, type GovernServer } from './govern-server'
+
+let folder: string
+let server: GovernServer
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(120_000)
+  folder = mkdtempSync(join(tmpdir(), 'govern-e2e-a11y-'))
+  server = await startGovernServe(join(folder, 'a11y.sqlite'))
+  const page = await browser.newPage()
+  await page.goto(server.loginUrl)
+  const loaded = await page.evaluate(async () => {
+    const response = await fetch('/rpc/workspace.loadSample', { method: 'POST', headers: { 'content-type': 'application/json', 'x-govern-console': '1' }, body: '{}' })
+    return response.status
+  })
+  expect(loaded).toBe(200)
+  await page.close()
+})
+test.afterAll(async () => {
+  await server?.stop()
+  rmSync(folder, { recursive: true, force: true })
+})
+
+/** Serious and critical violations, each named with the elements at fault, so a failure says what to fix. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze()
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => {
+      const nodes = violation.nodes.slice(0, 8).map((node) => `${node.target.join(' ')}: ${node.failureSummary?.split('\n')[1]?.trim() ?? ''}`)
+      return `${violation.id} (${violation.impact}): ${violation.help}\n  ${nodes.join('\n  ')}`
+    })
+}
+
+async function open(page: Page, hash: string, ready: (page: Page) => Promise<void>) {
+  await page.goto(`${server.origin}/${hash}`)
+  await ready(page)
+  // Let transitions (modals, toasts) settle so axe sees final colours.
+  await page.waitForTimeout(300)
+}
+
+async function firstId(page: Page, procedure: string, key: string): Promise<string> {
+  return page.evaluate(
+    async ([name, field]) => {
+      const response = await fetch(`/rpc/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-govern-console': '1' }, body: '{}' })
+      const body = (await response.json()) as Record<string, Array<{ id: string }>>
+      return body[field]![0]!.id
+    },
+    [procedure, key] as const,
+  )
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`in ${scheme} mode`, () => {
+    test.beforeEach(async ({ page }) => {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.goto(server.loginUrl)
+    })
+
+    const screens: Array<[string, string, (page: Page) => Promise<void>]> = [
+      ['the dashboard', '#/dashboard', (page) => expect(page.getByRole('img', { name: 'Compliance over time' })).toBeVisible()],
+      ['the applications list', '#/applications', (page) => expect(page.getByTestId('application-row').first()).toBeVisible()],
+      ['the policies list', '#/policies', (page) => expect(page.getByRole('heading', { name: 'Policies' })).toBeVisible()],
+      ['the templates', '#/templates', (page) => expect(page.getByRole('heading', { name: /Templates/ })).toBeVisible()],
+      ['the attestation inbox', '#/attestations', (page) => expect(page.getByRole('heading').first()).toBeVisible()],
+      ['the reports', '#/reports', (page) => expect(page.getByRole('heading').first()).toBeVisible()],
+      ['the audit log', '#/audit', (page) => expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible()],
+      ['the settings', '#/settings', (page) => expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()],
+    ]
+    for (const [name, hash, ready] of screens) {
+      test(`${name} has no serious or critical violation`, async ({ page }) => {
+        await open(page, hash, ready)
+        expect(await seriousViolations(page)).toEqual([])
+      })
+    }
+
+    test('an application’s page has no serious or critical violation', async ({ page }) => {
+      const id = await firstId(page, 'applications.list', 'applications')
+      await open(page, `#/applications/${id}`, (p) => expect(p.getByRole('heading', { level: 2 }).first()).toBeVisible())
+      expect(await seriousViolations(page)).toEqual([])
+    })
+
+    test('a policy’s page has no serious or critical violation', async ({ page }) => {
+      const id = await firstId(page, 'policies.list', 'policies')
+      await open(page, `#/policies/${id}`, (p) => expect(p.getByRole('heading', { level: 2 }).first()).toBeVisible())
+      expect(await seriousViolations(page)).toEqual([])
+    })
+  })
+}
