@@ -17,8 +17,8 @@ import { metricSeries } from './metrics/metric-series'
 import { applicationRules, deleteApplicationRule, restoreApplicationRules } from './materialisation/application-rules'
 import { syncApplications } from './materialisation/materialise'
 import { createGroup, createUser, getGroup, getUser, listGroups, listUsers, updateGroup, updateUser } from './people/people'
-import { archivePolicy, createPolicy, createPolicyFromTemplate, updatePolicy } from './policies/policies'
-import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyCoverage, previewScope } from './policies/policy-queries'
+import { archivePolicy, createPolicy, createPolicyFromTemplate, previewScope, updatePolicy } from './policies/policies'
+import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyCoverage } from './policies/policy-queries'
 import { getPolicy, loadPolicies } from './policies/policy-store'
 import { TEMPLATES } from './policies/templates'
 import { createAlertRule, createAttestationRule, listAlertRules, listAttestationRules } from './rules/rule-library'
@@ -95,7 +95,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'policies.versions': async ({ id }) => ({ versions: await listPolicyVersions(db, id) }),
     'policies.diff': ({ id, from, to }) => diffPolicyVersions(db, id, from, to),
     'policies.coverage': async ({ id }) => ({ applications: await policyCoverage(db, id) }),
-    'policies.previewScope': ({ id, scope }) => previewScope(db, id, scope),
+    'policies.previewScope': ({ id, scope }, ctx) => previewScope(engine, ctx, id, scope),
 
     'workspace.info': async () => {
       const count = await countApplications(db)

@@ -3,6 +3,7 @@ import { type ExpressionBuilder, sql } from 'kysely'
 import type { z } from 'zod'
 import type { Application, ApplicationDraft, ApplicationFilter, ApplicationPatch } from '../../../src-shared/domain/application'
 import { recordAudit } from '../audit-trail'
+import { chunks } from '../batch'
 import type { CallContext } from '../context'
 import type { Database, Db, Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
@@ -20,8 +21,15 @@ function tagsOf(eb: ExpressionBuilder<Database, 'applications'>) {
     .as('tags_json')
 }
 
-export async function listApplications(db: Db, filter: Filter = {}): Promise<Application[]> {
+/** The applications a filter selects; given `ids`, only among those. */
+export async function listApplications(db: Db, filter: Filter = {}, ids?: readonly string[]): Promise<Application[]> {
+  if (ids && ids.length > 5000) {
+    const found: Application[] = []
+    for (const slice of chunks(ids, 5000)) found.push(...(await listApplications(db, filter, slice)))
+    return found.sort(byListOrder)
+  }
   let query = db.selectFrom('applications').selectAll('applications').select(tagsOf)
+  if (ids) query = query.where('id', 'in', ids.length ? ids : [''])
   if (filter.search) {
     const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     query = query.where((eb) =>
@@ -119,6 +127,13 @@ async function writeTags(tx: Tx, applicationId: string, tags: readonly string[])
     .insertInto('application_tags')
     .values(tags.map((tag) => ({ application_id: applicationId, tag })))
     .execute()
+}
+
+/** The order lists come in: lower(name) as SQLite folds it (ASCII only), then id. */
+function byListOrder(a: Application, b: Application): number {
+  const fold = (name: string) => name.replace(/[A-Z]/g, (c) => c.toLowerCase())
+  const [x, y] = [fold(a.name), fold(b.name)]
+  return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
 function toApplication(row: {

@@ -99,8 +99,7 @@ export class Evaluator {
       const at = this.engine.nowIso()
       // While a long write is under way its own steps evaluate; the queue waits for it.
       if (await taskUnderWay(tx)) return { evaluated_at: at, applications: 0 }
-      const ids = [...new Set([...also, ...(await queuedApplications(tx))])]
-      return { evaluated_at: at, applications: ids.length === 0 ? 0 : await applyEvaluation(tx, at, ids) }
+      return { evaluated_at: at, applications: await evaluateQueued(tx, at, also) }
     })
     void this.notifier.deliverDue()
     return run
@@ -117,6 +116,15 @@ export class Evaluator {
     void this.notifier.deliverDue()
     return { evaluated_at: evaluated.at, applications: evaluated.applications ?? 0 }
   }
+}
+
+/**
+ * What follows every change once it commits: the applications it queued (and any others named)
+ * evaluated at `at` and stored. Impact previews run the same step inside their rehearsal.
+ */
+export async function evaluateQueued(tx: Tx, at: string, also: readonly string[] = []): Promise<number> {
+  const ids = [...new Set([...also, ...(await queuedApplications(tx))])]
+  return ids.length === 0 ? 0 : applyEvaluation(tx, at, ids)
 }
 
 /** Applications evaluated in one transaction: a full evaluation of more is done a slice at a time. */
