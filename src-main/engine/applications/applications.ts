@@ -69,12 +69,35 @@ export async function getApplication(db: Db, id: string): Promise<Application> {
   return application
 }
 
+/**
+ * Names are unique among the applications of one environment (those without one count as one
+ * environment), compared as policy names are: in NFC and lower case, here rather than in SQL, as
+ * SQLite's lower() folds only ASCII. Checked in the writing transaction rather than by a unique
+ * index, which a workspace written before this check, holding two alike, could not take: it
+ * opens as it is and keeps them until one is renamed.
+ */
+export async function assertApplicationNameFree(db: Db, name: string, environment: string | null, exceptId?: string): Promise<void> {
+  const folded = fold(name)
+  const place = environment === null ? null : fold(environment)
+  const candidates = await db.selectFrom('applications').select(['id', 'name', 'environment']).execute()
+  const taken = candidates.find((row) => row.id !== exceptId && fold(row.name) === folded && (row.environment === null ? null : fold(row.environment)) === place)
+  if (taken) {
+    const where = environment === null ? 'without an environment' : `in ${environment}`
+    throw new EngineError('conflict', `An application named "${taken.name}" already exists ${where} (${taken.id}); names are unique within an environment`, 'name')
+  }
+}
+
+function fold(text: string): string {
+  return text.normalize('NFC').toLowerCase()
+}
+
 /** Adds an application in the caller's transaction; covering it with policies is the caller's next step. */
 export async function insertApplication(tx: Tx, now: string, ctx: CallContext, draft: Draft): Promise<Application> {
   const id = draft.id ?? newId('app')
   if (draft.id && (await findApplication(tx, draft.id))) {
     throw new EngineError('conflict', `An application with id ${draft.id} already exists`, 'id')
   }
+  await assertApplicationNameFree(tx, draft.name, draft.environment)
   await tx
     .insertInto('applications')
     .values({ id, name: draft.name, team: draft.team, environment: draft.environment, created_at: now, updated_at: now })
@@ -101,6 +124,10 @@ export async function changeApplication(tx: Tx, now: string, ctx: CallContext, p
   const tagsChanged = tags !== undefined && tags.join('\n') !== before.tags.join('\n')
   const fieldsChanged = Object.entries(changed).some(([key, value]) => before[key as keyof Application] !== value)
   if (!tagsChanged && !fieldsChanged) return { application: before, tagsChanged: false }
+  const name = patch.name ?? before.name
+  const environment = patch.environment !== undefined ? patch.environment : before.environment
+  // Only a rename or a move is checked: a workspace holding two alike from before keeps both editable.
+  if (name !== before.name || environment !== before.environment) await assertApplicationNameFree(tx, name, environment, id)
 
   await tx
     .updateTable('applications')

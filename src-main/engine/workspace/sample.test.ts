@@ -14,6 +14,8 @@ describe('the sample workspace', () => {
     expect(samplePortfolio()).toEqual(portfolio)
     expect(portfolio.length).toBeGreaterThanOrEqual(20)
     expect(new Set(portfolio.map((app) => app.id)).size).toBe(portfolio.length)
+    // Names are unique within an environment, as the console requires of every application.
+    expect(new Set(portfolio.map((app) => `${app.environment}|${app.name.normalize('NFC').toLowerCase()}`)).size).toBe(portfolio.length)
     expect(new Set(portfolio.map((app) => app.environment))).toEqual(new Set(['production', 'staging', 'development']))
     expect(new Set(portfolio.map((app) => app.team)).size).toBeGreaterThanOrEqual(5)
   })

@@ -1,0 +1,42 @@
+/** The application inventory and the directory over REST: names that clash, and what retiring or deactivating does. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Engine } from '../../engine/engine'
+import { openTestEngine, tempFolder } from '../../testing/workspace'
+import { startServer, type RunningServer } from './server'
+
+const folder = tempFolder()
+let engine: Engine
+let server: RunningServer
+let token: string
+
+beforeAll(async () => {
+  engine = (await openTestEngine(folder.path('inventory-http.sqlite'), '2026-03-01T10:30:00.000Z')).engine
+  server = await startServer({ engine, port: 0, log: () => undefined })
+  token = (await engine.tokens.create({ name: 'ci', role: 'org_admin' })).secret
+})
+afterAll(async () => {
+  await server.close()
+  await engine.close()
+  folder.remove()
+})
+
+const api = (path: string, init: { method?: string; body?: unknown; bearer?: string } = {}) =>
+  fetch(`${server.url}/api/v1${path}`, {
+    method: init.method ?? 'GET',
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    headers: { authorization: `Bearer ${init.bearer ?? token}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+  })
+
+describe('the application inventory over REST', () => {
+  it('answers a second application of the same name in one environment with 409, naming the field and the application that has it', async () => {
+    const first = await api('/applications', { method: 'POST', body: { id: 'app_fraud', name: 'Fraud Scorer', environment: 'production' } })
+    expect(first.status).toBe(201)
+    const second = await api('/applications', { method: 'POST', body: { name: 'fraud scorer', environment: 'production' } })
+    expect(second.status).toBe(409)
+    expect(await second.json()).toMatchObject({ error: 'conflict', field: 'name', message: expect.stringContaining('"Fraud Scorer" already exists in production (app_fraud)') })
+    expect((await api('/applications', { method: 'POST', body: { id: 'app_fraud_staging', name: 'Fraud Scorer', environment: 'staging' } })).status).toBe(201)
+    const moved = await api('/applications/app_fraud_staging', { method: 'PATCH', body: { environment: 'production' } })
+    expect(moved.status).toBe(409)
+    expect(await moved.json()).toMatchObject({ error: 'conflict', field: 'name', message: expect.stringContaining('app_fraud') })
+  })
+})
