@@ -11,6 +11,7 @@ import { listAuditEvents } from './audit/audit'
 import type { ComplianceQueries } from './compliance/compliance-queries'
 import type { Evaluator } from './compliance/evaluator'
 import type { Area, CallContext, EngineContext } from './context'
+import { reinstateApplication, retireApplication } from './lifecycle/application-retirement'
 import { ingestObservations } from './metrics/ingest'
 import { appendImportPart, beginImport, cancelImport, commitImport, importInferences } from './metrics/inference-imports'
 import { metricSeries } from './metrics/metric-series'
@@ -60,6 +61,8 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
         if (tagsChanged) await syncApplications(tx, ctx.actor, now, [application.id])
         return application
       }),
+    'applications.retire': ({ id, dry_run }, ctx) => retireApplication(engine, ctx, id, dry_run),
+    'applications.reinstate': ({ id }, ctx) => reinstateApplication(engine, ctx, id),
     'applications.rules': ({ id }) => applicationRules(db, id),
     'applications.deleteRule': ({ id, rule_id }, ctx) => deleteApplicationRule(engine, ctx, id, rule_id),
     'applications.restoreRules': async ({ id, requirement }, ctx) => ({ restored: await restoreApplicationRules(engine, ctx, id, requirement) }),
@@ -98,8 +101,9 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'policies.previewScope': ({ id, scope }, ctx) => previewScope(engine, ctx, id, scope),
 
     'workspace.info': async () => {
-      const count = await countApplications(db)
-      return { path: workspace.path, schema_version: workspace.schemaVersion, application_count: count, is_empty: count === 0 }
+      // Retired applications are not counted, yet a workspace that ever held one is not empty.
+      const [active, ever] = await Promise.all([countApplications(db), countApplications(db, { includeRetired: true })])
+      return { path: workspace.path, schema_version: workspace.schemaVersion, application_count: active, is_empty: ever === 0 }
     },
     'workspace.loadSample': (_input, ctx) => loadSampleWorkspace(engine, ctx),
 

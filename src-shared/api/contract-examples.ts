@@ -25,10 +25,12 @@ export type ContractExamples = { [K in ProcedureName]: Input<K> }
 export function contractExamples(world: ExampleWorld): ContractExamples {
   const { applicationId: id, policyId, recent } = world
   return {
-    'applications.list': { search: 'bot', tag: 'production', team: 'Support', environment: 'production' },
+    'applications.list': { search: 'bot', tag: 'production', team: 'Support', environment: 'production', status: 'all' },
     'applications.get': { id },
     'applications.create': { name: 'Example Bot', tags: ['external-facing'], team: 'Support', environment: 'staging' },
     'applications.update': { id, name: 'Renamed Bot', tags: ['production', 'external-facing'] },
+    'applications.retire': { id, dry_run: true },
+    'applications.reinstate': { id },
     'applications.rules': { id },
     'applications.deleteRule': { id, rule_id: world.ruleId },
     'applications.restoreRules': { id, requirement: 'pii' },

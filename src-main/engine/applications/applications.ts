@@ -1,7 +1,7 @@
 /** The application inventory: the AI applications that policies govern. */
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { z } from 'zod'
-import type { Application, ApplicationDraft, ApplicationFilter, ApplicationPatch } from '../../../src-shared/domain/application'
+import type { Application, ApplicationDraft, ApplicationListFilter, ApplicationPatch } from '../../../src-shared/domain/application'
 import { recordAudit } from '../audit-trail'
 import { chunks } from '../batch'
 import type { CallContext } from '../context'
@@ -11,7 +11,8 @@ import { newId } from '../ids'
 
 type Draft = z.output<typeof ApplicationDraft>
 type Patch = z.output<typeof ApplicationPatch>
-type Filter = z.output<typeof ApplicationFilter>
+/** Active applications unless `status` says otherwise. */
+type Filter = Partial<z.output<typeof ApplicationListFilter>>
 
 function tagsOf(eb: ExpressionBuilder<Database, 'applications'>) {
   return eb
@@ -30,6 +31,8 @@ export async function listApplications(db: Db, filter: Filter = {}, ids?: readon
   }
   let query = db.selectFrom('applications').selectAll('applications').select(tagsOf)
   if (ids) query = query.where('id', 'in', ids.length ? ids : [''])
+  if (filter.status === 'retired') query = query.where('retired_at', 'is not', null)
+  else if (filter.status !== 'all') query = query.where('retired_at', 'is', null)
   if (filter.search) {
     const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     query = query.where((eb) =>
@@ -79,7 +82,8 @@ export async function getApplication(db: Db, id: string): Promise<Application> {
 export async function assertApplicationNameFree(db: Db, name: string, environment: string | null, exceptId?: string): Promise<void> {
   const folded = fold(name)
   const place = environment === null ? null : fold(environment)
-  const candidates = await db.selectFrom('applications').select(['id', 'name', 'environment']).execute()
+  // A retired application's name is free, as an archived policy's is.
+  const candidates = await db.selectFrom('applications').select(['id', 'name', 'environment']).where('retired_at', 'is', null).execute()
   const taken = candidates.find((row) => row.id !== exceptId && fold(row.name) === folded && (row.environment === null ? null : fold(row.environment)) === place)
   if (taken) {
     const where = environment === null ? 'without an environment' : `in ${environment}`
@@ -100,7 +104,7 @@ export async function insertApplication(tx: Tx, now: string, ctx: CallContext, d
   await assertApplicationNameFree(tx, draft.name, draft.environment)
   await tx
     .insertInto('applications')
-    .values({ id, name: draft.name, team: draft.team, environment: draft.environment, created_at: now, updated_at: now })
+    .values({ id, name: draft.name, team: draft.team, environment: draft.environment, created_at: now, updated_at: now, retired_at: null })
     .execute()
   await writeTags(tx, id, draft.tags)
   const created = await getApplication(tx, id)
@@ -119,6 +123,7 @@ export async function insertApplication(tx: Tx, now: string, ctx: CallContext, d
  */
 export async function changeApplication(tx: Tx, now: string, ctx: CallContext, patch: Patch): Promise<{ application: Application; tagsChanged: boolean }> {
   const before = await getApplication(tx, patch.id)
+  if (before.retired_at) throw new EngineError('conflict', `Application ${patch.id} is retired; reinstate it before changing it`, 'id')
   const { id, tags, ...fields } = patch
   const changed = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
   const tagsChanged = tags !== undefined && tags.join('\n') !== before.tags.join('\n')
@@ -143,9 +148,31 @@ export async function changeApplication(tx: Tx, now: string, ctx: CallContext, p
   return { application: after, tagsChanged }
 }
 
-export async function countApplications(db: Db): Promise<number> {
-  const row = await db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+/** Active applications, or (`includeRetired`) every application the workspace has ever held. */
+export async function countApplications(db: Db, { includeRetired = false } = {}): Promise<number> {
+  let query = db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n'))
+  if (!includeRetired) query = query.where('retired_at', 'is', null)
+  const row = await query.executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/**
+ * Marks an application retired at `now`, in the caller's transaction; what else retiring does
+ * (coverage, rules, compliance) is the caller's to run. The retirement is kept with its end, so
+ * the past can be read as it was.
+ */
+export async function markRetired(tx: Tx, now: string, id: string, coverage: ReadonlyArray<{ policy_id: string; applied_at: string }>): Promise<void> {
+  await tx.updateTable('applications').set({ retired_at: now, updated_at: now }).where('id', '=', id).execute()
+  await tx.insertInto('application_retirements').values({ application_id: id, retired_at: now, reinstated_at: null, coverage_json: JSON.stringify(coverage) }).execute()
+}
+
+/** Ends an application's retirement at `now`; answers the coverage it had when it retired. */
+export async function markReinstated(tx: Tx, now: string, id: string): Promise<Array<{ policy_id: string; applied_at: string }>> {
+  await tx.updateTable('applications').set({ retired_at: null, updated_at: now }).where('id', '=', id).execute()
+  const open = await tx.selectFrom('application_retirements').select(['id', 'coverage_json']).where('application_id', '=', id).where('reinstated_at', 'is', null).executeTakeFirst()
+  if (!open) return []
+  await tx.updateTable('application_retirements').set({ reinstated_at: now }).where('id', '=', open.id).execute()
+  return JSON.parse(open.coverage_json) as Array<{ policy_id: string; applied_at: string }>
 }
 
 async function writeTags(tx: Tx, applicationId: string, tags: readonly string[]): Promise<void> {
@@ -158,8 +185,8 @@ async function writeTags(tx: Tx, applicationId: string, tags: readonly string[])
 
 /** The order lists come in: lower(name) as SQLite folds it (ASCII only), then id. */
 function byListOrder(a: Application, b: Application): number {
-  const fold = (name: string) => name.replace(/[A-Z]/g, (c) => c.toLowerCase())
-  const [x, y] = [fold(a.name), fold(b.name)]
+  const asciiLower = (name: string) => name.replace(/[A-Z]/g, (c) => c.toLowerCase())
+  const [x, y] = [asciiLower(a.name), asciiLower(b.name)]
   return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
@@ -170,6 +197,7 @@ function toApplication(row: {
   environment: string | null
   created_at: string
   updated_at: string
+  retired_at: string | null
   tags_json: string | null
 }): Application {
   return {
@@ -180,5 +208,6 @@ function toApplication(row: {
     environment: row.environment,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    retired_at: row.retired_at,
   }
 }

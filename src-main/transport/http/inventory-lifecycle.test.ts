@@ -39,4 +39,24 @@ describe('the application inventory over REST', () => {
     expect(moved.status).toBe(409)
     expect(await moved.json()).toMatchObject({ error: 'conflict', field: 'name', message: expect.stringContaining('app_fraud') })
   })
+
+  it('retires an application with DELETE, rehearsed with ?dry_run=true, and brings it back with POST …/reinstate', async () => {
+    expect((await api('/applications', { method: 'POST', body: { id: 'app_old', name: 'Old Bot' } })).status).toBe(201)
+    const rehearsal = await api('/applications/app_old?dry_run=true', { method: 'DELETE' })
+    expect(rehearsal.status).toBe(200)
+    expect(await rehearsal.json()).toMatchObject({ dry_run: true, application: { id: 'app_old', retired_at: expect.any(String) }, consequences: { policies: [], rules_removed: 0, open_gaps: [] } })
+    expect(await (await api('/applications/app_old')).json()).toMatchObject({ retired_at: null })
+
+    const retired = await api('/applications/app_old', { method: 'DELETE' })
+    expect(retired.status).toBe(200)
+    expect(await retired.json()).toMatchObject({ dry_run: false, application: { retired_at: expect.any(String) } })
+    const listed = (await (await api('/applications')).json()) as { applications: Array<{ id: string }> }
+    expect(listed.applications.map((app) => app.id)).not.toContain('app_old')
+    const retiredOnes = (await (await api('/applications?status=retired')).json()) as { applications: Array<{ id: string }> }
+    expect(retiredOnes.applications.map((app) => app.id)).toEqual(['app_old'])
+
+    const back = await api('/applications/app_old/reinstate', { method: 'POST', body: {} })
+    expect(back.status).toBe(200)
+    expect(await back.json()).toMatchObject({ application: { id: 'app_old', retired_at: null } })
+  })
 })
