@@ -10,6 +10,7 @@ import * as openGapLookup from './0004_open_gap_lookup'
 import * as sharedWorkspace from './0005_shared_workspace'
 import * as countsNearExactLimit from './0006_counts_near_exact_limit'
 import * as applicationRetirement from './0007_application_retirement'
+import * as inactivePeople from './0008_inactive_people'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
@@ -19,4 +20,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0005_shared_workspace', sharedWorkspace],
   ['0006_counts_near_exact_limit', countsNearExactLimit],
   ['0007_application_retirement', applicationRetirement],
+  ['0008_inactive_people', inactivePeople],
 ]

@@ -12,6 +12,7 @@ import type { ComplianceQueries } from './compliance/compliance-queries'
 import type { Evaluator } from './compliance/evaluator'
 import type { Area, CallContext, EngineContext } from './context'
 import { reinstateApplication, retireApplication } from './lifecycle/application-retirement'
+import { deactivateUser, reactivateUser } from './lifecycle/person-deactivation'
 import { ingestObservations } from './metrics/ingest'
 import { appendImportPart, beginImport, cancelImport, commitImport, importInferences } from './metrics/inference-imports'
 import { metricSeries } from './metrics/metric-series'
@@ -77,6 +78,8 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'users.get': ({ id }) => getUser(db, id),
     'users.create': (draft, ctx) => createUser(engine, ctx, draft),
     'users.update': (patch, ctx) => updateUser(engine, ctx, patch),
+    'users.deactivate': ({ id, dry_run }, ctx) => deactivateUser(engine, ctx, id, dry_run),
+    'users.reactivate': ({ id }, ctx) => reactivateUser(engine, ctx, id),
     'groups.list': async () => ({ groups: await listGroups(db) }),
     'groups.get': ({ id }) => getGroup(db, id),
     'groups.create': (draft, ctx) => createGroup(engine, ctx, draft),

@@ -40,6 +40,8 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'users.get': { id: world.userId },
     'users.create': { name: 'Ana Auditor', email: 'ana@example.com', role: 'auditor', group_ids: [world.groupId] },
     'users.update': { id: world.userId, name: 'Ana B. Auditor', role: 'reviewer', group_ids: [] },
+    'users.deactivate': { id: world.userId, dry_run: true },
+    'users.reactivate': { id: world.userId },
     'groups.list': {},
     'groups.get': { id: world.groupId },
     'groups.create': { name: 'Risk Committee', description: 'Signs off quarterly', member_ids: [world.userId] },

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { Application } from './application'
 import { Gap } from './compliance'
+import { User } from './people'
 
 /** Something named: a policy, a group, a rule, a token. */
 export const NamedRef = z.object({ id: z.string(), name: z.string() })
@@ -37,3 +38,29 @@ export const ApplicationReinstatement = z.object({
   rules_materialised: z.number().int(),
 })
 export type ApplicationReinstatement = z.infer<typeof ApplicationReinstatement>
+export const AttestationRuleMention = NamedRef.extend({
+  as_reviewer: z.boolean(),
+  as_escalation: z.boolean(),
+  /** Once they are inactive, no active person reviews it (directly or through a group). */
+  leaves_no_active_reviewer: z.boolean(),
+})
+export type AttestationRuleMention = z.infer<typeof AttestationRuleMention>
+
+export const DeactivationConsequences = z.object({
+  /** Groups they belong to; they stay members on record, and are no longer picked through them. */
+  groups: z.array(NamedRef),
+  /** Policies owned by one of those groups. */
+  policies_owned: z.array(NamedRef.extend({ group_id: z.string(), group_name: z.string() })),
+  /** Attestation rules naming them as reviewer or on the escalation path. */
+  attestation_rules: z.array(AttestationRuleMention),
+  /** API tokens acting for them: they stop authenticating. */
+  api_tokens: z.array(NamedRef),
+})
+export type DeactivationConsequences = z.infer<typeof DeactivationConsequences>
+
+export const PersonDeactivation = z.object({
+  user: User,
+  dry_run: z.boolean(),
+  consequences: DeactivationConsequences,
+})
+export type PersonDeactivation = z.infer<typeof PersonDeactivation>

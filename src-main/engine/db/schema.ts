@@ -57,6 +57,8 @@ export interface UsersTable {
   role: string
   created_at: string
   updated_at: string
+  /** Set while the person is inactive: kept on record, no longer picked, their tokens refused. */
+  deactivated_at: string | null
 }
 
 export interface GroupsTable {

@@ -60,3 +60,34 @@ describe('the application inventory over REST', () => {
     expect(await back.json()).toMatchObject({ application: { id: 'app_old', retired_at: null } })
   })
 })
+
+describe('the directory over REST', () => {
+  it('deactivates a person with POST …/deactivate: their token answers 401 until they are reactivated', async () => {
+    const created = await api('/users', { method: 'POST', body: { name: 'Ana Ortiz', email: 'ana@example.com', role: 'governance_manager' } })
+    const ana = (await created.json()) as { id: string }
+    const { secret } = await engine.tokens.create({ name: 'ana-laptop', role: 'governance_manager', user: ana.id })
+    expect(await (await api('/me', { bearer: secret })).json()).toMatchObject({ id: ana.id, name: 'Ana Ortiz' })
+
+    const rehearsal = await api(`/users/${ana.id}/deactivate?dry_run=true`, { method: 'POST', body: {} })
+    expect(await rehearsal.json()).toMatchObject({ dry_run: true, consequences: { api_tokens: [{ name: 'ana-laptop' }] } })
+    expect((await api('/me', { bearer: secret })).status).toBe(200)
+
+    const deactivated = await api(`/users/${ana.id}/deactivate`, { method: 'POST', body: {} })
+    expect(deactivated.status).toBe(200)
+    expect(await deactivated.json()).toMatchObject({ dry_run: false, user: { active: false } })
+    const refused = await api('/me', { bearer: secret })
+    expect(refused.status).toBe(401)
+    expect(await refused.json()).toMatchObject({ error: 'unauthorized' })
+    const everyone = (await (await api('/users')).json()) as { users: Array<{ id: string; active: boolean }> }
+    expect(everyone.users.find((user) => user.id === ana.id)).toMatchObject({ active: false })
+
+    expect(await (await api(`/users/${ana.id}/reactivate`, { method: 'POST', body: {} })).json()).toMatchObject({ active: true })
+    expect((await api('/me', { bearer: secret })).status).toBe(200)
+  })
+
+  it('answers deactivating the workspace owner with 409', async () => {
+    const response = await api('/users/usr_owner/deactivate', { method: 'POST', body: {} })
+    expect(response.status).toBe(409)
+    expect(await response.json()).toMatchObject({ error: 'conflict', field: 'id', message: expect.stringContaining('workspace owner') })
+  })
+})
