@@ -72,7 +72,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
       return { policies: await policiesForApplication(db, id) }
     },
 
-    'audit.list': async (filter) => ({ events: await listAuditEvents(db, filter) }),
+    'audit.list': (filter) => listAuditEvents(db, filter),
 
     'users.list': async () => ({ users: await listUsers(db) }),
     'users.get': ({ id }) => getUser(db, id),

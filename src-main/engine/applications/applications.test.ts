@@ -19,7 +19,7 @@ beforeEach(async () => {
 
 const create = (draft: z.input<typeof ApplicationDraft>) => caller(opened.engine)('applications.create', draft)
 const update = (patch: z.input<typeof ApplicationPatch>) => caller(opened.engine)('applications.update', patch)
-const audit = () => listAuditEvents(opened.context.db, { limit: 100 })
+const audit = async () => (await listAuditEvents(opened.context.db, { limit: 100 })).events
 
 describe('applications', () => {
   it('creates an application with an app_ id, normalised tags and the clock’s time', async () => {

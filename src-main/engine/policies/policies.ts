@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import type { FromTemplate, Policy, PolicyDefinition, PolicyDraft, PolicyPatch, Requirement, RequirementInput, Scope } from '../../../src-shared/domain/policy'
 import { thresholdRangeError, type Operator } from '../../../src-shared/domain/rules'
+import type { AuditAction } from '../../../src-shared/domain/audit'
 import type { Impact, ScopePreview } from '../../../src-shared/domain/compliance'
 import { recordAudit, recordAuditMany, type AuditEntry } from '../audit-trail'
 import { listApplications } from '../applications/applications'
@@ -250,7 +251,7 @@ export async function archivePolicy(engine: EngineContext, ctx: CallContext, id:
   })
 }
 
-async function saveNewVersion(tx: Tx, engine: EngineContext, ctx: CallContext, before: Policy, definition: Definition, action: string): Promise<Policy> {
+async function saveNewVersion(tx: Tx, engine: EngineContext, ctx: CallContext, before: Policy, definition: Definition, action: AuditAction): Promise<Policy> {
   await validateDefinition(tx, definition, before.id)
   const attestationRules = await listAttestationRules(tx, definition.attestationRuleIds)
   const proposed: PolicyDefinition = {

@@ -26,7 +26,7 @@ describe('the sample workspace', () => {
     const apps = await listApplications(context.db)
     expect(apps).toHaveLength(result.applications_created)
     expect(apps.find((app) => app.id === 'app_support_assistant')).toMatchObject({ team: 'Customer Experience', environment: 'production' })
-    const events = await listAuditEvents(context.db, { limit: 1000 })
+    const { events } = await listAuditEvents(context.db, { limit: 1000 })
     expect(events.filter((e) => e.action === 'application.created')).toHaveLength(apps.length)
     const people = await listUsers(context.db)
     expect(people.map((user) => user.role)).toEqual(expect.arrayContaining(['org_admin', 'governance_manager', 'reviewer', 'auditor']))
