@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AuditFilter } from '../../../src-shared/domain/audit'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
+import { describeAuditEvent } from '../../../src-shared/domain/audit-description'
+import { createExampleWorld } from '../../testing/example-world'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
 
 const fixture = freshEngineForEachTest('audit', '2026-03-01T10:30:00.000Z')
@@ -81,5 +83,34 @@ describe('the audit trail, a page at a time', () => {
       ['application.created', 'Fraud Scorer v2'],
     ])
     expect(events.find((event) => event.action === 'user.deactivated')).toMatchObject({ entity_id: ana.id, entity_name: 'Ana Ortiz' })
+  })
+
+  it('puts every event the engine records in words, from the events as recorded', async () => {
+    const world = await createExampleWorld(call, fixture.clock)
+    await fixture.engine.settle()
+    await call('inferences.commit', { import_id: world.importId })
+    await call('applications.deleteRule', { id: world.applicationId, rule_id: world.ruleId })
+    await call('applications.restoreRules', { id: world.applicationId })
+    await call('applications.update', { id: world.applicationId, name: 'Support Assistant v2', team: 'CX' })
+    await call('applications.retire', { id: world.applicationId })
+    await call('applications.reinstate', { id: world.applicationId })
+    await call('users.deactivate', { id: world.userId })
+    await call('users.reactivate', { id: world.userId })
+    await call('groups.update', { id: world.groupId, member_ids: [] })
+    await call('policies.archive', { id: world.policyId })
+    const { token } = await fixture.engine.tokens.create({ name: 'ci', role: 'auditor' })
+    await fixture.engine.tokens.revoke(token.id)
+    await fixture.engine.settle()
+    const { events } = await call('audit.list', { limit: 1000 })
+    expect(new Set(events.map((event) => event.action)).size).toBeGreaterThanOrEqual(25)
+    for (const event of events) {
+      const sentence = describeAuditEvent(event)
+      expect(sentence, event.action).not.toMatch(/undefined|\bnull\b|\[object|NaN| recorded /)
+    }
+    const sentences = events.map((event) => describeAuditEvent(event))
+    expect(sentences).toContain('Olivia Owner renamed application Support Assistant to Support Assistant v2; changed team Support → CX')
+    expect(sentences).toContain('Olivia Owner archived policy Baseline')
+    expect(sentences).toContain('Olivia Owner deleted alert rule latency_p95 > 5000 on application Support Assistant v2')
+    expect(sentences).toContain('Olivia Owner retired application Support Assistant v2 (left 1 policy, removed 2 alert rules and closed 2 open gaps)')
   })
 })
