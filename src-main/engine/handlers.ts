@@ -8,6 +8,7 @@ import type { OutputOf, ParsedInputOf } from '../../src-shared/api/procedure'
 import { METRICS } from '../../src-shared/domain/metrics'
 import { changeApplication, countApplications, getApplication, insertApplication, listApplications } from './applications/applications'
 import { listAuditEvents } from './audit/audit'
+import { exportAuditLog } from './audit/audit-export'
 import type { ComplianceQueries } from './compliance/compliance-queries'
 import type { Evaluator } from './compliance/evaluator'
 import type { Area, CallContext, EngineContext } from './context'
@@ -73,6 +74,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     },
 
     'audit.list': (filter) => listAuditEvents(db, filter),
+    'audit.export': (filter) => exportAuditLog(db, filter, engine.nowIso()),
 
     'users.list': async () => ({ users: await listUsers(db) }),
     'users.get': ({ id }) => getUser(db, id),
