@@ -37,7 +37,7 @@ export async function rehearseWithImpact(engine: EngineContext, policyId: string
   return engine.rehearse(async (tx) => {
     // "Before" is what a read answers now: whatever awaits evaluation is evaluated first, as reads do.
     await evaluateQueued(tx, engine.nowIso())
-    const statusesBefore = await storedStatuses(tx)
+    const statusesBefore = await storedStatuses(tx, undefined, { outcomes: false })
     const coveredBefore = policyId ? await coveredBy(tx, policyId) : new Set<string>()
     const rulesBefore = await rulesByApplication(tx)
 
@@ -148,7 +148,7 @@ async function rulesByApplication(db: Db): Promise<Map<string, Map<string, RuleF
 }
 
 /** The statuses as the console reads them (compliance-queries): the stored ones, under policies that exist. */
-async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promise<Statuses> {
+async function storedStatuses(db: Db, applicationIds?: readonly string[], { outcomes = true } = {}): Promise<Statuses> {
   const out: Statuses = new Map()
   for (const slice of applicationIds ? chunks(applicationIds, 5000) : [undefined]) {
     let query = db
@@ -158,7 +158,8 @@ async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promi
     if (slice) query = query.where('compliance_current.application_id', 'in', slice)
     for (const row of await query.execute()) {
       const statuses = out.get(row.application_id) ?? new Map<string, StoredStatus>()
-      statuses.set(row.policy_id, { status: row.status as ComplianceStatus, inGrace: row.in_grace === 1, outcomes: storedOutcomes(row.results_json) })
+      // Outcomes are read only where they are shown (after the change): every stored status is read before it.
+      statuses.set(row.policy_id, { status: row.status as ComplianceStatus, inGrace: row.in_grace === 1, outcomes: outcomes ? storedOutcomes(row.results_json) : [] })
       out.set(row.application_id, statuses)
     }
   }
