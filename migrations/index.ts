@@ -9,6 +9,8 @@ import * as compliance from './0003_compliance'
 import * as openGapLookup from './0004_open_gap_lookup'
 import * as sharedWorkspace from './0005_shared_workspace'
 import * as countsNearExactLimit from './0006_counts_near_exact_limit'
+import * as applicationRetirement from './0007_application_retirement'
+import * as inactivePeople from './0008_inactive_people'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
@@ -17,4 +19,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0004_open_gap_lookup', openGapLookup],
   ['0005_shared_workspace', sharedWorkspace],
   ['0006_counts_near_exact_limit', countsNearExactLimit],
+  ['0007_application_retirement', applicationRetirement],
+  ['0008_inactive_people', inactivePeople],
 ]

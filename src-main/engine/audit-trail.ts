@@ -2,12 +2,13 @@
  * Writing the append-only trail auditors read: who changed what, when, with the before and after.
  * Every mutation records its events with the transaction of the change, so both commit or neither.
  */
+import type { AuditAction } from '../../src-shared/domain/audit'
 import type { Actor } from '../../src-shared/domain/common'
 import { chunks, rowsPerInsert } from './batch'
 import type { Tx } from './db/schema'
 
 export interface AuditEntry {
-  action: string
+  action: AuditAction
   entityType: string
   entityId: string
   before?: unknown

@@ -8,17 +8,20 @@ import type { OutputOf, ParsedInputOf } from '../../src-shared/api/procedure'
 import { METRICS } from '../../src-shared/domain/metrics'
 import { changeApplication, countApplications, getApplication, insertApplication, listApplications } from './applications/applications'
 import { listAuditEvents } from './audit/audit'
+import { exportAuditLog } from './audit/audit-export'
 import type { ComplianceQueries } from './compliance/compliance-queries'
 import type { Evaluator } from './compliance/evaluator'
 import type { Area, CallContext, EngineContext } from './context'
+import { reinstateApplication, retireApplication } from './lifecycle/application-retirement'
+import { deactivateUser, reactivateUser } from './lifecycle/person-deactivation'
 import { ingestObservations } from './metrics/ingest'
 import { appendImportPart, beginImport, cancelImport, commitImport, importInferences } from './metrics/inference-imports'
 import { metricSeries } from './metrics/metric-series'
 import { applicationRules, deleteApplicationRule, restoreApplicationRules } from './materialisation/application-rules'
 import { syncApplications } from './materialisation/materialise'
 import { createGroup, createUser, getGroup, getUser, listGroups, listUsers, updateGroup, updateUser } from './people/people'
-import { archivePolicy, createPolicy, createPolicyFromTemplate, updatePolicy } from './policies/policies'
-import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyCoverage, previewScope } from './policies/policy-queries'
+import { archivePolicy, createPolicy, createPolicyFromTemplate, previewScope, updatePolicy } from './policies/policies'
+import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyCoverage } from './policies/policy-queries'
 import { getPolicy, loadPolicies } from './policies/policy-store'
 import { TEMPLATES } from './policies/templates'
 import { createAlertRule, createAttestationRule, listAlertRules, listAttestationRules } from './rules/rule-library'
@@ -60,6 +63,8 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
         if (tagsChanged) await syncApplications(tx, ctx.actor, now, [application.id])
         return application
       }),
+    'applications.retire': ({ id, dry_run }, ctx) => retireApplication(engine, ctx, id, dry_run),
+    'applications.reinstate': ({ id }, ctx) => reinstateApplication(engine, ctx, id),
     'applications.rules': ({ id }) => applicationRules(db, id),
     'applications.deleteRule': ({ id, rule_id }, ctx) => deleteApplicationRule(engine, ctx, id, rule_id),
     'applications.restoreRules': async ({ id, requirement }, ctx) => ({ restored: await restoreApplicationRules(engine, ctx, id, requirement) }),
@@ -68,12 +73,15 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
       return { policies: await policiesForApplication(db, id) }
     },
 
-    'audit.list': async (filter) => ({ events: await listAuditEvents(db, filter) }),
+    'audit.list': (filter) => listAuditEvents(db, filter),
+    'audit.export': (filter) => exportAuditLog(db, filter, engine.nowIso()),
 
     'users.list': async () => ({ users: await listUsers(db) }),
     'users.get': ({ id }) => getUser(db, id),
     'users.create': (draft, ctx) => createUser(engine, ctx, draft),
     'users.update': (patch, ctx) => updateUser(engine, ctx, patch),
+    'users.deactivate': ({ id, dry_run }, ctx) => deactivateUser(engine, ctx, id, dry_run),
+    'users.reactivate': ({ id }, ctx) => reactivateUser(engine, ctx, id),
     'groups.list': async () => ({ groups: await listGroups(db) }),
     'groups.get': ({ id }) => getGroup(db, id),
     'groups.create': (draft, ctx) => createGroup(engine, ctx, draft),
@@ -95,11 +103,12 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'policies.versions': async ({ id }) => ({ versions: await listPolicyVersions(db, id) }),
     'policies.diff': ({ id, from, to }) => diffPolicyVersions(db, id, from, to),
     'policies.coverage': async ({ id }) => ({ applications: await policyCoverage(db, id) }),
-    'policies.previewScope': ({ id, scope }) => previewScope(db, id, scope),
+    'policies.previewScope': ({ id, scope }, ctx) => previewScope(engine, ctx, id, scope),
 
     'workspace.info': async () => {
-      const count = await countApplications(db)
-      return { path: workspace.path, schema_version: workspace.schemaVersion, application_count: count, is_empty: count === 0 }
+      // Retired applications are not counted, yet a workspace that ever held one is not empty.
+      const [active, ever] = await Promise.all([countApplications(db), countApplications(db, { includeRetired: true })])
+      return { path: workspace.path, schema_version: workspace.schemaVersion, application_count: active, is_empty: ever === 0 }
     },
     'workspace.loadSample': (_input, ctx) => loadSampleWorkspace(engine, ctx),
 

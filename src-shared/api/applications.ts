@@ -1,19 +1,21 @@
 import { z } from 'zod'
-import { Application, ApplicationDraft, ApplicationFilter, ApplicationId, ApplicationPatch } from '../domain/application'
+import { Application, ApplicationDraft, ApplicationId, ApplicationListFilter, ApplicationPatch } from '../domain/application'
+import { DryRun } from '../domain/common'
+import { ApplicationReinstatement, ApplicationRetirement } from '../domain/lifecycle'
 import { MetricKey } from '../domain/metrics'
 import { MaterialisedRule, MissingRule } from '../domain/policy'
 import { procedure } from './procedure'
 
 export const applicationsApi = {
   'applications.list': procedure({
-    summary: 'List applications, optionally filtered by text, tag, team or environment.',
+    summary: 'List applications, optionally filtered by text, tag, team or environment; active ones unless status says retired or all.',
     access: 'read',
-    input: ApplicationFilter,
+    input: ApplicationListFilter,
     output: z.object({ applications: z.array(Application) }),
     rest: { method: 'GET', path: '/applications' },
   }),
   'applications.get': procedure({
-    summary: 'One application by id.',
+    summary: 'One application by id, retired ones included (with retired_at).',
     access: 'read',
     input: z.strictObject({ id: ApplicationId }),
     output: Application,
@@ -32,6 +34,21 @@ export const applicationsApi = {
     input: ApplicationPatch,
     output: Application,
     rest: { method: 'PATCH', path: '/applications/{id}' },
+  }),
+  'applications.retire': procedure({
+    summary:
+      'Retire an application: from now on no policy covers it, its materialised rules are removed and compliance leaves it out; its history stays. With dry_run, the consequences and nothing written.',
+    access: 'write',
+    input: z.strictObject({ id: ApplicationId, dry_run: DryRun }),
+    output: ApplicationRetirement,
+    rest: { method: 'DELETE', path: '/applications/{id}' },
+  }),
+  'applications.reinstate': procedure({
+    summary: 'Bring a retired application back: the policies it had cover it again as they stood, with their rules materialised anew.',
+    access: 'write',
+    input: z.strictObject({ id: ApplicationId }),
+    output: ApplicationReinstatement,
+    rest: { method: 'POST', path: '/applications/{id}/reinstate' },
   }),
   'applications.rules': procedure({
     summary: 'The alert rules policies have materialised on an application, and any required ones that are missing.',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { contract, type ProcedureName } from './contract'
+import { CsvFile } from './procedure'
 import { contractExamples } from './contract-examples'
 import { errorFromZod } from './errors'
 
@@ -37,5 +38,9 @@ describe('every procedure of the contract', () => {
     const parsed = contract[name].input.safeParse({ colour: 'blue' })
     expect(parsed.success).toBe(false)
     expect(errorFromZod(parsed.error!).issues).toContainEqual({ field: 'colour', message: 'colour is not a field of this request' })
+  })
+
+  it.each(procedures.filter((name) => contract[name].rest?.produces))('%s answers a file over REST, so answers a CsvFile', (name) => {
+    expect(contract[name].output).toBe(CsvFile)
   })
 })

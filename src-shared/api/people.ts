@@ -1,10 +1,12 @@
 import { z } from 'zod'
+import { DryRun } from '../domain/common'
+import { PersonDeactivation } from '../domain/lifecycle'
 import { Group, GroupDraft, GroupId, GroupPatch, User, UserDraft, UserId, UserPatch } from '../domain/people'
 import { procedure } from './procedure'
 
 export const peopleApi = {
   'users.list': procedure({
-    summary: 'The directory of people: policy owners, reviewers, escalation contacts.',
+    summary: 'The directory of people: policy owners, reviewers, escalation contacts; everyone, active or not, with active.',
     access: 'read',
     input: z.strictObject({}),
     output: z.object({ users: z.array(User) }),
@@ -30,6 +32,21 @@ export const peopleApi = {
     input: z.strictObject({ id: UserId }),
     output: User,
     rest: { method: 'GET', path: '/users/{id}' },
+  }),
+  'users.deactivate': procedure({
+    summary:
+      'Deactivate a person: they stay on record but are no longer picked as reviewer, owner or escalation contact, and their API tokens stop working. With dry_run, what it touches and nothing written.',
+    access: 'write',
+    input: z.strictObject({ id: UserId, dry_run: DryRun }),
+    output: PersonDeactivation,
+    rest: { method: 'POST', path: '/users/{id}/deactivate' },
+  }),
+  'users.reactivate': procedure({
+    summary: 'Make a deactivated person active again.',
+    access: 'write',
+    input: z.strictObject({ id: UserId }),
+    output: User,
+    rest: { method: 'POST', path: '/users/{id}/reactivate' },
   }),
   'groups.list': procedure({
     summary: 'Groups of people, such as Governance Team or app-owners.',

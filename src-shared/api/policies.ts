@@ -11,9 +11,8 @@ import {
   PolicyTemplate,
   PolicyVersion,
   Scope,
-  ScopePreviewEntry,
 } from '../domain/policy'
-import { Impact } from '../domain/compliance'
+import { Impact, ScopePreview } from '../domain/compliance'
 import { procedure } from './procedure'
 
 /** A policy as a change leaves it; with dry_run, as it would leave it, with the impact and nothing written. */
@@ -91,10 +90,10 @@ export const policiesApi = {
     rest: { method: 'GET', path: '/organization/policies/{id}/applications' },
   }),
   'policies.previewScope': procedure({
-    summary: 'Which applications a scope would cover, before anything is written.',
+    summary: 'Which applications a scope would cover and the status each would have, rehearsed as applying it would run; nothing is written.',
     access: 'read',
     input: z.strictObject({ id: PolicyId, scope: Scope }),
-    output: z.object({ applications: z.array(ScopePreviewEntry), added: z.number(), kept: z.number(), removed: z.number() }),
+    output: ScopePreview,
     rest: { method: 'POST', path: '/organization/policies/{id}/scope-preview' },
   }),
   'applications.policies': procedure({

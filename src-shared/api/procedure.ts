@@ -3,7 +3,7 @@
  * output, whether it reads or writes, and (for the public REST API) the route it answers on.
  * The IPC bridge, the HTTP routes and the renderer client are all derived from these maps.
  */
-import type { z } from 'zod'
+import { z } from 'zod'
 
 export type Access = 'read' | 'write'
 
@@ -13,7 +13,21 @@ export interface RestRoute {
   path: string
   /** Status on success; 200 unless said otherwise. */
   status?: 200 | 201 | 204
+  /**
+   * The answer is a file rather than JSON: the procedure answers a CsvFile, and over REST the
+   * response is the file itself, to download. Other transports (IPC) get the CsvFile value.
+   */
+  produces?: 'text/csv'
 }
+
+/** A CSV file as a value: what IPC hands the desktop console to save, and REST sends as the body. */
+export const CsvFile = z.object({
+  /** A safe name to save it as, such as audit-log-2026-03-01T10-30-00Z.csv. */
+  filename: z.string().regex(/^[A-Za-z0-9._-]+\.csv$/),
+  /** The file's text: RFC 4180, header row first. */
+  csv: z.string(),
+})
+export type CsvFile = z.infer<typeof CsvFile>
 
 /**
  * How much a call may send. Most calls are small; monitoring data and files come in bulk; a file

@@ -39,6 +39,8 @@ export const Application = z.object({
   environment: z.string().nullable(),
   created_at: Timestamp,
   updated_at: Timestamp,
+  /** Since when it is retired: out of lists, coverage and compliance, its history kept. Null while active. */
+  retired_at: Timestamp.nullable(),
 })
 export type Application = z.infer<typeof Application>
 
@@ -69,3 +71,12 @@ export const ApplicationFilter = z.strictObject({
   environment: z.string().trim().normalize('NFC').toLowerCase().max(50).optional(),
 })
 export type ApplicationFilter = z.input<typeof ApplicationFilter>
+
+export const APPLICATION_STATUSES = ['active', 'retired', 'all'] as const
+
+/** What applications.list takes: the filters, and whether retired applications are listed too. */
+export const ApplicationListFilter = ApplicationFilter.extend({
+  /** Active applications unless asked otherwise; retired ones are listed on request. */
+  status: z.enum(APPLICATION_STATUSES, { error: `status must be one of ${APPLICATION_STATUSES.join(', ')}` }).default('active'),
+})
+export type ApplicationListFilter = z.input<typeof ApplicationListFilter>

@@ -1,28 +1,90 @@
 import { z } from 'zod'
 import { Timestamp } from './common'
 
+/**
+ * Every action the engine records. A new one is added here first: the engine's audit writer
+ * takes only these, and the console's description of events (audit-description.ts) must have
+ * words for each.
+ */
+export const AUDIT_ACTIONS = [
+  'application.created',
+  'application.updated',
+  'application.retired',
+  'application.reinstated',
+  'policy.created',
+  'policy.updated',
+  'policy.archived',
+  'policy.version_created',
+  'policy.scope_changed',
+  'policy.attached',
+  'policy.detached',
+  'rule.materialised',
+  'rule.updated',
+  'rule.removed',
+  'rule.deleted',
+  'rule.restored',
+  'gap.opened',
+  'gap.resolved',
+  'user.created',
+  'user.updated',
+  'user.deactivated',
+  'user.reactivated',
+  'group.created',
+  'group.updated',
+  'alert_rule.created',
+  'attestation_rule.created',
+  'token.created',
+  'token.revoked',
+  'metrics.ingested',
+  'inferences.imported',
+  'workspace.sample_loaded',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
 export const AuditEvent = z.object({
   id: z.number().int(),
   at: Timestamp,
   actor: z.object({ id: z.string(), name: z.string() }),
+  /** One of AUDIT_ACTIONS; kept a string so an event written by a newer console still reads. */
   action: z.string(),
   entity_type: z.string(),
   entity_id: z.string(),
+  /**
+   * The record's name as the workspace knows it now (retired applications, archived policies and
+   * inactive people included); null when it has none, or no longer exists.
+   */
+  entity_name: z.string().nullable(),
   before: z.unknown().nullable(),
   after: z.unknown().nullable(),
 })
 export type AuditEvent = z.infer<typeof AuditEvent>
 
-export const AuditFilter = z.strictObject({
+/** The filters of the trail, shared by a page of it and its export. */
+const auditFilters = {
   entity_type: z.string().optional(),
   entity_id: z.string().optional(),
   action: z.string().optional(),
   actor_id: z.string().optional(),
   since: Timestamp.optional(),
   until: Timestamp.optional(),
-  /** Page backwards: only events older than this id. */
+}
+
+export const AuditFilter = z.strictObject({
+  ...auditFilters,
+  /** Page backwards: only events older than this id (a page's next_before_id). */
   before_id: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 })
 export type AuditFilter = z.input<typeof AuditFilter>
 export type AuditQuery = z.output<typeof AuditFilter>
+
+/** The whole trail the filters select, for an export: no paging. */
+export const AuditExportFilter = z.strictObject(auditFilters)
+export type AuditExportFilter = z.input<typeof AuditExportFilter>
+
+export const AuditPage = z.object({
+  events: z.array(AuditEvent),
+  /** Where the next (older) page starts, as before_id; null when there is nothing older. */
+  next_before_id: z.number().int().nullable(),
+})
+export type AuditPage = z.infer<typeof AuditPage>

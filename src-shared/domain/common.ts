@@ -24,6 +24,9 @@ export function optionalText(label: string, max: number) {
     .transform((value) => (value ? value : null))
 }
 
+/** Work out what a change would do, on current data, and write nothing. Also as ?dry_run=true. */
+export const DryRun = z.stringbool().or(z.boolean()).default(false)
+
 export const Role = z.enum(['org_admin', 'governance_manager', 'reviewer', 'auditor'])
 export type Role = z.infer<typeof Role>
 

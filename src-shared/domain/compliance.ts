@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { ApplicationId } from './application'
 import { Timestamp } from './common'
 import { MetricKey } from './metrics'
-import { PolicyId } from './policy'
+import { PolicyId, ScopePreviewEntry } from './policy'
 import { Operator, Severity } from './rules'
 
 /** The reference's five statuses, as API values. */
@@ -157,7 +157,11 @@ export const Gap = z.object({
 })
 export type Gap = z.infer<typeof Gap>
 
-/** What a policy change would do to one application, worked out on current data and written nowhere. */
+/**
+ * What a policy change would do to one application, worked out on current data and written
+ * nowhere: the change is rehearsed and the application evaluated as the console evaluates it once
+ * the change commits, so "after" is the status it will really have, Pending included.
+ */
 export const ImpactEntry = z.object({
   application_id: ApplicationId,
   application_name: z.string(),
@@ -171,21 +175,66 @@ export const ImpactEntry = z.object({
     }),
   ),
   rules_removed: z.array(z.object({ requirement: MetricKey, operator: Operator, threshold: z.number(), severity: Severity })),
+  /**
+   * The application's status as the dashboard shows it (the worst under every policy covering it),
+   * now and once the change is applied; null when no policy covers it.
+   */
   status_before: ComplianceStatus.nullable(),
   status_after: ComplianceStatus.nullable(),
+  /** Its status under the changed policy alone, now and after; null where that policy does not cover it. */
+  policy_status_before: ComplianceStatus.nullable(),
+  policy_status_after: ComplianceStatus.nullable(),
+  /** After the change, the policy's enforcement delay still runs for it: breaches show, no alert fires yet. */
+  in_grace_period: z.boolean(),
+  /** The changed policy's requirements it would fail (breached, or their rule deleted). */
   failing_after: z.array(MetricKey),
 })
 export type ImpactEntry = z.infer<typeof ImpactEntry>
 
+/** Applications moving from one status to another: "10 Compliant → Pending". Null is "not covered". */
+export const StatusChange = z.object({
+  from: ComplianceStatus.nullable(),
+  to: ComplianceStatus.nullable(),
+  applications: z.number().int(),
+})
+export type StatusChange = z.infer<typeof StatusChange>
+
+export const ImpactSummary = z.object({
+  applications_affected: z.number().int(),
+  rules_added: z.number().int(),
+  rules_changed: z.number().int(),
+  rules_removed: z.number().int(),
+  /** Applications whose status becomes Non-Compliant or Warning from anything else. */
+  newly_failing: z.number().int(),
+  /** Applications whose status, as the dashboard shows it, changes at all. */
+  statuses_changing: z.number().int(),
+  /** Those changes grouped by before and after, the largest group first. */
+  status_changes: z.array(StatusChange),
+  /** The affected applications by the status they will have; `not_covered` when no policy will cover them. */
+  applications_by_status_after: StatusCounts.extend({ not_covered: z.number().int() }),
+})
+export type ImpactSummary = z.infer<typeof ImpactSummary>
+
 export const Impact = z.object({
   policy_id: PolicyId,
   applications: z.array(ImpactEntry),
-  summary: z.object({
-    applications_affected: z.number().int(),
-    rules_added: z.number().int(),
-    rules_changed: z.number().int(),
-    rules_removed: z.number().int(),
-    newly_failing: z.number().int(),
-  }),
+  summary: ImpactSummary,
 })
 export type Impact = z.infer<typeof Impact>
+
+/** Which applications a scope would cover, with the status each would have: the apply dialog's preview. */
+export const ScopePreview = z.object({
+  applications: z.array(
+    ScopePreviewEntry.extend({
+      status_before: ComplianceStatus.nullable(),
+      status_after: ComplianceStatus.nullable(),
+      policy_status_after: ComplianceStatus.nullable(),
+      in_grace_period: z.boolean(),
+    }),
+  ),
+  added: z.number().int(),
+  kept: z.number().int(),
+  removed: z.number().int(),
+  summary: ImpactSummary,
+})
+export type ScopePreview = z.infer<typeof ScopePreview>

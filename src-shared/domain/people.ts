@@ -16,6 +16,9 @@ export const User = z.object({
   group_ids: z.array(GroupId),
   created_at: Timestamp,
   updated_at: Timestamp,
+  /** False once deactivated: still on record, no longer picked as reviewer, owner or escalation contact. */
+  active: z.boolean(),
+  deactivated_at: Timestamp.nullable(),
 })
 export type User = z.infer<typeof User>
 

@@ -1,7 +1,7 @@
 /** Policies: organisation-level monitoring requirements, their scope, versions and what they materialise. */
 import { z } from 'zod'
 import { ApplicationId, Tag } from './application'
-import { Timestamp } from './common'
+import { DryRun, Timestamp } from './common'
 import { MetricKey } from './metrics'
 import { nameText } from './names'
 import { GroupId } from './people'
@@ -105,9 +105,6 @@ const policyFields = {
   auto_restore: z.boolean(),
   status: PolicyStatus,
 }
-
-/** Work out what a change would do to every application, on current data, and write nothing. */
-const DryRun = z.stringbool().or(z.boolean()).default(false)
 
 export const PolicyDraft = z.strictObject({
   ...policyFields,

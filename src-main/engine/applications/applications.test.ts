@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { ApplicationDraft, ApplicationPatch } from '../../../src-shared/domain/application'
 import { listAuditEvents } from '../audit/audit'
 import { EngineError } from '../errors'
+import { failure } from '../../testing/refusal'
 import { caller, openTestEngine, tempFolder, type TestEngine } from '../../testing/workspace'
 import { getApplication, listApplications } from './applications'
 
@@ -18,7 +19,7 @@ beforeEach(async () => {
 
 const create = (draft: z.input<typeof ApplicationDraft>) => caller(opened.engine)('applications.create', draft)
 const update = (patch: z.input<typeof ApplicationPatch>) => caller(opened.engine)('applications.update', patch)
-const audit = () => listAuditEvents(opened.context.db, { limit: 100 })
+const audit = async () => (await listAuditEvents(opened.context.db, { limit: 100 })).events
 
 describe('applications', () => {
   it('creates an application with an app_ id, normalised tags and the clock’s time', async () => {
@@ -105,5 +106,46 @@ describe('applications', () => {
     await expect(create({ id: 'app_once', name: 'Bot again' })).rejects.toMatchObject({ code: 'conflict' })
     // Evaluation may announce 'compliance' on its own; the failed create announces nothing.
     expect(seen.filter((areas) => areas.includes('applications'))).toEqual([['applications', 'policies', 'compliance', 'audit']])
+  })
+
+  it('refuses a second application with the same name in one environment, however it is cased or composed, naming the one that has it', async () => {
+    await create({ id: 'app_cafe', name: 'Caf\u00e9 Bot', environment: 'production' })
+    await create({ id: 'app_plain', name: 'Plain Bot' })
+    const eventsBefore = await audit()
+    for (const name of ['Caf\u00e9 Bot', 'CAF\u00c9 BOT', 'Cafe\u0301 bot']) {
+      const refused = await failure(create({ name, environment: 'Production' }))
+      expect(refused).toMatchObject({ code: 'conflict', field: 'name', message: expect.stringContaining('app_cafe') })
+      expect(refused.message).toContain('"Caf\u00e9 Bot" already exists in production')
+    }
+    // Applications without an environment share one.
+    expect(await failure(create({ name: 'plain bot' }))).toMatchObject({ code: 'conflict', field: 'name', message: expect.stringContaining('without an environment (app_plain)') })
+    expect(await listApplications(opened.context.db)).toHaveLength(2)
+    expect(await audit()).toEqual(eventsBefore)
+    // The same name in another environment is another application.
+    expect(await create({ name: 'Caf\u00e9 Bot', environment: 'staging' })).toMatchObject({ environment: 'staging' })
+    expect(await create({ name: 'Plain Bot', environment: 'staging' })).toMatchObject({ environment: 'staging' })
+  })
+
+  it('refuses a rename or a move that would make two alike, and lets an application keep or recase its own name', async () => {
+    await create({ id: 'app_prod', name: 'Claims Bot', environment: 'production' })
+    await create({ id: 'app_stage', name: 'Claims Bot', environment: 'staging' })
+    await create({ id: 'app_other', name: 'Other Bot', environment: 'production' })
+    expect(await failure(update({ id: 'app_stage', environment: 'production' }))).toMatchObject({ code: 'conflict', field: 'name', message: expect.stringContaining('app_prod') })
+    expect(await failure(update({ id: 'app_other', name: 'CLAIMS bot' }))).toMatchObject({ code: 'conflict', field: 'name', message: expect.stringContaining('app_prod') })
+    expect((await getApplication(opened.context.db, 'app_stage')).environment).toBe('staging')
+    expect(await update({ id: 'app_prod', name: 'Claims BOT', tags: ['x'] })).toMatchObject({ name: 'Claims BOT' })
+  })
+
+  it('opens a workspace that already holds two alike, and keeps both editable until one is renamed', async () => {
+    await create({ id: 'app_one', name: 'Twin', environment: 'production' })
+    // As a workspace written before names were checked could hold.
+    await opened.context.mutate([], (tx) =>
+      tx.insertInto('applications').values({ id: 'app_two', name: 'twin', team: null, environment: 'production', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' }).execute(),
+    )
+    await opened.engine.close()
+    opened = await openTestEngine(opened.engine.path)
+    expect(await update({ id: 'app_two', tags: ['legacy'], team: 'CX' })).toMatchObject({ name: 'twin', tags: ['legacy'] })
+    expect(await failure(update({ id: 'app_two', name: 'TWIN' }))).toMatchObject({ code: 'conflict', field: 'name' })
+    expect(await update({ id: 'app_two', name: 'Twin (old)' })).toMatchObject({ name: 'Twin (old)' })
   })
 })

@@ -1,8 +1,9 @@
 /** The application inventory: the AI applications that policies govern. */
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { z } from 'zod'
-import type { Application, ApplicationDraft, ApplicationFilter, ApplicationPatch } from '../../../src-shared/domain/application'
+import type { Application, ApplicationDraft, ApplicationListFilter, ApplicationPatch } from '../../../src-shared/domain/application'
 import { recordAudit } from '../audit-trail'
+import { chunks } from '../batch'
 import type { CallContext } from '../context'
 import type { Database, Db, Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
@@ -10,7 +11,8 @@ import { newId } from '../ids'
 
 type Draft = z.output<typeof ApplicationDraft>
 type Patch = z.output<typeof ApplicationPatch>
-type Filter = z.output<typeof ApplicationFilter>
+/** Active applications unless `status` says otherwise. */
+type Filter = Partial<z.output<typeof ApplicationListFilter>>
 
 function tagsOf(eb: ExpressionBuilder<Database, 'applications'>) {
   return eb
@@ -20,8 +22,17 @@ function tagsOf(eb: ExpressionBuilder<Database, 'applications'>) {
     .as('tags_json')
 }
 
-export async function listApplications(db: Db, filter: Filter = {}): Promise<Application[]> {
+/** The applications a filter selects; given `ids`, only among those. */
+export async function listApplications(db: Db, filter: Filter = {}, ids?: readonly string[]): Promise<Application[]> {
+  if (ids && ids.length > 5000) {
+    const found: Application[] = []
+    for (const slice of chunks(ids, 5000)) found.push(...(await listApplications(db, filter, slice)))
+    return found.sort(byListOrder)
+  }
   let query = db.selectFrom('applications').selectAll('applications').select(tagsOf)
+  if (ids) query = query.where('id', 'in', ids.length ? ids : [''])
+  if (filter.status === 'retired') query = query.where('retired_at', 'is not', null)
+  else if (filter.status !== 'all') query = query.where('retired_at', 'is', null)
   if (filter.search) {
     const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     query = query.where((eb) =>
@@ -61,15 +72,39 @@ export async function getApplication(db: Db, id: string): Promise<Application> {
   return application
 }
 
+/**
+ * Names are unique among the applications of one environment (those without one count as one
+ * environment), compared as policy names are: in NFC and lower case, here rather than in SQL, as
+ * SQLite's lower() folds only ASCII. Checked in the writing transaction rather than by a unique
+ * index, which a workspace written before this check, holding two alike, could not take: it
+ * opens as it is and keeps them until one is renamed.
+ */
+export async function assertApplicationNameFree(db: Db, name: string, environment: string | null, exceptId?: string): Promise<void> {
+  const folded = fold(name)
+  const place = environment === null ? null : fold(environment)
+  // A retired application's name is free, as an archived policy's is.
+  const candidates = await db.selectFrom('applications').select(['id', 'name', 'environment']).where('retired_at', 'is', null).execute()
+  const taken = candidates.find((row) => row.id !== exceptId && fold(row.name) === folded && (row.environment === null ? null : fold(row.environment)) === place)
+  if (taken) {
+    const where = environment === null ? 'without an environment' : `in ${environment}`
+    throw new EngineError('conflict', `An application named "${taken.name}" already exists ${where} (${taken.id}); names are unique within an environment`, 'name')
+  }
+}
+
+function fold(text: string): string {
+  return text.normalize('NFC').toLowerCase()
+}
+
 /** Adds an application in the caller's transaction; covering it with policies is the caller's next step. */
 export async function insertApplication(tx: Tx, now: string, ctx: CallContext, draft: Draft): Promise<Application> {
   const id = draft.id ?? newId('app')
   if (draft.id && (await findApplication(tx, draft.id))) {
     throw new EngineError('conflict', `An application with id ${draft.id} already exists`, 'id')
   }
+  await assertApplicationNameFree(tx, draft.name, draft.environment)
   await tx
     .insertInto('applications')
-    .values({ id, name: draft.name, team: draft.team, environment: draft.environment, created_at: now, updated_at: now })
+    .values({ id, name: draft.name, team: draft.team, environment: draft.environment, created_at: now, updated_at: now, retired_at: null })
     .execute()
   await writeTags(tx, id, draft.tags)
   const created = await getApplication(tx, id)
@@ -88,11 +123,16 @@ export async function insertApplication(tx: Tx, now: string, ctx: CallContext, d
  */
 export async function changeApplication(tx: Tx, now: string, ctx: CallContext, patch: Patch): Promise<{ application: Application; tagsChanged: boolean }> {
   const before = await getApplication(tx, patch.id)
+  if (before.retired_at) throw new EngineError('conflict', `Application ${patch.id} is retired; reinstate it before changing it`, 'id')
   const { id, tags, ...fields } = patch
   const changed = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
   const tagsChanged = tags !== undefined && tags.join('\n') !== before.tags.join('\n')
   const fieldsChanged = Object.entries(changed).some(([key, value]) => before[key as keyof Application] !== value)
   if (!tagsChanged && !fieldsChanged) return { application: before, tagsChanged: false }
+  const name = patch.name ?? before.name
+  const environment = patch.environment !== undefined ? patch.environment : before.environment
+  // Only a rename or a move is checked: a workspace holding two alike from before keeps both editable.
+  if (name !== before.name || environment !== before.environment) await assertApplicationNameFree(tx, name, environment, id)
 
   await tx
     .updateTable('applications')
@@ -108,9 +148,31 @@ export async function changeApplication(tx: Tx, now: string, ctx: CallContext, p
   return { application: after, tagsChanged }
 }
 
-export async function countApplications(db: Db): Promise<number> {
-  const row = await db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+/** Active applications, or (`includeRetired`) every application the workspace has ever held. */
+export async function countApplications(db: Db, { includeRetired = false } = {}): Promise<number> {
+  let query = db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n'))
+  if (!includeRetired) query = query.where('retired_at', 'is', null)
+  const row = await query.executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/**
+ * Marks an application retired at `now`, in the caller's transaction; what else retiring does
+ * (coverage, rules, compliance) is the caller's to run. The retirement is kept with its end, so
+ * the past can be read as it was.
+ */
+export async function markRetired(tx: Tx, now: string, id: string, coverage: ReadonlyArray<{ policy_id: string; applied_at: string }>): Promise<void> {
+  await tx.updateTable('applications').set({ retired_at: now, updated_at: now }).where('id', '=', id).execute()
+  await tx.insertInto('application_retirements').values({ application_id: id, retired_at: now, reinstated_at: null, coverage_json: JSON.stringify(coverage) }).execute()
+}
+
+/** Ends an application's retirement at `now`; answers the coverage it had when it retired. */
+export async function markReinstated(tx: Tx, now: string, id: string): Promise<Array<{ policy_id: string; applied_at: string }>> {
+  await tx.updateTable('applications').set({ retired_at: null, updated_at: now }).where('id', '=', id).execute()
+  const open = await tx.selectFrom('application_retirements').select(['id', 'coverage_json']).where('application_id', '=', id).where('reinstated_at', 'is', null).executeTakeFirst()
+  if (!open) return []
+  await tx.updateTable('application_retirements').set({ reinstated_at: now }).where('id', '=', open.id).execute()
+  return JSON.parse(open.coverage_json) as Array<{ policy_id: string; applied_at: string }>
 }
 
 async function writeTags(tx: Tx, applicationId: string, tags: readonly string[]): Promise<void> {
@@ -121,6 +183,13 @@ async function writeTags(tx: Tx, applicationId: string, tags: readonly string[])
     .execute()
 }
 
+/** The order lists come in: lower(name) as SQLite folds it (ASCII only), then id. */
+function byListOrder(a: Application, b: Application): number {
+  const asciiLower = (name: string) => name.replace(/[A-Z]/g, (c) => c.toLowerCase())
+  const [x, y] = [asciiLower(a.name), asciiLower(b.name)]
+  return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
 function toApplication(row: {
   id: string
   name: string
@@ -128,6 +197,7 @@ function toApplication(row: {
   environment: string | null
   created_at: string
   updated_at: string
+  retired_at: string | null
   tags_json: string | null
 }): Application {
   return {
@@ -138,5 +208,6 @@ function toApplication(row: {
     environment: row.environment,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    retired_at: row.retired_at,
   }
 }

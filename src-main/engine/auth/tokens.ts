@@ -48,6 +48,7 @@ export async function createApiToken(
   await engine.mutate(['tokens'], async (tx) => {
     const user = input.user ? await findUserByIdOrEmail(tx, input.user) : undefined
     if (input.user && !user) throw new EngineError('invalid_input', `No user with id or email ${input.user}`, 'user')
+    if (user?.deactivated_at) throw new EngineError('invalid_input', `${input.user} is deactivated; reactivate them before giving them a token`, 'user')
     token = { id: newId('tok'), name, role: role.data, user_id: user?.id ?? null, created_at: now, last_used_at: null, revoked_at: null }
     await tx.insertInto('api_tokens').values({ ...token, token_hash: hashToken(secret) }).execute()
     await recordAudit(tx, ctx.actor, now, { action: 'token.created', entityType: 'api_token', entityId: token.id, after: token })
@@ -80,7 +81,7 @@ export async function revokeApiToken(engine: EngineContext, ctx: CallContext, id
 /** A token's last use is recorded at most once a minute. */
 const LAST_USE_RESOLUTION_MS = 60_000
 
-/** The actor behind a bearer secret, or undefined when it is unknown or revoked. */
+/** The actor behind a bearer secret, or undefined when it is unknown, revoked, or acts for a deactivated person. */
 export async function authenticateToken(engine: EngineContext, secret: string): Promise<Actor | undefined> {
   if (!secret.startsWith(TOKEN_PREFIX)) return undefined
   const row = await engine.db
@@ -89,8 +90,10 @@ export async function authenticateToken(engine: EngineContext, secret: string): 
     .where('token_hash', '=', hashToken(secret))
     .executeTakeFirst()
   if (!row || row.revoked_at) return undefined
+  const user = row.user_id ? await engine.db.selectFrom('users').select(['id', 'name', 'deactivated_at']).where('id', '=', row.user_id).executeTakeFirst() : undefined
+  // A token acts for its person only while they are active.
+  if (user?.deactivated_at) return undefined
   recordLastUse(engine, row.id, row.last_used_at)
-  const user = row.user_id ? await engine.db.selectFrom('users').select(['id', 'name']).where('id', '=', row.user_id).executeTakeFirst() : undefined
   if (user) return { id: user.id, name: user.name, role: Role.parse(row.role) }
   return { id: row.id, name: `${row.name} (API token)`, role: Role.parse(row.role) }
 }
@@ -114,10 +117,10 @@ function recordLastUse(engine: EngineContext, tokenId: string, storedAt: string 
     .catch(() => recorded.delete(tokenId))
 }
 
-async function findUserByIdOrEmail(db: Db, idOrEmail: string): Promise<{ id: string } | undefined> {
+async function findUserByIdOrEmail(db: Db, idOrEmail: string): Promise<{ id: string; deactivated_at: string | null } | undefined> {
   return db
     .selectFrom('users')
-    .select('id')
+    .select(['id', 'deactivated_at'])
     .where((eb) => eb.or([eb('id', '=', idOrEmail), eb('email', '=', idOrEmail.toLowerCase())]))
     .executeTakeFirst()
 }

@@ -211,26 +211,7 @@ export class ComplianceQueries {
     const at = this.moment(input.as_of)
     if (input.application_id) await assertApplication(this.db, input.application_id, 'application_id')
     if (at === undefined) await this.evaluator.drain(input.application_id)
-    let query = this.db
-      .selectFrom('gaps')
-      .innerJoin('applications', 'applications.id', 'gaps.application_id')
-      .innerJoin('policies', 'policies.id', 'gaps.policy_id')
-      .select([
-        'gaps.id',
-        'gaps.application_id',
-        'applications.name as application_name',
-        'gaps.policy_id',
-        'policies.name as policy_name',
-        'gaps.requirement',
-        'gaps.kind',
-        'gaps.severity',
-        'gaps.value',
-        'gaps.threshold',
-        'gaps.reason',
-        'gaps.opened_at',
-        'gaps.resolved_at',
-        'gaps.grace_until',
-      ])
+    let query = gapQuery(this.db)
     if (input.application_id) query = query.where('gaps.application_id', '=', input.application_id)
     if (input.policy_id) query = query.where('gaps.policy_id', '=', input.policy_id)
     if (at !== undefined) query = query.where('gaps.opened_at', '<=', at)
@@ -242,15 +223,46 @@ export class ComplianceQueries {
     const rows = await query.orderBy('gaps.opened_at', 'desc').orderBy('gaps.id', 'desc').limit(input.limit).execute()
     return {
       gaps: rows.map((row) => ({
-        ...row,
-        requirement: row.requirement as MetricKey,
-        kind: row.kind as Gap['kind'],
-        severity: row.severity as Severity,
+        ...toGap(row),
         // Seen from as_of, a gap resolved later was still open then.
         resolved_at: at !== undefined && row.resolved_at !== null && row.resolved_at > at ? null : row.resolved_at,
       })),
     }
   }
+}
+
+/** An application's gaps open now, newest first, as stored. */
+export async function openGapsOf(db: Db, applicationId: string): Promise<Gap[]> {
+  const rows = await gapQuery(db).where('gaps.application_id', '=', applicationId).where('gaps.resolved_at', 'is', null).orderBy('gaps.opened_at', 'desc').orderBy('gaps.id', 'desc').execute()
+  return rows.map(toGap)
+}
+
+/** Gaps with the names of their application and policy. */
+function gapQuery(db: Db) {
+  return db
+    .selectFrom('gaps')
+    .innerJoin('applications', 'applications.id', 'gaps.application_id')
+    .innerJoin('policies', 'policies.id', 'gaps.policy_id')
+    .select([
+      'gaps.id',
+      'gaps.application_id',
+      'applications.name as application_name',
+      'gaps.policy_id',
+      'policies.name as policy_name',
+      'gaps.requirement',
+      'gaps.kind',
+      'gaps.severity',
+      'gaps.value',
+      'gaps.threshold',
+      'gaps.reason',
+      'gaps.opened_at',
+      'gaps.resolved_at',
+      'gaps.grace_until',
+    ])
+}
+
+function toGap<Row extends { requirement: string; kind: string; severity: string }>(row: Row): Omit<Row, 'requirement' | 'kind' | 'severity'> & Pick<Gap, 'requirement' | 'kind' | 'severity'> {
+  return { ...row, requirement: row.requirement as MetricKey, kind: row.kind as Gap['kind'], severity: row.severity as Severity }
 }
 
 async function assertPolicy(db: Db, id: string): Promise<void> {
@@ -295,12 +307,13 @@ async function tagsOf(db: Db, applicationIds: readonly string[]): Promise<Map<st
   return out
 }
 
-/** The statuses as last evaluated, for every application (covered or not). */
+/** The statuses as last evaluated, for every active application (covered or not). */
 async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promise<AppStatuses[]> {
   const slices = applicationIds ? chunks(applicationIds, 5000) : [undefined]
   const apps: AppStatuses[] = []
   for (const slice of slices) {
-    let appQuery = db.selectFrom('applications').select(['id', 'name', 'team', 'environment'])
+    // Retired applications are out of the portfolio: not shown, not counted.
+    let appQuery = db.selectFrom('applications').select(['id', 'name', 'team', 'environment']).where('retired_at', 'is', null)
     let statusQuery = db
       .selectFrom('compliance_current')
       .innerJoin('policies', 'policies.id', 'compliance_current.policy_id')

@@ -99,8 +99,7 @@ export class Evaluator {
       const at = this.engine.nowIso()
       // While a long write is under way its own steps evaluate; the queue waits for it.
       if (await taskUnderWay(tx)) return { evaluated_at: at, applications: 0 }
-      const ids = [...new Set([...also, ...(await queuedApplications(tx))])]
-      return { evaluated_at: at, applications: ids.length === 0 ? 0 : await applyEvaluation(tx, at, ids) }
+      return { evaluated_at: at, applications: await evaluateQueued(tx, at, also) }
     })
     void this.notifier.deliverDue()
     return run
@@ -119,6 +118,15 @@ export class Evaluator {
   }
 }
 
+/**
+ * What follows every change once it commits: the applications it queued (and any others named)
+ * evaluated at `at` and stored. Impact previews run the same step inside their rehearsal.
+ */
+export async function evaluateQueued(tx: Tx, at: string, also: readonly string[] = []): Promise<number> {
+  const ids = [...new Set([...also, ...(await queuedApplications(tx))])]
+  return ids.length === 0 ? 0 : applyEvaluation(tx, at, ids)
+}
+
 /** Applications evaluated in one transaction: a full evaluation of more is done a slice at a time. */
 export const EVALUATION_SLICE = 1000
 
@@ -129,7 +137,7 @@ export const EVALUATION_SLICE = 1000
  * while a long write is under way, its own steps evaluate.
  */
 export async function evaluateEverything(db: Db, write: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>, now: () => string, sliceSize = EVALUATION_SLICE): Promise<{ at: string; applications: number | null }> {
-  const ids = (await db.selectFrom('applications').select('id').orderBy('id').execute()).map((row) => row.id)
+  const ids = (await db.selectFrom('applications').select('id').where('retired_at', 'is', null).orderBy('id').execute()).map((row) => row.id)
   // A portfolio that fits in one slice is evaluated whole, which reads faster than by ids.
   const slices = ids.length <= sliceSize ? [undefined] : chunks(ids, sliceSize)
   let at = now()
@@ -152,17 +160,19 @@ export async function evaluateEverything(db: Db, write: <T>(work: (tx: Tx) => Pr
 export async function applyEvaluation(tx: Tx, at: string, applicationIds: readonly string[] | undefined): Promise<number> {
   const evaluated = await evaluateAt(tx, at, applicationIds)
   const ids = evaluated.map((app) => app.id)
-  await storeStatuses(tx, at, evaluated, applicationIds === undefined)
-  await reconcileGaps(tx, at, evaluated, applicationIds === undefined)
+  // An application asked for but no longer in the portfolio (retired) keeps no status and no open gap.
+  await storeStatuses(tx, at, evaluated, applicationIds)
+  await reconcileGaps(tx, at, evaluated, applicationIds)
   await recordDailyCounts(tx, at)
   if (applicationIds === undefined) await tx.deleteFrom('evaluation_queue').where('queued_at', '<=', at).execute()
   else await clearQueued(tx, applicationIds)
   return ids.length
 }
 
-async function storeStatuses(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
-  if (everything) await tx.deleteFrom('compliance_current').execute()
-  else for (const slice of chunks(evaluated.map((app) => app.id), 5000)) await tx.deleteFrom('compliance_current').where('application_id', 'in', slice).execute()
+/** `requested`: the applications asked for (every one when undefined), evaluated or not. */
+async function storeStatuses(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], requested: readonly string[] | undefined): Promise<void> {
+  if (requested === undefined) await tx.deleteFrom('compliance_current').execute()
+  else for (const slice of chunks(requested, 5000)) await tx.deleteFrom('compliance_current').where('application_id', 'in', slice).execute()
   const insert = preparedStatement(tx, 'compliance_current.insert', () =>
     tx.insertInto('compliance_current').values({ application_id: '', policy_id: '', policy_version: 0, status: '', in_grace: 0, evaluated_at: '', results_json: '' }).compile(),
   )
@@ -174,9 +184,9 @@ async function storeStatuses(tx: Tx, at: string, evaluated: readonly EvaluatedAp
 }
 
 /** Opens a gap for each new breach, resolves those that pass again, and owes one alert per transition. */
-async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], everything: boolean): Promise<void> {
-  const ids = evaluated.map((app) => app.id)
-  const names = new Map(evaluated.map((app) => [app.id, app.name]))
+async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], requested: readonly string[] | undefined): Promise<void> {
+  const everything = requested === undefined
+  const ids = requested ?? []
   const breaches = new Map<string, { applicationId: string; judged: Judged; index: number }>()
   for (const app of evaluated) {
     for (const judged of app.judged) {
@@ -243,16 +253,17 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
     })
   }
   await recordAuditMany(tx, EVALUATION_ACTOR, at, audit)
-  await queueAlerts(tx, at, everything ? undefined : ids, names)
+  await queueAlerts(tx, at, requested)
 }
 
 /** One alert per gap transition: opened once enforcement has begun, resolved only if its opening was announced. */
-async function queueAlerts(tx: Tx, at: string, applicationIds: readonly string[] | undefined, names: Map<string, string>): Promise<void> {
+async function queueAlerts(tx: Tx, at: string, applicationIds: readonly string[] | undefined): Promise<void> {
   for (const slice of applicationIds ? chunks(applicationIds, 5000) : [undefined]) {
     let query = tx
       .selectFrom('gaps')
       .innerJoin('policies', 'policies.id', 'gaps.policy_id')
-      .select(['gaps.id', 'gaps.application_id', 'gaps.policy_id', 'policies.name as policy_name', 'policies.notification_webhook', 'gaps.requirement', 'gaps.severity', 'gaps.value', 'gaps.threshold', 'gaps.reason', 'gaps.opened_at', 'gaps.resolved_at', 'gaps.alerted_open_at'])
+      .innerJoin('applications', 'applications.id', 'gaps.application_id')
+      .select(['gaps.id', 'gaps.application_id', 'applications.name as application_name', 'gaps.policy_id', 'policies.name as policy_name', 'policies.notification_webhook', 'gaps.requirement', 'gaps.severity', 'gaps.value', 'gaps.threshold', 'gaps.reason', 'gaps.opened_at', 'gaps.resolved_at', 'gaps.alerted_open_at'])
       .where((eb) =>
         eb.or([
           eb.and([eb('gaps.resolved_at', 'is', null), eb('gaps.alerted_open_at', 'is', null), eb.or([eb('gaps.grace_until', 'is', null), eb('gaps.grace_until', '<=', at)])]),
@@ -267,7 +278,7 @@ async function queueAlerts(tx: Tx, at: string, applicationIds: readonly string[]
         await queueAlert(tx, gap.notification_webhook, at, {
           event: opened ? 'gap.opened' : 'gap.resolved',
           policy: { id: gap.policy_id, name: gap.policy_name },
-          application: { id: gap.application_id, name: names.get(gap.application_id) ?? gap.application_id },
+          application: { id: gap.application_id, name: gap.application_name },
           requirement: gap.requirement,
           severity: gap.severity,
           value: gap.value,

@@ -29,13 +29,29 @@ export interface Governed {
   policies: GoverningPolicy[]
 }
 
-/** Applications (all, or the given ones) as they stood at `at`, each with its governing policies. */
+/** Applications (all, or the given ones) in the portfolio at `at`, as they stood then, each with its governing policies. */
 export async function governedAt(db: Db, at: string, applicationIds?: readonly string[]): Promise<Governed[]> {
   const apps: Array<{ id: string; name: string; team: string | null; environment: string | null; created_at: string }> = []
   const coverage: Array<{ policy_id: string; application_id: string; applied_at: string; enforcement_starts_at: string }> = []
   const slices = applicationIds ? chunks(applicationIds, 5000) : [undefined]
   for (const slice of slices) {
-    let appQuery = db.selectFrom('applications').select(['id', 'name', 'team', 'environment', 'created_at']).where('created_at', '<=', at)
+    let appQuery = db
+      .selectFrom('applications')
+      .select(['id', 'name', 'team', 'environment', 'created_at'])
+      .where('created_at', '<=', at)
+      // Not while retired: a retirement begun by then and not yet ended.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('application_retirements')
+              .select('application_retirements.id')
+              .whereRef('application_retirements.application_id', '=', 'applications.id')
+              .where('application_retirements.retired_at', '<=', at)
+              .where((inner) => inner.or([inner('application_retirements.reinstated_at', 'is', null), inner('application_retirements.reinstated_at', '>', at)])),
+          ),
+        ),
+      )
     let coverageQuery = db
       .selectFrom('coverage_history')
       .select(['policy_id', 'application_id', 'applied_at', 'enforcement_starts_at'])

@@ -20,6 +20,11 @@ export function encodeResults(judged: Judged): string {
   return JSON.stringify(compact)
 }
 
+/** Each requirement's outcome alone, in the policy's order, without putting anything in words. */
+export function storedOutcomes(json: string): RequirementOutcome[] {
+  return (JSON.parse(json) as CompactResult[]).map(([outcome]) => outcome)
+}
+
 /** Stored requirements in words again, under the policy version they were judged by. */
 export function decodeResults(json: string, requirements: readonly Requirement[], policy: PolicyRef, evaluatedAt: string): RequirementResult[] {
   const compact = JSON.parse(json) as CompactResult[]

@@ -8,6 +8,18 @@ export interface ApplicationsTable {
   environment: string | null
   created_at: string
   updated_at: string
+  /** Set while the application is retired; it then leaves lists, coverage and compliance. */
+  retired_at: string | null
+}
+
+/** Each retirement of an application, and when it was reinstated, for reading the past. */
+export interface ApplicationRetirementsTable {
+  id: Generated<number>
+  application_id: string
+  retired_at: string
+  reinstated_at: string | null
+  /** The policies covering it as it retired, each since when: JSON of { policy_id, applied_at }[]. */
+  coverage_json: string
 }
 
 export interface ApplicationTagsTable {
@@ -45,6 +57,8 @@ export interface UsersTable {
   role: string
   created_at: string
   updated_at: string
+  /** Set while the person is inactive: kept on record, no longer picked, their tokens refused. */
+  deactivated_at: string | null
 }
 
 export interface GroupsTable {
@@ -297,6 +311,7 @@ export interface ResumableTasksTable {
 
 export interface Database {
   applications: ApplicationsTable
+  application_retirements: ApplicationRetirementsTable
   application_tags: ApplicationTagsTable
   audit_events: AuditEventsTable
   api_tokens: ApiTokensTable

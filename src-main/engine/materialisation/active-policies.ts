@@ -23,11 +23,14 @@ export interface ApplicationFacts {
   name: string
   tags: readonly string[]
   created_at: string
+  /** A retired application is in no policy's scope. */
+  retired: boolean
 }
 
 export type ScopeFacts = Pick<ActivePolicy, 'applyToAll' | 'autoApplySince' | 'tags' | 'applicationIds'>
 
 export function inScope(policy: ScopeFacts, app: ApplicationFacts): boolean {
+  if (app.retired) return false
   return (
     policy.applyToAll ||
     policy.applicationIds.has(app.id) ||
@@ -65,7 +68,7 @@ export async function loadApplicationFacts(db: Db, ids?: readonly string[]): Pro
   const facts: ApplicationFacts[] = []
   for (const slice of slices) {
     if (slice && slice.length === 0) continue
-    let apps = db.selectFrom('applications').select(['id', 'name', 'created_at'])
+    let apps = db.selectFrom('applications').select(['id', 'name', 'created_at', 'retired_at'])
     let tags = db.selectFrom('application_tags').select(['application_id', 'tag'])
     if (slice) {
       apps = apps.where('id', 'in', slice)
@@ -78,7 +81,7 @@ export async function loadApplicationFacts(db: Db, ids?: readonly string[]): Pro
       if (list) list.push(row.tag)
       else tagsByApp.set(row.application_id, [row.tag])
     }
-    for (const app of appRows) facts.push({ ...app, tags: tagsByApp.get(app.id) ?? [] })
+    for (const { retired_at, ...app } of appRows) facts.push({ ...app, retired: retired_at !== null, tags: tagsByApp.get(app.id) ?? [] })
   }
   return facts
 }

@@ -84,7 +84,15 @@ export function ruleView(row: ApplicationRulesTable) {
   }
 }
 
-export async function syncApplications(tx: Tx, actor: Pick<Actor, 'id' | 'name'>, now: string, target: SyncTarget): Promise<SyncReport> {
+export interface SyncOptions {
+  /**
+   * Record an audit event for each attachment and rule (the default). A change that records
+   * itself as one event listing what it did (retiring an application) turns this off.
+   */
+  audit?: boolean
+}
+
+export async function syncApplications(tx: Tx, actor: Pick<Actor, 'id' | 'name'>, now: string, target: SyncTarget, options: SyncOptions = {}): Promise<SyncReport> {
   const report: SyncReport = { attached: 0, detached: 0, materialised: 0, updated: 0, removed: 0 }
   if (target !== 'all' && target.length === 0) return report
   const db: Db = tx
@@ -113,6 +121,12 @@ export async function syncApplications(tx: Tx, actor: Pick<Actor, 'id' | 'name'>
     }),
   ])
   const coverageByApp = groupBy(coverageRows, (row) => row.application_id)
+  // Detached policies are named in the trail, as attached ones are (an archived one is no longer active).
+  const detachedIds = [...new Set(coverageRows.map((row) => row.policy_id))].filter((id) => !policies.some((policy) => policy.id === id))
+  const policyNames = new Map(policies.map((policy) => [policy.id, policy.name]))
+  for (const slice of chunks(detachedIds, 5000)) {
+    for (const row of await db.selectFrom('policies').select(['id', 'name']).where('id', 'in', slice).execute()) policyNames.set(row.id, row.name)
+  }
   const rulesByApp = groupBy(ruleRows, (row) => row.application_id)
   const deletedByApp = groupBy(deletedRows, (row) => row.application_id)
   const missingByApp = groupBy(openMissing, (row) => row.application_id)
@@ -151,7 +165,8 @@ export async function syncApplications(tx: Tx, actor: Pick<Actor, 'id' | 'name'>
     for (const [policyId, row] of existingCoverage) {
       if (coveringIds.has(policyId)) continue
       coverageDeletes.push({ policy_id: policyId, application_id: app.id })
-      audit.push({ action: 'policy.detached', entityType: 'application', entityId: app.id, before: row })
+      const name = policyNames.get(policyId)
+      audit.push({ action: 'policy.detached', entityType: 'application', entityId: app.id, before: name === undefined ? row : { policy_name: name, ...row } })
       report.detached++
     }
 
@@ -261,6 +276,6 @@ export async function syncApplications(tx: Tx, actor: Pick<Actor, 'id' | 'name'>
       .execute()
   }
   for (const slice of chunks(gapResolves, 5000)) await tx.updateTable('gaps').set({ resolved_at: now }).where('id', 'in', slice).execute()
-  for (const slice of chunks(audit, rowsPerInsert(8))) await recordAuditMany(tx, actor, now, slice)
+  if (options.audit !== false) for (const slice of chunks(audit, rowsPerInsert(8))) await recordAuditMany(tx, actor, now, slice)
   return report
 }

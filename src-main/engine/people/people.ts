@@ -22,6 +22,7 @@ export async function listUsers(db: Db, ids?: readonly string[]): Promise<User[]
     ...row,
     role: Role.parse(row.role),
     group_ids: memberships.filter((m) => m.user_id === row.id).map((m) => m.group_id).sort(),
+    active: row.deactivated_at === null,
   }))
 }
 
@@ -53,6 +54,17 @@ export async function assertAllExist(tx: Db, table: 'users' | 'groups', ids: rea
   if (index >= 0) {
     throw new EngineError('invalid_input', `No ${table === 'users' ? 'user' : 'group'} with id ${ids[index]}`, `${field}.${index}`)
   }
+}
+
+/**
+ * A deactivated person stays where they already are (a group's members, a rule's reviewers) but
+ * is not newly picked: `ids` are those being added, `field` names the list they come in.
+ */
+export async function assertActivePeople(tx: Db, ids: readonly string[], field: string, listed: readonly string[] = ids): Promise<void> {
+  if (ids.length === 0) return
+  const inactive = await tx.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).where('deactivated_at', 'is not', null).executeTakeFirst()
+  if (!inactive) return
+  throw new EngineError('invalid_input', `${inactive.name} (${inactive.id}) is deactivated; reactivate them or choose someone active`, `${field}.${listed.indexOf(inactive.id)}`)
 }
 
 async function assertEmailFree(tx: Tx, email: string | null, exceptId?: string): Promise<void> {
@@ -92,7 +104,13 @@ export async function updateUser(engine: EngineContext, ctx: CallContext, patch:
   return engine.mutate(['people'], async (tx) => {
     const before = await getUser(tx, patch.id)
     if (patch.email !== undefined) await assertEmailFree(tx, patch.email, patch.id)
-    if (patch.group_ids) await assertAllExist(tx, 'groups', patch.group_ids, 'group_ids')
+    if (patch.group_ids) {
+      await assertAllExist(tx, 'groups', patch.group_ids, 'group_ids')
+      const joining = patch.group_ids.findIndex((group) => !before.group_ids.includes(group))
+      if (!before.active && joining >= 0) {
+        throw new EngineError('invalid_input', `${before.name} is deactivated and joins no new group; reactivate them first`, `group_ids.${joining}`)
+      }
+    }
     if (patch.id === OWNER_USER_ID && patch.role && patch.role !== 'org_admin') {
       throw new EngineError('invalid_input', 'The workspace owner stays an org admin', 'role')
     }
@@ -120,6 +138,7 @@ export async function createGroup(engine: EngineContext, ctx: CallContext, draft
 export async function insertGroup(tx: Tx, now: string, ctx: CallContext, draft: NewGroup): Promise<Group> {
   await assertGroupNameFree(tx, draft.name)
   await assertAllExist(tx, 'users', draft.member_ids, 'member_ids')
+  await assertActivePeople(tx, draft.member_ids, 'member_ids')
   const id = newId('grp')
   await tx.insertInto('groups').values({ id, name: draft.name, description: draft.description, created_at: now, updated_at: now }).execute()
   if (draft.member_ids.length) {
@@ -134,7 +153,11 @@ export async function updateGroup(engine: EngineContext, ctx: CallContext, patch
   return engine.mutate(['people'], async (tx) => {
     const before = await getGroup(tx, patch.id)
     if (patch.name !== undefined) await assertGroupNameFree(tx, patch.name, patch.id)
-    if (patch.member_ids) await assertAllExist(tx, 'users', patch.member_ids, 'member_ids')
+    if (patch.member_ids) {
+      await assertAllExist(tx, 'users', patch.member_ids, 'member_ids')
+      // Members already in the group stay, deactivated or not; only newcomers must be active.
+      await assertActivePeople(tx, patch.member_ids.filter((member) => !before.member_ids.includes(member)), 'member_ids', patch.member_ids)
+    }
     const now = engine.nowIso()
     const fields = Object.fromEntries(
       Object.entries({ name: patch.name, description: patch.description }).filter(([, value]) => value !== undefined),

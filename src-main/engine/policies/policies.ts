@@ -6,9 +6,11 @@ import type { z } from 'zod'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import type { FromTemplate, Policy, PolicyDefinition, PolicyDraft, PolicyPatch, Requirement, RequirementInput, Scope } from '../../../src-shared/domain/policy'
 import { thresholdRangeError, type Operator } from '../../../src-shared/domain/rules'
-import type { Impact } from '../../../src-shared/domain/compliance'
+import type { AuditAction } from '../../../src-shared/domain/audit'
+import type { Impact, ScopePreview } from '../../../src-shared/domain/compliance'
 import { recordAudit, recordAuditMany, type AuditEntry } from '../audit-trail'
-import { rehearseWithImpact } from '../compliance/impact'
+import { listApplications } from '../applications/applications'
+import { rehearseWithImpact, summarise } from '../compliance/impact'
 import type { CallContext, EngineContext } from '../context'
 import type { Db, PoliciesTable, Tx } from '../db/schema'
 import { EngineError } from '../errors'
@@ -185,24 +187,54 @@ export async function insertPolicyFromTemplate(tx: Tx, now: string, ctx: CallCon
 }
 
 export async function updatePolicy(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy & { impact?: Impact }> {
-  return policyChange(engine, patch.dry_run, patch.id, async (tx) => {
-    const before = await getPolicy(tx, patch.id)
-    if (before.archived) throw new EngineError('conflict', `Policy ${patch.id} is archived and cannot be changed`, 'id')
-    const definition: Definition = {
-      name: patch.name ?? before.name,
-      description: patch.description !== undefined ? patch.description : before.description,
-      owner_group_id: patch.owner_group_id !== undefined ? patch.owner_group_id : before.owner_group_id,
-      enforcement_delay_days: patch.enforcement_delay_days ?? before.enforcement_delay_days,
-      notification_webhook: patch.notification_webhook !== undefined ? patch.notification_webhook : before.notification_webhook,
-      requirements: patch.alert_rules ? await resolveRequirements(tx, patch.alert_rules) : before.alert_rules,
-      attestationRuleIds: patch.attestation_rule_ids ?? before.attestation_rules.map((rule) => rule.id),
-      scope: patch.scope ?? before.scope,
-      auto_apply: patch.auto_apply ?? before.auto_apply,
-      auto_restore: patch.auto_restore ?? before.auto_restore,
-      status: patch.status ?? before.status,
+  return policyChange(engine, patch.dry_run, patch.id, (tx) => changePolicy(tx, engine, ctx, patch))
+}
+
+/**
+ * Which applications a scope would cover, and the status each would then have: applying the scope
+ * rehearsed (exactly as `policies.update` with that scope runs), so the preview is what applying does.
+ */
+export async function previewScope(engine: EngineContext, ctx: CallContext, id: string, scope: Scope): Promise<ScopePreview> {
+  const { impact } = await rehearseWithImpact(engine, id, (tx) => changePolicy(tx, engine, ctx, { id, scope, dry_run: true }))
+  const entries = impact.applications.filter((entry) => entry.coverage !== 'unchanged')
+  const details = new Map((await listApplications(engine.db, {}, entries.map((entry) => entry.application_id))).map((app) => [app.id, app]))
+  const applications = entries.map((entry) => {
+    const app = details.get(entry.application_id)
+    return {
+      application_id: entry.application_id,
+      application_name: entry.application_name,
+      team: app?.team ?? null,
+      environment: app?.environment ?? null,
+      tags: app?.tags ?? [],
+      change: entry.coverage as 'added' | 'kept' | 'removed',
+      status_before: entry.status_before,
+      status_after: entry.status_after,
+      policy_status_after: entry.policy_status_after,
+      in_grace_period: entry.in_grace_period,
     }
-    return saveNewVersion(tx, engine, ctx, before, definition, 'policy.updated')
   })
+  applications.sort((a, b) => a.application_name.localeCompare(b.application_name))
+  const count = (change: 'added' | 'kept' | 'removed') => applications.filter((entry) => entry.change === change).length
+  return { applications, added: count('added'), kept: count('kept'), removed: count('removed'), summary: summarise(entries) }
+}
+
+async function changePolicy(tx: Tx, engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy> {
+  const before = await getPolicy(tx, patch.id)
+  if (before.archived) throw new EngineError('conflict', `Policy ${patch.id} is archived and cannot be changed`, 'id')
+  const definition: Definition = {
+    name: patch.name ?? before.name,
+    description: patch.description !== undefined ? patch.description : before.description,
+    owner_group_id: patch.owner_group_id !== undefined ? patch.owner_group_id : before.owner_group_id,
+    enforcement_delay_days: patch.enforcement_delay_days ?? before.enforcement_delay_days,
+    notification_webhook: patch.notification_webhook !== undefined ? patch.notification_webhook : before.notification_webhook,
+    requirements: patch.alert_rules ? await resolveRequirements(tx, patch.alert_rules) : before.alert_rules,
+    attestationRuleIds: patch.attestation_rule_ids ?? before.attestation_rules.map((rule) => rule.id),
+    scope: patch.scope ?? before.scope,
+    auto_apply: patch.auto_apply ?? before.auto_apply,
+    auto_restore: patch.auto_restore ?? before.auto_restore,
+    status: patch.status ?? before.status,
+  }
+  return saveNewVersion(tx, engine, ctx, before, definition, 'policy.updated')
 }
 
 export async function archivePolicy(engine: EngineContext, ctx: CallContext, id: string): Promise<Policy> {
@@ -219,7 +251,7 @@ export async function archivePolicy(engine: EngineContext, ctx: CallContext, id:
   })
 }
 
-async function saveNewVersion(tx: Tx, engine: EngineContext, ctx: CallContext, before: Policy, definition: Definition, action: string): Promise<Policy> {
+async function saveNewVersion(tx: Tx, engine: EngineContext, ctx: CallContext, before: Policy, definition: Definition, action: AuditAction): Promise<Policy> {
   await validateDefinition(tx, definition, before.id)
   const attestationRules = await listAttestationRules(tx, definition.attestationRuleIds)
   const proposed: PolicyDefinition = {

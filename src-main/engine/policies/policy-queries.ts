@@ -1,9 +1,9 @@
-/** Read-only questions about policies: versions and their differences, coverage, scope previews. */
+/** Read-only questions about policies: versions and their differences, coverage. */
 import { MetricKey } from '../../../src-shared/domain/metrics'
-import type { CoveredApplication, DefinitionChange, Policy, PolicyDefinition, PolicyVersion, Scope, ScopePreviewEntry } from '../../../src-shared/domain/policy'
+import type { CoveredApplication, DefinitionChange, Policy, PolicyDefinition, PolicyVersion } from '../../../src-shared/domain/policy'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
-import { inScope, loadApplicationFacts } from '../materialisation/active-policies'
+import { loadApplicationFacts } from '../materialisation/active-policies'
 import { diffDefinitions } from './diff'
 import { getPolicy, loadPolicies } from './policy-store'
 
@@ -74,40 +74,6 @@ export async function policyCoverage(db: Db, policyId: string): Promise<CoveredA
       rule_count: policy.alert_rules.length - missingHere.length,
     }
   })
-}
-
-/** Which applications a scope would cover, against what the policy covers now; nothing is written. */
-export async function previewScope(db: Db, policyId: string, scope: Scope): Promise<{ applications: ScopePreviewEntry[]; added: number; kept: number; removed: number }> {
-  const policy = await getPolicy(db, policyId)
-  const autoApplySince = policy.auto_apply
-    ? ((await db.selectFrom('policies').select('auto_apply_since').where('id', '=', policyId).executeTakeFirst())?.auto_apply_since ?? null)
-    : null
-  const facts = { applyToAll: scope.apply_to_all, autoApplySince, tags: new Set(scope.tags), applicationIds: new Set(scope.application_ids) }
-  const covered = new Set(
-    (await db.selectFrom('policy_coverage').select('application_id').where('policy_id', '=', policyId).execute()).map((row) => row.application_id),
-  )
-  const apps = await loadApplicationFacts(db)
-  const details = new Map(
-    (await db.selectFrom('applications').select(['id', 'team', 'environment']).execute()).map((row) => [row.id, row]),
-  )
-  const entries: ScopePreviewEntry[] = []
-  for (const app of apps) {
-    const willCover = !policy.archived && inScope(facts, app)
-    const change = willCover ? (covered.has(app.id) ? 'kept' : 'added') : covered.has(app.id) ? 'removed' : undefined
-    if (!change) continue
-    const detail = details.get(app.id)
-    entries.push({
-      application_id: app.id,
-      application_name: app.name,
-      team: detail?.team ?? null,
-      environment: detail?.environment ?? null,
-      tags: [...app.tags].sort(),
-      change,
-    })
-  }
-  entries.sort((a, b) => a.application_name.localeCompare(b.application_name))
-  const count = (change: ScopePreviewEntry['change']) => entries.filter((entry) => entry.change === change).length
-  return { applications: entries, added: count('added'), kept: count('kept'), removed: count('removed') }
 }
 
 export async function policiesForApplication(db: Db, applicationId: string): Promise<Policy[]> {

@@ -85,12 +85,19 @@ export async function createAlertRule(engine: EngineContext, ctx: CallContext, d
   })
 }
 
-/** Reviewers and escalation contacts must be people or groups in the directory. */
+/** Reviewers and escalation contacts must be people or groups in the directory, and people active ones. */
 async function assertPrincipalsExist(db: Db, principals: readonly PrincipalRef[], field: string): Promise<void> {
   for (const [index, principal] of principals.entries()) {
-    const table = principal.type === 'user' ? 'users' : 'groups'
-    const found = await db.selectFrom(table).select('id').where('id', '=', principal.id).executeTakeFirst()
-    if (!found) throw new EngineError('invalid_input', `No ${principal.type} with id ${principal.id}`, `${field}.${index}.id`)
+    if (principal.type === 'user') {
+      const person = await db.selectFrom('users').select(['id', 'name', 'deactivated_at']).where('id', '=', principal.id).executeTakeFirst()
+      if (!person) throw new EngineError('invalid_input', `No user with id ${principal.id}`, `${field}.${index}.id`)
+      if (person.deactivated_at !== null) {
+        throw new EngineError('invalid_input', `${person.name} (${person.id}) is deactivated; reactivate them or choose someone active`, `${field}.${index}.id`)
+      }
+    } else {
+      const found = await db.selectFrom('groups').select('id').where('id', '=', principal.id).executeTakeFirst()
+      if (!found) throw new EngineError('invalid_input', `No group with id ${principal.id}`, `${field}.${index}.id`)
+    }
   }
 }
 

@@ -14,6 +14,8 @@ describe('the sample workspace', () => {
     expect(samplePortfolio()).toEqual(portfolio)
     expect(portfolio.length).toBeGreaterThanOrEqual(20)
     expect(new Set(portfolio.map((app) => app.id)).size).toBe(portfolio.length)
+    // Names are unique within an environment, as the console requires of every application.
+    expect(new Set(portfolio.map((app) => `${app.environment}|${app.name.normalize('NFC').toLowerCase()}`)).size).toBe(portfolio.length)
     expect(new Set(portfolio.map((app) => app.environment))).toEqual(new Set(['production', 'staging', 'development']))
     expect(new Set(portfolio.map((app) => app.team)).size).toBeGreaterThanOrEqual(5)
   })
@@ -24,7 +26,7 @@ describe('the sample workspace', () => {
     const apps = await listApplications(context.db)
     expect(apps).toHaveLength(result.applications_created)
     expect(apps.find((app) => app.id === 'app_support_assistant')).toMatchObject({ team: 'Customer Experience', environment: 'production' })
-    const events = await listAuditEvents(context.db, { limit: 1000 })
+    const { events } = await listAuditEvents(context.db, { limit: 1000 })
     expect(events.filter((e) => e.action === 'application.created')).toHaveLength(apps.length)
     const people = await listUsers(context.db)
     expect(people.map((user) => user.role)).toEqual(expect.arrayContaining(['org_admin', 'governance_manager', 'reviewer', 'auditor']))

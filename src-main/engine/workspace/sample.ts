@@ -100,7 +100,8 @@ export const SAMPLE_WORKSPACE_TASK: TaskKind<SampleHistoryState> = {
 export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<{ applications_created: number }> {
   const portfolio = samplePortfolio()
   const task = await startTask(engine, ctx.actor, SAMPLE_WORKSPACE_TASK, async (tx) => {
-    if ((await countApplications(tx)) > 0 || (await taskUnderWay(tx))) {
+    // Retired applications count: the sample's ids and names must not meet any.
+    if ((await countApplications(tx, { includeRetired: true })) > 0 || (await taskUnderWay(tx))) {
       throw new EngineError('conflict', 'The sample workspace can only be loaded into an empty workspace.')
     }
     // Everything the sample holds existed before its history began.

@@ -7,17 +7,25 @@
 import type { Context, Hono } from 'hono'
 import { contract } from '../../../src-shared/api/contract'
 import { HTTP_STATUS, type ApiErrorBody, type Result } from '../../../src-shared/api/errors'
-import type { Procedure } from '../../../src-shared/api/procedure'
+import { CsvFile, type Procedure, type RestRoute } from '../../../src-shared/api/procedure'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
 import { authorize, dispatch, dispatchSerialized, type Logger } from '../dispatch'
 import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
 import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonObject, uploadFormat, type BodyLimits } from './request-body'
 
-export function sendResult(c: Context, result: Result<unknown>, successStatus = 200): Response {
+export function sendResult(c: Context, result: Result<unknown>, successStatus = 200, produces?: RestRoute['produces']): Response {
   if (!result.ok) return errorResponse(c, result.error)
   if (successStatus === 204) return c.body(null, 204)
+  if (produces === 'text/csv') return sendCsvFile(c, CsvFile.parse(result.value))
   return c.json(result.value as object, successStatus as 200)
+}
+
+/** A file to download: the CSV itself, named for saving. The engine names it safely (CsvFile checks). */
+function sendCsvFile(c: Context, file: CsvFile): Response {
+  c.header('Content-Type', 'text/csv; charset=utf-8')
+  c.header('Content-Disposition', `attachment; filename="${file.filename}"`)
+  return c.body(file.csv, 200)
 }
 
 export function errorResponse(c: Context, error: ApiErrorBody): Response {
@@ -79,7 +87,7 @@ export function mountRestApi(
         return answered.ok ? sendCachedAnswer(c, answered.answer) : errorResponse(c, answered.error)
       }
       const result = await dispatch(engine, name, input, { ...call, upload }, log)
-      return sendResult(c, result, route.status)
+      return sendResult(c, result, route.status, route.produces)
     })
   }
 }
