@@ -3,7 +3,7 @@
  * change can be reversed), a toast naming what failed, and a confirmation that names the
  * consequences before anything hard to reverse happens.
  */
-import { Button, Group, List, Modal, Stack, Text } from '@mantine/core'
+import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core'
 import { Notifications, notifications } from '@mantine/notifications'
 import { create } from 'zustand'
 import { ApiError } from '../../src-shared/api/errors'
@@ -49,6 +49,8 @@ export interface Confirmation {
   title: string
   /** What will happen, in plain words, one consequence per item. */
   consequences: string[]
+  /** Consequences someone is likely to regret, shown above the rest where they cannot be missed. */
+  warnings?: string[]
   confirmLabel: string
   /** Red confirm button, for removals and other changes that take something away. */
   danger?: boolean
@@ -76,6 +78,17 @@ function ConfirmDialog() {
     <Modal opened={open !== null} onClose={() => answer(false)} title={open?.title} centered>
       {open && (
         <Stack>
+          {open.warnings?.length ? (
+            <Alert color="red" variant="light" title={open.warnings.length === 1 ? 'Warning' : `${open.warnings.length} warnings`}>
+              <Stack gap={4}>
+                {open.warnings.map((line) => (
+                  <Text key={line} size="sm">
+                    {line}
+                  </Text>
+                ))}
+              </Stack>
+            </Alert>
+          ) : null}
           {open.consequences.length === 1 ? (
             <Text size="sm">{open.consequences[0]}</Text>
           ) : (
