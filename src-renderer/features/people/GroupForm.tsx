@@ -4,6 +4,7 @@ import { useState } from 'react'
 import type { Group } from '../../../src-shared/domain/people'
 import { FormError } from '../../components/FormError'
 import { errorFor, errorsByField } from '../../components/field-errors'
+import { pickablePeople } from './pickable-people'
 import { usePeople } from './people-store'
 
 export function GroupForm({ group, onDone }: { group?: Group; onDone(): void }) {
@@ -40,7 +41,8 @@ export function GroupForm({ group, onDone }: { group?: Group; onDone(): void }) 
         )}
         <MultiSelect
           label="Members"
-          data={users.map((user) => ({ value: user.id, label: user.name }))}
+          // Inactive members stay in the group on record; only active people join it.
+          data={pickablePeople(users, group?.member_ids ?? []).map((person) => ({ value: person.id, label: person.label }))}
           value={memberIds}
           onChange={setMemberIds}
           error={errorFor(errors, 'member_ids')}

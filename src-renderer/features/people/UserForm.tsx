@@ -44,6 +44,7 @@ export function UserForm({ user, onDone }: { user?: User; onDone(): void }) {
         <Select label="Role" data={ROLE_OPTIONS} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} error={errors.role} />
         <MultiSelect
           label="Groups"
+          description={user && !user.active ? 'Inactive: keeps the groups they are in, and joins no new one until reactivated' : undefined}
           data={groups.map((group) => ({ value: group.id, label: group.name }))}
           value={groupIds}
           onChange={setGroupIds}

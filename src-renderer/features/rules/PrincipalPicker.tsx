@@ -1,6 +1,7 @@
 /** Picks people and groups together, as reviewers and escalation paths take either. */
 import { MultiSelect } from '@mantine/core'
 import type { PrincipalRef } from '../../../src-shared/domain/people'
+import { pickablePeople } from '../people/pickable-people'
 import { usePeople } from '../people/people-store'
 
 // MultiSelect values are strings, so a reference travels as "user:usr_…" / "group:grp_…".
@@ -22,7 +23,10 @@ interface Props {
 export function PrincipalPicker({ label, description, value, onChange, error, required }: Props) {
   const { users, groups } = usePeople()
   const data = [
-    { group: 'People', items: users.map((user) => ({ value: `user:${user.id}`, label: user.name })) },
+    {
+      group: 'People',
+      items: pickablePeople(users, value.filter((ref) => ref.type === 'user').map((ref) => ref.id)).map((person) => ({ value: `user:${person.id}`, label: person.label })),
+    },
     { group: 'Groups', items: groups.map((group) => ({ value: `group:${group.id}`, label: `${group.name} (group)` })) },
   ]
   return (
