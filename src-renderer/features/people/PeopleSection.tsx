@@ -3,6 +3,8 @@ import { Alert, Badge, Button, Card, Group as Row, Modal, Stack, Table, Text } f
 import { useEffect, useState } from 'react'
 import type { Group, User } from '../../../src-shared/domain/people'
 import { GroupForm } from './GroupForm'
+import { PersonLifecycleButton } from './PersonLifecycleButton'
+import { PersonStatusBadge } from './PersonStatusBadge'
 import { UserForm } from './UserForm'
 import { groupName, usePeople } from './people-store'
 import { ROLE_LABELS } from './roles'
@@ -22,7 +24,12 @@ export function PeopleSection() {
     void load()
   }, [load])
 
-  const userName = (id: string) => users.find((user) => user.id === id)?.name ?? id
+  // Inactive members stay in their groups on record; the list says who no longer counts.
+  const memberName = (id: string) => {
+    const user = users.find((candidate) => candidate.id === id)
+    if (!user) return id
+    return user.active ? user.name : `${user.name} (inactive)`
+  }
 
   return (
     <Card withBorder>
@@ -31,7 +38,7 @@ export function PeopleSection() {
         {error ? <Alert color="red">{error}</Alert> : null}
         <Row justify="space-between">
           <Text size="sm" c="dimmed">
-            Users own policies, review attestations and receive escalations.
+            Users own policies, review attestations and receive escalations. Deactivating someone keeps them on record.
           </Text>
           <Button size="xs" onClick={() => setEditing({ kind: 'user' })}>
             Add user
@@ -44,6 +51,7 @@ export function PeopleSection() {
               <Table.Th>Email</Table.Th>
               <Table.Th>Role</Table.Th>
               <Table.Th>Groups</Table.Th>
+              <Table.Th>Status</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -63,9 +71,15 @@ export function PeopleSection() {
                   </Row>
                 </Table.Td>
                 <Table.Td>
-                  <Button size="xs" variant="subtle" aria-label={`Edit ${user.name}`} onClick={() => setEditing({ kind: 'user', user })}>
-                    Edit
-                  </Button>
+                  <PersonStatusBadge user={user} />
+                </Table.Td>
+                <Table.Td>
+                  <Row gap={4} wrap="nowrap" preventGrowOverflow={false}>
+                    <Button size="xs" variant="subtle" aria-label={`Edit ${user.name}`} onClick={() => setEditing({ kind: 'user', user })}>
+                      Edit
+                    </Button>
+                    <PersonLifecycleButton user={user} />
+                  </Row>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -94,7 +108,7 @@ export function PeopleSection() {
               <Table.Tr key={group.id} data-testid="group-row">
                 <Table.Td>{group.name}</Table.Td>
                 <Table.Td>{group.description ?? '—'}</Table.Td>
-                <Table.Td>{group.member_ids.map(userName).join(', ') || '—'}</Table.Td>
+                <Table.Td>{group.member_ids.map(memberName).join(', ') || '—'}</Table.Td>
                 <Table.Td>
                   <Button
                     size="xs"

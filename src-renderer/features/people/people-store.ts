@@ -1,6 +1,7 @@
 /** The directory of people and groups: owners, reviewers and escalation contacts for policies. */
 import { create } from 'zustand'
 import type { Input } from '../../../src-shared/api/contract'
+import type { PersonDeactivation } from '../../../src-shared/domain/lifecycle'
 import type { Group, GroupDraft, PrincipalRef, User, UserDraft } from '../../../src-shared/domain/people'
 import { client } from '../../api/client'
 
@@ -13,6 +14,10 @@ interface PeopleState {
   updateUser(patch: Input<'users.update'>): Promise<User>
   createGroup(draft: GroupDraft): Promise<Group>
   updateGroup(patch: Input<'groups.update'>): Promise<Group>
+  /** What deactivating would touch; writes nothing. */
+  rehearseDeactivation(id: string): Promise<PersonDeactivation>
+  deactivate(id: string): Promise<PersonDeactivation>
+  reactivate(id: string): Promise<User>
 }
 
 export const usePeople = create<PeopleState>((set, get) => ({
@@ -46,6 +51,17 @@ export const usePeople = create<PeopleState>((set, get) => ({
     const updated = await client.call('groups.update', patch)
     await get().load()
     return updated
+  },
+  rehearseDeactivation: (id) => client.call('users.deactivate', { id, dry_run: true }),
+  async deactivate(id) {
+    const deactivation = await client.call('users.deactivate', { id })
+    await get().load()
+    return deactivation
+  },
+  async reactivate(id) {
+    const reactivated = await client.call('users.reactivate', { id })
+    await get().load()
+    return reactivated
   },
 }))
 
