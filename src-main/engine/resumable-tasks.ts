@@ -4,13 +4,22 @@
  * so another process waits at most one step for its turn, and a crash between steps loses
  * nothing: the task resumes where it stopped, in whichever process opens the workspace next.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Actor } from '../../src-shared/domain/common'
 import type { Area, EngineContext } from './context'
 import type { Db, Tx } from './db/schema'
+import { LOCK_POLL_MAX_MS } from './db/write-lock'
 import { newId } from './ids'
 
 /** How long one step may hold the write lock; a step stops taking more work once past it. */
 export const STEP_BUDGET_MS = 200
+
+/**
+ * How long the lock is left free between steps. A write waiting for it elsewhere (another
+ * process, or the worker thread) tries again at least this often (write-lock.ts), so it gets its
+ * turn after the step under way; the pause also lets this process answer what came in meanwhile.
+ */
+export const STEP_GAP_MS = LOCK_POLL_MAX_MS + 5
 
 export interface TaskKind<State> {
   kind: string
@@ -38,21 +47,28 @@ export async function startTask<State>(engine: EngineContext, actor: Actor, kind
 
 /** Runs a task's remaining steps until it is finished (by this process or another). */
 export async function finishTask<State>(engine: EngineContext, kind: TaskKind<State>, id: string): Promise<void> {
-  for (;;) {
-    const finished = await engine.mutate(kind.areas, async (tx) => {
-      const row = await tx.selectFrom('resumable_tasks').selectAll().where('id', '=', id).executeTakeFirst()
-      if (!row || row.finished_at !== null) return true
-      const actor = JSON.parse(row.actor_json) as Actor
-      const next = await kind.step(tx, JSON.parse(row.state_json) as State, { actor, deadline: performance.now() + STEP_BUDGET_MS, now: engine.nowIso() })
-      await tx
-        .updateTable('resumable_tasks')
-        .set(next === 'done' ? { finished_at: engine.nowIso() } : { state_json: JSON.stringify(next) })
-        .where('id', '=', id)
-        .execute()
-      return next === 'done'
-    })
-    if (finished) return
-  }
+  do {
+    // better-sqlite3 answers synchronously, so without a real pause each step would begin within
+    // microseconds of the last commit: no other program could take the lock, and this one could
+    // answer no request nor send the change notices, until the whole task was done.
+    await sleep(STEP_GAP_MS)
+  } while (!(await runTaskStep(engine, kind, id)))
+}
+
+/** Runs one step of a task, saving its progress with it; true once the task is finished. */
+export function runTaskStep<State>(engine: EngineContext, kind: TaskKind<State>, id: string): Promise<boolean> {
+  return engine.mutate(kind.areas, async (tx) => {
+    const row = await tx.selectFrom('resumable_tasks').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!row || row.finished_at !== null) return true
+    const actor = JSON.parse(row.actor_json) as Actor
+    const next = await kind.step(tx, JSON.parse(row.state_json) as State, { actor, deadline: performance.now() + STEP_BUDGET_MS, now: engine.nowIso() })
+    await tx
+      .updateTable('resumable_tasks')
+      .set(next === 'done' ? { finished_at: engine.nowIso() } : { state_json: JSON.stringify(next) })
+      .where('id', '=', id)
+      .execute()
+    return next === 'done'
+  })
 }
 
 /** Finishes every task a crash (or a closed laptop) left half-way. */

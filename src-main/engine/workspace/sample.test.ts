@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { listApplications } from '../applications/applications'
 import { listAuditEvents } from '../audit/audit'
 import { listGroups, listUsers } from '../people/people'
@@ -63,6 +63,21 @@ describe('the sample workspace', () => {
     expect(statuses).toEqual(new Set(['non_compliant', 'warning']))
     expect(await load('history-2.sqlite')).toEqual(first)
   }, 60_000)
+
+  it('lets another program write between its steps rather than after it', async () => {
+    const file = folder.path('shared.sqlite')
+    const loader = await openTestEngine(file)
+    // Another program on the same workspace: a connection of its own, waiting for the lock as any does.
+    const other = await openTestEngine(file)
+    const loading = loadSampleWorkspace(loader.context, asOwner)
+    const underWay = async () => (await other.context.db.selectFrom('resumable_tasks').select('id').where('finished_at', 'is', null).executeTakeFirst()) !== undefined
+    await vi.waitFor(async () => expect(await underWay()).toBe(true), { timeout: 20_000, interval: 10 })
+    await other.engine.tokens.create({ name: 'ci', role: 'reviewer' })
+    expect(await underWay()).toBe(true)
+    await loading
+    await other.engine.close()
+    await loader.engine.close()
+  }, 40_000)
 
   it('refuses a workspace that already has applications, and adds nothing', async () => {
     const { engine, context } = await openTestEngine(folder.path('busy.sqlite'))

@@ -98,8 +98,13 @@ export const SAMPLE_WORKSPACE_TASK: TaskKind<SampleHistoryState> = {
 }
 
 export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<{ applications_created: number }> {
-  const portfolio = samplePortfolio()
-  const task = await startTask(engine, ctx.actor, SAMPLE_WORKSPACE_TASK, async (tx) => {
+  await finishTask(engine, SAMPLE_WORKSPACE_TASK, await startSampleWorkspace(engine, ctx))
+  return { applications_created: samplePortfolio().length }
+}
+
+/** The first step of loading the sample: its people, applications and policies; returns the task's id. */
+export function startSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<string> {
+  return startTask(engine, ctx.actor, SAMPLE_WORKSPACE_TASK, async (tx) => {
     if ((await countApplications(tx)) > 0 || (await taskUnderWay(tx))) {
       throw new EngineError('conflict', 'The sample workspace can only be loaded into an empty workspace.')
     }
@@ -108,11 +113,9 @@ export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContex
     const before = new Date(nowMs - (HISTORY_DAYS + 1) * 86_400_000).toISOString()
     await addSamplePeople(tx, before, ctx)
     // No policy exists yet to cover them: the sample's policies, applied next, cover them all.
-    for (const app of portfolio) await insertApplication(tx, before, ctx, app)
+    for (const app of samplePortfolio()) await insertApplication(tx, before, ctx, app)
     return applySamplePolicies(tx, ctx, nowMs)
   })
-  await finishTask(engine, SAMPLE_WORKSPACE_TASK, task)
-  return { applications_created: portfolio.length }
 }
 
 async function addSamplePeople(tx: Tx, at: string, ctx: CallContext): Promise<void> {
