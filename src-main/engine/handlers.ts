@@ -22,7 +22,7 @@ import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyC
 import { getPolicy, loadPolicies } from './policies/policy-store'
 import { TEMPLATES } from './policies/templates'
 import { createAlertRule, createAttestationRule, listAlertRules, listAttestationRules } from './rules/rule-library'
-import { loadSampleWorkspace } from './workspace/sample'
+import { loadSampleWorkspace, sampleLoadingProgress } from './workspace/sample'
 
 export type Handler<K extends ProcedureName> = (
   input: ParsedInputOf<Contract[K]>,
@@ -99,7 +99,8 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
 
     'workspace.info': async () => {
       const count = await countApplications(db)
-      return { path: workspace.path, schema_version: workspace.schemaVersion, application_count: count, is_empty: count === 0 }
+      const loading = await sampleLoadingProgress(db)
+      return { path: workspace.path, schema_version: workspace.schemaVersion, application_count: count, is_empty: count === 0, loading_sample: loading ?? null }
     },
     'workspace.loadSample': (_input, ctx) => loadSampleWorkspace(engine, ctx),
 

@@ -21,21 +21,37 @@ export const STEP_BUDGET_MS = 200
  */
 export const STEP_GAP_MS = LOCK_POLL_MAX_MS + 5
 
+/** How far a task has got, in pieces of its work, and what it is doing now, in words. */
+export interface TaskProgress {
+  done: number
+  total: number
+  activity: string
+}
+
 export interface TaskKind<State> {
   kind: string
-  /** What the console refreshes after each step. */
+  /** What the task writes: announced once, when it finishes (see finishTask). */
   areas: Area[]
   /**
    * One step: some of the work, in `tx`, within `deadline` (a performance.now() value); returns
    * the state to carry on from, or `done` when the task is finished.
    */
   step(tx: Tx, state: State, task: { actor: Actor; deadline: number; now: string }): Promise<State | 'done'>
+  /** Where a task in `state` has got to. */
+  progress(state: State): TaskProgress
 }
+
+/**
+ * A task's steps are announced as a change of 'workspace' only (its progress, see taskProgress),
+ * and the areas it writes once it has finished: until then it is half a change, which screens
+ * would refresh for nothing and the evaluator must not read (see taskUnderWay).
+ */
+const PROGRESS_ONLY: Area[] = ['workspace']
 
 /** Starts a task whose first step is `begin`, written with its initial state in one transaction. */
 export async function startTask<State>(engine: EngineContext, actor: Actor, kind: TaskKind<State>, begin: (tx: Tx) => Promise<State>): Promise<string> {
   const id = newId('task')
-  await engine.mutate(kind.areas, async (tx) => {
+  await engine.mutate(PROGRESS_ONLY, async (tx) => {
     const state = await begin(tx)
     await tx
       .insertInto('resumable_tasks')
@@ -57,18 +73,21 @@ export async function finishTask<State>(engine: EngineContext, kind: TaskKind<St
 
 /** Runs one step of a task, saving its progress with it; true once the task is finished. */
 export function runTaskStep<State>(engine: EngineContext, kind: TaskKind<State>, id: string): Promise<boolean> {
-  return engine.mutate(kind.areas, async (tx) => {
-    const row = await tx.selectFrom('resumable_tasks').selectAll().where('id', '=', id).executeTakeFirst()
-    if (!row || row.finished_at !== null) return true
-    const actor = JSON.parse(row.actor_json) as Actor
-    const next = await kind.step(tx, JSON.parse(row.state_json) as State, { actor, deadline: performance.now() + STEP_BUDGET_MS, now: engine.nowIso() })
-    await tx
-      .updateTable('resumable_tasks')
-      .set(next === 'done' ? { finished_at: engine.nowIso() } : { state_json: JSON.stringify(next) })
-      .where('id', '=', id)
-      .execute()
-    return next === 'done'
-  })
+  return engine.mutate(
+    (finished) => (finished ? kind.areas : PROGRESS_ONLY),
+    async (tx) => {
+      const row = await tx.selectFrom('resumable_tasks').selectAll().where('id', '=', id).executeTakeFirst()
+      if (!row || row.finished_at !== null) return true
+      const actor = JSON.parse(row.actor_json) as Actor
+      const next = await kind.step(tx, JSON.parse(row.state_json) as State, { actor, deadline: performance.now() + STEP_BUDGET_MS, now: engine.nowIso() })
+      await tx
+        .updateTable('resumable_tasks')
+        .set(next === 'done' ? { finished_at: engine.nowIso() } : { state_json: JSON.stringify(next) })
+        .where('id', '=', id)
+        .execute()
+      return next === 'done'
+    },
+  )
 }
 
 /** Finishes every task a crash (or a closed laptop) left half-way. */
@@ -87,4 +106,10 @@ export async function resumeUnfinishedTasks(engine: EngineContext, kinds: Readon
 export async function taskUnderWay(db: Db): Promise<boolean> {
   const row = await db.selectFrom('resumable_tasks').select('id').where('finished_at', 'is', null).limit(1).executeTakeFirst()
   return row !== undefined
+}
+
+/** How far the unfinished task of this kind has got, as of its last committed step; undefined when none is under way. */
+export async function taskProgress<State>(db: Db, kind: TaskKind<State>): Promise<TaskProgress | undefined> {
+  const row = await db.selectFrom('resumable_tasks').select('state_json').where('kind', '=', kind.kind).where('finished_at', 'is', null).orderBy('started_at').limit(1).executeTakeFirst()
+  return row ? kind.progress(JSON.parse(row.state_json) as State) : undefined
 }

@@ -29,6 +29,7 @@ export const SAMPLE_POLICY_SCOPES = [
 
 interface SampleApp {
   id: string
+  name: string
   environment: string
   tags: readonly string[]
 }
@@ -200,4 +201,24 @@ export async function continueSampleHistory(tx: Tx, state: SampleHistoryState, a
     }
   } while (performance.now() < deadline)
   return { phase, startMs, nowMs, next }
+}
+
+/**
+ * How far writing the history has got, in pieces of work: each application's data, each day
+ * replayed, the evaluation of the present; and what it is doing, in words.
+ */
+export function sampleHistoryProgress(state: SampleHistoryState, apps: readonly SampleApp[]): { done: number; total: number; activity: string } {
+  const { phase, startMs, nowMs, next } = state
+  // The days replayed are those whose start (after the first) falls before now.
+  const days = Math.max(0, Math.ceil((nowMs - startMs) / DAY_MS) - 1)
+  const total = apps.length + days + 1
+  if (phase === 'data') {
+    const app = apps[Math.min(next, apps.length - 1)]
+    return { done: next, total, activity: `Writing ${HISTORY_DAYS} days of hourly monitoring data: ${app?.name ?? 'applications'} (${Math.min(next + 1, apps.length)} of ${apps.length})` }
+  }
+  if (phase === 'replay') {
+    const day = Math.min(days, Math.max(0, Math.round((next - startMs) / DAY_MS) - 1))
+    return { done: apps.length + day, total, activity: `Replaying each day’s evaluation for the compliance trend: day ${Math.min(day + 1, days)} of ${days}` }
+  }
+  return { done: apps.length + days, total, activity: 'Evaluating compliance as of now' }
 }

@@ -7,11 +7,11 @@ import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { countApplications, insertApplication } from '../applications/applications'
 import { recordAudit } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
-import type { Tx } from '../db/schema'
+import type { Db, Tx } from '../db/schema'
 import { EngineError } from '../errors'
 import { insertGroup, insertUser } from '../people/people'
-import { finishTask, startTask, taskUnderWay, type TaskKind } from '../resumable-tasks'
-import { applySamplePolicies, continueSampleHistory, HISTORY_DAYS, SAMPLE_POLICY_SCOPES, type SampleHistoryState } from './sample-history'
+import { finishTask, startTask, taskProgress, taskUnderWay, type TaskKind, type TaskProgress } from '../resumable-tasks'
+import { applySamplePolicies, continueSampleHistory, HISTORY_DAYS, SAMPLE_POLICY_SCOPES, sampleHistoryProgress, type SampleHistoryState } from './sample-history'
 
 interface SampleApplication {
   slug: string
@@ -95,6 +95,12 @@ export const SAMPLE_WORKSPACE_TASK: TaskKind<SampleHistoryState> = {
     }
     return next
   },
+  progress: (state) => sampleHistoryProgress(state, samplePortfolio()),
+}
+
+/** How far loading the sample workspace has got; undefined unless it is under way. */
+export function sampleLoadingProgress(db: Db): Promise<TaskProgress | undefined> {
+  return taskProgress(db, SAMPLE_WORKSPACE_TASK)
 }
 
 export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<{ applications_created: number }> {
