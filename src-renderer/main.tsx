@@ -19,9 +19,13 @@ const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' })
 
 // Changes made elsewhere (another window, an import) refresh what is on screen.
 client.onChanged((notice) => {
-  if (notice.areas.includes('applications')) void useApplications.getState().load()
-  // A long task (loading the sample) announces only its progress, as 'workspace', until it ends.
-  if (notice.areas.includes('applications') || notice.areas.includes('workspace')) void useWorkspace.getState().load()
+  if (notice.areas.includes('applications')) {
+    void useApplications.getState().load()
+    void useWorkspace.getState().load()
+  } else if (notice.areas.includes('workspace')) {
+    // A long task (loading the sample) announces only its progress, as 'workspace', until it ends.
+    void useWorkspace.getState().loadInfo()
+  }
   if (notice.areas.includes('policies') || notice.areas.includes('applications')) {
     void usePolicies.getState().load()
     void usePolicyDetail.getState().refresh()
