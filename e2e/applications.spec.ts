@@ -32,7 +32,8 @@ test('an empty workspace offers onboarding, and one click loads the sample portf
   await page.goto(server.loginUrl)
   await expect(page.getByRole('heading', { name: 'Welcome to your governance workspace' })).toBeVisible()
   await page.getByRole('button', { name: 'Load sample workspace' }).click()
-  await expect(page.getByRole('heading', { name: 'Applications' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Governance dashboard' })).toBeVisible()
+  await page.getByRole('link', { name: 'Applications' }).click()
   await expect(page.getByTestId('application-row').filter({ hasText: 'Customer Support Assistant' }).first()).toBeVisible()
   expect(await page.getByTestId('application-row').count()).toBeGreaterThanOrEqual(20)
 })
@@ -84,6 +85,8 @@ test('applications can be edited and filtered by tag, team and environment', asy
   server = await startGovernServe(join(folder, 'filters.sqlite'))
   await page.goto(server.loginUrl)
   await page.getByRole('button', { name: 'Load sample workspace' }).click()
+  await expect(page.getByRole('heading', { name: 'Governance dashboard' })).toBeVisible()
+  await page.getByRole('link', { name: 'Applications' }).click()
   await expect(page.getByTestId('application-row').first()).toBeVisible()
 
   await page.getByRole('combobox', { name: 'Tag', exact: true }).click()

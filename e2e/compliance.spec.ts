@@ -43,8 +43,7 @@ test('the dashboard shows statuses, per-policy bars, the trend and the worst gap
   server = await startGovernServe(join(folder, 'dashboard.sqlite'))
   await page.goto(server.loginUrl)
   await page.getByRole('button', { name: 'Load sample workspace' }).click()
-  await expect(page.getByTestId('application-row').first()).toBeVisible({ timeout: 30_000 })
-  await page.getByRole('link', { name: 'Dashboard' }).click()
+  await expect(page.getByTestId('compliance-row').first()).toBeVisible({ timeout: 30_000 })
 
   const overview = await rest<Overview>(server, 'GET', '/organization/compliance/overview')
   for (const [status, count] of Object.entries(overview.application_counts)) {

@@ -26,7 +26,7 @@ async function openSampleWorkspace(page: Page, file: string): Promise<GovernServ
   const started = await startGovernServe(join(folder, file))
   await page.goto(started.loginUrl)
   await page.getByRole('button', { name: 'Load sample workspace' }).click()
-  await expect(page.getByTestId('application-row').first()).toBeVisible()
+  await expect(page.getByTestId('compliance-row').first()).toBeVisible()
   return started
 }
 

@@ -21,6 +21,9 @@ client.onChanged((notice) => {
   if (notice.areas.includes('applications')) {
     void useApplications.getState().load()
     void useWorkspace.getState().load()
+  } else if (notice.areas.includes('workspace')) {
+    // A long task (loading the sample) announces only its progress, as 'workspace', until it ends.
+    void useWorkspace.getState().loadInfo()
   }
   if (notice.areas.includes('policies') || notice.areas.includes('applications')) {
     void usePolicies.getState().load()

@@ -58,25 +58,46 @@ describe('govern', () => {
     expect(readFileSync(file)).toEqual(before)
   })
 
+  /** Starts `govern serve` on any free port; resolves with what it printed once it is serving. */
+  async function serving(args: string[]): Promise<{ child: ReturnType<typeof spawn>; output: string; base: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'serve', '--port', '0', ...args], { cwd: root, env: { ...process.env, GOVERN_WORKSPACE: folder.path('default.sqlite') } })
+    const output = await new Promise<string>((resolve, reject) => {
+      let printed = ''
+      child.stdout!.on('data', (chunk: Buffer) => {
+        printed += chunk.toString()
+        if (/REST API: .*\n/.test(printed)) resolve(printed)
+      })
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${printed}`)))
+    })
+    return { child, output, base: /(http:\/\/127\.0\.0\.1:\d+)\/\?token=\S+/.exec(output)![1]! }
+  }
+
   it('serves on loopback, printing a sign-in link, and answers 401 then 200', async () => {
     const db = folder.path('serve.sqlite')
     const secret = govern('token', 'create', '--db', db, '--name', 'curl').out.trim()
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'serve', '--db', db, '--port', '0'], { cwd: root })
+    const { child, base } = await serving(['--db', db])
     try {
-      const loginUrl = await new Promise<string>((resolve, reject) => {
-        let output = ''
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString()
-          const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output)
-          if (match?.[1]) resolve(match[1])
-        })
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)))
-      })
-      const base = new URL(loginUrl).origin
       expect((await fetch(`${base}/api/v1/applications`)).status).toBe(401)
       const ok = await fetch(`${base}/api/v1/applications`, { headers: { authorization: `Bearer ${secret}` } })
       expect(ok.status).toBe(200)
       expect(await ok.json()).toEqual({ applications: [] })
+    } finally {
+      child.kill('SIGTERM')
+    }
+  })
+
+  it('serves the default workspace without --db, names it first, and knows a token made without --db', async () => {
+    const secret = govern('token', 'create', '--name', 'readme').out.trim()
+    const { child, output, base } = await serving([])
+    try {
+      expect(output.split('\n')[0]).toBe(`Governance Console is serving ${folder.path('default.sqlite')}`)
+      expect(output).toContain(`\`govern token create --db ${folder.path('default.sqlite')} --name NAME\``)
+      expect((await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200)
+      // A token made for another workspace file is answered with the one served here.
+      const other = govern('token', 'create', '--db', folder.path('my.sqlite'), '--name', 'elsewhere').out.trim()
+      const refused = await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${other}` } })
+      expect(refused.status).toBe(401)
+      expect(await refused.json()).toMatchObject({ message: expect.stringContaining(`(${folder.path('default.sqlite')})`) })
     } finally {
       child.kill('SIGTERM')
     }

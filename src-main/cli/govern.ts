@@ -11,6 +11,7 @@ import { WorkspaceError } from '../engine/errors'
 import { defaultWorkspacePath } from '../engine/workspace/location'
 import { dispatch } from '../transport/dispatch'
 import { isLoopbackBind, parseAllowedHosts } from '../transport/http/host-check'
+import { tokenCommandFor } from '../transport/http/access-guards'
 import { DEFAULT_BODY_LIMITS } from '../transport/http/request-body'
 import { startServer } from '../transport/http/server'
 
@@ -99,7 +100,7 @@ export function buildProgram(io: CliIo = processIo): Command {
       engine.startBackgroundWork()
       io.out(`Governance Console is serving ${engine.path}`)
       io.out(`  Console (sign-in link for this run): ${server.loginUrl}`)
-      io.out(`  REST API: ${server.url}/api/v1  (Authorization: Bearer <token from \`govern token create\`>)`)
+      io.out(`  REST API: ${server.url}/api/v1  (Authorization: Bearer <token from \`${tokenCommandFor(engine.path)}\`>)`)
       if (!isLoopbackBind(options.host)) {
         io.err(`  Warning: bound to ${options.host}, reachable beyond this computer as ${options.allowedHosts?.join(', ')}.`)
       }

@@ -42,10 +42,13 @@ export class EngineContext {
     return this.clock.now().toISOString()
   }
 
-  /** One change to the workspace: one transaction, announced once it has committed. */
-  async mutate<T>(areas: Area[], work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * One change to the workspace: one transaction, announced once it has committed. The areas may
+   * depend on what the change did (a long task's step announces its writes only with its last).
+   */
+  async mutate<T>(areas: Area[] | ((result: T) => Area[]), work: (tx: Tx) => Promise<T>): Promise<T> {
     const result = await this.write(work)
-    this.announce(areas)
+    this.announce(typeof areas === 'function' ? areas(result) : areas)
     return result
   }
 

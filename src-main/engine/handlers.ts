@@ -25,7 +25,7 @@ import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyC
 import { getPolicy, loadPolicies } from './policies/policy-store'
 import { TEMPLATES } from './policies/templates'
 import { createAlertRule, createAttestationRule, listAlertRules, listAttestationRules } from './rules/rule-library'
-import { loadSampleWorkspace } from './workspace/sample'
+import { loadSampleWorkspace, sampleLoadingProgress } from './workspace/sample'
 
 export type Handler<K extends ProcedureName> = (
   input: ParsedInputOf<Contract[K]>,
@@ -107,8 +107,8 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
 
     'workspace.info': async () => {
       // Retired applications are not counted, yet a workspace that ever held one is not empty.
-      const [active, ever] = await Promise.all([countApplications(db), countApplications(db, { includeRetired: true })])
-      return { path: workspace.path, schema_version: workspace.schemaVersion, application_count: active, is_empty: ever === 0 }
+      const [active, ever, loading] = await Promise.all([countApplications(db), countApplications(db, { includeRetired: true }), sampleLoadingProgress(db)])
+      return { path: workspace.path, schema_version: workspace.schemaVersion, application_count: active, is_empty: ever === 0, loading_sample: loading ?? null }
     },
     'workspace.loadSample': (_input, ctx) => loadSampleWorkspace(engine, ctx),
 

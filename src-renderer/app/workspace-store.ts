@@ -14,6 +14,8 @@ interface WorkspaceState {
   signedOut: boolean
   error?: string
   load(): Promise<void>
+  /** The workspace's info alone: what changes while a long task (loading the sample) runs. */
+  loadInfo(): Promise<void>
   loadSample(): Promise<number>
 }
 
@@ -23,6 +25,14 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
     try {
       const [info, actor] = await Promise.all([client.call('workspace.info', {}), client.call('session.whoami', {})])
       set({ info, actor, signedOut: false, error: undefined })
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'unauthorized') set({ signedOut: true })
+      else set({ error: (error as Error).message })
+    }
+  },
+  async loadInfo() {
+    try {
+      set({ info: await client.call('workspace.info', {}) })
     } catch (error) {
       if (error instanceof ApiError && error.code === 'unauthorized') set({ signedOut: true })
       else set({ error: (error as Error).message })

@@ -12,6 +12,11 @@ export const workspaceApi = {
       schema_version: z.string(),
       application_count: z.number().int(),
       is_empty: z.boolean(),
+      /**
+       * While the sample workspace is being loaded (by this program or another), how far it has
+       * got in pieces of work, and what it is doing in words; null otherwise.
+       */
+      loading_sample: z.object({ done: z.number().int(), total: z.number().int(), activity: z.string() }).nullable(),
     }),
   }),
   'workspace.loadSample': procedure({

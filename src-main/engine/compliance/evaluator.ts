@@ -48,10 +48,13 @@ export class Evaluator {
 
   /**
    * Evaluates every queued application (if `applicationId` is given, only when it is among them),
-   * so a read that follows answers current statuses. An empty queue costs one read, no lock.
+   * so a read that follows answers current statuses. An empty queue costs one read, no lock; so
+   * does a queue waiting for a long write (see evaluate), which every read would otherwise turn
+   * into a write and a change announced, for nothing.
    */
   async drain(applicationId?: string): Promise<EvaluationRun> {
-    if (!(await isQueued(this.engine.db, applicationId))) return { evaluated_at: this.engine.nowIso(), applications: 0 }
+    const { db } = this.engine
+    if (!(await isQueued(db, applicationId)) || (await taskUnderWay(db))) return { evaluated_at: this.engine.nowIso(), applications: 0 }
     return this.track(this.evaluate([]))
   }
 

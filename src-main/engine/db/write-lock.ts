@@ -22,9 +22,15 @@ export function isSqliteBusy(error: unknown): boolean {
   return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED')
 }
 
+/**
+ * The longest pause between tries for the lock. A try costs microseconds, and a long task leaves
+ * the lock free only briefly between its steps (resumable-tasks.ts), so a waiter must look often.
+ */
+export const LOCK_POLL_MAX_MS = 10
+
 /** Short, growing, jittered pauses: a lock held for a few milliseconds is picked up promptly. */
 function pauseMs(attempt: number): number {
-  return Math.min(2 ** attempt, 40) * (0.5 + Math.random())
+  return Math.min(2 ** attempt, LOCK_POLL_MAX_MS * 0.8) * (0.5 + Math.random() * 0.75)
 }
 
 class ImmediateTransactionDriver extends SqliteDriver {

@@ -138,6 +138,60 @@ export async function writeBuckets(tx: Tx, applicationId: string, buckets: Bucke
   }
 }
 
+/**
+ * Whole series over consecutive hours from `firstHour`, one entry per hour in each column: what a
+ * generator makes (the sample workspace), without a bucket object per hour.
+ */
+export interface SeriesColumns {
+  metric: MetricKey
+  firstHour: number
+  n: Float64Array
+  /** Rates only. */
+  total: Float64Array | null
+  /** Scores and latency only. */
+  sum: Float64Array | null
+  /** Latency only: each hour's sketch, encoded. */
+  sketches: Uint8Array[] | null
+}
+
+/**
+ * Writes series the application does not have yet, so nothing is merged with stored buckets;
+ * must run inside the caller's transaction. Through the same statements as writeBuckets.
+ */
+export async function writeNewSeries(tx: Tx, applicationId: string, series: readonly SeriesColumns[]): Promise<void> {
+  const { ids, created } = await seriesIds(tx, applicationId, series.map((s) => s.metric))
+  if (created.size !== series.length) throw new Error(`writeNewSeries: ${applicationId} already has some of these series`)
+  // In key order: series by id, each series' hours ascending.
+  const ordered = [...series].sort((a, b) => ids.get(a.metric)! - ids.get(b.metric)!)
+  const rows = ordered.reduce((count, s) => count + s.n.length, 0)
+  let done = 0
+  let current = 0
+  let hour = 0
+  for (const size of BATCH_SIZES) {
+    if (rows - done < size) continue
+    const statement = upsertStatement(tx, size)
+    const params = new Array<unknown>(size * COLUMNS)
+    for (; rows - done >= size; done += size) {
+      for (let i = 0; i < size; i++) {
+        let s = ordered[current]!
+        if (hour === s.n.length) {
+          s = ordered[++current]!
+          hour = 0
+        }
+        const at = i * COLUMNS
+        params[at] = ids.get(s.metric)!
+        params[at + 1] = s.firstHour + hour
+        params[at + 2] = s.n[hour]!
+        params[at + 3] = s.total ? s.total[hour]! : null
+        params[at + 4] = s.sum ? s.sum[hour]! : null
+        params[at + 5] = s.sketches ? s.sketches[hour]! : null
+        hour++
+      }
+      statement.run(params)
+    }
+  }
+}
+
 /** One bucket's columns, its sketch merged with the stored one. */
 function rowParams(params: unknown[], at: number, delta: BucketDelta, ids: Map<MetricKey, number>, stored: Map<number, Uint8Array>): void {
   let sketch: Uint8Array | null = null

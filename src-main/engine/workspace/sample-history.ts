@@ -9,9 +9,9 @@ import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
 import type { CallContext } from '../context'
 import type { Tx } from '../db/schema'
 import { applyEvaluation } from '../compliance/evaluator'
-import { BucketAccumulator, writeBuckets } from '../metrics/buckets'
+import { writeNewSeries, type SeriesColumns } from '../metrics/buckets'
 import { HOUR_MS, hourOf } from '../metrics/hours'
-import { addValue } from '../metrics/latency-sketch'
+import { addValue, emptyBins, encodeBins } from '../metrics/latency-sketch'
 import { insertPolicyFromTemplate } from '../policies/policies'
 import { seededRandom } from '../seeded-random'
 import { TEMPLATES } from '../policies/templates'
@@ -29,6 +29,7 @@ export const SAMPLE_POLICY_SCOPES = [
 
 interface SampleApp {
   id: string
+  name: string
   environment: string
   tags: readonly string[]
 }
@@ -95,7 +96,25 @@ const SCRIPTED: Array<{ application: string; metric: MetricKey; days: number; en
   { application: 'app_support_assistant', metric: 'prompt_injection', days: 2, endsDaysAgo: 3 },
 ]
 
-function generateData(app: SampleApp, fromHour: number, toHour: number): BucketAccumulator {
+/** The hours (counted from `fromHour`) in which `metric` has an incident. */
+function incidentHours(incidents: readonly Incident[], metric: MetricKey, fromHour: number, toHour: number): Uint8Array {
+  const hours = new Uint8Array(toHour - fromHour)
+  for (const incident of incidents) {
+    if (incident.metric !== metric) continue
+    for (let hour = Math.max(incident.fromHour, fromHour); hour < Math.min(incident.toHour, toHour); hour++) hours[hour - fromHour] = 1
+  }
+  return hours
+}
+
+/** Latency: a handful of sampled response times stand for the hour's requests. */
+const LATENCY_SAMPLES = 8
+
+/**
+ * An application's hourly data, a column per metric. It draws from its seeded generator in a
+ * fixed order (incidents, levels, then hour by hour each metric in turn), so it is the same every
+ * time. Kept lean: the whole sample is some 700,000 buckets.
+ */
+function generateData(app: SampleApp, fromHour: number, toHour: number): SeriesColumns[] {
   const rand = seededRandom(app.id)
   const metrics = requiredMetrics(app)
   const incidents = incidentsFor(app, metrics, fromHour, toHour, rand)
@@ -104,45 +123,62 @@ function generateData(app: SampleApp, fromHour: number, toHour: number): BucketA
     return [metric, low + rand() * (high - low)] as const
   }))
   const volume = level.get('throughput_drop') ?? 500
-  const buckets = new BucketAccumulator()
-  for (let hour = fromHour; hour < toHour; hour++) {
-    const hourOfDay = ((hour % 24) + 24) % 24
+  const hours = toHour - fromHour
+  const dropHours = incidentHours(incidents, 'throughput_drop', fromHour, toHour)
+  const series = metrics.map((metric) => {
+    const definition = METRIC_BY_KEY[metric]
+    const { kind } = definition
+    const columns: SeriesColumns = {
+      metric,
+      firstHour: fromHour,
+      n: new Float64Array(hours),
+      total: kind === 'rate' ? new Float64Array(hours) : null,
+      sum: kind === 'score' || kind === 'latency' ? new Float64Array(hours) : null,
+      sketches: kind === 'latency' ? new Array<Uint8Array>(hours) : null,
+    }
+    return { columns, definition, healthy: level.get(metric)!, incidentLevel: LEVELS[metric].incident, inIncident: incidentHours(incidents, metric, fromHour, toHour) }
+  })
+  const samples = new Float64Array(LATENCY_SAMPLES)
+  for (let at = 0; at < hours; at++) {
+    const hourOfDay = (((fromHour + at) % 24) + 24) % 24
     // Business-hours traffic: a daily swell, never quite idle.
     const diurnal = 0.35 + 0.65 * Math.max(0, Math.sin(((hourOfDay - 6) / 24) * 2 * Math.PI))
-    const inIncident = (metric: MetricKey) => incidents.some((i) => i.metric === metric && hour >= i.fromHour && hour < i.toHour)
-    const requests = Math.max(1, Math.round(volume * diurnal * (inIncident('throughput_drop') ? LEVELS.throughput_drop.incident : 1) * (0.9 + rand() * 0.2)))
-    for (const metric of metrics) {
-      const incident = inIncident(metric)
-      const definition = METRIC_BY_KEY[metric]
-      const bucket = buckets.bucket(metric, hour)
-      if (metric === 'throughput_drop') bucket.n += requests
+    const requests = Math.max(1, Math.round(volume * diurnal * (dropHours[at] === 1 ? LEVELS.throughput_drop.incident : 1) * (0.9 + rand() * 0.2)))
+    for (const { columns, definition, healthy, incidentLevel, inIncident } of series) {
+      const incident = inIncident[at] === 1
+      const { metric, n, total, sum, sketches } = columns
+      if (metric === 'throughput_drop') n[at] = requests
       else if (metric === 'availability') {
         const checks = 60
-        const rate = incident ? LEVELS.availability.incident : level.get(metric)!
-        bucket.total += checks
-        bucket.n += Math.min(checks, Math.round((checks * rate) / 100 + (rand() - 0.5) * 0.6))
+        const rate = incident ? incidentLevel : healthy
+        total![at] = checks
+        n[at] = Math.min(checks, Math.round((checks * rate) / 100 + (rand() - 0.5) * 0.6))
       } else if (definition.kind === 'rate') {
         // Hour to hour the level wanders; rates that must stay high (task completion) wander less.
-        const jitter = definition.breaches === 'above' ? level.get(metric)! * (0.7 + rand() * 0.6) : level.get(metric)! + (rand() - 0.5) * 2
-        const rate = incident ? LEVELS[metric].incident : jitter
-        bucket.total += requests
-        bucket.n += Math.min(requests, Math.floor((requests * rate) / 100 + rand()))
+        const jitter = definition.breaches === 'above' ? healthy * (0.7 + rand() * 0.6) : healthy + (rand() - 0.5) * 2
+        const rate = incident ? incidentLevel : jitter
+        total![at] = requests
+        n[at] = Math.min(requests, Math.floor((requests * rate) / 100 + rand()))
       } else if (definition.kind === 'score') {
-        const mean = incident ? LEVELS[metric].incident : level.get(metric)!
+        const mean = incident ? incidentLevel : healthy
         const ratings = Math.max(1, Math.round(requests / 20))
-        bucket.n += ratings
-        bucket.sum += ratings * (mean + (rand() - 0.5) * 0.04 * mean)
+        n[at] = ratings
+        sum![at] = ratings * (mean + (rand() - 0.5) * 0.04 * mean)
       } else {
-        // Latency: a handful of sampled response times stand for the hour's requests.
-        const p95 = incident ? LEVELS.latency_p95.incident : level.get(metric)!
-        const samples = 8
-        for (let s = 0; s < samples; s++) addValue(bucket.bins!, p95 * (0.35 + 0.7 * rand()), Math.max(1, Math.round(requests / samples)))
-        bucket.n += samples * Math.max(1, Math.round(requests / samples))
-        bucket.sum += p95 * 0.7 * requests
+        const p95 = incident ? incidentLevel : healthy
+        const weight = Math.max(1, Math.round(requests / LATENCY_SAMPLES))
+        for (let s = 0; s < LATENCY_SAMPLES; s++) samples[s] = p95 * (0.35 + 0.7 * rand())
+        // Smallest first, so the sketch's run of bins only ever grows at its end.
+        samples.sort()
+        const bins = emptyBins()
+        for (const value of samples) addValue(bins, value, weight)
+        sketches![at] = encodeBins(bins)
+        n[at] = LATENCY_SAMPLES * weight
+        sum![at] = p95 * 0.7 * requests
       }
     }
   }
-  return buckets
+  return series.map(({ columns }) => columns)
 }
 
 /**
@@ -184,7 +220,7 @@ export async function continueSampleHistory(tx: Tx, state: SampleHistoryState, a
         continue
       }
       // Development copies send no data yet: they stay Pending, as real ones often do.
-      if (app.environment !== 'development') await writeBuckets(tx, app.id, generateData(app, hourOf(startMs), hourOf(nowMs) + 1))
+      if (app.environment !== 'development') await writeNewSeries(tx, app.id, generateData(app, hourOf(startMs), hourOf(nowMs) + 1))
       next++
     } else if (phase === 'replay') {
       if (next >= nowMs) {
@@ -200,4 +236,24 @@ export async function continueSampleHistory(tx: Tx, state: SampleHistoryState, a
     }
   } while (performance.now() < deadline)
   return { phase, startMs, nowMs, next }
+}
+
+/**
+ * How far writing the history has got, in pieces of work: each application's data, each day
+ * replayed, the evaluation of the present; and what it is doing, in words.
+ */
+export function sampleHistoryProgress(state: SampleHistoryState, apps: readonly SampleApp[]): { done: number; total: number; activity: string } {
+  const { phase, startMs, nowMs, next } = state
+  // The days replayed are those whose start (after the first) falls before now.
+  const days = Math.max(0, Math.ceil((nowMs - startMs) / DAY_MS) - 1)
+  const total = apps.length + days + 1
+  if (phase === 'data') {
+    const app = apps[Math.min(next, apps.length - 1)]
+    return { done: next, total, activity: `Writing ${HISTORY_DAYS} days of hourly monitoring data: ${app?.name ?? 'applications'} (${Math.min(next + 1, apps.length)} of ${apps.length})` }
+  }
+  if (phase === 'replay') {
+    const day = Math.min(days, Math.max(0, Math.round((next - startMs) / DAY_MS) - 1))
+    return { done: apps.length + day, total, activity: `Replaying each day’s evaluation for the compliance trend: day ${Math.min(day + 1, days)} of ${days}` }
+  }
+  return { done: apps.length + days, total, activity: 'Evaluating compliance as of now' }
 }

@@ -7,11 +7,11 @@ import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { countApplications, insertApplication } from '../applications/applications'
 import { recordAudit } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
-import type { Tx } from '../db/schema'
+import type { Db, Tx } from '../db/schema'
 import { EngineError } from '../errors'
 import { insertGroup, insertUser } from '../people/people'
-import { finishTask, startTask, taskUnderWay, type TaskKind } from '../resumable-tasks'
-import { applySamplePolicies, continueSampleHistory, HISTORY_DAYS, SAMPLE_POLICY_SCOPES, type SampleHistoryState } from './sample-history'
+import { finishTask, startTask, taskProgress, taskUnderWay, type TaskKind, type TaskProgress } from '../resumable-tasks'
+import { applySamplePolicies, continueSampleHistory, HISTORY_DAYS, SAMPLE_POLICY_SCOPES, sampleHistoryProgress, type SampleHistoryState } from './sample-history'
 
 interface SampleApplication {
   slug: string
@@ -95,11 +95,22 @@ export const SAMPLE_WORKSPACE_TASK: TaskKind<SampleHistoryState> = {
     }
     return next
   },
+  progress: (state) => sampleHistoryProgress(state, samplePortfolio()),
+}
+
+/** How far loading the sample workspace has got; undefined unless it is under way. */
+export function sampleLoadingProgress(db: Db): Promise<TaskProgress | undefined> {
+  return taskProgress(db, SAMPLE_WORKSPACE_TASK)
 }
 
 export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<{ applications_created: number }> {
-  const portfolio = samplePortfolio()
-  const task = await startTask(engine, ctx.actor, SAMPLE_WORKSPACE_TASK, async (tx) => {
+  await finishTask(engine, SAMPLE_WORKSPACE_TASK, await startSampleWorkspace(engine, ctx))
+  return { applications_created: samplePortfolio().length }
+}
+
+/** The first step of loading the sample: its people, applications and policies; returns the task's id. */
+export function startSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<string> {
+  return startTask(engine, ctx.actor, SAMPLE_WORKSPACE_TASK, async (tx) => {
     // Retired applications count: the sample's ids and names must not meet any.
     if ((await countApplications(tx, { includeRetired: true })) > 0 || (await taskUnderWay(tx))) {
       throw new EngineError('conflict', 'The sample workspace can only be loaded into an empty workspace.')
@@ -109,11 +120,9 @@ export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContex
     const before = new Date(nowMs - (HISTORY_DAYS + 1) * 86_400_000).toISOString()
     await addSamplePeople(tx, before, ctx)
     // No policy exists yet to cover them: the sample's policies, applied next, cover them all.
-    for (const app of portfolio) await insertApplication(tx, before, ctx, app)
+    for (const app of samplePortfolio()) await insertApplication(tx, before, ctx, app)
     return applySamplePolicies(tx, ctx, nowMs)
   })
-  await finishTask(engine, SAMPLE_WORKSPACE_TASK, task)
-  return { applications_created: portfolio.length }
 }
 
 async function addSamplePeople(tx: Tx, at: string, ctx: CallContext): Promise<void> {

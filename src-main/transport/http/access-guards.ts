@@ -98,6 +98,30 @@ export function createAccessGuards(options: AccessOptions): AccessGuards {
   }
 }
 
+/**
+ * A bearer token this workspace does not know (one made for another workspace file, or revoked):
+ * which workspace is served here and how to make a token for it. The path is named only when the
+ * server listens on loopback alone: beyond it, anyone who can reach the port, signed in or not,
+ * would learn where the server keeps its files.
+ */
+export function unknownTokenMessage(workspacePath: string | undefined): string {
+  if (workspacePath === undefined) {
+    return 'This token is not known to the workspace served here, or was revoked. Create one on the server with `govern token create --db <the workspace file govern serve printed> --name NAME`.'
+  }
+  return `This token is not known to the workspace served here (${workspacePath}), or was revoked. Create one with \`${tokenCommandFor(workspacePath)}\`.`
+}
+
+/** The command that makes an API token for this workspace, ready to paste. */
+export function tokenCommandFor(workspacePath: string): string {
+  return `govern token create --db ${shellQuoted(workspacePath)} --name NAME`
+}
+
+/** A path as a shell takes it: bare when it can be, else in quotes (the default one has a space). */
+function shellQuoted(path: string): string {
+  if (/^[\w/.:@+-]+$/.test(path)) return path
+  return path.includes("'") ? `"${path}"` : `'${path}'`
+}
+
 function tooManyFailures(retryAfterSeconds: number): string {
   return `Too many failed sign-ins from this address; wait ${retryAfterSeconds} s before trying again.`
 }

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../engine/clock'
 import type { Engine } from '../../engine/engine'
 import { openTestEngine, tempFolder } from '../../testing/workspace'
+import { unknownTokenMessage } from './access-guards'
 import { startServer, type RunningServer, type ServerOptions } from './server'
 
 const HOUR = 3_600_000
@@ -178,6 +179,56 @@ describe('the lockout after repeated authentication failures', () => {
     clock.advance(HOUR)
     for (const cookie of cookies) expect((await consoleCall(server, cookie)).status).toBe(401)
     expect((await apiCall(server, 'gov_wrong')).status).toBe(401)
+  })
+})
+
+describe('the answer to a token this workspace does not know', () => {
+  const throttle = { freeFailures: 2, firstLockoutMs: 30_000 }
+  const unknownHere = `This token is not known to the workspace served here (${folder.path('access.sqlite')}), or was revoked. Create one with \`govern token create --db ${folder.path('access.sqlite')} --name NAME\`.`
+
+  it('names the workspace served here and how to make a token for it, on /api/v1 and /rpc, until the address is locked out', async () => {
+    const { server } = await serverWith({ authThrottle: throttle })
+    const api = await apiCall(server, 'gov_made_for_my_sqlite')
+    expect(api.status).toBe(401)
+    expect(await api.json()).toEqual({ error: 'unauthorized', message: unknownHere })
+    const rpc = await fetch(`${server.url}/rpc/session.whoami`, { method: 'POST', headers: { authorization: 'Bearer gov_made_for_my_sqlite' }, body: '{}' })
+    expect(rpc.status).toBe(401)
+    expect(await rpc.json()).toEqual({ error: 'unauthorized', message: unknownHere })
+    // The hint is no way round the lockout, and the lockout's answer names nothing.
+    const locked = await apiCall(server, 'gov_made_for_my_sqlite')
+    expect(locked.status).toBe(429)
+    expect(JSON.stringify(await locked.json())).not.toContain(folder.path('access.sqlite'))
+  })
+
+  it('says a revoked token is not known either', async () => {
+    const { server } = await serverWith()
+    const { token: made, secret } = await engine.tokens.create({ name: 'old laptop', role: 'reviewer' })
+    await engine.tokens.revoke(made.id)
+    const response = await apiCall(server, secret)
+    expect(response.status).toBe(401)
+    expect(await response.json()).toEqual({ error: 'unauthorized', message: unknownHere })
+  })
+
+  it('still asks for a bearer token when none was sent, naming no workspace', async () => {
+    const { server } = await serverWith()
+    const response = await fetch(`${server.url}/api/v1/me`)
+    expect(response.status).toBe(401)
+    expect(await response.json()).toEqual({ error: 'unauthorized', message: expect.stringMatching(/^Send Authorization: Bearer <token>/) })
+  })
+
+  it('leaves the path out when it listens beyond loopback, where anyone who reaches the port would read it', async () => {
+    const { server } = await serverWith({ host: '0.0.0.0', allowedHosts: ['governance.example.com'] })
+    const port = new URL(server.url).port
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: 'Bearer gov_made_for_my_sqlite' } })
+    expect(response.status).toBe(401)
+    const { message } = (await response.json()) as { message: string }
+    expect(message).toMatch(/^This token is not known to the workspace served here, or was revoked\. Create one on the server with `govern token create --db <the workspace file govern serve printed> --name NAME`\.$/)
+    expect(message).not.toContain(folder.path('access.sqlite'))
+  })
+
+  it('quotes a path with spaces, as the default workspace’s has, so the command can be pasted', () => {
+    expect(unknownTokenMessage('/home/ana/.config/Governance Console/workspace.sqlite')).toContain("`govern token create --db '/home/ana/.config/Governance Console/workspace.sqlite' --name NAME`")
+    expect(unknownTokenMessage("/home/o'neil/w.sqlite")).toContain('--db "/home/o\'neil/w.sqlite"')
   })
 })
 

@@ -20,9 +20,9 @@ import { systemClock, type Clock } from '../../engine/clock'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
 import { authorize, dispatch, type Logger } from '../dispatch'
-import { createAccessGuards, SIGN_IN_MESSAGE } from './access-guards'
+import { createAccessGuards, SIGN_IN_MESSAGE, unknownTokenMessage } from './access-guards'
 import type { ThrottlePolicy } from './auth-throttle'
-import { hostCheckFor, type HostCheck } from './host-check'
+import { hostCheckFor, isLoopbackBind, type HostCheck } from './host-check'
 import { DEFAULT_BODY_LIMITS, limitFor, readJsonObject, type BodyLimits } from './request-body'
 import { errorResponse, mountRestApi, sendResult } from './rest'
 import type { SessionLimits } from './sessions'
@@ -72,13 +72,14 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
   const digest = (value: string) => createHash('sha256').update(value).digest()
   const loginDigest = digest(loginToken)
   const isLoginToken = (value: string) => timingSafeEqual(digest(value), loginDigest)
+  const bearerOf = (c: Context) => /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
+  const unknownToken = unauthorized(unknownTokenMessage(isLoopbackBind(options.host ?? '127.0.0.1') ? engine.path : undefined))
 
   async function actorFromBearer(c: Context): Promise<Actor | undefined> {
-    const header = c.req.header('authorization') ?? ''
-    const match = /^Bearer\s+(\S+)$/i.exec(header)
-    if (!match?.[1]) return undefined
-    if (isLoginToken(match[1])) return owner()
-    return engine.authenticate(match[1])
+    const token = bearerOf(c)
+    if (!token) return undefined
+    if (isLoginToken(token)) return owner()
+    return engine.authenticate(token)
   }
 
   const app = new Hono<Env>()
@@ -107,7 +108,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     const actor = await actorFromBearer(c)
     if (!actor) {
       c.header('WWW-Authenticate', 'Bearer realm="govern"')
-      const error = unauthorized('Send Authorization: Bearer <token>; create a token with `govern token create`.')
+      const error = bearerOf(c) ? unknownToken : unauthorized('Send Authorization: Bearer <token>; create a token with `govern token create`.')
       return c.req.header('authorization') ? access.refuseCredential(c, error) : errorResponse(c, error)
     }
     c.set('call', { actor })
@@ -122,7 +123,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     let actor: Actor | undefined
     if (c.req.header('authorization')) {
       actor = await actorFromBearer(c)
-      if (!actor) return access.refuseCredential(c, unauthorized('The bearer token is not valid; create one with `govern token create`.'))
+      if (!actor) return access.refuseCredential(c, bearerOf(c) ? unknownToken : unauthorized('Send Authorization: Bearer <token>; create a token with `govern token create`.'))
     } else {
       if (!c.req.header(CONSOLE_HEADER)) return errorResponse(c, unauthorized(SIGN_IN_MESSAGE))
       const refused = access.refuseConsoleRequest(c)

@@ -33,7 +33,7 @@ export function DashboardScreen() {
   const go = useNavigation((state) => state.go)
 
   useEffect(() => {
-    if (info && !info.is_empty) void load()
+    if (info && !info.is_empty && !info.loading_sample) void load()
   }, [info, load])
 
   const choices = useMemo(() => {
@@ -43,7 +43,7 @@ export function DashboardScreen() {
   const barOption = useMemo(() => (overview ? policyBarsOption(overview) : undefined), [overview])
   const lineOption = useMemo(() => trendOption(trend), [trend])
 
-  if (info?.is_empty) return <Onboarding />
+  if (info?.is_empty || info?.loading_sample) return <Onboarding />
   const filtered = Object.values(filters).some((value) => value !== '')
 
   return (

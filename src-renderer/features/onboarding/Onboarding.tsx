@@ -1,14 +1,16 @@
-/** First run: an empty workspace explains itself and offers a sample portfolio in one click. */
-import { Alert, Button, Card, Group, List, Stack, Text, Title } from '@mantine/core'
+/**
+ * First run: an empty workspace explains itself and offers a sample portfolio in one click. While
+ * the sample loads (here, or started by another window or program) it shows how far it has got.
+ */
+import { Alert, Button, Card, Group, List, Progress, Stack, Text, Title } from '@mantine/core'
 import { useState } from 'react'
 import { useNavigation } from '../../app/navigation'
 import { useWorkspace } from '../../app/workspace-store'
-import { useApplications } from '../applications/applications-store'
 
 export function Onboarding() {
   const loadSample = useWorkspace((state) => state.loadSample)
+  const loading = useWorkspace((state) => state.info?.loading_sample ?? null)
   const go = useNavigation((state) => state.go)
-  const reloadApplications = useApplications((state) => state.load)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string>()
 
@@ -17,14 +19,16 @@ export function Onboarding() {
     setError(undefined)
     try {
       await loadSample()
-      await reloadApplications()
-      go('applications')
+      go('dashboard')
     } catch (failure) {
       setError((failure as Error).message)
     } finally {
       setBusy(false)
     }
   }
+
+  // A sliver from the start, so the bar shows before the first piece of work is done.
+  const percent = loading && loading.total > 0 ? Math.max(2, Math.round((100 * loading.done) / loading.total)) : 2
 
   return (
     <Card withBorder padding="xl" maw={720} mx="auto" mt="xl">
@@ -40,8 +44,20 @@ export function Onboarding() {
           <List.Item>Watch compliance, collect attestations and export reports for auditors.</List.Item>
         </List>
         {error ? <Alert color="red">{error}</Alert> : null}
+        {busy || loading ? (
+          <Stack gap={6}>
+            <Text size="sm">
+              Loading the sample workspace: applications across teams and environments, the four policy templates and
+              ninety days of monitoring history.
+            </Text>
+            <Progress value={percent} animated aria-label="Loading the sample workspace" />
+            <Text size="sm" c="dimmed" aria-live="polite" data-testid="sample-loading-activity">
+              {loading ? `${loading.activity}…` : 'Adding the sample’s people, applications and policies…'}
+            </Text>
+          </Stack>
+        ) : null}
         <Group>
-          <Button onClick={() => void load()} loading={busy}>
+          <Button onClick={() => void load()} loading={busy} disabled={!busy && loading !== null}>
             Load sample workspace
           </Button>
         </Group>
