@@ -276,6 +276,7 @@ test('applying a policy by tag previews exactly the tagged applications, materia
 
   // Deleting one leaves the application missing a required rule.
   await rules.filter({ hasText: 'PII detection rate' }).getByRole('button', { name: 'Delete PII detection rate rule' }).click()
+  await page.getByRole('dialog', { name: 'Delete the PII detection rate rule?' }).getByRole('button', { name: 'Delete rule' }).click()
   await expect(rules).toHaveCount(4)
   const supportRow = covered.filter({ hasText: 'Customer Support Assistant' }).first()
   await expect(supportRow.getByText('Missing rule')).toBeVisible()
@@ -286,7 +287,7 @@ test('applying a policy by tag previews exactly the tagged applications, materia
   await page.getByRole('tab', { name: /Covered applications/ }).click()
   await expect(page.getByTestId('covered-application-row').filter({ hasText: 'Customer Support Assistant' }).first().getByText('Missing rule')).toBeVisible()
   await page.getByRole('button', { name: 'Show rules for Customer Support Assistant', exact: true }).click()
-  await page.getByRole('button', { name: 'Restore rules' }).click()
+  await page.getByRole('button', { name: 'Restore PII detection rate rule' }).click()
   await expect(page.getByRole('table', { name: 'Alert rules on Customer Support Assistant' }).getByTestId('materialised-rule-row')).toHaveCount(5)
   await expect(page.getByTestId('covered-application-row').filter({ hasText: 'Customer Support Assistant' }).first().getByText('Missing rule')).toHaveCount(0)
 })

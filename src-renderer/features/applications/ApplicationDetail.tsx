@@ -16,9 +16,9 @@ import { formatCondition, formatDate, formatDay } from '../../components/format'
 import { client } from '../../api/client'
 import { sparklineOption } from '../compliance/charts'
 import { gapValue } from '../compliance/WorstGaps'
-import { ApplicationRulesPanel } from '../policies/detail/ApplicationRulesPanel'
 import { useApplicationDetail } from './application-detail-store'
 import { ImportInferencesModal } from './ImportInferencesModal'
+import { ApplicationRulesPanel } from './rules/ApplicationRulesPanel'
 
 const OUTCOME_LABELS: Record<RequirementResult['outcome'], { label: string; color: string }> = {
   pass: { label: 'Pass', color: 'green' },
@@ -196,7 +196,7 @@ export function ApplicationDetail({ id }: { id: string }) {
         <Text fw={600} mb="xs">
           Alert rules from policies
         </Text>
-        <ApplicationRulesPanel applicationId={compliance.application_id} applicationName={compliance.application_name} />
+        <ApplicationRulesPanel applicationId={compliance.application_id} applicationName={compliance.application_name} onChanged={refresh} />
       </Card>
 
       <ImportInferencesModal

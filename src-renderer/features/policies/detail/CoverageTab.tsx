@@ -3,18 +3,16 @@ import { Badge, Button, Group, Table, Text } from '@mantine/core'
 import { Fragment, useState } from 'react'
 import { formatDay } from '../../../components/format'
 import { useMetricLabel } from '../../rules/rule-library-store'
-import { ApplicationRulesPanel } from './ApplicationRulesPanel'
+import { ApplicationRulesPanel } from '../../applications/rules/ApplicationRulesPanel'
 import { usePolicyDetail } from './policy-detail-store'
 
 export function CoverageTab() {
-  const { coverage, loadApplicationRules } = usePolicyDetail()
+  const { coverage, refresh } = usePolicyDetail()
   const metricLabel = useMetricLabel()
   const [expanded, setExpanded] = useState<string[]>([])
 
   function toggle(applicationId: string) {
-    const open = expanded.includes(applicationId)
-    setExpanded(open ? expanded.filter((id) => id !== applicationId) : [...expanded, applicationId])
-    if (!open) void loadApplicationRules(applicationId)
+    setExpanded(expanded.includes(applicationId) ? expanded.filter((id) => id !== applicationId) : [...expanded, applicationId])
   }
 
   if (coverage.length === 0) {
@@ -73,7 +71,7 @@ export function CoverageTab() {
               {open ? (
                 <Table.Tr>
                   <Table.Td colSpan={7} bg="var(--mantine-color-default-hover)">
-                    <ApplicationRulesPanel applicationId={app.application_id} applicationName={app.application_name} />
+                    <ApplicationRulesPanel applicationId={app.application_id} applicationName={app.application_name} onChanged={refresh} />
                   </Table.Td>
                 </Table.Tr>
               ) : null}
