@@ -13,6 +13,7 @@ import { EChart } from '../../components/EChart'
 import { SeverityBadge } from '../../components/SeverityBadge'
 import { StatusBadge } from '../../components/StatusBadge'
 import { formatCondition, formatDate, formatDay } from '../../components/format'
+import { WRAP_ANYWHERE } from '../../components/long-text'
 import { client } from '../../api/client'
 import { sparklineOption } from '../compliance/charts'
 import { gapValue } from '../compliance/WorstGaps'
@@ -38,7 +39,9 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
     <Card withBorder data-testid="policy-compliance">
       <Group justify="space-between" mb="xs">
         <Group gap="xs">
-          <Text fw={600}>{status.policy_name}</Text>
+          <Text fw={600} style={WRAP_ANYWHERE}>
+            {status.policy_name}
+          </Text>
           <Badge variant="outline" size="sm">
             v{status.policy_version}
           </Badge>
@@ -69,7 +72,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
             <Table.Tr key={result.requirement} data-testid="requirement-result">
               <Table.Td>
                 <Text size="sm">{METRIC_BY_KEY[result.requirement].label}</Text>
-                <Text size="xs" c="dimmed" data-testid="requirement-reason">
+                <Text size="xs" c="dimmed" data-testid="requirement-reason" style={WRAP_ANYWHERE}>
                   {result.reason}
                 </Text>
               </Table.Td>
@@ -121,7 +124,7 @@ function GapTimeline({ gaps }: { gaps: Gap[] }) {
             <Table.Td>{formatDate(gap.opened_at)}</Table.Td>
             <Table.Td>{gap.resolved_at ? formatDate(gap.resolved_at) : <Badge color="red">Open</Badge>}</Table.Td>
             <Table.Td>{duration(gap)}</Table.Td>
-            <Table.Td>{gap.policy_name}</Table.Td>
+            <Table.Td style={WRAP_ANYWHERE}>{gap.policy_name}</Table.Td>
             <Table.Td>{METRIC_BY_KEY[gap.requirement].label}</Table.Td>
             <Table.Td>{gapValue(gap)}</Table.Td>
             <Table.Td>
@@ -162,12 +165,14 @@ export function ApplicationDetail({ id }: { id: string }) {
         ← Applications
       </Anchor>
       <Group justify="space-between" align="flex-start">
-        <div>
+        <div style={{ minWidth: 0, flex: 1 }}>
           <Group gap="sm">
-            <Title order={2}>{compliance.application_name}</Title>
+            <Title order={2} style={WRAP_ANYWHERE}>
+              {compliance.application_name}
+            </Title>
             <StatusBadge status={compliance.status} />
           </Group>
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="dimmed" style={WRAP_ANYWHERE}>
             {compliance.application_id} · {compliance.team ?? 'no team'} · {compliance.environment ?? 'no environment'}
             {compliance.tags.length > 0 ? ` · ${compliance.tags.join(', ')}` : ''}
           </Text>

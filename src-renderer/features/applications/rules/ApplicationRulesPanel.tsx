@@ -8,12 +8,11 @@ import { useEffect, useState } from 'react'
 import { METRIC_BY_KEY } from '../../../../src-shared/domain/metrics'
 import type { MissingRule } from '../../../../src-shared/domain/policy'
 import { SeverityBadge } from '../../../components/SeverityBadge'
+import { WRAP_ANYWHERE as WRAP } from '../../../components/long-text'
 import { formatCondition, formatDate } from '../../../components/format'
 import { useApplicationRules, type RulesOfApplication } from './application-rules-store'
 import { deleteRule, restoreRule, type RuleTarget } from './rule-actions'
 
-/** Long unbroken names wrap inside their cell instead of widening the page. */
-const WRAP = { overflowWrap: 'anywhere' } as const
 
 interface Props extends RuleTarget {
   /** Called after a rule is deleted or restored, so the host refreshes statuses and coverage. */

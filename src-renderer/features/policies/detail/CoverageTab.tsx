@@ -2,6 +2,7 @@
 import { Badge, Button, Group, Table, Text } from '@mantine/core'
 import { Fragment, useState } from 'react'
 import { formatDay } from '../../../components/format'
+import { WRAP_ANYWHERE } from '../../../components/long-text'
 import { useMetricLabel } from '../../rules/rule-library-store'
 import { ApplicationRulesPanel } from '../../applications/rules/ApplicationRulesPanel'
 import { usePolicyDetail } from './policy-detail-store'
@@ -41,7 +42,9 @@ export function CoverageTab() {
           return (
             <Fragment key={app.application_id}>
               <Table.Tr data-testid="covered-application-row">
-                <Table.Td fw={500}>{app.application_name}</Table.Td>
+                <Table.Td fw={500} style={WRAP_ANYWHERE}>
+                  {app.application_name}
+                </Table.Td>
                 <Table.Td>{app.team ?? '—'}</Table.Td>
                 <Table.Td>{app.environment ?? '—'}</Table.Td>
                 <Table.Td>{formatDay(app.applied_at)}</Table.Td>

@@ -3,6 +3,7 @@ import { Badge, Button, Group, Modal, SimpleGrid, Stack, Text, Title } from '@ma
 import { useState } from 'react'
 import type { Policy } from '../../../../src-shared/domain/policy'
 import { FormError } from '../../../components/FormError'
+import { WRAP_ANYWHERE } from '../../../components/long-text'
 import { groupName, usePeople } from '../../people/people-store'
 import { useTemplates } from '../../templates/templates-store'
 
@@ -12,7 +13,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <Text size="xs" c="dimmed">
         {label}
       </Text>
-      <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+      <Text size="sm" style={WRAP_ANYWHERE}>
         {children}
       </Text>
     </div>
@@ -49,16 +50,18 @@ export function PolicyHeader({ policy, onApply, onArchive }: Props) {
   return (
     <Stack>
       <Group justify="space-between" align="flex-start">
-        <div>
+        <div style={{ minWidth: 0, flex: 1 }}>
           <Group gap="xs">
-            <Title order={2}>{policy.name}</Title>
+            <Title order={2} style={WRAP_ANYWHERE}>
+              {policy.name}
+            </Title>
             <StatusBadge policy={policy} />
             <Badge variant="outline" data-testid="policy-version">
               Version {policy.version}
             </Badge>
           </Group>
           {policy.description ? (
-            <Text c="dimmed" size="sm" maw={800}>
+            <Text c="dimmed" size="sm" maw={800} style={WRAP_ANYWHERE}>
               {policy.description}
             </Text>
           ) : null}
