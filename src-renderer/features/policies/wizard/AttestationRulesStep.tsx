@@ -11,7 +11,8 @@ export function AttestationRulesStep() {
   const attestationRules = useRuleLibrary((state) => state.attestationRules)
   const { attestationRuleIds, errors, chooseAttestationRule } = useWizard()
   const [creating, setCreating] = useState(false)
-  const stepError = errors.rules ?? errorFor(errors, 'attestation_rule_ids')
+  // "At least one alert rule or one attestation rule" is about both steps; it shows here, after both.
+  const stepError = errors.alert_rules ?? errorFor(errors, 'attestation_rule_ids')
 
   return (
     <Stack>
