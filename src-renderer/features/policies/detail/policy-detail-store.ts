@@ -6,6 +6,7 @@ import { client } from '../../../api/client'
 
 export type VersionDiff = Output<'policies.diff'>
 type RequirementEdits = NonNullable<Input<'policies.update'>['alert_rules']>
+export type DetailsEdits = Omit<Input<'policies.update'>, 'id' | 'alert_rules' | 'attestation_rule_ids' | 'scope' | 'dry_run'>
 
 interface PolicyDetailState {
   policyId?: string
@@ -19,6 +20,7 @@ interface PolicyDetailState {
   refresh(): Promise<void>
   selectVersion(version: number): Promise<void>
   saveRequirements(alertRules: RequirementEdits): Promise<Policy>
+  updateDetails(edits: DetailsEdits): Promise<Policy>
   archive(): Promise<Policy | undefined>
 }
 
@@ -61,6 +63,11 @@ export const usePolicyDetail = create<PolicyDetailState>((set, get) => ({
   async saveRequirements(alertRules) {
     const id = get().policyId!
     const policy = await client.call('policies.update', { id, alert_rules: alertRules })
+    await get().refresh()
+    return policy
+  },
+  async updateDetails(edits) {
+    const policy = await client.call('policies.update', { id: get().policyId!, ...edits })
     await get().refresh()
     return policy
   },
