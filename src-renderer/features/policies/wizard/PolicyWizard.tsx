@@ -15,7 +15,7 @@ import { WIZARD_STEPS, useWizard } from './wizard-store'
 const DESCRIPTIONS = ['Name, owner, enforcement', 'Metric thresholds', 'Human sign-off', 'Review and create']
 
 export function PolicyWizard() {
-  const { step, templateName, checking, submitting, next, back, goTo, submit } = useWizard()
+  const { step, template, checking, submitting, next, back, goTo, submit } = useWizard()
   const loadLibrary = useRuleLibrary((state) => state.load)
   const libraryError = useRuleLibrary((state) => state.error)
   const loadPeople = usePeople((state) => state.load)
@@ -41,7 +41,7 @@ export function PolicyWizard() {
       <div>
         <Title order={2}>New policy</Title>
         <Text c="dimmed" size="sm">
-          {templateName ? `Customising a copy of the ${templateName} template.` : 'Define a monitoring requirement once and apply it to many applications.'}
+          {template ? `Customising a copy of the ${template.name} template.` : 'Define a monitoring requirement once and apply it to many applications.'}
         </Text>
       </div>
       {libraryError ? <Alert color="red">{libraryError}</Alert> : null}

@@ -33,8 +33,8 @@ interface WizardState {
   /** Keyed by library rule id, in the order they were chosen (which is the order sent). */
   alertRules: Record<string, ChosenAlertRule>
   attestationRuleIds: string[]
-  /** The template a cloned draft started from, shown as a reminder. */
-  templateName?: string
+  /** The template a cloned draft started from: named as a reminder, and recorded on the policy. */
+  template?: Pick<PolicyTemplate, 'id' | 'name'>
   /** Messages by field; a rule's are under `alert_rules.<rule id>` so they sit beside that rule. */
   errors: Record<string, string>
   /** Next is asking the engine. */
@@ -53,7 +53,7 @@ interface WizardState {
 }
 
 type DraftInput = Input<'policies.create'>
-type Draft = Pick<WizardState, 'details' | 'alertRules' | 'attestationRuleIds'>
+type Draft = Pick<WizardState, 'details' | 'alertRules' | 'attestationRuleIds' | 'template'>
 
 const AlertRulesSchema = PolicyDraft.pick({ alert_rules: true })
 
@@ -72,6 +72,7 @@ export function draftOf(state: Draft): DraftInput {
     alert_rules: alertRulesPayload(state.alertRules),
     attestation_rule_ids: state.attestationRuleIds,
     status: 'published',
+    template_id: state.template?.id ?? null,
   }
 }
 
@@ -142,7 +143,7 @@ export const useWizard = create<WizardState>((set, get) => ({
   checking: false,
   submitting: false,
   startBlank() {
-    set({ step: DETAILS, details: BLANK_DETAILS, alertRules: {}, attestationRuleIds: [], templateName: undefined, errors: {} })
+    set({ step: DETAILS, details: BLANK_DETAILS, alertRules: {}, attestationRuleIds: [], template: undefined, errors: {} })
   },
   startFromTemplate(template) {
     const alertRules: Record<string, ChosenAlertRule> = {}
@@ -155,7 +156,7 @@ export const useWizard = create<WizardState>((set, get) => ({
       details: { ...BLANK_DETAILS, name: `${template.name} (custom)`, description: template.purpose },
       alertRules,
       attestationRuleIds: [],
-      templateName: template.name,
+      template: { id: template.id, name: template.name },
       errors: {},
     })
   },
