@@ -60,7 +60,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Requirement</Table.Th>
-            <Table.Th>Value</Table.Th>
+            <Table.Th>Value now</Table.Th>
             <Table.Th>Threshold</Table.Th>
             <Table.Th>Severity</Table.Th>
             <Table.Th>Outcome</Table.Th>
@@ -114,7 +114,7 @@ function GapTimeline({ gaps }: { gaps: Gap[] }) {
           <Table.Th>For</Table.Th>
           <Table.Th>Policy</Table.Th>
           <Table.Th>Requirement</Table.Th>
-          <Table.Th>Value</Table.Th>
+          <Table.Th>Value at opening</Table.Th>
           <Table.Th>Severity</Table.Th>
         </Table.Tr>
       </Table.Thead>
