@@ -10,6 +10,7 @@ import { METRIC_BY_KEY, formatMetricValue } from '../../../src-shared/domain/met
 import type { MetricPoint } from '../../../src-shared/domain/observations'
 import { useNavigation } from '../../app/navigation'
 import { EChart } from '../../components/EChart'
+import { notifyFailed } from '../../components/feedback'
 import { SeverityBadge } from '../../components/SeverityBadge'
 import { StatusBadge } from '../../components/StatusBadge'
 import { formatCondition, formatDate, formatDay } from '../../components/format'
@@ -152,6 +153,8 @@ export function ApplicationDetail({ id }: { id: string }) {
     try {
       await client.call('compliance.evaluate', { application_id: id })
       await refresh()
+    } catch (error) {
+      notifyFailed(error, 'Could not evaluate this application')
     } finally {
       setEvaluating(false)
     }

@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Select, Stac
 import { useState } from 'react'
 import type { AlertRule, Severity } from '../../../../src-shared/domain/rules'
 import { SEVERITY_OPTIONS } from '../../../components/SeverityBadge'
+import { notifyDone } from '../../../components/feedback'
 import { formatCondition } from '../../../components/format'
 import { AlertRuleForm } from '../../rules/AlertRuleForm'
 import { useMetricLabel, useRuleLibrary } from '../../rules/rule-library-store'
@@ -111,6 +112,7 @@ export function AlertRulesStep() {
           onCreated={(rule) => {
             chooseAlertRule(rule, true)
             setCreating(false)
+            notifyDone(`Added “${rule.name}” to the alert rule library, chosen for this policy.`)
           }}
         />
       </Modal>
