@@ -26,7 +26,7 @@ export function TemplateNameModal({ template, message, error, saving, onSubmit, 
         onSubmit={(event) => {
           event.preventDefault()
           const parsed = TemplatePolicyName.safeParse(name)
-          if (!parsed.success) return setProblem(labelled('name', parsed.error.issues[0]?.message ?? 'name is required'))
+          if (!parsed.success) return setProblem(parsed.error.issues[0]?.message ?? 'name is required')
           onSubmit(parsed.data)
         }}
         noValidate

@@ -42,7 +42,7 @@ function MissingRules({ target, missing, rules, onChanged }: { target: RuleTarge
             return (
               <Table.Tr key={`${rule.requirement}-${rule.direction}`} data-testid="missing-rule-row">
                 <Table.Td>{name}</Table.Td>
-                <Table.Td style={WRAP}>{rule.policy_ids.length ? rule.policy_ids.map(policyName).join(', ') : '—'}</Table.Td>
+                <Table.Td style={WRAP}>{rule.policy_ids.length ? rule.policy_ids.map(policyName).sort((a, b) => a.localeCompare(b)).join(', ') : '—'}</Table.Td>
                 <Table.Td style={WRAP}>
                   {formatDate(rule.deleted_at)} by {rule.deleted_by}
                 </Table.Td>
@@ -114,10 +114,7 @@ export function ApplicationRulesPanel({ applicationId, applicationName, onChange
                     color="red"
                     aria-label={`Delete ${name} rule`}
                     loading={busy === rule.id}
-                    onClick={() => {
-                      setBusy(rule.id)
-                      void deleteRule(target, rule, onChanged).finally(() => setBusy(undefined))
-                    }}
+                    onClick={() => void deleteRule(target, rule, onChanged, () => setBusy(rule.id)).finally(() => setBusy(undefined))}
                   >
                     Delete
                   </Button>

@@ -31,8 +31,11 @@ export function deletionConsequences(target: RuleTarget, rule: MaterialisedRule,
   ]
 }
 
-/** `onChanged` lets the screen showing the rules refresh what depends on them (statuses, coverage). */
-export async function deleteRule(target: RuleTarget, rule: MaterialisedRule, onChanged: () => unknown): Promise<void> {
+/**
+ * `onConfirmed` runs once the person says yes (to show the deletion under way); `onChanged` lets
+ * the screen showing the rules refresh what depends on them (statuses, coverage).
+ */
+export async function deleteRule(target: RuleTarget, rule: MaterialisedRule, onChanged: () => unknown, onConfirmed: () => void = () => undefined): Promise<void> {
   const store = useApplicationRules.getState()
   const rules = store.byApplication[target.applicationId]
   if (!rules) return
@@ -44,6 +47,7 @@ export async function deleteRule(target: RuleTarget, rule: MaterialisedRule, onC
     danger: true,
   })
   if (!confirmed) return
+  onConfirmed()
   try {
     const { restored } = await store.deleteRule(target.applicationId, rule.id)
     void onChanged()

@@ -22,6 +22,7 @@ export function ApplyToApplicationsModal({ policyId, onApplied }: { policyId: st
   const tagChoices = useMemo(() => [...new Set([...applications.flatMap((app) => app.tags), ...tags])].sort(), [applications, tags])
 
   async function confirm() {
+    // Applying closes the dialog and drops the preview; its counts are what the toast reports.
     const counts = preview
     const updated = await apply()
     if (!updated) return

@@ -35,12 +35,12 @@ interface Props {
 }
 
 /** What archiving takes away, in numbers: the applications it covers and the rules it put on them. */
-function archiveConsequences(policy: Policy, coverage: readonly CoveredApplication[]): string[] {
+function archiveConsequences(coverage: readonly CoveredApplication[]): string[] {
   const rules = coverage.reduce((total, app) => total + app.rule_count, 0)
   return [
     `${coverage.length} ${coverage.length === 1 ? 'application stops' : 'applications stop'} being covered; their ${rules} ${rules === 1 ? 'rule' : 'rules'} from this policy ${rules === 1 ? 'is' : 'are'} removed (a rule another policy also requires stays, at that policy’s threshold).`,
     'Its versions stay in the audit trail.',
-    `An archived policy cannot be brought back; its name becomes free for a new one.`,
+    'An archived policy cannot be brought back; its name becomes free for a new one.',
   ]
 }
 
@@ -52,7 +52,7 @@ export function PolicyHeader({ policy, onApply, onArchive }: Props) {
   const templateName = policy.template_id ? (templates.find((t) => t.id === policy.template_id)?.name ?? policy.template_id) : '—'
 
   async function archive() {
-    const confirmed = await confirmAction({ title: `Archive ${policy.name}?`, consequences: archiveConsequences(policy, coverage), confirmLabel: 'Archive policy', danger: true })
+    const confirmed = await confirmAction({ title: `Archive ${policy.name}?`, consequences: archiveConsequences(coverage), confirmLabel: 'Archive policy', danger: true })
     if (!confirmed) return
     try {
       await onArchive()
