@@ -1,4 +1,4 @@
-/** Long unbroken names (200 characters, the most a name may have) wrap instead of widening the detail pages. */
+/** Long unbroken names (200 characters, the most a name may have) wrap instead of widening the pages that show them. */
 import { expect, expectNoSidewaysScroll, test } from './console-fixture'
 
 test('a 200-character unbroken name wraps on the application and policy pages instead of widening them', async ({ page, console }) => {
@@ -20,4 +20,18 @@ test('a 200-character unbroken name wraps on the application and policy pages in
   await page.getByRole('button', { name: `Show rules for ${long}`, exact: true }).click()
   await expect(page.getByRole('table', { name: `Alert rules on ${long}` }).getByTestId('materialised-rule-row').first()).toBeVisible()
   await expectNoSidewaysScroll(page)
+
+  // The dashboard and the apply dialog's preview list it too.
+  await page.getByRole('link', { name: 'Dashboard' }).click()
+  await expect(page.getByRole('table', { name: 'Application compliance' }).getByRole('button', { name: long })).toBeVisible()
+  await expectNoSidewaysScroll(page)
+  await page.goto(`${console.server.origin}/#/policies/${policy.id}`)
+  await page.getByRole('button', { name: 'Apply to applications' }).click()
+  const preview = page.getByRole('table', { name: 'Scope preview' })
+  await expect(preview).toContainText(long)
+  const box = (await preview.boundingBox())!
+  expect(box.x + box.width, 'the preview stays inside the window').toBeLessThanOrEqual(1280)
+  const dialog = (await page.getByRole('dialog').boundingBox())!
+  const title = (await page.getByRole('dialog').getByRole('heading', { name: `Apply ${policy.name} to applications` }).boundingBox())!
+  expect(title.x + title.width, 'the dialog title wraps inside the dialog').toBeLessThanOrEqual(dialog.x + dialog.width)
 })

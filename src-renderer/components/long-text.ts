@@ -4,3 +4,6 @@
  * showing a name.
  */
 export const WRAP_ANYWHERE = { overflowWrap: 'anywhere' } as const
+
+/** For a Modal whose title carries a name: the title wraps inside the dialog's header. */
+export const WRAPPING_MODAL_TITLE = { title: { ...WRAP_ANYWHERE, minWidth: 0 } } as const

@@ -3,6 +3,7 @@ import { Button, Grid, Group, Modal, MultiSelect, SegmentedControl, Stack, Text 
 import { useMemo } from 'react'
 import type { Policy } from '../../../../src-shared/domain/policy'
 import { FormError } from '../../../components/FormError'
+import { WRAPPING_MODAL_TITLE } from '../../../components/long-text'
 import { notifyDone } from '../../../components/feedback'
 import { errorFor } from '../../../components/field-errors'
 import { ImpactPreview } from '../impact/ImpactPreview'
@@ -32,7 +33,7 @@ export function ApplyToApplicationsModal({ policyId, onApplied }: { policyId: st
   }
 
   return (
-    <Modal opened={policy?.id === policyId} onClose={close} title={policy ? `Apply ${policy.name} to applications` : ''} size="80rem">
+    <Modal opened={policy?.id === policyId} onClose={close} title={policy ? `Apply ${policy.name} to applications` : ''} size="80rem" styles={WRAPPING_MODAL_TITLE}>
       <Grid gap="xl">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack>

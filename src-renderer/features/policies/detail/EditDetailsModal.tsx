@@ -9,6 +9,7 @@ import type { Policy } from '../../../../src-shared/domain/policy'
 import { FormError } from '../../../components/FormError'
 import { notifyDone } from '../../../components/feedback'
 import { errorsByField } from '../../../components/field-errors'
+import { WRAPPING_MODAL_TITLE } from '../../../components/long-text'
 import { PolicyDetailsFields } from '../details-form/PolicyDetailsFields'
 import { labelledErrors } from '../details-form/field-labels'
 import { EDITABLE_FIELDS, checkEditedDetails, editedPayload, valuesOf, type PolicyDetailsValues } from '../details-form/policy-details'
@@ -66,7 +67,7 @@ function EditDetailsForm({ policy, onClose }: { policy: Policy; onClose(): void 
 
 export function EditDetailsModal({ policy, opened, onClose }: { policy: Policy; opened: boolean; onClose(): void }) {
   return (
-    <Modal opened={opened} onClose={onClose} title={`Edit details of ${policy.name}`} size="lg">
+    <Modal opened={opened} onClose={onClose} title={`Edit details of ${policy.name}`} size="lg" styles={WRAPPING_MODAL_TITLE}>
       {/* Mounted afresh on each opening, so the form starts from the policy as it is now. */}
       {opened ? <EditDetailsForm policy={policy} onClose={onClose} /> : null}
     </Modal>
