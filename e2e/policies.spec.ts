@@ -200,11 +200,9 @@ test('cloning Sensitive Data prefills the wizard with its four requirements, and
   const pii = page.getByLabel('Threshold for PII detection rate above 2%')
   await expect(pii).toHaveValue('2')
 
-  // A threshold only the engine can judge (a 150% rate) comes back beside that rule, on its step.
+  // A threshold outside its metric's range (a 150% rate) is caught at Next, beside that rule.
   await pii.fill('150')
   await page.getByRole('button', { name: 'Next' }).click()
-  await page.getByRole('button', { name: 'Next' }).click()
-  await page.getByRole('button', { name: 'CONFIRM & CREATE' }).click()
   await expect(page.getByText('threshold for PII detection rate must be between 0 and 100 %')).toBeVisible()
   await expect(pii).toBeVisible()
 
@@ -276,6 +274,7 @@ test('applying a policy by tag previews exactly the tagged applications, materia
 
   // Deleting one leaves the application missing a required rule.
   await rules.filter({ hasText: 'PII detection rate' }).getByRole('button', { name: 'Delete PII detection rate rule' }).click()
+  await page.getByRole('dialog', { name: 'Delete the PII detection rate rule?' }).getByRole('button', { name: 'Delete rule' }).click()
   await expect(rules).toHaveCount(4)
   const supportRow = covered.filter({ hasText: 'Customer Support Assistant' }).first()
   await expect(supportRow.getByText('Missing rule')).toBeVisible()
@@ -286,7 +285,7 @@ test('applying a policy by tag previews exactly the tagged applications, materia
   await page.getByRole('tab', { name: /Covered applications/ }).click()
   await expect(page.getByTestId('covered-application-row').filter({ hasText: 'Customer Support Assistant' }).first().getByText('Missing rule')).toBeVisible()
   await page.getByRole('button', { name: 'Show rules for Customer Support Assistant', exact: true }).click()
-  await page.getByRole('button', { name: 'Restore rules' }).click()
+  await page.getByRole('button', { name: 'Restore PII detection rate rule' }).click()
   await expect(page.getByRole('table', { name: 'Alert rules on Customer Support Assistant' }).getByTestId('materialised-rule-row')).toHaveCount(5)
   await expect(page.getByTestId('covered-application-row').filter({ hasText: 'Customer Support Assistant' }).first().getByText('Missing rule')).toHaveCount(0)
 })

@@ -9,6 +9,7 @@ import { FeedbackHost } from './components/feedback'
 import { client } from './api/client'
 import { useApplicationDetail } from './features/applications/application-detail-store'
 import { useApplications } from './features/applications/applications-store'
+import { useApplicationRules } from './features/applications/rules/application-rules-store'
 import { useCompliance } from './features/compliance/compliance-store'
 import { usePeople } from './features/people/people-store'
 import { usePolicies } from './features/policies/policies-store'
@@ -28,6 +29,7 @@ client.onChanged((notice) => {
   if (notice.areas.includes('policies') || notice.areas.includes('applications')) {
     void usePolicies.getState().load()
     void usePolicyDetail.getState().refresh()
+    void useApplicationRules.getState().refresh()
   }
   if (notice.areas.includes('compliance') || notice.areas.includes('metrics')) {
     void useCompliance.getState().load()

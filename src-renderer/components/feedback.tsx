@@ -116,7 +116,8 @@ function ConfirmDialog() {
 export function FeedbackHost() {
   return (
     <>
-      <Notifications position="bottom-right" limit={4} />
+      {/* Top right, not bottom right: there a toast sat on the wizard's Next and the dialogs' confirm buttons for its six seconds. */}
+      <Notifications position="top-right" limit={4} />
       <ConfirmDialog />
     </>
   )

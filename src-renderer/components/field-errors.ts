@@ -1,5 +1,6 @@
 /** Engine errors arrive as values; forms show each message beside the field it names. */
-import { ApiError } from '../../src-shared/api/errors'
+import type { z } from 'zod'
+import { ApiError, fieldPath } from '../../src-shared/api/errors'
 
 /**
  * Field path -> first message for it. The whole path is kept (`alert_rules.2.threshold`) so a form
@@ -18,4 +19,14 @@ export function errorFor(errors: Record<string, string>, field: string): string 
   if (errors[field]) return errors[field]
   const nested = Object.keys(errors).find((key) => key.startsWith(`${field}.`))
   return nested ? errors[nested] : undefined
+}
+
+/**
+ * Every issue a schema found, by field path (first message per field), the way the engine would
+ * report them: a form checks with the engine's own schema and shows all its errors at once.
+ */
+export function issuesByField(error: z.ZodError | undefined): Record<string, string> {
+  const byField: Record<string, string> = {}
+  for (const issue of error?.issues ?? []) byField[fieldPath(issue.path) || 'form'] ??= issue.message
+  return byField
 }

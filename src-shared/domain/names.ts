@@ -18,3 +18,11 @@ export function nameText(max: number) {
     .max(max, `name is at most ${max} characters`)
     .regex(NO_CONTROL_CHARACTERS, 'name cannot contain control characters such as line breaks or tabs')
 }
+
+/**
+ * Whether two names would clash where names must be unique: equal once trimmed, in NFC and
+ * ignoring case, as the engine compares them. Lets a form say a name is taken before submitting.
+ */
+export function namesClash(a: string, b: string): boolean {
+  return a.trim().normalize('NFC').toLowerCase() === b.trim().normalize('NFC').toLowerCase()
+}

@@ -119,6 +119,8 @@ export const PolicyDraft = z.strictObject({
   auto_apply: z.boolean().default(false),
   auto_restore: z.boolean().default(false),
   status: PolicyStatus.default('published'),
+  /** The built-in template a customised copy started from, so the policy can name it. */
+  template_id: TemplateId.nullable().default(null),
 })
 export type PolicyDraft = z.input<typeof PolicyDraft>
 

@@ -145,7 +145,7 @@ describe('throughput and availability', () => {
     await call('metrics.ingest', { id: 'app_a', observations })
     const results = Object.fromEntries((await status(policy.id)).requirements.map((r) => [r.requirement, r]))
     expect(results.throughput_drop).toMatchObject({ value: 60, outcome: 'breach', volume: 9800 })
-    expect(results.throughput_drop!.reason).toContain('Requests fell 60% (7000 → 2800) in the 7 days to 2026-03-01 10:30 UTC against the 7 days before, above the 50% threshold (high)')
+    expect(results.throughput_drop!.reason).toContain('Requests fell 60% (7,000 → 2,800) in the 7 days to 2026-03-01 10:30 UTC against the 7 days before, above the 50% threshold (high)')
     expect(results.availability).toMatchObject({ value: 98.5, outcome: 'breach' })
     expect(results.availability!.reason).toContain('below the 99% threshold (critical)')
   })

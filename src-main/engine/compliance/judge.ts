@@ -35,6 +35,21 @@ function windowWords(requirement: Requirement, m: Measurement): string {
   return `over the ${span} to ${when(m.windowEnd)}`
 }
 
+const REQUEST_COUNT = new Intl.NumberFormat('en-US')
+
+/**
+ * Which way requests went, and by how much. The measured drop is 0 when requests rose (a rise is
+ * no drop), so the words come from the counts: "rose 1.2%", never "fell 0%".
+ */
+export function throughputWords(m: Pick<Measurement, 'value' | 'last' | 'prior'>): string {
+  const last = m.last ?? 0
+  const prior = m.prior ?? 0
+  const counts = `(${REQUEST_COUNT.format(prior)} → ${REQUEST_COUNT.format(last)})`
+  if (last === prior) return `Requests held steady ${counts}`
+  if (last > prior && prior > 0) return `Requests rose ${formatMetricValue('throughput_drop', ((last - prior) * 100) / prior)} ${counts}`
+  return `Requests fell ${formatMetricValue('throughput_drop', m.value ?? 0)} ${counts}`
+}
+
 export interface PolicyRef {
   name: string
   version: number
@@ -56,10 +71,7 @@ export function reasonFor(requirement: Requirement, m: Measurement, policy: Poli
     const consequence = outcome === 'no_data' ? 'pending until data arrives' : outcome === 'pass' ? 'counted as passing, as the rule says' : 'counted as failing, as the rule says'
     return `No ${label} data ${windowWords(requirement, m)}; ${consequence} (${limit})`
   }
-  const value =
-    requirement.metric === 'throughput_drop'
-      ? `Requests fell ${formatMetricValue('throughput_drop', m.value)} (${m.prior} → ${m.last})`
-      : `${label} was ${formatMetricValue(requirement.metric, m.value)}`
+  const value = requirement.metric === 'throughput_drop' ? throughputWords(m) : `${label} was ${formatMetricValue(requirement.metric, m.value)}`
   return outcome === 'breach'
     ? `${value} ${windowWords(requirement, m)}, ${OPERATOR_WORDS[requirement.operator]} ${limit}`
     : `${value} ${windowWords(requirement, m)}, within ${limit}`

@@ -72,6 +72,12 @@ describe('policies', () => {
     expect((await call('policies.get', { id: asIs.id })).alert_rules[0]?.threshold).toBe(5000)
   })
 
+  it('remembers the template a customised policy started from', async () => {
+    const customised = await call('policies.create', { name: 'Sensitive Data (custom)', alert_rules: [{ alert_rule_id: 'ar_pii', threshold: 1 }], template_id: 'sensitive_data' })
+    expect(customised.template_id).toBe('sensitive_data')
+    expect((await call('policies.create', { name: 'From scratch', alert_rules: [piiRule] })).template_id).toBeNull()
+  })
+
   it('makes every change a new immutable version, listed newest first and diffable', async () => {
     const policy = await call('policies.create', { name: 'Versioned', alert_rules: [piiRule] })
     await call('policies.update', { id: policy.id, alert_rules: [{ ...piiRule, threshold: 1 }] })

@@ -149,8 +149,8 @@ function policyChange(engine: EngineContext, dryRun: boolean, policyId: string |
 export async function createPolicy(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Policy & { impact?: Impact }> {
   return policyChange(engine, draft.dry_run, null, async (tx) => {
     const requirements = await resolveRequirements(tx, draft.alert_rules)
-    const { alert_rules: _inputs, attestation_rule_ids, dry_run: _dryRun, ...rest } = draft
-    return insertPolicy(tx, engine.nowIso(), ctx, { ...rest, requirements, attestationRuleIds: attestation_rule_ids }, null)
+    const { alert_rules: _inputs, attestation_rule_ids, dry_run: _dryRun, template_id, ...rest } = draft
+    return insertPolicy(tx, engine.nowIso(), ctx, { ...rest, requirements, attestationRuleIds: attestation_rule_ids }, template_id)
   })
 }
 

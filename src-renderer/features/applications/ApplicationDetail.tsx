@@ -10,15 +10,17 @@ import { METRIC_BY_KEY, formatMetricValue } from '../../../src-shared/domain/met
 import type { MetricPoint } from '../../../src-shared/domain/observations'
 import { useNavigation } from '../../app/navigation'
 import { EChart } from '../../components/EChart'
+import { notifyFailed } from '../../components/feedback'
 import { SeverityBadge } from '../../components/SeverityBadge'
 import { StatusBadge } from '../../components/StatusBadge'
 import { formatCondition, formatDate, formatDay } from '../../components/format'
+import { WRAP_ANYWHERE } from '../../components/long-text'
 import { client } from '../../api/client'
 import { sparklineOption } from '../compliance/charts'
 import { gapValue } from '../compliance/WorstGaps'
-import { ApplicationRulesPanel } from '../policies/detail/ApplicationRulesPanel'
 import { useApplicationDetail } from './application-detail-store'
 import { ImportInferencesModal } from './ImportInferencesModal'
+import { ApplicationRulesPanel } from './rules/ApplicationRulesPanel'
 
 const OUTCOME_LABELS: Record<RequirementResult['outcome'], { label: string; color: string }> = {
   pass: { label: 'Pass', color: 'green' },
@@ -38,7 +40,9 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
     <Card withBorder data-testid="policy-compliance">
       <Group justify="space-between" mb="xs">
         <Group gap="xs">
-          <Text fw={600}>{status.policy_name}</Text>
+          <Text fw={600} style={WRAP_ANYWHERE}>
+            {status.policy_name}
+          </Text>
           <Badge variant="outline" size="sm">
             v{status.policy_version}
           </Badge>
@@ -57,7 +61,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Requirement</Table.Th>
-            <Table.Th>Value</Table.Th>
+            <Table.Th>Value now</Table.Th>
             <Table.Th>Threshold</Table.Th>
             <Table.Th>Severity</Table.Th>
             <Table.Th>Outcome</Table.Th>
@@ -69,7 +73,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
             <Table.Tr key={result.requirement} data-testid="requirement-result">
               <Table.Td>
                 <Text size="sm">{METRIC_BY_KEY[result.requirement].label}</Text>
-                <Text size="xs" c="dimmed" data-testid="requirement-reason">
+                <Text size="xs" c="dimmed" data-testid="requirement-reason" style={WRAP_ANYWHERE}>
                   {result.reason}
                 </Text>
               </Table.Td>
@@ -111,7 +115,7 @@ function GapTimeline({ gaps }: { gaps: Gap[] }) {
           <Table.Th>For</Table.Th>
           <Table.Th>Policy</Table.Th>
           <Table.Th>Requirement</Table.Th>
-          <Table.Th>Value</Table.Th>
+          <Table.Th>Value at opening</Table.Th>
           <Table.Th>Severity</Table.Th>
         </Table.Tr>
       </Table.Thead>
@@ -121,7 +125,7 @@ function GapTimeline({ gaps }: { gaps: Gap[] }) {
             <Table.Td>{formatDate(gap.opened_at)}</Table.Td>
             <Table.Td>{gap.resolved_at ? formatDate(gap.resolved_at) : <Badge color="red">Open</Badge>}</Table.Td>
             <Table.Td>{duration(gap)}</Table.Td>
-            <Table.Td>{gap.policy_name}</Table.Td>
+            <Table.Td style={WRAP_ANYWHERE}>{gap.policy_name}</Table.Td>
             <Table.Td>{METRIC_BY_KEY[gap.requirement].label}</Table.Td>
             <Table.Td>{gapValue(gap)}</Table.Td>
             <Table.Td>
@@ -149,6 +153,8 @@ export function ApplicationDetail({ id }: { id: string }) {
     try {
       await client.call('compliance.evaluate', { application_id: id })
       await refresh()
+    } catch (error) {
+      notifyFailed(error, 'Could not evaluate this application')
     } finally {
       setEvaluating(false)
     }
@@ -162,12 +168,14 @@ export function ApplicationDetail({ id }: { id: string }) {
         ← Applications
       </Anchor>
       <Group justify="space-between" align="flex-start">
-        <div>
+        <div style={{ minWidth: 0, flex: 1 }}>
           <Group gap="sm">
-            <Title order={2}>{compliance.application_name}</Title>
+            <Title order={2} style={WRAP_ANYWHERE}>
+              {compliance.application_name}
+            </Title>
             <StatusBadge status={compliance.status} />
           </Group>
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="dimmed" style={WRAP_ANYWHERE}>
             {compliance.application_id} · {compliance.team ?? 'no team'} · {compliance.environment ?? 'no environment'}
             {compliance.tags.length > 0 ? ` · ${compliance.tags.join(', ')}` : ''}
           </Text>
@@ -196,7 +204,7 @@ export function ApplicationDetail({ id }: { id: string }) {
         <Text fw={600} mb="xs">
           Alert rules from policies
         </Text>
-        <ApplicationRulesPanel applicationId={compliance.application_id} applicationName={compliance.application_name} />
+        <ApplicationRulesPanel applicationId={compliance.application_id} applicationName={compliance.application_name} onChanged={refresh} />
       </Card>
 
       <ImportInferencesModal

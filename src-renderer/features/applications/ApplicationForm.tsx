@@ -29,6 +29,7 @@ export function ApplicationForm({ initial, teams, tags, submitLabel, onSubmit, o
   })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [saving, setSaving] = useState(false)
+  const [suggesting, setSuggesting] = useState(false)
 
   async function submit(event: React.FormEvent) {
     event.preventDefault()
@@ -82,6 +83,15 @@ export function ApplicationForm({ initial, teams, tags, submitLabel, onSubmit, o
           onChange={set('tags')}
           error={errors.tags}
           clearable
+          // Left to itself the list stays open after a pick, over the form's buttons: it closes on a
+          // pick (as on Escape and blur) and opens again when the person types.
+          dropdownOpened={suggesting}
+          onDropdownOpen={() => setSuggesting(true)}
+          onDropdownClose={() => setSuggesting(false)}
+          onOptionSubmit={() => setSuggesting(false)}
+          onSearchChange={(search) => {
+            if (search) setSuggesting(true)
+          }}
         />
         {errors.form || errors.id ? (
           <div role="alert" style={{ color: 'var(--mantine-color-error)' }}>

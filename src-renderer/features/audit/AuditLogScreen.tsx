@@ -1,49 +1,37 @@
-/** The audit trail as auditors read it: who did what, when, to which record, newest first. */
-import { Alert, Stack, Table, Text, Title } from '@mantine/core'
+/**
+ * The audit trail as auditors read it: who did what, when, to which record, newest first, in
+ * words; page by page back to the oldest event, with the filters kept.
+ */
+import { Alert, Button, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
 import { useEffect } from 'react'
-import { formatDate } from '../../components/format'
+import { AuditEventRow } from './AuditEventRow'
 import { AuditFilters } from './AuditFilters'
 import { useAudit } from './audit-store'
-import { describeChange } from './describe-change'
-
-function Change({ before, after }: { before: unknown; after: unknown }) {
-  const lines = describeChange(before, after)
-  if (lines.length === 0) return <>—</>
-  return (
-    <Stack gap={2}>
-      {lines.map((line, index) => (
-        <Text key={`${line.field}-${index}`} size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-          {line.field ? <Text span fw={600} size="xs" ff="monospace">{`${line.field}: `}</Text> : null}
-          {line.before !== undefined ? (
-            <Text span c="red" size="xs" ff="monospace">
-              {line.before}
-            </Text>
-          ) : null}
-          {line.before !== undefined && line.after !== undefined ? ' → ' : null}
-          {line.after !== undefined ? (
-            <Text span c="green" size="xs" ff="monospace">
-              {line.after}
-            </Text>
-          ) : null}
-        </Text>
-      ))}
-    </Stack>
-  )
-}
 
 export function AuditLogScreen() {
-  const { events, error, load } = useAudit()
+  const { events, names, nextBeforeId, loadingOlder, error, load, loadNames, loadOlder } = useAudit()
 
   useEffect(() => {
     void load()
-  }, [load])
+    void loadNames()
+  }, [load, loadNames])
 
   return (
     <Stack>
-      <Title order={2}>Audit log</Title>
-      <Text c="dimmed" size="sm">
-        Every change to this workspace, append-only. Recorded in the same transaction as the change itself.
-      </Text>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>Audit log</Title>
+          <Text c="dimmed" size="sm">
+            Every change to this workspace, append-only. Recorded in the same transaction as the change itself.
+          </Text>
+        </div>
+        {/* AUDIT EXPORT: to call client.call('audit.export', auditQuery(filters)) once the engine's procedure is merged. */}
+        <Tooltip label="Exporting the filtered log comes with the engine’s audit export">
+          <Button variant="default" disabled data-pending="audit.export">
+            Export CSV
+          </Button>
+        </Tooltip>
+      </Group>
       <AuditFilters />
       {error ? <Alert color="red">{error}</Alert> : null}
       <Table striped aria-label="Audit events">
@@ -53,27 +41,12 @@ export function AuditLogScreen() {
             <Table.Th>Who</Table.Th>
             <Table.Th>What</Table.Th>
             <Table.Th>Record</Table.Th>
-            <Table.Th>Before → after</Table.Th>
+            <Table.Th>Changes</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {events.map((event) => (
-            <Table.Tr key={event.id} data-testid="audit-row">
-              <Table.Td>{formatDate(event.at)}</Table.Td>
-              <Table.Td>{event.actor.name}</Table.Td>
-              <Table.Td>{event.action}</Table.Td>
-              <Table.Td>
-                <Text size="xs" c="dimmed">
-                  {event.entity_type}
-                </Text>
-                <Text size="xs" ff="monospace">
-                  {event.entity_id}
-                </Text>
-              </Table.Td>
-              <Table.Td maw={520}>
-                <Change before={event.before} after={event.after} />
-              </Table.Td>
-            </Table.Tr>
+            <AuditEventRow key={event.id} event={event} names={names} />
           ))}
         </Table.Tbody>
       </Table>
@@ -81,7 +54,22 @@ export function AuditLogScreen() {
         <Text c="dimmed" ta="center">
           No events match these filters.
         </Text>
-      ) : null}
+      ) : (
+        <Group justify="center" gap="sm">
+          <Text size="sm" c="dimmed">
+            Showing the newest {events.length} {events.length === 1 ? 'event' : 'events'}.
+          </Text>
+          {nextBeforeId !== null ? (
+            <Button variant="light" onClick={() => void loadOlder()} loading={loadingOlder}>
+              Load older events
+            </Button>
+          ) : (
+            <Text size="sm" c="dimmed">
+              This is the oldest event.
+            </Text>
+          )}
+        </Group>
+      )}
     </Stack>
   )
 }

@@ -1,7 +1,12 @@
-/** The Audit log screen's state: the filters and the events the engine returned for them. */
+/**
+ * The Audit log screen's state: the filters, and the events the engine returned for them, newest
+ * first, a page at a time; "Load older" asks for the page before the oldest one shown, with the
+ * same filters.
+ */
 import { create } from 'zustand'
 import type { AuditEvent, AuditFilter } from '../../../src-shared/domain/audit'
 import { client } from '../../api/client'
+import type { RecordNames } from './event-words'
 
 export interface AuditFilters {
   entityType: string | null
@@ -15,11 +20,20 @@ export interface AuditFilters {
 
 const NO_FILTERS: AuditFilters = { entityType: null, entityId: '', action: '', actorId: null, since: '', until: '' }
 
+export const AUDIT_PAGE_SIZE = 200
+
 interface AuditState {
   events: AuditEvent[]
+  /** Application and policy names by id, for events whose payload does not name their record. */
+  names: RecordNames
+  /** Where the next older page starts; null once the oldest matching event is shown. */
+  nextBeforeId: number | null
+  loadingOlder: boolean
   filters: AuditFilters
   error?: string
   load(): Promise<void>
+  loadNames(): Promise<void>
+  loadOlder(): Promise<void>
   setFilter<K extends keyof AuditFilters>(name: K, value: AuditFilters[K]): void
   clearFilters(): void
 }
@@ -31,7 +45,8 @@ function dayBoundary(day: string, end: boolean): string | undefined {
   return Number.isNaN(instant.getTime()) ? undefined : instant.toISOString()
 }
 
-function query(filters: AuditFilters): AuditFilter {
+/** The filters as the engine takes them, for a page and, later, for the CSV export of the same events. */
+export function auditQuery(filters: AuditFilters): Omit<AuditFilter, 'limit' | 'before_id'> {
   const since = dayBoundary(filters.since, false)
   const until = dayBoundary(filters.until, true)
   return {
@@ -41,23 +56,56 @@ function query(filters: AuditFilters): AuditFilter {
     ...(filters.actorId ? { actor_id: filters.actorId } : {}),
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
-    limit: 500,
   }
 }
 
-// Typing in a filter fires a load per keystroke; only the newest answer may land.
-let latestRequest = 0
+/**
+ * Where the page after `answer` starts. The engine is to say so itself (`next_before_id`); until it
+ * does, a full page may have more behind it, starting below its last id.
+ */
+export function nextBeforeId(answer: { events: readonly AuditEvent[]; next_before_id?: number | null }, limit: number): number | null {
+  if (answer.next_before_id !== undefined) return answer.next_before_id
+  return answer.events.length === limit ? (answer.events.at(-1)?.id ?? null) : null
+}
+
+// Typing in a filter fires a load per keystroke; only answers for the newest filters may land.
+let generation = 0
 
 export const useAudit = create<AuditState>((set, get) => ({
   events: [],
+  names: {},
+  nextBeforeId: null,
+  loadingOlder: false,
   filters: NO_FILTERS,
   async load() {
-    const request = ++latestRequest
+    const current = ++generation
     try {
-      const { events } = await client.call('audit.list', query(get().filters))
-      if (request === latestRequest) set({ events, error: undefined })
+      const answer = await client.call('audit.list', { ...auditQuery(get().filters), limit: AUDIT_PAGE_SIZE })
+      if (current === generation) set({ events: answer.events, nextBeforeId: nextBeforeId(answer, AUDIT_PAGE_SIZE), error: undefined })
     } catch (failure) {
-      if (request === latestRequest) set({ error: (failure as Error).message })
+      if (current === generation) set({ error: (failure as Error).message })
+    }
+  },
+  async loadNames() {
+    try {
+      const [{ applications }, { policies }] = await Promise.all([client.call('applications.list', {}), client.call('policies.list', { include_archived: true })])
+      set({ names: Object.fromEntries([...applications, ...policies].map((record) => [record.id, record.name])) })
+    } catch {
+      // Without names, events show record ids: still true, only less friendly.
+    }
+  },
+  async loadOlder() {
+    const { nextBeforeId: before_id, loadingOlder } = get()
+    if (before_id === null || loadingOlder) return
+    const current = generation
+    set({ loadingOlder: true })
+    try {
+      const answer = await client.call('audit.list', { ...auditQuery(get().filters), before_id, limit: AUDIT_PAGE_SIZE })
+      if (current === generation) set({ events: [...get().events, ...answer.events], nextBeforeId: nextBeforeId(answer, AUDIT_PAGE_SIZE), error: undefined })
+    } catch (failure) {
+      if (current === generation) set({ error: (failure as Error).message })
+    } finally {
+      set({ loadingOlder: false })
     }
   },
   setFilter(name, value) {

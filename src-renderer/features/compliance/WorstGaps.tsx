@@ -1,10 +1,14 @@
-/** Open gaps, worst first: what needs attention, since when, and why. */
+/**
+ * Open gaps, worst first: what needs attention, since when, and why. A gap keeps the value that
+ * opened it; the application's page shows the value now, so each is labelled as which it is.
+ */
 import { Anchor, Badge, Table, Text } from '@mantine/core'
 import type { Gap } from '../../../src-shared/domain/compliance'
 import { METRIC_BY_KEY, formatMetricValue, formatThreshold } from '../../../src-shared/domain/metrics'
 import { useNavigation } from '../../app/navigation'
 import { SeverityBadge } from '../../components/SeverityBadge'
 import { formatDate, formatDay } from '../../components/format'
+import { WRAP_ANYWHERE } from '../../components/long-text'
 
 export function gapValue(gap: Gap): string {
   if (gap.kind === 'missing_rule') return 'rule deleted'
@@ -22,7 +26,7 @@ export function WorstGaps({ gaps, limit = 15 }: { gaps: readonly Gap[]; limit?: 
           <Table.Th>Application</Table.Th>
           <Table.Th>Policy</Table.Th>
           <Table.Th>Requirement</Table.Th>
-          <Table.Th>Value</Table.Th>
+          <Table.Th>Value at opening</Table.Th>
           <Table.Th>Severity</Table.Th>
           <Table.Th>Open since</Table.Th>
         </Table.Tr>
@@ -31,11 +35,11 @@ export function WorstGaps({ gaps, limit = 15 }: { gaps: readonly Gap[]; limit?: 
         {gaps.slice(0, limit).map((gap) => (
           <Table.Tr key={gap.id} data-testid="gap-row" title={gap.reason}>
             <Table.Td>
-              <Anchor component="button" onClick={() => go('applications', [gap.application_id])}>
+              <Anchor component="button" onClick={() => go('applications', [gap.application_id])} style={WRAP_ANYWHERE}>
                 {gap.application_name}
               </Anchor>
             </Table.Td>
-            <Table.Td>{gap.policy_name}</Table.Td>
+            <Table.Td style={WRAP_ANYWHERE}>{gap.policy_name}</Table.Td>
             <Table.Td>{METRIC_BY_KEY[gap.requirement].label}</Table.Td>
             <Table.Td>{gapValue(gap)}</Table.Td>
             <Table.Td>

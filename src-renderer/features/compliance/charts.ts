@@ -9,8 +9,8 @@ export function policyBarsOption(overview: ComplianceOverview): EChartsCoreOptio
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0 },
-    grid: { left: 8, right: 16, top: 60, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1 },
+    grid: { left: 8, right: 16, top: 60, bottom: 32, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1, name: 'Applications', nameLocation: 'middle', nameGap: 28 },
     yAxis: { type: 'category', data: policies.map((p) => p.name) },
     series: COMPLIANCE_STATUSES.map((status) => ({
       name: STATUS_LABELS[status],
@@ -27,9 +27,9 @@ export function trendOption(points: readonly TrendPoint[]): EChartsCoreOption {
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
-    grid: { left: 8, right: 16, top: 60, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', boundaryGap: false, data: points.map((p) => p.at.slice(0, 10)) },
-    yAxis: { type: 'value', minInterval: 1 },
+    grid: { left: 28, right: 16, top: 60, bottom: 32, containLabel: true },
+    xAxis: { type: 'category', boundaryGap: false, data: points.map((p) => p.at.slice(0, 10)), name: 'End of day (UTC)', nameLocation: 'middle', nameGap: 28 },
+    yAxis: { type: 'value', minInterval: 1, name: 'Application × policy pairs', nameLocation: 'middle', nameGap: 40 },
     series: COMPLIANCE_STATUSES.map((status) => ({
       name: STATUS_LABELS[status],
       type: 'line',

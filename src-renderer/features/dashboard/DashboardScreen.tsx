@@ -23,6 +23,8 @@ function toLocalInput(iso: string | null): string {
   return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
 }
 
+const COUNT = new Intl.NumberFormat()
+
 function distinct(values: Array<string | null>): string[] {
   return [...new Set(values.filter((value): value is string => Boolean(value)))].sort((a, b) => a.localeCompare(b))
 }
@@ -78,6 +80,9 @@ export function DashboardScreen() {
         <Loader />
       ) : (
         <>
+          <Text size="sm" c="dimmed" mb={-8}>
+            Applications by their worst status across the policies covering them
+          </Text>
           <SimpleGrid cols={{ base: 2, md: 5 }}>
             {COMPLIANCE_STATUSES.map((status) => (
               <Card key={status} withBorder padding="sm" data-testid={`status-count-${status}`}>
@@ -85,10 +90,10 @@ export function DashboardScreen() {
                   {STATUS_LABELS[status]}
                 </Text>
                 <Text size="xl" fw={700} c={STATUS_COLOURS[status]}>
-                  {overview.application_counts[status]}
+                  {COUNT.format(overview.application_counts[status])}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  applications
+                  {overview.application_counts[status] === 1 ? 'application' : 'applications'}
                 </Text>
               </Card>
             ))}
@@ -96,20 +101,26 @@ export function DashboardScreen() {
 
           <SimpleGrid cols={{ base: 1, lg: 2 }}>
             <Card withBorder>
-              <Text fw={600} mb="xs">
-                Compliance by policy
+              <Text fw={600}>Compliance by policy</Text>
+              <Text size="xs" c="dimmed" mb="xs">
+                Covered applications in each status, per policy
               </Text>
               {overview.policies.length === 0 ? (
                 <Text c="dimmed" size="sm">
                   No published policy covers an application yet.
                 </Text>
               ) : (
-                barOption && <EChart option={barOption} height={60 + overview.policies.length * 44} label="Compliance by policy" />
+                barOption && <EChart option={barOption} height={84 + overview.policies.length * 44} label="Compliance by policy: covered applications in each status" />
               )}
             </Card>
             <Card withBorder>
-              <Group justify="space-between" mb="xs">
-                <Text fw={600}>Compliance over time</Text>
+              <Group justify="space-between" mb="xs" align="flex-start">
+                <div>
+                  <Text fw={600}>Compliance over time</Text>
+                  <Text size="xs" c="dimmed">
+                    Application × policy pairs in each status, at the end of each day
+                  </Text>
+                </div>
                 <SegmentedControl
                   size="xs"
                   aria-label="Trend period"
@@ -121,7 +132,7 @@ export function DashboardScreen() {
                   ]}
                 />
               </Group>
-              {trend.length === 0 ? <Text c="dimmed" size="sm">No evaluations recorded yet.</Text> : <EChart option={lineOption} height={240} label="Compliance over time" />}
+              {trend.length === 0 ? <Text c="dimmed" size="sm">No evaluations recorded yet.</Text> : <EChart option={lineOption} height={260} label="Compliance over time: application × policy pairs in each status, per day" />}
             </Card>
           </SimpleGrid>
 

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import { ApiError } from '../../../src-shared/api/errors'
 import type { PolicyTemplate } from '../../../src-shared/domain/policy'
 import { useNavigation } from '../../app/navigation'
+import { notifyDone, notifyFailed } from '../../components/feedback'
 import { useApplyScope } from '../policies/apply/apply-store'
 import { usePolicies } from '../policies/policies-store'
 import { useWizard } from '../policies/wizard/wizard-store'
@@ -23,7 +24,6 @@ export function TemplatesScreen() {
   const go = useNavigation((state) => state.go)
   const [applying, setApplying] = useState<string>()
   const [naming, setNaming] = useState<Naming>()
-  const [failure, setFailure] = useState<string>()
 
   useEffect(() => {
     void load()
@@ -32,19 +32,21 @@ export function TemplatesScreen() {
 
   async function apply(template: PolicyTemplate, name?: string) {
     setApplying(template.id)
-    setFailure(undefined)
     try {
       const policy = await applyAsIs(template.id, name)
       setNaming(undefined)
+      notifyDone(`Created ${policy.name} from the ${template.name} template. Choose the applications it covers.`)
       void reloadPolicies()
       // The policy exists but covers nothing yet: take the user straight to choosing what it covers.
       go('policies', [policy.id])
       openApply(policy)
     } catch (error) {
       if (error instanceof ApiError && (error.code === 'conflict' || error.field === 'name')) {
-        setNaming({ template, message: name ? 'That name is taken too. Try another.' : error.message, error: name ? error.message : undefined })
+        // The first refusal explains why a name is asked for; later ones sit at the field.
+        const message = !name ? error.message : error.code === 'conflict' ? 'That name is taken too. Try another.' : (naming?.message ?? error.message)
+        setNaming({ template, message, error: name ? error.message : undefined })
       } else {
-        setFailure((error as Error).message)
+        notifyFailed(error, `Could not create a policy from ${template.name}`)
       }
     } finally {
       setApplying(undefined)
@@ -64,7 +66,7 @@ export function TemplatesScreen() {
           Production-ready starting points for the most common governance needs. Apply one as it is, or clone and customise it.
         </Text>
       </div>
-      {loadError || failure ? <Alert color="red">{loadError ?? failure}</Alert> : null}
+      {loadError ? <Alert color="red">{loadError}</Alert> : null}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         {templates.map((template) => (
           <TemplateCard

@@ -1,6 +1,7 @@
 /** Pick applications one by one, narrowed by tag, team and environment. */
 import { Checkbox, Group, ScrollArea, Select, Table, Text } from '@mantine/core'
 import { useMemo } from 'react'
+import { WRAP_ANYWHERE } from '../../../components/long-text'
 import { useApplyScope } from './apply-store'
 
 function distinct(values: Array<string | null>): string[] {
@@ -66,7 +67,7 @@ export function ApplicationPicker() {
                     onChange={(event) => setSelected(app.id, event.currentTarget.checked)}
                   />
                 </Table.Td>
-                <Table.Td>{app.name}</Table.Td>
+                <Table.Td style={WRAP_ANYWHERE}>{app.name}</Table.Td>
                 <Table.Td>{app.team ?? '—'}</Table.Td>
                 <Table.Td>{app.environment ?? '—'}</Table.Td>
                 <Table.Td>

@@ -3,6 +3,8 @@ import { Button, Grid, Group, Modal, MultiSelect, SegmentedControl, Stack, Text 
 import { useMemo } from 'react'
 import type { Policy } from '../../../../src-shared/domain/policy'
 import { FormError } from '../../../components/FormError'
+import { WRAPPING_MODAL_TITLE } from '../../../components/long-text'
+import { notifyDone } from '../../../components/feedback'
 import { errorFor } from '../../../components/field-errors'
 import { ImpactPreview } from '../impact/ImpactPreview'
 import { ApplicationPicker } from './ApplicationPicker'
@@ -17,16 +19,21 @@ const MODES: Array<{ value: ScopeMode; label: string }> = [
 
 /** Shown over the detail of `policyId` only, so a dialog left open elsewhere never appears on another policy. */
 export function ApplyToApplicationsModal({ policyId, onApplied }: { policyId: string; onApplied(policy: Policy): void }) {
-  const { policy, mode, tags, applications, applying, errors, impact, previewing, setMode, setTags, close, apply } = useApplyScope()
+  const { policy, mode, tags, applications, applying, errors, preview, impact, previewing, setMode, setTags, close, apply } = useApplyScope()
   const tagChoices = useMemo(() => [...new Set([...applications.flatMap((app) => app.tags), ...tags])].sort(), [applications, tags])
 
   async function confirm() {
+    // Applying closes the dialog and drops the preview; its counts are what the toast reports.
+    const counts = preview
     const updated = await apply()
-    if (updated) onApplied(updated)
+    if (!updated) return
+    const changed = counts ? ` (${counts.added} added, ${counts.removed} removed)` : ''
+    notifyDone(`${updated.name} now covers ${updated.covered_application_count} ${updated.covered_application_count === 1 ? 'application' : 'applications'}${changed}.`)
+    onApplied(updated)
   }
 
   return (
-    <Modal opened={policy?.id === policyId} onClose={close} title={policy ? `Apply ${policy.name} to applications` : ''} size="80rem">
+    <Modal opened={policy?.id === policyId} onClose={close} title={policy ? `Apply ${policy.name} to applications` : ''} size="80rem" styles={WRAPPING_MODAL_TITLE}>
       <Grid gap="xl">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack>

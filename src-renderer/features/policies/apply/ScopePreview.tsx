@@ -1,6 +1,7 @@
 /** What the chosen scope would cover, as the engine previews it: added, kept and removed applications. */
 import { Badge, Group, Loader, ScrollArea, Table, Text } from '@mantine/core'
 import type { ScopePreviewEntry } from '../../../../src-shared/domain/policy'
+import { WRAP_ANYWHERE } from '../../../components/long-text'
 import { useApplyScope } from './apply-store'
 
 const CHANGE: Record<ScopePreviewEntry['change'], { label: string; color: string }> = {
@@ -40,7 +41,7 @@ export function ScopePreview() {
           <Table.Tbody>
             {preview?.applications.map((entry) => (
               <Table.Tr key={entry.application_id} data-testid="preview-row" data-change={entry.change}>
-                <Table.Td>{entry.application_name}</Table.Td>
+                <Table.Td style={WRAP_ANYWHERE}>{entry.application_name}</Table.Td>
                 <Table.Td>
                   <Text size="xs" c="dimmed">
                     {[entry.team, entry.environment].filter(Boolean).join(' · ')}

@@ -2,19 +2,18 @@
 import { Badge, Button, Group, Table, Text } from '@mantine/core'
 import { Fragment, useState } from 'react'
 import { formatDay } from '../../../components/format'
+import { WRAP_ANYWHERE } from '../../../components/long-text'
 import { useMetricLabel } from '../../rules/rule-library-store'
-import { ApplicationRulesPanel } from './ApplicationRulesPanel'
+import { ApplicationRulesPanel } from '../../applications/rules/ApplicationRulesPanel'
 import { usePolicyDetail } from './policy-detail-store'
 
 export function CoverageTab() {
-  const { coverage, loadApplicationRules } = usePolicyDetail()
+  const { coverage, refresh } = usePolicyDetail()
   const metricLabel = useMetricLabel()
   const [expanded, setExpanded] = useState<string[]>([])
 
   function toggle(applicationId: string) {
-    const open = expanded.includes(applicationId)
-    setExpanded(open ? expanded.filter((id) => id !== applicationId) : [...expanded, applicationId])
-    if (!open) void loadApplicationRules(applicationId)
+    setExpanded(expanded.includes(applicationId) ? expanded.filter((id) => id !== applicationId) : [...expanded, applicationId])
   }
 
   if (coverage.length === 0) {
@@ -43,7 +42,9 @@ export function CoverageTab() {
           return (
             <Fragment key={app.application_id}>
               <Table.Tr data-testid="covered-application-row">
-                <Table.Td fw={500}>{app.application_name}</Table.Td>
+                <Table.Td fw={500} style={WRAP_ANYWHERE}>
+                  {app.application_name}
+                </Table.Td>
                 <Table.Td>{app.team ?? '—'}</Table.Td>
                 <Table.Td>{app.environment ?? '—'}</Table.Td>
                 <Table.Td>{formatDay(app.applied_at)}</Table.Td>
@@ -73,7 +74,7 @@ export function CoverageTab() {
               {open ? (
                 <Table.Tr>
                   <Table.Td colSpan={7} bg="var(--mantine-color-default-hover)">
-                    <ApplicationRulesPanel applicationId={app.application_id} applicationName={app.application_name} />
+                    <ApplicationRulesPanel applicationId={app.application_id} applicationName={app.application_name} onChanged={refresh} />
                   </Table.Td>
                 </Table.Tr>
               ) : null}

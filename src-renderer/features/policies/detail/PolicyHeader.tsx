@@ -1,10 +1,14 @@
-/** Who owns the policy, how it enforces and notifies, and the actions on it. */
-import { Badge, Button, Group, Modal, SimpleGrid, Stack, Text, Title } from '@mantine/core'
+/** Who owns the policy, how it enforces and notifies, and the actions on it (apply, edit details, archive). */
+import { Badge, Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { useState } from 'react'
-import type { Policy } from '../../../../src-shared/domain/policy'
-import { FormError } from '../../../components/FormError'
+import type { CoveredApplication, Policy } from '../../../../src-shared/domain/policy'
+import { confirmAction, notifyDone, notifyFailed } from '../../../components/feedback'
+import { WRAP_ANYWHERE } from '../../../components/long-text'
 import { groupName, usePeople } from '../../people/people-store'
 import { useTemplates } from '../../templates/templates-store'
+import { POLICY_FIELD_LABELS as LABELS } from '../details-form/field-labels'
+import { EditDetailsModal } from './EditDetailsModal'
+import { usePolicyDetail } from './policy-detail-store'
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -12,7 +16,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <Text size="xs" c="dimmed">
         {label}
       </Text>
-      <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+      <Text size="sm" style={WRAP_ANYWHERE}>
         {children}
       </Text>
     </div>
@@ -30,35 +34,49 @@ interface Props {
   onArchive(): Promise<void>
 }
 
+/** What archiving takes away, in numbers: the applications it covers and the rules it put on them. */
+function archiveConsequences(coverage: readonly CoveredApplication[]): string[] {
+  const rules = coverage.reduce((total, app) => total + app.rule_count, 0)
+  return [
+    `${coverage.length} ${coverage.length === 1 ? 'application stops' : 'applications stop'} being covered; their ${rules} ${rules === 1 ? 'rule' : 'rules'} from this policy ${rules === 1 ? 'is' : 'are'} removed (a rule another policy also requires stays, at that policy’s threshold).`,
+    'Its versions stay in the audit trail.',
+    'An archived policy cannot be brought back; its name becomes free for a new one.',
+  ]
+}
+
 export function PolicyHeader({ policy, onApply, onArchive }: Props) {
   const groups = usePeople((state) => state.groups)
   const templates = useTemplates((state) => state.templates)
-  const [confirmingArchive, setConfirmingArchive] = useState(false)
-  const [archiveError, setArchiveError] = useState<string>()
+  const coverage = usePolicyDetail((state) => state.coverage)
+  const [editing, setEditing] = useState(false)
   const templateName = policy.template_id ? (templates.find((t) => t.id === policy.template_id)?.name ?? policy.template_id) : '—'
 
   async function archive() {
+    const confirmed = await confirmAction({ title: `Archive ${policy.name}?`, consequences: archiveConsequences(coverage), confirmLabel: 'Archive policy', danger: true })
+    if (!confirmed) return
     try {
       await onArchive()
-      setConfirmingArchive(false)
+      notifyDone(`Archived ${policy.name}: it covers no application now.`)
     } catch (error) {
-      setArchiveError((error as Error).message)
+      notifyFailed(error, `Could not archive ${policy.name}`)
     }
   }
 
   return (
     <Stack>
       <Group justify="space-between" align="flex-start">
-        <div>
+        <div style={{ minWidth: 0, flex: 1 }}>
           <Group gap="xs">
-            <Title order={2}>{policy.name}</Title>
+            <Title order={2} style={WRAP_ANYWHERE}>
+              {policy.name}
+            </Title>
             <StatusBadge policy={policy} />
             <Badge variant="outline" data-testid="policy-version">
               Version {policy.version}
             </Badge>
           </Group>
           {policy.description ? (
-            <Text c="dimmed" size="sm" maw={800}>
+            <Text c="dimmed" size="sm" maw={800} style={WRAP_ANYWHERE}>
               {policy.description}
             </Text>
           ) : null}
@@ -66,7 +84,10 @@ export function PolicyHeader({ policy, onApply, onArchive }: Props) {
         {policy.archived ? null : (
           <Group>
             <Button onClick={onApply}>Apply to applications</Button>
-            <Button variant="default" color="red" onClick={() => setConfirmingArchive(true)}>
+            <Button variant="default" onClick={() => setEditing(true)}>
+              Edit details
+            </Button>
+            <Button variant="default" color="red" onClick={() => void archive()}>
               Archive
             </Button>
           </Group>
@@ -74,31 +95,14 @@ export function PolicyHeader({ policy, onApply, onArchive }: Props) {
       </Group>
       <SimpleGrid cols={{ base: 2, md: 4 }} aria-label="Policy details">
         <Fact label="Template">{templateName}</Fact>
-        <Fact label="Ownership">{groupName(groups, policy.owner_group_id)}</Fact>
-        <Fact label="Enforcement delay">{policy.enforcement_delay_days} days</Fact>
-        <Fact label="Notifications webhook">{policy.notification_webhook ?? '—'}</Fact>
-        <Fact label="Auto-apply to new applications">{policy.auto_apply ? 'On' : 'Off'}</Fact>
-        <Fact label="Auto-restore deleted rules">{policy.auto_restore ? 'On' : 'Off'}</Fact>
+        <Fact label={LABELS.owner_group_id}>{groupName(groups, policy.owner_group_id)}</Fact>
+        <Fact label={LABELS.enforcement_delay_days}>{policy.enforcement_delay_days} days</Fact>
+        <Fact label={LABELS.notification_webhook}>{policy.notification_webhook ?? '—'}</Fact>
+        <Fact label={LABELS.auto_apply}>{policy.auto_apply ? 'On' : 'Off'}</Fact>
+        <Fact label={LABELS.auto_restore}>{policy.auto_restore ? 'On' : 'Off'}</Fact>
         <Fact label="Covered applications">{policy.covered_application_count}</Fact>
       </SimpleGrid>
-
-      <Modal opened={confirmingArchive} onClose={() => setConfirmingArchive(false)} title={`Archive ${policy.name}?`}>
-        <Stack>
-          <Text size="sm">
-            The policy stops covering its {policy.covered_application_count} applications and the alert rules it materialised on them are
-            removed. Its versions stay in the audit trail.
-          </Text>
-          <FormError message={archiveError} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmingArchive(false)}>
-              Keep policy
-            </Button>
-            <Button color="red" onClick={() => void archive()}>
-              Archive policy
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <EditDetailsModal policy={policy} opened={editing} onClose={() => setEditing(false)} />
     </Stack>
   )
 }

@@ -8,6 +8,7 @@ import type { Impact } from '../../../../src-shared/domain/compliance'
 import type { Policy, Requirement } from '../../../../src-shared/domain/policy'
 import type { Severity } from '../../../../src-shared/domain/rules'
 import { FormError } from '../../../components/FormError'
+import { notifyDone } from '../../../components/feedback'
 import { SEVERITY_OPTIONS, SeverityBadge } from '../../../components/SeverityBadge'
 import { errorsByField } from '../../../components/field-errors'
 import { formatCondition } from '../../../components/format'
@@ -77,7 +78,8 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
     if (!edits) return
     setSaving(true)
     try {
-      await saveRequirements(requirementsWithEdits(policy.alert_rules, edits))
+      const saved = await saveRequirements(requirementsWithEdits(policy.alert_rules, edits))
+      notifyDone(`Saved the thresholds of ${saved.name} as version ${saved.version}; its ${saved.covered_application_count} covered applications follow.`)
       setEdits(undefined)
       setImpact(undefined)
     } catch (error) {

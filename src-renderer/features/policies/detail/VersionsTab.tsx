@@ -1,6 +1,7 @@
 /** Every version of the policy, newest first; picking one shows what it changed from the one before. */
 import { Badge, Grid, NavLink, Stack, Table, Text } from '@mantine/core'
 import { formatDate, formatValue } from '../../../components/format'
+import { WRAP_ANYWHERE } from '../../../components/long-text'
 import { usePolicyDetail } from './policy-detail-store'
 
 function VersionChanges() {
@@ -32,14 +33,16 @@ function VersionChanges() {
       <Table.Tbody>
         {diff.changes.map((change) => (
           <Table.Tr key={change.path} data-testid="diff-row">
-            <Table.Td ff="monospace">{change.path}</Table.Td>
+            <Table.Td ff="monospace" style={WRAP_ANYWHERE}>
+              {change.path}
+            </Table.Td>
             <Table.Td>
-              <Text size="xs" ff="monospace" c="red">
+              <Text size="xs" ff="monospace" c="red" style={WRAP_ANYWHERE}>
                 {formatValue(change.before, 200)}
               </Text>
             </Table.Td>
             <Table.Td>
-              <Text size="xs" ff="monospace" c="green">
+              <Text size="xs" ff="monospace" c="green" style={WRAP_ANYWHERE}>
                 {formatValue(change.after, 200)}
               </Text>
             </Table.Td>

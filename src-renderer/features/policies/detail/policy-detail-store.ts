@@ -1,15 +1,12 @@
-/**
- * The policy on screen: its definition, versions, the applications it covers and, for rows the
- * user expands, the rules materialised on each application.
- */
+/** The policy on screen: its definition, versions and the applications it covers. */
 import { create } from 'zustand'
 import type { Input, Output } from '../../../../src-shared/api/contract'
 import type { CoveredApplication, Policy, PolicyVersion } from '../../../../src-shared/domain/policy'
 import { client } from '../../../api/client'
 
 export type VersionDiff = Output<'policies.diff'>
-export type ApplicationRules = Output<'applications.rules'>
 type RequirementEdits = NonNullable<Input<'policies.update'>['alert_rules']>
+export type DetailsEdits = Omit<Input<'policies.update'>, 'id' | 'alert_rules' | 'attestation_rule_ids' | 'scope' | 'dry_run'>
 
 interface PolicyDetailState {
   policyId?: string
@@ -18,26 +15,21 @@ interface PolicyDetailState {
   coverage: CoveredApplication[]
   selectedVersion?: number
   diff?: VersionDiff
-  /** Materialised rules by application id, loaded when a coverage row is expanded. */
-  applicationRules: Record<string, ApplicationRules>
   error?: string
   open(id: string): Promise<void>
   refresh(): Promise<void>
   selectVersion(version: number): Promise<void>
-  loadApplicationRules(applicationId: string): Promise<void>
-  deleteRule(applicationId: string, ruleId: string): Promise<void>
-  restoreRules(applicationId: string): Promise<void>
   saveRequirements(alertRules: RequirementEdits): Promise<Policy>
+  updateDetails(edits: DetailsEdits): Promise<Policy>
   archive(): Promise<Policy | undefined>
 }
 
 export const usePolicyDetail = create<PolicyDetailState>((set, get) => ({
   versions: [],
   coverage: [],
-  applicationRules: {},
   async open(id) {
     if (get().policyId !== id) {
-      set({ policyId: id, policy: undefined, versions: [], coverage: [], selectedVersion: undefined, diff: undefined, applicationRules: {}, error: undefined })
+      set({ policyId: id, policy: undefined, versions: [], coverage: [], selectedVersion: undefined, diff: undefined, error: undefined })
     }
     await get().refresh()
   },
@@ -52,8 +44,6 @@ export const usePolicyDetail = create<PolicyDetailState>((set, get) => ({
       ])
       if (get().policyId !== id) return
       set({ policy, versions: versions.versions, coverage: coverage.applications, error: undefined })
-      // Expanded rows stay current too: coverage changes usually mean their rules changed.
-      await Promise.all(Object.keys(get().applicationRules).map((appId) => get().loadApplicationRules(appId)))
     } catch (error) {
       if (get().policyId === id) set({ error: (error as Error).message })
     }
@@ -70,25 +60,14 @@ export const usePolicyDetail = create<PolicyDetailState>((set, get) => ({
       set({ error: (error as Error).message })
     }
   },
-  async loadApplicationRules(applicationId) {
-    try {
-      const rules = await client.call('applications.rules', { id: applicationId })
-      set({ applicationRules: { ...get().applicationRules, [applicationId]: rules } })
-    } catch (error) {
-      set({ error: (error as Error).message })
-    }
-  },
-  async deleteRule(applicationId, ruleId) {
-    await client.call('applications.deleteRule', { id: applicationId, rule_id: ruleId })
-    await get().refresh()
-  },
-  async restoreRules(applicationId) {
-    await client.call('applications.restoreRules', { id: applicationId })
-    await get().refresh()
-  },
   async saveRequirements(alertRules) {
     const id = get().policyId!
     const policy = await client.call('policies.update', { id, alert_rules: alertRules })
+    await get().refresh()
+    return policy
+  },
+  async updateDetails(edits) {
+    const policy = await client.call('policies.update', { id: get().policyId!, ...edits })
     await get().refresh()
     return policy
   },

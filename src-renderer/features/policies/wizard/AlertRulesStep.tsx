@@ -3,7 +3,7 @@ import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Select, Stac
 import { useState } from 'react'
 import type { AlertRule, Severity } from '../../../../src-shared/domain/rules'
 import { SEVERITY_OPTIONS } from '../../../components/SeverityBadge'
-import { errorFor } from '../../../components/field-errors'
+import { notifyDone } from '../../../components/feedback'
 import { formatCondition } from '../../../components/format'
 import { AlertRuleForm } from '../../rules/AlertRuleForm'
 import { useMetricLabel, useRuleLibrary } from '../../rules/rule-library-store'
@@ -72,8 +72,8 @@ export function AlertRulesStep() {
   const alertRules = useRuleLibrary((state) => state.alertRules)
   const { alertRules: chosen, errors, chooseAlertRule } = useWizard()
   const [creating, setCreating] = useState(false)
-  const stepError = errors.rules ?? errorFor(errors, 'alert_rules')
-  const stepErrorIsGeneral = errors.rules !== undefined || errors.alert_rules !== undefined
+  // Errors about the list as a whole; each rule's own sit in its row.
+  const stepError = errors.alert_rules
 
   return (
     <Stack>
@@ -85,7 +85,7 @@ export function AlertRulesStep() {
           + ALERT RULE
         </Button>
       </Group>
-      {stepError && stepErrorIsGeneral ? (
+      {stepError ? (
         <Alert color="red" role="alert">
           {stepError}
         </Alert>
@@ -112,6 +112,7 @@ export function AlertRulesStep() {
           onCreated={(rule) => {
             chooseAlertRule(rule, true)
             setCreating(false)
+            notifyDone(`Added “${rule.name}” to the alert rule library, chosen for this policy.`)
           }}
         />
       </Modal>

@@ -1,6 +1,7 @@
 /** Step 3: choose the human sign-offs this policy requires, or write a new one. */
 import { Alert, Button, Checkbox, Group, Modal, Stack, Text } from '@mantine/core'
 import { useState } from 'react'
+import { notifyDone } from '../../../components/feedback'
 import { errorFor } from '../../../components/field-errors'
 import { AttestationRuleForm } from '../../rules/AttestationRuleForm'
 import { AttestationRulesTable } from '../../rules/AttestationRulesTable'
@@ -11,7 +12,8 @@ export function AttestationRulesStep() {
   const attestationRules = useRuleLibrary((state) => state.attestationRules)
   const { attestationRuleIds, errors, chooseAttestationRule } = useWizard()
   const [creating, setCreating] = useState(false)
-  const stepError = errors.rules ?? errorFor(errors, 'attestation_rule_ids')
+  // "At least one alert rule or one attestation rule" is about both steps; it shows here, after both.
+  const stepError = errors.alert_rules ?? errorFor(errors, 'attestation_rule_ids')
 
   return (
     <Stack>
@@ -51,6 +53,7 @@ export function AttestationRulesStep() {
           onCreated={(rule) => {
             chooseAttestationRule(rule.id, true)
             setCreating(false)
+            notifyDone(`Added “${rule.name}” to the attestation rule library, chosen for this policy.`)
           }}
         />
       </Modal>

@@ -2,6 +2,8 @@
 import { Alert, Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { SeverityBadge } from '../../../components/SeverityBadge'
 import { formatCondition } from '../../../components/format'
+import { WRAP_ANYWHERE } from '../../../components/long-text'
+import { POLICY_FIELD_LABELS as LABELS } from '../details-form/field-labels'
 import { groupName, usePeople } from '../../people/people-store'
 import { AttestationRulesTable } from '../../rules/AttestationRulesTable'
 import { useMetricLabel, useRuleLibrary } from '../../rules/rule-library-store'
@@ -13,7 +15,9 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <Text size="xs" c="dimmed">
         {label}
       </Text>
-      <Text size="sm">{children}</Text>
+      <Text size="sm" style={WRAP_ANYWHERE}>
+        {children}
+      </Text>
     </div>
   )
 }
@@ -43,15 +47,15 @@ export function ConfirmationStep() {
           Details
         </Title>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <Fact label="Policy Name">{details.name}</Fact>
-          <Fact label="Ownership">{groupName(groups, details.owner_group_id)}</Fact>
-          <Fact label="Enforcement delay">{details.enforcement_delay_days} days</Fact>
-          <Fact label="Notifications webhook">{details.notification_webhook || '—'}</Fact>
-          <Fact label="Auto-apply to new applications">{details.auto_apply ? 'On' : 'Off'}</Fact>
-          <Fact label="Auto-restore deleted rules">{details.auto_restore ? 'On' : 'Off'}</Fact>
+          <Fact label={LABELS.name}>{details.name}</Fact>
+          <Fact label={LABELS.owner_group_id}>{groupName(groups, details.owner_group_id)}</Fact>
+          <Fact label={LABELS.enforcement_delay_days}>{details.enforcement_delay_days} days</Fact>
+          <Fact label={LABELS.notification_webhook}>{details.notification_webhook || '—'}</Fact>
+          <Fact label={LABELS.auto_apply}>{details.auto_apply ? 'On' : 'Off'}</Fact>
+          <Fact label={LABELS.auto_restore}>{details.auto_restore ? 'On' : 'Off'}</Fact>
         </SimpleGrid>
         {details.description ? (
-          <Text size="sm" mt="sm">
+          <Text size="sm" mt="sm" style={WRAP_ANYWHERE}>
             {details.description}
           </Text>
         ) : null}

@@ -2,6 +2,7 @@
 import { Alert, Button, Group, Paper, Stack, Stepper, Text, Title } from '@mantine/core'
 import { useEffect } from 'react'
 import { useNavigation } from '../../../app/navigation'
+import { notifyDone } from '../../../components/feedback'
 import { usePeople } from '../../people/people-store'
 import { useRuleLibrary } from '../../rules/rule-library-store'
 import { usePolicies } from '../policies-store'
@@ -14,7 +15,7 @@ import { WIZARD_STEPS, useWizard } from './wizard-store'
 const DESCRIPTIONS = ['Name, owner, enforcement', 'Metric thresholds', 'Human sign-off', 'Review and create']
 
 export function PolicyWizard() {
-  const { step, templateName, submitting, next, back, goTo, submit } = useWizard()
+  const { step, template, checking, submitting, next, back, goTo, submit } = useWizard()
   const loadLibrary = useRuleLibrary((state) => state.load)
   const libraryError = useRuleLibrary((state) => state.error)
   const loadPeople = usePeople((state) => state.load)
@@ -29,6 +30,7 @@ export function PolicyWizard() {
   async function create() {
     const policy = await submit()
     if (!policy) return
+    notifyDone(`Created ${policy.name}.`)
     void reloadPolicies()
     go('policies', [policy.id])
   }
@@ -39,12 +41,12 @@ export function PolicyWizard() {
       <div>
         <Title order={2}>New policy</Title>
         <Text c="dimmed" size="sm">
-          {templateName ? `Customising a copy of the ${templateName} template.` : 'Define a monitoring requirement once and apply it to many applications.'}
+          {template ? `Customising a copy of the ${template.name} template.` : 'Define a monitoring requirement once and apply it to many applications.'}
         </Text>
       </div>
       {libraryError ? <Alert color="red">{libraryError}</Alert> : null}
       <Paper withBorder p="lg">
-        <Stepper active={step} onStepClick={goTo} aria-label="Policy wizard steps">
+        <Stepper active={step} onStepClick={(target) => void goTo(target)} aria-label="Policy wizard steps">
           {WIZARD_STEPS.map((label, index) => (
             <Stepper.Step key={label} label={label} description={DESCRIPTIONS[index]}>
               <Stack pt="md">
@@ -69,7 +71,9 @@ export function PolicyWizard() {
                 CONFIRM &amp; CREATE
               </Button>
             ) : (
-              <Button onClick={next}>Next</Button>
+              <Button onClick={() => void next()} loading={checking}>
+                Next
+              </Button>
             )}
           </Group>
         </Group>
