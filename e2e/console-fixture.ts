@@ -42,7 +42,10 @@ export const test = base.extend<{ console: Console }>({
           await page.goto(server.loginUrl)
           if (!sample) return
           await page.getByRole('button', { name: 'Load sample workspace' }).click()
-          await expect(page.getByTestId('application-row').first()).toBeVisible({ timeout: 30_000 })
+          // The sample lands on the Dashboard; these tests start from the applications list.
+          await expect(page.getByRole('heading', { name: 'Governance dashboard' })).toBeVisible({ timeout: 30_000 })
+          await page.getByRole('link', { name: 'Applications' }).click()
+          await expect(page.getByTestId('application-row').first()).toBeVisible()
         },
       })
     } finally {

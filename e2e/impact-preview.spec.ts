@@ -5,10 +5,11 @@
  * preview said. It relies on the engine judging newly covered applications in its rehearsal
  * (`status_after` was null for them before that fix).
  */
+import { STATUS_LABELS } from '../src-shared/domain/compliance'
 import { samplePortfolio } from '../src-main/engine/workspace/sample'
 import { choose, combobox, expect, test, toast } from './console-fixture'
 
-test('widening a scope previews the newly covered applications going Pending, and after applying they are Pending', async ({ page, console }) => {
+test('widening a scope previews each newly covered application with the status it really gets, Pending included, and applying gives exactly that', async ({ page, console }) => {
   await console.open(page, { sample: true })
   const { policies } = await console.call('policies.list', { include_archived: false })
   const hardened = policies.find((policy) => policy.name === 'Hardened for External Usage')!
@@ -24,33 +25,33 @@ test('widening a scope previews the newly covered applications going Pending, an
   await choose(combobox(dialog, 'Tags'), 'internal')
   await expect(dialog.getByTestId('preview-added-count')).toHaveText(`${newlyCovered.length} added`)
 
-  // Every newly covered application changes status; none is left without one.
-  const summary = dialog.getByTestId('impact-summary')
-  await expect(summary).toContainText(`${newlyCovered.length} applications change status`)
+  // Every newly covered application is previewed with the status it will have, never "Not covered".
   const added = dialog.locator('[data-testid="impact-row"][data-coverage="added"]')
   await expect(added).toHaveCount(newlyCovered.length)
-  const previewed = new Map<string, string>()
+  const previewed = new Map<string, { before: string; after: string }>()
   for (const row of await added.all()) {
     const name = (await row.locator('td:first-child').textContent())!.replace(/added$/, '')
-    previewed.set(name, (await row.getByTestId('impact-status').textContent())!)
+    const [before, after] = (await row.getByTestId('impact-status').textContent())!.split('→') as [string, string]
+    previewed.set(name, { before, after })
   }
   expect([...previewed.keys()].sort()).toEqual(newlyCovered)
-  for (const [name, status] of previewed) expect(status, name).toMatch(/^Not covered→(Pending|Compliant|Warning|Non-Compliant|Attestation Overdue)$/)
-  const goingPending = [...previewed].filter(([, status]) => status.endsWith('Pending')).map(([name]) => name)
+  for (const [name, { after }] of previewed) expect(after, name).toMatch(/^(Pending|Compliant|Warning|Non-Compliant|Attestation Overdue)$/)
+  const changing = [...previewed].filter(([, { before, after }]) => before !== after)
+  const goingPending = changing.filter(([, { after }]) => after === 'Pending')
   expect(goingPending.length).toBeGreaterThan(0)
-  await expect(dialog.getByTestId('impact-status-change').filter({ hasText: 'Not covered → Pending' })).toHaveText(`Not covered → Pending: ${goingPending.length} applications`)
+  const summary = dialog.getByTestId('impact-summary')
+  await expect(summary).toContainText(`${changing.length} applications change status`)
 
   await dialog.getByRole('button', { name: 'Apply' }).click()
   await expect(dialog).toBeHidden()
   await expect(toast(page, `Hardened for External Usage now covers ${hardened.covered_application_count + newlyCovered.length} applications`)).toBeVisible()
 
-  // What the preview said is what happened: the same applications are Pending now.
+  // What the preview said is what happened: each application has exactly the status previewed.
   const byName = new Map(samplePortfolio().map((app) => [app.name, app.id]))
-  for (const name of newlyCovered) {
+  for (const [name, { after }] of previewed) {
     const compliance = await console.call('compliance.application', { id: byName.get(name)! })
-    const status = compliance.policies.find((policy) => policy.policy_id === hardened.id)?.status
-    expect(status === 'pending', `${name} is ${status}, previewed ${previewed.get(name)}`).toBe(goingPending.includes(name))
+    expect(compliance.status ? STATUS_LABELS[compliance.status] : 'Not covered', name).toBe(after)
   }
-  await page.goto(`${console.server.origin}/#/applications/${byName.get(goingPending[0]!)}`)
+  await page.goto(`${console.server.origin}/#/applications/${byName.get(goingPending[0]![0])}`)
   await expect(page.getByTestId('policy-compliance').filter({ hasText: 'Hardened for External Usage' })).toContainText('Pending')
 })

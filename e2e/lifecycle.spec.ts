@@ -214,12 +214,7 @@ test('an inactive person is offered neither as reviewer nor as a new group membe
   await expect(reviewers.getByRole('option', { name: DANA, exact: true })).toBeVisible()
 })
 
-// fixme until the application page mounts the button: ApplicationDetail.tsx is being rewritten in
-// another branch, so this branch does not touch it. Passed here with the button placed beside
-// "Import inference data":
-//   <RetireApplicationButton application={{ id: compliance.application_id, name: compliance.application_name }} />
-// Flip test.fixme to test once that line is in.
-test.fixme('retiring an application from its page names what goes with it, Undo and Reinstate bring it back, and both are audited', async ({ page }) => {
+test('retiring an application from its page names what goes with it, Undo and Reinstate bring it back, and both are audited', async ({ page }) => {
   await openSampleWorkspace(page, 'retire.sqlite')
   const { applications } = await ok(rpc<{ applications: Array<{ id: string; name: string }> }>(page, 'applications.list'))
   const app = found(applications.find((candidate) => candidate.name === 'Customer Support Assistant'), 'Customer Support Assistant')

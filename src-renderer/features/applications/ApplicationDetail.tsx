@@ -21,6 +21,7 @@ import { gapValue } from '../compliance/WorstGaps'
 import { useApplicationDetail } from './application-detail-store'
 import { ImportInferencesModal } from './ImportInferencesModal'
 import { ApplicationRulesPanel } from './rules/ApplicationRulesPanel'
+import { RetireApplicationButton } from './lifecycle/RetireApplicationButton'
 
 const OUTCOME_LABELS: Record<RequirementResult['outcome'], { label: string; color: string }> = {
   pass: { label: 'Pass', color: 'green' },
@@ -153,8 +154,8 @@ export function ApplicationDetail({ id }: { id: string }) {
     try {
       await client.call('compliance.evaluate', { application_id: id })
       await refresh()
-    } catch (error) {
-      notifyFailed(error, 'Could not evaluate this application')
+    } catch (failure) {
+      notifyFailed(failure, 'Could not evaluate this application')
     } finally {
       setEvaluating(false)
     }
@@ -185,6 +186,7 @@ export function ApplicationDetail({ id }: { id: string }) {
             Evaluate now
           </Button>
           <Button onClick={() => setImporting(true)}>Import inference data</Button>
+          <RetireApplicationButton application={{ id: compliance.application_id, name: compliance.application_name }} />
         </Group>
       </Group>
 

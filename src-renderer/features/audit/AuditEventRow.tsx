@@ -4,8 +4,8 @@ import { useState } from 'react'
 import type { AuditEvent } from '../../../src-shared/domain/audit'
 import { formatDate } from '../../components/format'
 import { WRAP_ANYWHERE } from '../../components/long-text'
+import { describeAuditEvent } from '../../../src-shared/domain/audit-description'
 import { describeChange } from './describe-change'
-import { eventWords, type RecordNames } from './event-words'
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
@@ -43,7 +43,7 @@ function FieldChanges({ event, lines }: { event: AuditEvent; lines: ReturnType<t
   )
 }
 
-export function AuditEventRow({ event, names }: { event: AuditEvent; names: RecordNames }) {
+export function AuditEventRow({ event }: { event: AuditEvent }) {
   const [open, setOpen] = useState(false)
   const lines = changedFields(event)
   // A record created or removed whole has fields recorded, not changed.
@@ -56,7 +56,7 @@ export function AuditEventRow({ event, names }: { event: AuditEvent; names: Reco
         <Table.Td style={WRAP_ANYWHERE}>{event.actor.name}</Table.Td>
         <Table.Td>
           <Text size="sm" data-testid="audit-words" style={WRAP_ANYWHERE}>
-            {eventWords(event, names)}
+            {describeAuditEvent(event, { actor: false })}
           </Text>
           <Text size="xs" c="dimmed" ff="monospace" data-testid="audit-action">
             {event.action}

@@ -2,19 +2,35 @@
  * The audit trail as auditors read it: who did what, when, to which record, newest first, in
  * words; page by page back to the oldest event, with the filters kept.
  */
-import { Alert, Button, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
-import { useEffect } from 'react'
+import { Alert, Button, Group, Stack, Table, Text, Title } from '@mantine/core'
+import { useEffect, useState } from 'react'
+import { client } from '../../api/client'
+import { notifyDone, notifyFailed } from '../../components/feedback'
+import { saveFile } from '../../components/save-file'
 import { AuditEventRow } from './AuditEventRow'
 import { AuditFilters } from './AuditFilters'
-import { useAudit } from './audit-store'
+import { auditQuery, useAudit } from './audit-store'
 
 export function AuditLogScreen() {
-  const { events, names, nextBeforeId, loadingOlder, error, load, loadNames, loadOlder } = useAudit()
+  const { events, filters, nextBeforeId, loadingOlder, error, load, loadOlder } = useAudit()
+  const [exporting, setExporting] = useState(false)
 
   useEffect(() => {
     void load()
-    void loadNames()
-  }, [load, loadNames])
+  }, [load])
+
+  async function exportCsv() {
+    setExporting(true)
+    try {
+      const file = await client.call('audit.export', auditQuery(filters))
+      saveFile(file.filename, file.csv, 'text/csv;charset=utf-8')
+      notifyDone(`Exported the filtered audit log as ${file.filename}.`)
+    } catch (failure) {
+      notifyFailed(failure, 'Could not export the audit log')
+    } finally {
+      setExporting(false)
+    }
+  }
 
   return (
     <Stack>
@@ -25,12 +41,9 @@ export function AuditLogScreen() {
             Every change to this workspace, append-only. Recorded in the same transaction as the change itself.
           </Text>
         </div>
-        {/* AUDIT EXPORT: to call client.call('audit.export', auditQuery(filters)) once the engine's procedure is merged. */}
-        <Tooltip label="Exporting the filtered log comes with the engine’s audit export">
-          <Button variant="default" disabled data-pending="audit.export">
-            Export CSV
-          </Button>
-        </Tooltip>
+        <Button variant="default" onClick={() => void exportCsv()} loading={exporting}>
+          Export CSV
+        </Button>
       </Group>
       <AuditFilters />
       {error ? <Alert color="red">{error}</Alert> : null}
@@ -46,7 +59,7 @@ export function AuditLogScreen() {
         </Table.Thead>
         <Table.Tbody>
           {events.map((event) => (
-            <AuditEventRow key={event.id} event={event} names={names} />
+            <AuditEventRow key={event.id} event={event} />
           ))}
         </Table.Tbody>
       </Table>

@@ -6,7 +6,6 @@
 import { create } from 'zustand'
 import type { AuditEvent, AuditFilter } from '../../../src-shared/domain/audit'
 import { client } from '../../api/client'
-import type { RecordNames } from './event-words'
 
 export interface AuditFilters {
   entityType: string | null
@@ -24,15 +23,12 @@ export const AUDIT_PAGE_SIZE = 200
 
 interface AuditState {
   events: AuditEvent[]
-  /** Application and policy names by id, for events whose payload does not name their record. */
-  names: RecordNames
   /** Where the next older page starts; null once the oldest matching event is shown. */
   nextBeforeId: number | null
   loadingOlder: boolean
   filters: AuditFilters
   error?: string
   load(): Promise<void>
-  loadNames(): Promise<void>
   loadOlder(): Promise<void>
   setFilter<K extends keyof AuditFilters>(name: K, value: AuditFilters[K]): void
   clearFilters(): void
@@ -59,21 +55,11 @@ export function auditQuery(filters: AuditFilters): Omit<AuditFilter, 'limit' | '
   }
 }
 
-/**
- * Where the page after `answer` starts. The engine is to say so itself (`next_before_id`); until it
- * does, a full page may have more behind it, starting below its last id.
- */
-export function nextBeforeId(answer: { events: readonly AuditEvent[]; next_before_id?: number | null }, limit: number): number | null {
-  if (answer.next_before_id !== undefined) return answer.next_before_id
-  return answer.events.length === limit ? (answer.events.at(-1)?.id ?? null) : null
-}
-
 // Typing in a filter fires a load per keystroke; only answers for the newest filters may land.
 let generation = 0
 
 export const useAudit = create<AuditState>((set, get) => ({
   events: [],
-  names: {},
   nextBeforeId: null,
   loadingOlder: false,
   filters: NO_FILTERS,
@@ -81,17 +67,9 @@ export const useAudit = create<AuditState>((set, get) => ({
     const current = ++generation
     try {
       const answer = await client.call('audit.list', { ...auditQuery(get().filters), limit: AUDIT_PAGE_SIZE })
-      if (current === generation) set({ events: answer.events, nextBeforeId: nextBeforeId(answer, AUDIT_PAGE_SIZE), error: undefined })
+      if (current === generation) set({ events: answer.events, nextBeforeId: answer.next_before_id, error: undefined })
     } catch (failure) {
       if (current === generation) set({ error: (failure as Error).message })
-    }
-  },
-  async loadNames() {
-    try {
-      const [{ applications }, { policies }] = await Promise.all([client.call('applications.list', {}), client.call('policies.list', { include_archived: true })])
-      set({ names: Object.fromEntries([...applications, ...policies].map((record) => [record.id, record.name])) })
-    } catch {
-      // Without names, events show record ids: still true, only less friendly.
     }
   },
   async loadOlder() {
@@ -101,7 +79,7 @@ export const useAudit = create<AuditState>((set, get) => ({
     set({ loadingOlder: true })
     try {
       const answer = await client.call('audit.list', { ...auditQuery(get().filters), before_id, limit: AUDIT_PAGE_SIZE })
-      if (current === generation) set({ events: [...get().events, ...answer.events], nextBeforeId: nextBeforeId(answer, AUDIT_PAGE_SIZE), error: undefined })
+      if (current === generation) set({ events: [...get().events, ...answer.events], nextBeforeId: answer.next_before_id, error: undefined })
     } catch (failure) {
       if (current === generation) set({ error: (failure as Error).message })
     } finally {

@@ -9,7 +9,7 @@ import { METRIC_BY_KEY } from '../../../../src-shared/domain/metrics'
 import { StatusBadge } from '../../../components/StatusBadge'
 import { formatCondition } from '../../../components/format'
 import { WRAP_ANYWHERE } from '../../../components/long-text'
-import { statusAfter, statusBefore, statusChanges, statusWordLabel, type StatusWord } from './status-changes'
+import { statusWordLabel, type StatusWord } from './status-changes'
 
 function ruleChanges(entry: ImpactEntry): string[] {
   const label = (requirement: keyof typeof METRIC_BY_KEY) => METRIC_BY_KEY[requirement].label
@@ -23,10 +23,10 @@ function ruleChanges(entry: ImpactEntry): string[] {
 }
 
 const changes = (entry: ImpactEntry) =>
-  ruleChanges(entry).length > 0 || statusBefore(entry) !== statusAfter(entry) || entry.coverage === 'added' || entry.coverage === 'removed'
+  ruleChanges(entry).length > 0 || entry.status_before !== entry.status_after || entry.coverage === 'added' || entry.coverage === 'removed'
 
 function StatusWordBadge({ word }: { word: StatusWord }) {
-  if (word === 'not_covered' || word === 'not_evaluated') {
+  if (word === null) {
     return (
       <Badge variant="outline" color="gray">
         {statusWordLabel(word)}
@@ -38,8 +38,8 @@ function StatusWordBadge({ word }: { word: StatusWord }) {
 
 function Summary({ impact, loading }: { impact: Impact; loading?: boolean }) {
   const { summary } = impact
-  const moves = statusChanges(impact.applications)
-  const moved = moves.reduce((total, move) => total + move.applications, 0)
+  const moves = summary.status_changes
+  const moved = summary.statuses_changing
   return (
     <Stack gap={4} mb="xs">
       <Group gap="xs" data-testid="impact-summary">
@@ -105,7 +105,7 @@ export function ImpactPreview({ impact, loading }: { impact?: Impact; loading?: 
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4} wrap="nowrap" data-testid="impact-status">
-                    <StatusWordBadge word={statusBefore(entry)} />→<StatusWordBadge word={statusAfter(entry)} />
+                    <StatusWordBadge word={entry.status_before} />→<StatusWordBadge word={entry.status_after} />
                   </Group>
                   {entry.failing_after.length > 0 ? (
                     <Text size="xs" c="red">
