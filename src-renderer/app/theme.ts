@@ -4,7 +4,7 @@
  * these variables pick, per colour and colour scheme, shades that meet it, so every screen
  * passes axe-core in light and dark mode without per-component overrides.
  */
-import { createTheme, darken, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core'
+import { Drawer, Modal, Notification, createTheme, darken, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core'
 
 const AA = 4.6 // a hair above 4.5, so anti-aliasing never tips a label under
 
@@ -35,11 +35,25 @@ function rgbToHex(rgb: string): string {
 const LIGHT_BACKGROUND = '#f8f9fa' // the lightest surface text sits on (gray-0), harder than white
 const DARK_SURFACE = '#2e2e2e' // dark-6: cards and table stripes, the lightest dark surface
 
-export const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md', primaryShade: { light: 7, dark: 8 } })
+// Close buttons are drawn as an icon; screen readers need their name.
+const CLOSE = { closeButtonProps: { 'aria-label': 'Close' } }
+
+export const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  primaryShade: { light: 7, dark: 8 },
+  components: {
+    Modal: Modal.extend({ defaultProps: CLOSE }),
+    Drawer: Drawer.extend({ defaultProps: CLOSE }),
+    Notification: Notification.extend({ defaultProps: CLOSE }),
+  },
+})
 
 export const accessibleColours: CSSVariablesResolver = (resolved) => {
-  const light: Record<string, string> = { '--mantine-color-dimmed': '#5c636a' }
-  const dark: Record<string, string> = { '--mantine-color-dimmed': '#a3a3a3' }
+  const red = resolved.colors.red
+  const light: Record<string, string> = { '--mantine-color-dimmed': '#5c636a', '--mantine-color-placeholder': '#6a7178', '--mantine-color-error': readable(red, 8, '#ffffff') }
+  // Dimmed text also sits on hovered and selected rows (dark-5), a shade lighter than cards.
+  const dark: Record<string, string> = { '--mantine-color-dimmed': '#adadad', '--mantine-color-placeholder': '#a0a0a0', '--mantine-color-error': red[4]! }
   for (const [name, shades] of Object.entries(resolved.colors)) {
     if (name === 'dark') continue
     const filled = readable(shades, 6, '#ffffff')

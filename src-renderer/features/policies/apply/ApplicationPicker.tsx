@@ -39,7 +39,7 @@ export function ApplicationPicker() {
           {selectedIds.length} selected
         </Text>
       </Group>
-      <ScrollArea.Autosize mah={300}>
+      <ScrollArea.Autosize mah={300} viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Applications to choose from' }}>
         <Table aria-label="Applications to cover" verticalSpacing={4} stickyHeader>
           <Table.Thead>
             <Table.Tr>

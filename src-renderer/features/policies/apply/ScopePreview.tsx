@@ -36,7 +36,8 @@ export function ScopePreview() {
           This scope covers no applications.
         </Text>
       ) : null}
-      <ScrollArea.Autosize mah={260}>
+      {/* Focusable, so the list can be scrolled from the keyboard even when it holds nothing to focus. */}
+      <ScrollArea.Autosize mah={260} viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Applications in the scope preview' }}>
         <Table aria-label="Scope preview" verticalSpacing={4}>
           <Table.Tbody>
             {preview?.applications.map((entry) => (
