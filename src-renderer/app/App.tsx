@@ -1,15 +1,8 @@
 /** The console's frame: navigation for every area, the theme switch, and the active screen. */
 import { ActionIcon, Alert, AppShell, Center, Group, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useEffect } from 'react'
-import { ApplicationDetail } from '../features/applications/ApplicationDetail'
-import { ApplicationsScreen } from '../features/applications/ApplicationsScreen'
-import { UpcomingArea } from '../features/areas/UpcomingArea'
-import { AuditLogScreen } from '../features/audit/AuditLogScreen'
-import { DashboardScreen } from '../features/dashboard/DashboardScreen'
-import { PoliciesScreen } from '../features/policies/PoliciesScreen'
-import { SettingsScreen } from '../features/settings/SettingsScreen'
-import { TemplatesScreen } from '../features/templates/TemplatesScreen'
-import { AREAS, useNavigation, type AreaId } from './navigation'
+import { AREAS, useNavigation } from './navigation'
+import { Screen } from './screens'
 import { useWorkspace } from './workspace-store'
 
 function ThemeToggle() {
@@ -21,25 +14,6 @@ function ThemeToggle() {
       {computed === 'dark' ? '☀' : '☾'}
     </ActionIcon>
   )
-}
-
-function Screen({ area, path }: { area: AreaId; path: string[] }) {
-  switch (area) {
-    case 'dashboard':
-      return <DashboardScreen />
-    case 'applications':
-      return path[0] ? <ApplicationDetail id={path[0]} /> : <ApplicationsScreen />
-    case 'policies':
-      return <PoliciesScreen />
-    case 'templates':
-      return <TemplatesScreen />
-    case 'audit':
-      return <AuditLogScreen />
-    case 'settings':
-      return <SettingsScreen />
-    default:
-      return <UpcomingArea area={area} title={AREAS.find((a) => a.id === area)?.label ?? area} />
-  }
 }
 
 export function App() {
