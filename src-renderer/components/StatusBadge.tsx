@@ -1,6 +1,6 @@
 /** A compliance status as a coloured badge, with the reference's labels. */
-import { Badge } from '@mantine/core'
 import { STATUS_LABELS, type ComplianceStatus } from '../../src-shared/domain/compliance'
+import { FullLabelBadge } from './FullLabelBadge'
 
 export const STATUS_COLOURS: Record<ComplianceStatus, string> = {
   compliant: 'green',
@@ -20,11 +20,17 @@ export const STATUS_CHART_COLOURS: Record<ComplianceStatus, string> = {
 }
 
 export function StatusBadge({ status, graceUntil }: { status: ComplianceStatus | null; graceUntil?: string | null }) {
-  if (!status) return <Badge variant="outline" color="gray">Not covered</Badge>
+  if (!status) {
+    return (
+      <FullLabelBadge variant="outline" color="gray">
+        Not covered
+      </FullLabelBadge>
+    )
+  }
   return (
-    <Badge color={STATUS_COLOURS[status]} variant="light" title={graceUntil ? `In grace period until ${new Date(graceUntil).toLocaleDateString()}` : undefined}>
+    <FullLabelBadge color={STATUS_COLOURS[status]} variant="light" title={graceUntil ? `In grace period until ${new Date(graceUntil).toLocaleDateString()}` : undefined}>
       {STATUS_LABELS[status]}
       {graceUntil ? ' · grace' : ''}
-    </Badge>
+    </FullLabelBadge>
   )
 }

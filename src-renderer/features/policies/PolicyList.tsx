@@ -2,7 +2,7 @@
 import { Alert, Button, Group, Stack, Table, Text, Title } from '@mantine/core'
 import { useEffect } from 'react'
 import { useNavigation } from '../../app/navigation'
-import { StatusBadge } from './detail/PolicyHeader'
+import { PolicyStatusBadge } from '../../components/PolicyStatusBadge'
 import { usePolicies } from './policies-store'
 import { useWizard } from './wizard/wizard-store'
 
@@ -65,7 +65,7 @@ export function PolicyList() {
                 </Text>
               </Table.Td>
               <Table.Td>
-                <StatusBadge policy={policy} />
+                <PolicyStatusBadge policy={policy} />
               </Table.Td>
               <Table.Td>v{policy.version}</Table.Td>
               <Table.Td>{policy.alert_rules.length}</Table.Td>

@@ -3,6 +3,7 @@ import { Badge, Button, Group, Modal, SimpleGrid, Stack, Text, Title } from '@ma
 import { useState } from 'react'
 import type { Policy } from '../../../../src-shared/domain/policy'
 import { FormError } from '../../../components/FormError'
+import { PolicyStatusBadge } from '../../../components/PolicyStatusBadge'
 import { groupName, usePeople } from '../../people/people-store'
 import { useTemplates } from '../../templates/templates-store'
 
@@ -17,11 +18,6 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       </Text>
     </div>
   )
-}
-
-export function StatusBadge({ policy }: { policy: Pick<Policy, 'status' | 'archived'> }) {
-  if (policy.archived) return <Badge color="gray">archived</Badge>
-  return <Badge color={policy.status === 'published' ? 'green' : 'yellow'}>{policy.status}</Badge>
 }
 
 interface Props {
@@ -52,7 +48,7 @@ export function PolicyHeader({ policy, onApply, onArchive }: Props) {
         <div>
           <Group gap="xs">
             <Title order={2}>{policy.name}</Title>
-            <StatusBadge policy={policy} />
+            <PolicyStatusBadge policy={policy} />
             <Badge variant="outline" data-testid="policy-version">
               Version {policy.version}
             </Badge>
