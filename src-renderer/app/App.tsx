@@ -2,7 +2,7 @@
 import { ActionIcon, Alert, AppShell, Center, Group, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useEffect } from 'react'
 import { AREAS, useNavigation } from './navigation'
-import { Screen } from './screens'
+import { prefetchScreens, Screen } from './screens'
 import { useWorkspace } from './workspace-store'
 
 function ThemeToggle() {
@@ -22,6 +22,8 @@ export function App() {
 
   useEffect(() => {
     void load()
+    const { area: opening, path: openingPath } = useNavigation.getState()
+    prefetchScreens(opening, openingPath)
   }, [load])
 
   if (signedOut) {
