@@ -19,6 +19,9 @@ export const STATUS_CHART_COLOURS: Record<ComplianceStatus, string> = {
   pending: '#868e96',
 }
 
+/** Worst first, as the engine ranks statuses when it takes an application's worst: for sorting by status. */
+export const STATUS_ORDER: readonly ComplianceStatus[] = ['non_compliant', 'warning', 'attestation_overdue', 'pending', 'compliant']
+
 export function StatusBadge({ status, graceUntil }: { status: ComplianceStatus | null; graceUntil?: string | null }) {
   if (!status) {
     return (
