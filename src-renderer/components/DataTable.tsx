@@ -48,8 +48,9 @@ const OVERSCAN_ROWS = 12
 
 function SortableHeader({ label, sorted, onSort }: { label: string; sorted: SortState['direction'] | undefined; onSort(): void }) {
   return (
-    <UnstyledButton onClick={onSort} fw="inherit" fz="inherit" style={{ display: 'inline-flex', gap: 4, alignItems: 'center', maxWidth: '100%' }}>
-      <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{label}</span>
+    <UnstyledButton onClick={onSort} fw="inherit" fz="inherit" ta="start" style={{ display: 'inline-flex', gap: 4, alignItems: 'baseline', maxWidth: '100%' }}>
+      {/* A narrow column wraps its header onto two lines rather than cutting it. */}
+      <span style={{ overflowWrap: 'anywhere' }}>{label}</span>
       <span aria-hidden="true" style={{ opacity: sorted ? 1 : 0.35 }}>
         {sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : '↕'}
       </span>

@@ -26,7 +26,7 @@ function ComplianceCell({ compliance, loaded }: { compliance: PolicyCompliance |
   return (
     <Group gap="xs" wrap="nowrap">
       <Progress value={percent} color={percent === 100 ? 'green' : percent >= 80 ? 'yellow' : 'red'} w={60} aria-hidden="true" />
-      <Text size="sm" title={`${compliance.counts.compliant} of ${compliance.total} covered applications compliant`}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }} title={`${compliance.counts.compliant} of ${compliance.total} covered applications compliant`}>
         {percent}% <Text span size="xs" c="dimmed">({compliance.counts.compliant}/{compliance.total})</Text>
       </Text>
     </Group>
@@ -38,7 +38,7 @@ export function policyColumns(compliance: ReadonlyMap<string, PolicyCompliance> 
     {
       key: 'name',
       header: 'Name',
-      width: '30%',
+      width: '28%',
       sortKey: (policy) => policy.name,
       cell: (policy) => (
         <TruncatedText href={hrefOf('policies', [policy.id])} fw={500}>
@@ -57,7 +57,7 @@ export function policyColumns(compliance: ReadonlyMap<string, PolicyCompliance> 
     {
       key: 'compliance',
       header: 'Compliant',
-      width: 170,
+      width: 200,
       sortKey: (policy) => compliantPercent(compliance?.get(policy.id)),
       cell: (policy) => <ComplianceCell compliance={compliance?.get(policy.id)} loaded={compliance !== undefined} />,
     },
