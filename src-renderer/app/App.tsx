@@ -1,8 +1,17 @@
-/** The console's frame: navigation for every area, the theme switch, and the active screen. */
-import { ActionIcon, Alert, AppShell, Center, Group, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+/**
+ * The console's frame: navigation for every area, the theme switch, the command palette and
+ * keyboard shortcuts, and the active screen.
+ */
+import { ActionIcon, Alert, AppShell, Button, Center, Group, Kbd, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useEffect } from 'react'
-import { AREAS, useNavigation } from './navigation'
+import { CommandPalette } from './CommandPalette'
+import { AREAS, hrefOf, useNavigation } from './navigation'
 import { prefetchScreens, Screen } from './screens'
+import { useShell } from './shell-store'
+import { keyLabel } from './shortcuts'
+import { ShortcutsHelp } from './ShortcutsHelp'
+import { MAIN_CONTENT_ID, SkipLink } from './SkipLink'
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts'
 import { useWorkspace } from './workspace-store'
 
 function ThemeToggle() {
@@ -16,9 +25,19 @@ function ThemeToggle() {
   )
 }
 
+function PaletteButton() {
+  const setOpen = useShell((state) => state.setPaletteOpen)
+  return (
+    <Button variant="default" c="dimmed" fw={400} onClick={() => setOpen(true)} rightSection={<Kbd size="xs">{keyLabel('mod+k')}</Kbd>} aria-keyshortcuts="Control+K Meta+K">
+      Search…
+    </Button>
+  )
+}
+
 export function App() {
   const { area, path, go } = useNavigation()
   const { info, actor, signedOut, error, load } = useWorkspace()
+  useKeyboardShortcuts()
 
   useEffect(() => {
     void load()
@@ -54,10 +73,12 @@ export function App() {
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'xs' }} padding="lg">
+      <SkipLink />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Title order={4}>Governance Console</Title>
           <Group>
+            <PaletteButton />
             <Text size="sm" c="dimmed">
               {actor?.name}
             </Text>
@@ -71,14 +92,19 @@ export function App() {
             key={item.id}
             label={item.label}
             active={item.id === area}
+            aria-current={item.id === area ? 'page' : undefined}
             onClick={() => go(item.id)}
-            href={`#/${item.id}`}
+            href={hrefOf(item.id)}
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main>
+      {/* Focusable from the skip link only; no outline drawn around the whole page. */}
+      <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1} style={{ outline: 'none' }}>
         <Screen area={area} path={path} />
       </AppShell.Main>
+      <ShortcutsHelp />
+      {/* In the first bundle, not fetched on demand: it must open at once even while the server is busy. */}
+      <CommandPalette />
     </AppShell>
   )
 }

@@ -21,7 +21,7 @@ export function ApplicationsScreen() {
   const reloadWorkspace = useWorkspace((state) => state.load)
   const query = useNavigation((state) => state.query)
   const setQuery = useNavigation((state) => state.setQuery)
-  const [editing, setEditing] = useState<Editing>()
+  const [editingState, setEditing] = useState<Editing>()
 
   const engineFilters = useMemo(() => engineFiltersFrom(query), [query])
   const statusFilter = statusFilterFrom(query)
@@ -34,6 +34,12 @@ export function ApplicationsScreen() {
   useEffect(() => {
     void load()
   }, [load])
+  // `?create=1` (the palette's "New application") opens the form, as a button press would.
+  const editing: Editing = editingState ?? (query.create === '1' ? { mode: 'create' } : undefined)
+  const closeForm = () => {
+    setEditing(undefined)
+    if (query.create) setQuery({ create: null })
+  }
 
   const choices = useFilterChoices(all)
   const columns = useMemo(() => applicationColumns(statuses, (application) => setEditing({ mode: 'edit', application })), [statuses])
@@ -52,7 +58,7 @@ export function ApplicationsScreen() {
       await create(fields)
       notifyDone(`Created ${fields.name}.`)
     }
-    setEditing(undefined)
+    closeForm()
     await reloadWorkspace()
   }
 
@@ -92,7 +98,7 @@ export function ApplicationsScreen() {
 
       <Modal
         opened={editing !== undefined}
-        onClose={() => setEditing(undefined)}
+        onClose={closeForm}
         title={editing?.mode === 'edit' ? `Edit ${editing.application.name}` : 'New application'}
       >
         {editing ? (
@@ -102,7 +108,7 @@ export function ApplicationsScreen() {
             tags={choices.tags}
             submitLabel={editing.mode === 'edit' ? 'Save changes' : 'Create application'}
             onSubmit={save}
-            onCancel={() => setEditing(undefined)}
+            onCancel={closeForm}
           />
         ) : null}
       </Modal>
