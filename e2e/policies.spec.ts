@@ -171,7 +171,7 @@ test('the wizard creates a custom policy with a tuned recommended rule, a new al
   await page.getByRole('link', { name: 'Policies' }).click()
   const listed = page.getByTestId('policy-row').filter({ hasText: 'Customer Data Guardrails' })
   await expect(listed).toContainText('v1')
-  await expect(listed.getByRole('cell')).toHaveText(['Customer Data Guardrails', 'published', 'v1', '2', '1', '0'])
+  await expect(listed.getByRole('cell')).toHaveText(['Customer Data Guardrails', 'published', 'v1', '—', '2', '1', '0'])
 
   // The audit log narrows to policy records.
   await page.getByRole('link', { name: 'Audit log' }).click()

@@ -1,15 +1,17 @@
-/** The console's frame: navigation for every area, the theme switch, and the active screen. */
-import { ActionIcon, Alert, AppShell, Center, Group, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+/**
+ * The console's frame: navigation for every area, the theme switch, the command palette and
+ * keyboard shortcuts, and the active screen.
+ */
+import { ActionIcon, Alert, AppShell, Button, Center, Group, Kbd, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useEffect } from 'react'
-import { ApplicationDetail } from '../features/applications/ApplicationDetail'
-import { ApplicationsScreen } from '../features/applications/ApplicationsScreen'
-import { UpcomingArea } from '../features/areas/UpcomingArea'
-import { AuditLogScreen } from '../features/audit/AuditLogScreen'
-import { DashboardScreen } from '../features/dashboard/DashboardScreen'
-import { PoliciesScreen } from '../features/policies/PoliciesScreen'
-import { SettingsScreen } from '../features/settings/SettingsScreen'
-import { TemplatesScreen } from '../features/templates/TemplatesScreen'
-import { AREAS, useNavigation, type AreaId } from './navigation'
+import { CommandPalette } from './CommandPalette'
+import { AREAS, hrefOf, useNavigation } from './navigation'
+import { prefetchScreens, Screen } from './screens'
+import { useShell } from './shell-store'
+import { keyLabel } from './shortcuts'
+import { ShortcutsHelp } from './ShortcutsHelp'
+import { MAIN_CONTENT_ID, SkipLink } from './SkipLink'
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts'
 import { useWorkspace } from './workspace-store'
 
 function ThemeToggle() {
@@ -23,31 +25,24 @@ function ThemeToggle() {
   )
 }
 
-function Screen({ area, path }: { area: AreaId; path: string[] }) {
-  switch (area) {
-    case 'dashboard':
-      return <DashboardScreen />
-    case 'applications':
-      return path[0] ? <ApplicationDetail id={path[0]} /> : <ApplicationsScreen />
-    case 'policies':
-      return <PoliciesScreen />
-    case 'templates':
-      return <TemplatesScreen />
-    case 'audit':
-      return <AuditLogScreen />
-    case 'settings':
-      return <SettingsScreen />
-    default:
-      return <UpcomingArea area={area} title={AREAS.find((a) => a.id === area)?.label ?? area} />
-  }
+function PaletteButton() {
+  const setOpen = useShell((state) => state.setPaletteOpen)
+  return (
+    <Button variant="default" c="dimmed" fw={400} onClick={() => setOpen(true)} rightSection={<Kbd size="xs">{keyLabel('mod+k')}</Kbd>} aria-keyshortcuts="Control+K Meta+K">
+      Search…
+    </Button>
+  )
 }
 
 export function App() {
   const { area, path, go } = useNavigation()
   const { info, actor, signedOut, error, load } = useWorkspace()
+  useKeyboardShortcuts()
 
   useEffect(() => {
     void load()
+    const { area: opening, path: openingPath } = useNavigation.getState()
+    prefetchScreens(opening, openingPath)
   }, [load])
 
   if (signedOut) {
@@ -78,10 +73,12 @@ export function App() {
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'xs' }} padding="lg">
+      <SkipLink />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Title order={4}>Governance Console</Title>
           <Group>
+            <PaletteButton />
             <Text size="sm" c="dimmed">
               {actor?.name}
             </Text>
@@ -95,14 +92,19 @@ export function App() {
             key={item.id}
             label={item.label}
             active={item.id === area}
+            aria-current={item.id === area ? 'page' : undefined}
             onClick={() => go(item.id)}
-            href={`#/${item.id}`}
+            href={hrefOf(item.id)}
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main>
+      {/* Focusable from the skip link only; no outline drawn around the whole page. */}
+      <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1} style={{ outline: 'none' }}>
         <Screen area={area} path={path} />
       </AppShell.Main>
+      <ShortcutsHelp />
+      {/* In the first bundle, not fetched on demand: it must open at once even while the server is busy. */}
+      <CommandPalette />
     </AppShell>
   )
 }

@@ -1,14 +1,14 @@
 /** Severity as a coloured badge, the same everywhere a requirement or rule is shown. */
-import { Badge } from '@mantine/core'
 import type { Severity } from '../../src-shared/domain/rules'
+import { FullLabelBadge } from './FullLabelBadge'
 
 const COLOURS: Record<Severity, string> = { critical: 'red', high: 'orange', medium: 'yellow', low: 'gray' }
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
   return (
-    <Badge color={COLOURS[severity]} variant="light" size="sm">
+    <FullLabelBadge color={COLOURS[severity]} variant="light" size="sm">
       {severity}
-    </Badge>
+    </FullLabelBadge>
   )
 }
 

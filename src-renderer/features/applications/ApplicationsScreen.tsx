@@ -1,47 +1,68 @@
-/** The application inventory: filter, create and edit the applications policies will govern. */
-import { Alert, Anchor, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+/** The application inventory: filter, sort, create and edit the applications policies will govern. */
+import { Alert, Button, Group, Modal, Stack, Text, Title } from '@mantine/core'
 import { useEffect, useMemo, useState } from 'react'
 import type { Application } from '../../../src-shared/domain/application'
 import { useNavigation } from '../../app/navigation'
 import { useWorkspace } from '../../app/workspace-store'
+import { DataTable } from '../../components/DataTable'
+import { notifyDone } from '../../components/feedback'
+import { sortFromQuery, sortToQuery } from '../../components/table-sort'
 import { Onboarding } from '../onboarding/Onboarding'
+import { ApplicationFilters, useFilterChoices } from './ApplicationFilters'
 import { ApplicationForm, type ApplicationFormValues } from './ApplicationForm'
+import { applicationColumns } from './application-columns'
+import { engineFiltersFrom, isFiltered, NOT_COVERED, SORTABLE_COLUMNS, statusFilterFrom } from './applications-query'
 import { useApplications } from './applications-store'
 
 type Editing = { mode: 'create' } | { mode: 'edit'; application: Application } | undefined
 
-function distinct(values: Array<string | null>): string[] {
-  return [...new Set(values.filter((value): value is string => Boolean(value)))].sort((a, b) => a.localeCompare(b))
-}
-
 export function ApplicationsScreen() {
-  const { all, visible, filters, loading, error, load, setFilter, clearFilters, create, update } = useApplications()
+  const { all, rows, statuses, loaded, error, load, setFilters, create, update } = useApplications()
   const reloadWorkspace = useWorkspace((state) => state.load)
-  const go = useNavigation((state) => state.go)
-  const [editing, setEditing] = useState<Editing>()
+  const query = useNavigation((state) => state.query)
+  const setQuery = useNavigation((state) => state.setQuery)
+  const [editingState, setEditing] = useState<Editing>()
 
+  const engineFilters = useMemo(() => engineFiltersFrom(query), [query])
+  const statusFilter = statusFilterFrom(query)
+  const sort = sortFromQuery(query, SORTABLE_COLUMNS) ?? { column: 'name', direction: 'ascending' as const }
+
+  // The URL's filters first, so the first load answers them.
+  useEffect(() => {
+    void setFilters(engineFilters)
+  }, [setFilters, engineFilters])
   useEffect(() => {
     void load()
   }, [load])
+  // `?create=1` (the palette's "New application") opens the form, as a button press would.
+  const editing: Editing = editingState ?? (query.create === '1' ? { mode: 'create' } : undefined)
+  const closeForm = () => {
+    setEditing(undefined)
+    if (query.create) setQuery({ create: null })
+  }
 
-  const choices = useMemo(
-    () => ({
-      tags: distinct(all.flatMap((app) => app.tags)),
-      teams: distinct(all.map((app) => app.team)),
-      environments: distinct(all.map((app) => app.environment)),
-    }),
-    [all],
-  )
+  const choices = useFilterChoices(all)
+  const columns = useMemo(() => applicationColumns(statuses, (application) => setEditing({ mode: 'edit', application })), [statuses])
+  const shown = useMemo(() => {
+    if (!statusFilter) return rows
+    if (!statuses) return []
+    return rows.filter((app) => (statuses.get(app.id) ?? NOT_COVERED) === statusFilter)
+  }, [rows, statuses, statusFilter])
 
   async function save(values: ApplicationFormValues) {
     const fields = { name: values.name, tags: values.tags, team: values.team || null, environment: values.environment || null }
-    if (editing?.mode === 'edit') await update({ id: editing.application.id, ...fields })
-    else await create(fields)
-    setEditing(undefined)
+    if (editing?.mode === 'edit') {
+      await update({ id: editing.application.id, ...fields })
+      notifyDone(`Saved ${fields.name}.`)
+    } else {
+      await create(fields)
+      notifyDone(`Created ${fields.name}.`)
+    }
+    closeForm()
     await reloadWorkspace()
   }
 
-  const filtered = Object.values(filters).some((value) => value !== '')
+  const filtered = isFiltered(query)
 
   return (
     <Stack>
@@ -55,87 +76,29 @@ export function ApplicationsScreen() {
         <Button onClick={() => setEditing({ mode: 'create' })}>New application</Button>
       </Group>
 
-      <Group align="flex-end" gap="sm">
-        <TextInput
-          label="Search"
-          placeholder="Name, id or team"
-          value={filters.search}
-          onChange={(event) => void setFilter('search', event.currentTarget.value)}
-        />
-        <Select label="Tag" placeholder="Any tag" data={choices.tags} value={filters.tag || null} onChange={(v) => void setFilter('tag', v ?? '')} clearable searchable />
-        <Select label="Team" placeholder="Any team" data={choices.teams} value={filters.team || null} onChange={(v) => void setFilter('team', v ?? '')} clearable searchable />
-        <Select
-          label="Environment"
-          placeholder="Any environment"
-          data={choices.environments}
-          value={filters.environment || null}
-          onChange={(v) => void setFilter('environment', v ?? '')}
-          clearable
-        />
-        {filtered ? (
-          <Button variant="subtle" onClick={() => void clearFilters()}>
-            Clear filters
-          </Button>
-        ) : null}
-      </Group>
+      <ApplicationFilters choices={choices} />
 
-      {!loading && all.length === 0 && !filtered ? <Onboarding /> : null}
-
+      {loaded && all.length === 0 && !filtered ? <Onboarding /> : null}
       {error ? <Alert color="red" title="Could not load applications">{error}</Alert> : null}
 
-      <Table striped highlightOnHover verticalSpacing="xs" aria-label="Applications">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Id</Table.Th>
-            <Table.Th>Team</Table.Th>
-            <Table.Th>Environment</Table.Th>
-            <Table.Th>Tags</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {visible.map((app) => (
-            <Table.Tr key={app.id} data-testid="application-row">
-              <Table.Td fw={500}>
-                <Anchor component="button" fw={500} onClick={() => go('applications', [app.id])}>
-                  {app.name}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <Text size="xs" ff="monospace" c="dimmed">
-                  {app.id}
-                </Text>
-              </Table.Td>
-              <Table.Td>{app.team ?? '—'}</Table.Td>
-              <Table.Td>{app.environment ?? '—'}</Table.Td>
-              <Table.Td>
-                <Group gap={4}>
-                  {app.tags.map((tag) => (
-                    <Badge key={tag} variant="light" size="sm">
-                      {tag}
-                    </Badge>
-                  ))}
-                </Group>
-              </Table.Td>
-              <Table.Td>
-                <Button size="xs" variant="subtle" aria-label={`Edit ${app.name}`} onClick={() => setEditing({ mode: 'edit', application: app })}>
-                  Edit
-                </Button>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      {!loading && visible.length === 0 ? (
-        <Text c="dimmed" ta="center">
-          {filtered ? 'No application matches these filters.' : 'No applications yet.'}
-        </Text>
-      ) : null}
+      <Text size="sm" c="dimmed" aria-live="polite">
+        {loaded ? `${shown.length} of ${all.length} applications` : 'Loading applications…'}
+        {statusFilter && !statuses ? ' (waiting for compliance statuses)' : ''}
+      </Text>
+      <DataTable
+        label="Applications"
+        rows={shown}
+        columns={columns}
+        rowKey={(app) => app.id}
+        sort={sort}
+        onSortChange={(next) => setQuery(sortToQuery(next))}
+        rowTestId="application-row"
+        empty={loaded && (filtered ? 'No application matches these filters.' : 'No applications yet.')}
+      />
 
       <Modal
         opened={editing !== undefined}
-        onClose={() => setEditing(undefined)}
+        onClose={closeForm}
         title={editing?.mode === 'edit' ? `Edit ${editing.application.name}` : 'New application'}
       >
         {editing ? (
@@ -145,7 +108,7 @@ export function ApplicationsScreen() {
             tags={choices.tags}
             submitLabel={editing.mode === 'edit' ? 'Save changes' : 'Create application'}
             onSubmit={save}
-            onCancel={() => setEditing(undefined)}
+            onCancel={closeForm}
           />
         ) : null}
       </Modal>

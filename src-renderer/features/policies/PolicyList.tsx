@@ -1,19 +1,31 @@
-/** Every live policy at a glance: status, version, what it requires and how widely it applies. */
-import { Alert, Button, Group, Stack, Table, Text, Title } from '@mantine/core'
-import { useEffect } from 'react'
-import { useNavigation } from '../../app/navigation'
-import { StatusBadge } from './detail/PolicyHeader'
+/** Every policy at a glance: state, version, how compliant its applications are, and how widely it applies; archived ones a tab away. */
+import { Alert, Button, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core'
+import { useEffect, useMemo } from 'react'
+import { hrefOf, useNavigation } from '../../app/navigation'
+import { DataTable } from '../../components/DataTable'
+import { sortFromQuery, sortToQuery } from '../../components/table-sort'
 import { usePolicies } from './policies-store'
+import { policyColumns } from './policy-columns'
 import { useWizard } from './wizard/wizard-store'
 
+const SORTABLE = ['name', 'status', 'version', 'compliance', 'alert_rules', 'attestation_rules', 'covered']
+
 export function PolicyList() {
-  const { policies, loading, error, load } = usePolicies()
+  const { policies, compliance, loading, error, load } = usePolicies()
   const startBlank = useWizard((state) => state.startBlank)
   const go = useNavigation((state) => state.go)
+  const query = useNavigation((state) => state.query)
+  const setQuery = useNavigation((state) => state.setQuery)
+  const archived = query.show === 'archived'
+  const sort = sortFromQuery(query, SORTABLE) ?? { column: 'name', direction: 'ascending' as const }
 
   useEffect(() => {
     void load()
   }, [load])
+
+  const shown = useMemo(() => policies.filter((policy) => policy.archived === archived), [policies, archived])
+  const archivedCount = useMemo(() => policies.filter((policy) => policy.archived).length, [policies])
+  const columns = useMemo(() => policyColumns(compliance), [compliance])
 
   function newPolicy() {
     startBlank()
@@ -30,56 +42,37 @@ export function PolicyList() {
           </Text>
         </div>
         <Group>
-          <Button variant="default" onClick={() => go('templates')}>
+          <Button component="a" href={hrefOf('templates')} variant="default">
             Browse templates
           </Button>
           <Button onClick={newPolicy}>+ New Policy</Button>
         </Group>
       </Group>
+      <SegmentedControl
+        aria-label="Which policies"
+        w="fit-content"
+        value={archived ? 'archived' : 'live'}
+        onChange={(value) => setQuery({ show: value === 'archived' ? 'archived' : null })}
+        data={[
+          { value: 'live', label: `Live (${policies.length - archivedCount})` },
+          { value: 'archived', label: `Archived (${archivedCount})` },
+        ]}
+      />
       {error ? <Alert color="red" title="Could not load policies">{error}</Alert> : null}
-      <Table striped highlightOnHover aria-label="Policies" verticalSpacing="xs">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Version</Table.Th>
-            <Table.Th>Alert rules</Table.Th>
-            <Table.Th>Attestation rules</Table.Th>
-            <Table.Th>Covered applications</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {policies.map((policy) => (
-            <Table.Tr key={policy.id} data-testid="policy-row" style={{ cursor: 'pointer' }} onClick={() => go('policies', [policy.id])}>
-              <Table.Td>
-                {/* The row is clickable for the mouse; the link is the way in for keyboards and screen readers. */}
-                <Text
-                  component="a"
-                  href={`#/policies/${policy.id}`}
-                  fw={500}
-                  size="sm"
-                  c="inherit"
-                  onClick={(event: React.MouseEvent) => event.stopPropagation()}
-                >
-                  {policy.name}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <StatusBadge policy={policy} />
-              </Table.Td>
-              <Table.Td>v{policy.version}</Table.Td>
-              <Table.Td>{policy.alert_rules.length}</Table.Td>
-              <Table.Td>{policy.attestation_rules.length}</Table.Td>
-              <Table.Td>{policy.covered_application_count}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      {!loading && policies.length === 0 ? (
-        <Text c="dimmed" ta="center">
-          No policies yet. Start from a template, or create one with “+ New Policy”.
-        </Text>
-      ) : null}
+      <DataTable
+        label={archived ? 'Archived policies' : 'Policies'}
+        rows={shown}
+        columns={columns}
+        rowKey={(policy) => policy.id}
+        sort={sort}
+        onSortChange={(next) => setQuery(sortToQuery(next))}
+        rowTestId="policy-row"
+        minWidth={760}
+        empty={
+          !loading &&
+          (archived ? 'No archived policies.' : 'No policies yet. Start from a template, or create one with “+ New Policy”.')
+        }
+      />
     </Stack>
   )
 }

@@ -2,6 +2,7 @@
 import { Badge, Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { useState } from 'react'
 import type { CoveredApplication, Policy } from '../../../../src-shared/domain/policy'
+import { PolicyStatusBadge } from '../../../components/PolicyStatusBadge'
 import { confirmAction, notifyDone, notifyFailed } from '../../../components/feedback'
 import { WRAP_ANYWHERE } from '../../../components/long-text'
 import { groupName, usePeople } from '../../people/people-store'
@@ -21,11 +22,6 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       </Text>
     </div>
   )
-}
-
-export function StatusBadge({ policy }: { policy: Pick<Policy, 'status' | 'archived'> }) {
-  if (policy.archived) return <Badge color="gray">archived</Badge>
-  return <Badge color={policy.status === 'published' ? 'green' : 'yellow'}>{policy.status}</Badge>
 }
 
 interface Props {
@@ -70,7 +66,7 @@ export function PolicyHeader({ policy, onApply, onArchive }: Props) {
             <Title order={2} style={WRAP_ANYWHERE}>
               {policy.name}
             </Title>
-            <StatusBadge policy={policy} />
+            <PolicyStatusBadge policy={policy} />
             <Badge variant="outline" data-testid="policy-version">
               Version {policy.version}
             </Badge>
