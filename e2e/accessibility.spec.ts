@@ -42,7 +42,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     })
 }
 
-async function open(page: Page, hash: string, ready: (page: Page) => Promise<void>) {
+async function openScreen(page: Page, hash: string, ready: (page: Page) => Promise<void>) {
   await page.goto(`${server.origin}/${hash}`)
   await ready(page)
   // Let transitions (modals, toasts) settle so axe sees final colours.
@@ -79,14 +79,14 @@ for (const scheme of ['light', 'dark'] as const) {
     ]
     for (const [name, hash, ready] of screens) {
       test(`${name} has no serious or critical violation`, async ({ page }) => {
-        await open(page, hash, ready)
+        await openScreen(page, hash, ready)
         expect(await seriousViolations(page)).toEqual([])
       })
     }
 
     /** Opens a dialog with `open`, checks the page with it showing, and closes it with Escape. */
-    async function checkDialog(page: Page, name: string | RegExp, open: () => Promise<void>): Promise<string[]> {
-      await open()
+    async function checkDialog(page: Page, name: string | RegExp, openDialog: () => Promise<void>): Promise<string[]> {
+      await openDialog()
       const dialog = page.getByRole('dialog', { name })
       await expect(dialog).toBeVisible()
       await page.waitForTimeout(300)
@@ -97,10 +97,10 @@ for (const scheme of ['light', 'dark'] as const) {
     }
 
     test('the dialogs of applications have no serious or critical violation', async ({ page }) => {
-      await open(page, '#/applications', (p) => expect(p.getByTestId('application-row').first()).toBeVisible())
+      await openScreen(page, '#/applications', (p) => expect(p.getByTestId('application-row').first()).toBeVisible())
       const found = await checkDialog(page, 'New application', () => page.getByRole('button', { name: 'New application' }).click())
       const id = await firstId(page, 'applications.list', 'applications')
-      await open(page, `#/applications/${id}`, (p) => expect(p.getByRole('button', { name: 'Import inference data' })).toBeVisible())
+      await openScreen(page, `#/applications/${id}`, (p) => expect(p.getByRole('button', { name: 'Import inference data' })).toBeVisible())
       found.push(...(await checkDialog(page, /^Import inference data into/, () => page.getByRole('button', { name: 'Import inference data' }).click())))
       found.push(...(await checkDialog(page, /^Retire /, () => page.getByRole('button', { name: 'Retire application' }).click())))
       expect(found).toEqual([])
@@ -108,18 +108,18 @@ for (const scheme of ['light', 'dark'] as const) {
 
     test('the dialogs of policies and templates have no serious or critical violation', async ({ page }) => {
       const id = await firstId(page, 'policies.list', 'policies')
-      await open(page, `#/policies/${id}`, (p) => expect(p.getByRole('button', { name: 'Apply to applications' })).toBeVisible())
+      await openScreen(page, `#/policies/${id}`, (p) => expect(p.getByRole('button', { name: 'Apply to applications' })).toBeVisible())
       const found = await checkDialog(page, /^Apply .+ to applications$/, () => page.getByRole('button', { name: 'Apply to applications' }).click())
       found.push(...(await checkDialog(page, /^Edit details of/, () => page.getByRole('button', { name: 'Edit details' }).click())))
       found.push(...(await checkDialog(page, /^Archive /, () => page.getByRole('button', { name: 'Archive', exact: true }).click())))
       // The sample already holds a policy of each template's name, so applying one as is asks for a new name.
-      await open(page, '#/templates', (p) => expect(p.getByRole('button', { name: 'Apply as is' }).first()).toBeVisible())
+      await openScreen(page, '#/templates', (p) => expect(p.getByRole('button', { name: 'Apply as is' }).first()).toBeVisible())
       found.push(...(await checkDialog(page, 'Name this policy', () => page.getByRole('button', { name: 'Apply as is' }).first().click())))
       expect(found).toEqual([])
     })
 
     test('the policy wizard, with its errors showing, has no serious or critical violation', async ({ page }) => {
-      await open(page, '#/policies/new', (p) => expect(p.getByRole('button', { name: 'Next' })).toBeVisible())
+      await openScreen(page, '#/policies/new', (p) => expect(p.getByRole('button', { name: 'Next' })).toBeVisible())
       await page.getByRole('button', { name: 'Next' }).click()
       await expect(page.getByText(/required|enter|name/i).first()).toBeVisible()
       const found = await seriousViolations(page)
@@ -131,7 +131,7 @@ for (const scheme of ['light', 'dark'] as const) {
     })
 
     test('the dialogs of people have no serious or critical violation', async ({ page }) => {
-      await open(page, '#/settings', (p) => expect(p.getByRole('button', { name: 'Add user' })).toBeVisible())
+      await openScreen(page, '#/settings', (p) => expect(p.getByRole('button', { name: 'Add user' })).toBeVisible())
       const found = await checkDialog(page, 'Add user', () => page.getByRole('button', { name: 'Add user' }).click())
       found.push(...(await checkDialog(page, 'New group', () => page.getByRole('button', { name: 'New group' }).click())))
       found.push(...(await checkDialog(page, /^Deactivate /, () => page.getByRole('button', { name: /^Deactivate / }).first().click())))
@@ -140,13 +140,13 @@ for (const scheme of ['light', 'dark'] as const) {
 
     test('an application’s page has no serious or critical violation', async ({ page }) => {
       const id = await firstId(page, 'applications.list', 'applications')
-      await open(page, `#/applications/${id}`, (p) => expect(p.getByRole('heading', { level: 2 }).first()).toBeVisible())
+      await openScreen(page, `#/applications/${id}`, (p) => expect(p.getByRole('heading', { level: 2 }).first()).toBeVisible())
       expect(await seriousViolations(page)).toEqual([])
     })
 
     test('a policy’s page has no serious or critical violation', async ({ page }) => {
       const id = await firstId(page, 'policies.list', 'policies')
-      await open(page, `#/policies/${id}`, (p) => expect(p.getByRole('heading', { level: 2 }).first()).toBeVisible())
+      await openScreen(page, `#/policies/${id}`, (p) => expect(p.getByRole('heading', { level: 2 }).first()).toBeVisible())
       expect(await seriousViolations(page)).toEqual([])
     })
   })
