@@ -7,7 +7,7 @@ import { expect, test, toast } from './console-fixture'
 
 test('the application detail lists its policy rules; a deleted one is confirmed first, undone from the toast, and restored from the panel', async ({ page, console }) => {
   await console.open(page, { sample: true })
-  await page.getByRole('button', { name: 'Customer Support Assistant', exact: true }).click()
+  await page.getByRole('link', { name: 'Customer Support Assistant', exact: true }).click()
   await expect(page.getByRole('heading', { name: 'Customer Support Assistant' })).toBeVisible()
 
   const expected = await console.call('applications.rules', { id: 'app_support_assistant' })
@@ -59,7 +59,7 @@ test('deleting a rule a policy auto-restores says it comes straight back, and it
   const systemHealth = policies.find((policy) => policy.name === 'System Health')!
   await console.call('policies.update', { id: systemHealth.id, auto_restore: true })
 
-  await page.getByRole('button', { name: 'Order Status Bot', exact: true }).click()
+  await page.getByRole('link', { name: 'Order Status Bot', exact: true }).click()
   const rows = page.getByRole('table', { name: 'Alert rules on Order Status Bot' }).getByTestId('materialised-rule-row')
   const errorRate = rows.filter({ hasText: 'Error rate' })
   await errorRate.getByRole('button', { name: 'Delete Error rate rule' }).click()

@@ -43,7 +43,7 @@ test.beforeAll(async ({ browser }) => {
   const page = await browser.newPage()
   await page.goto(server.loginUrl)
   await page.getByRole('button', { name: 'Load sample workspace' }).click()
-  await expect(page.getByTestId('application-row').first()).toBeVisible({ timeout: 60_000 })
+  await expect(page.getByRole('heading', { name: 'Governance dashboard' })).toBeVisible({ timeout: 60_000 })
   await page.close()
 
   // The applications with the worst gaps get the long name, so it shows on the dashboard too.
