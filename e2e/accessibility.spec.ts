@@ -138,6 +138,19 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(found).toEqual([])
     })
 
+    test('the command palette, the shortcuts overlay and a confirmation have no serious or critical violation', async ({ page }) => {
+      await openScreen(page, '#/dashboard', (p) => expect(p.getByRole('heading', { name: 'Governance dashboard' })).toBeVisible())
+      const found = await checkDialog(page, 'Command palette', async () => {
+        await page.keyboard.press('Control+k')
+        await page.keyboard.type('claims')
+      })
+      found.push(...(await checkDialog(page, 'Keyboard shortcuts', () => page.keyboard.press('?'))))
+      const id = await firstId(page, 'applications.list', 'applications')
+      await openScreen(page, `#/applications/${id}`, (p) => expect(p.getByRole('button', { name: /^Delete .+ rule$/ }).first()).toBeVisible())
+      found.push(...(await checkDialog(page, /^Delete /, () => page.getByRole('button', { name: /^Delete .+ rule$/ }).first().click())))
+      expect(found).toEqual([])
+    })
+
     test('an application’s page has no serious or critical violation', async ({ page }) => {
       const id = await firstId(page, 'applications.list', 'applications')
       await openScreen(page, `#/applications/${id}`, (p) => expect(p.getByRole('heading', { level: 2 }).first()).toBeVisible())
@@ -151,3 +164,19 @@ for (const scheme of ['light', 'dark'] as const) {
     })
   })
 }
+
+test('onboarding, on an empty workspace, has no serious or critical violation in light or dark mode', async ({ page }) => {
+  const empty = await startGovernServe(join(folder, 'empty.sqlite'))
+  try {
+    const found: string[] = []
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.goto(empty.loginUrl)
+      await expect(page.getByRole('button', { name: 'Load sample workspace' })).toBeVisible()
+      found.push(...(await seriousViolations(page)).map((violation) => `${scheme}: ${violation}`))
+    }
+    expect(found).toEqual([])
+  } finally {
+    await empty.stop()
+  }
+})
