@@ -73,7 +73,7 @@ test('the dashboard shows statuses, per-policy bars, the trend and the worst gap
   await expect(page.getByTestId('last-evaluated')).not.toHaveText(before!)
 
   // A row opens the application's detail, with each requirement's value and reason.
-  await rows.first().getByRole('button').click()
+  await rows.first().getByRole('link').click()
   await expect(page.getByTestId('policy-compliance').first()).toBeVisible()
   await expect(page.getByTestId('requirement-reason').first()).toContainText(/over the 24 hours to|in the 7 days to|No .* data/)
   await expect(page.getByRole('table', { name: 'Gap timeline' }).getByTestId('gap-history-row').first()).toBeVisible()

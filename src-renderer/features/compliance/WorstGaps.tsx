@@ -5,7 +5,7 @@
 import { Anchor, Badge, Table, Text } from '@mantine/core'
 import type { Gap } from '../../../src-shared/domain/compliance'
 import { METRIC_BY_KEY, formatMetricValue, formatThreshold } from '../../../src-shared/domain/metrics'
-import { useNavigation } from '../../app/navigation'
+import { hrefOf } from '../../app/navigation'
 import { SeverityBadge } from '../../components/SeverityBadge'
 import { formatDate, formatDay } from '../../components/format'
 import { WRAP_ANYWHERE } from '../../components/long-text'
@@ -17,7 +17,6 @@ export function gapValue(gap: Gap): string {
 }
 
 export function WorstGaps({ gaps, limit = 15 }: { gaps: readonly Gap[]; limit?: number }) {
-  const go = useNavigation((state) => state.go)
   if (gaps.length === 0) return <Text c="dimmed" size="sm">No open gaps.</Text>
   return (
     <Table aria-label="Worst gaps" striped>
@@ -35,7 +34,7 @@ export function WorstGaps({ gaps, limit = 15 }: { gaps: readonly Gap[]; limit?: 
         {gaps.slice(0, limit).map((gap) => (
           <Table.Tr key={gap.id} data-testid="gap-row" title={gap.reason}>
             <Table.Td>
-              <Anchor component="button" onClick={() => go('applications', [gap.application_id])} style={WRAP_ANYWHERE}>
+              <Anchor href={hrefOf('applications', [gap.application_id])} style={WRAP_ANYWHERE}>
                 {gap.application_name}
               </Anchor>
             </Table.Td>

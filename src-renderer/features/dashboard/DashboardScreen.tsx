@@ -6,7 +6,7 @@
 import { Anchor, Button, Card, Group, Loader, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useEffect, useMemo } from 'react'
 import { COMPLIANCE_STATUSES, STATUS_LABELS, type ComplianceStatus } from '../../../src-shared/domain/compliance'
-import { useNavigation } from '../../app/navigation'
+import { hrefOf } from '../../app/navigation'
 import { useWorkspace } from '../../app/workspace-store'
 import { EChart } from '../../components/EChart'
 import { StatusBadge, STATUS_COLOURS } from '../../components/StatusBadge'
@@ -15,6 +15,7 @@ import { policyBarsOption, trendOption } from '../compliance/charts'
 import { useCompliance } from '../compliance/compliance-store'
 import { WorstGaps } from '../compliance/WorstGaps'
 import { Onboarding } from '../onboarding/Onboarding'
+import { WRAP_ANYWHERE } from '../../components/long-text'
 
 /** `<input type="datetime-local">` speaks local time without a zone; the engine speaks UTC. */
 function toLocalInput(iso: string | null): string {
@@ -32,7 +33,6 @@ function distinct(values: Array<string | null>): string[] {
 export function DashboardScreen() {
   const info = useWorkspace((state) => state.info)
   const { overview, trend, openGaps, filters, asOf, trendDays, loading, evaluating, error, load, setFilter, clearFilters, setAsOf, setTrendDays, evaluateNow } = useCompliance()
-  const go = useNavigation((state) => state.go)
 
   useEffect(() => {
     if (info && !info.is_empty && !info.loading_sample) void load()
@@ -177,7 +177,7 @@ export function DashboardScreen() {
                 {overview.applications.map((app) => (
                   <Table.Tr key={app.application_id} data-testid="compliance-row">
                     <Table.Td>
-                      <Anchor component="button" onClick={() => go('applications', [app.application_id])}>
+                      <Anchor href={hrefOf('applications', [app.application_id])} style={WRAP_ANYWHERE}>
                         {app.application_name}
                       </Anchor>
                     </Table.Td>
