@@ -23,7 +23,7 @@ test('a 200-character unbroken name wraps on the application and policy pages in
 
   // The dashboard and the apply dialog's preview list it too.
   await page.getByRole('link', { name: 'Dashboard' }).click()
-  await expect(page.getByRole('table', { name: 'Application compliance' }).getByRole('button', { name: long })).toBeVisible()
+  await expect(page.getByRole('table', { name: 'Application compliance' }).getByRole('link', { name: long })).toBeVisible()
   await expectNoSidewaysScroll(page)
   await page.goto(`${console.server.origin}/#/policies/${policy.id}`)
   await page.getByRole('button', { name: 'Apply to applications' }).click()
