@@ -88,7 +88,7 @@ test('inference data imported from the console shows progress, then moves the ap
 
   await page.goto(server.loginUrl)
   await page.getByRole('link', { name: 'Applications' }).click()
-  await page.getByRole('button', { name: 'Chat Assistant', exact: true }).click()
+  await page.getByRole('link', { name: 'Chat Assistant', exact: true }).click()
   await expect(page.getByRole('heading', { name: 'Chat Assistant' })).toBeVisible()
   await expect(page.getByTestId('policy-compliance')).toContainText('Pending')
 
