@@ -3,7 +3,8 @@
  * keyboard shortcuts, and the active screen.
  */
 import { ActionIcon, Alert, AppShell, Button, Center, Group, Kbd, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { CommandPalette } from './CommandPalette'
 import { AREAS, hrefOf, useNavigation } from './navigation'
 import { prefetchScreens, Screen } from './screens'
@@ -35,14 +36,18 @@ function PaletteButton() {
 }
 
 export function App() {
-  const { area, path, go } = useNavigation()
+  // Not the query: typing in a list's search changes it on every key, and the shell need not redraw.
+  const { area, path, go } = useNavigation(useShallow((state) => ({ area: state.area, path: state.path, go: state.go })))
   const { info, actor, signedOut, error, load } = useWorkspace()
   useKeyboardShortcuts()
 
+  // The shell waits for the opening screen's code as well as the workspace (both asked at once),
+  // so that screen renders straight away rather than suspending, which React holds back 300 ms.
+  const [openingScreenReady, setOpeningScreenReady] = useState(false)
   useEffect(() => {
     void load()
     const { area: opening, path: openingPath } = useNavigation.getState()
-    prefetchScreens(opening, openingPath)
+    void prefetchScreens(opening, openingPath).then(() => setOpeningScreenReady(true))
   }, [load])
 
   if (signedOut) {
@@ -63,7 +68,7 @@ export function App() {
       </Center>
     )
   }
-  if (!info) {
+  if (!info || !openingScreenReady) {
     return (
       <Center h="100vh">
         <Loader />

@@ -4,84 +4,112 @@
  * chart.
  */
 import { Center, Loader } from '@mantine/core'
-import { lazy, Suspense, type ComponentType } from 'react'
+import { lazy, Suspense, useState, type ComponentType } from 'react'
 import { AREAS, type AreaId } from './navigation'
 
-const loaders = {
-  dashboard: () => import('../features/dashboard/DashboardScreen'),
-  applications: () => import('../features/applications/ApplicationsScreen'),
-  application: () => import('../features/applications/ApplicationDetail'),
-  policies: () => import('../features/policies/PolicyList'),
-  policy: () => import('../features/policies/detail/PolicyDetail'),
-  wizard: () => import('../features/policies/wizard/PolicyWizard'),
-  templates: () => import('../features/templates/TemplatesScreen'),
-  audit: () => import('../features/audit/AuditLogScreen'),
-  settings: () => import('../features/settings/SettingsScreen'),
-  upcoming: () => import('../features/areas/UpcomingArea'),
+interface LazyScreen<Props> {
+  Component: ComponentType<Props>
+  /** Fetches and runs the screen's chunk; the screen then renders without suspending. */
+  preload(): Promise<unknown>
 }
 
-/** React.lazy for a named export, which our screens use. */
-function lazyScreen<Props extends object, Name extends string>(load: () => Promise<Record<Name, ComponentType<Props>>>, name: Name) {
-  return lazy(async () => ({ default: (await load())[name] }))
+/**
+ * A screen from a chunk of its own (a named export). Once its chunk has run it renders directly:
+ * going through React.lazy every time would suspend each first render, and React holds a revealed
+ * Suspense boundary back for up to 300 ms, which was most of the time to the first rows.
+ */
+function lazyScreen<Props extends object, Name extends string>(load: () => Promise<Record<Name, ComponentType<Props>>>, name: Name): LazyScreen<Props> {
+  let loaded: ComponentType<Props> | undefined
+  const preload = () => load().then((module) => (loaded = module[name]))
+  const Lazy = lazy<ComponentType<Props>>(async () => ({ default: (await load())[name] }))
+  function LoadedOrLazy(props: Props) {
+    // Decided once per mount: switching from Lazy to the loaded component later would remount the
+    // screen, losing its state and the focus (a search box being typed in).
+    const [Loaded] = useState(() => loaded)
+    return Loaded ? <Loaded {...props} /> : <Lazy {...props} />
+  }
+  return { Component: LoadedOrLazy, preload }
 }
 
-const DashboardScreen = lazyScreen(loaders.dashboard, 'DashboardScreen')
-const ApplicationsScreen = lazyScreen(loaders.applications, 'ApplicationsScreen')
-const ApplicationDetail = lazyScreen(loaders.application, 'ApplicationDetail')
-const PolicyList = lazyScreen(loaders.policies, 'PolicyList')
-const PolicyDetail = lazyScreen(loaders.policy, 'PolicyDetail')
-const PolicyWizard = lazyScreen(loaders.wizard, 'PolicyWizard')
-const TemplatesScreen = lazyScreen(loaders.templates, 'TemplatesScreen')
-const AuditLogScreen = lazyScreen(loaders.audit, 'AuditLogScreen')
-const SettingsScreen = lazyScreen(loaders.settings, 'SettingsScreen')
-const UpcomingArea = lazyScreen(loaders.upcoming, 'UpcomingArea')
+const screens = {
+  dashboard: lazyScreen(() => import('../features/dashboard/DashboardScreen'), 'DashboardScreen'),
+  applications: lazyScreen(() => import('../features/applications/ApplicationsScreen'), 'ApplicationsScreen'),
+  application: lazyScreen(() => import('../features/applications/ApplicationDetail'), 'ApplicationDetail'),
+  policies: lazyScreen(() => import('../features/policies/PolicyList'), 'PolicyList'),
+  policy: lazyScreen(() => import('../features/policies/detail/PolicyDetail'), 'PolicyDetail'),
+  wizard: lazyScreen(() => import('../features/policies/wizard/PolicyWizard'), 'PolicyWizard'),
+  templates: lazyScreen(() => import('../features/templates/TemplatesScreen'), 'TemplatesScreen'),
+  audit: lazyScreen(() => import('../features/audit/AuditLogScreen'), 'AuditLogScreen'),
+  settings: lazyScreen(() => import('../features/settings/SettingsScreen'), 'SettingsScreen'),
+  upcoming: lazyScreen(() => import('../features/areas/UpcomingArea'), 'UpcomingArea'),
+}
 
-/** The loader of the screen a route shows. */
-function loaderFor(area: AreaId, path: string[]): () => Promise<unknown> {
+/** The screen a route shows, to fetch it early. */
+function screenFor(area: AreaId, path: string[]): Pick<LazyScreen<never>, 'preload'> {
   switch (area) {
     case 'applications':
-      return path[0] ? loaders.application : loaders.applications
+      return path[0] ? screens.application : screens.applications
     case 'policies':
-      return path[0] === 'new' ? loaders.wizard : path[0] ? loaders.policy : loaders.policies
+      return path[0] === 'new' ? screens.wizard : path[0] ? screens.policy : screens.policies
     case 'dashboard':
     case 'templates':
     case 'audit':
     case 'settings':
-      return loaders[area]
+      return screens[area]
     default:
-      return loaders.upcoming
+      return screens.upcoming
   }
 }
 
+/** Other screens are fetched this long after start-up, once the first one has its data. */
+const PREFETCH_AFTER_MS = 3000
+
 /**
- * Starts fetching the opening screen while the shell still asks who is signed in, then, once the
- * browser is idle, every other screen: the first screen waits for its own code only, and later
- * ones open without a round trip to a server that may be busy with a long write by then.
+ * Fetches the opening screen while the shell still asks who is signed in (resolving once it can
+ * render without suspending); a while later, one per idle moment, every other screen: later
+ * screens then open without a round trip to a server that may be busy by then. Not all at once:
+ * importing a chunk also runs it (echarts takes a good part of a second to set up), which would
+ * hold up the first screen.
  */
-export function prefetchScreens(area: AreaId, path: string[]): void {
-  void loaderFor(area, path)().catch(() => undefined)
-  const rest = () => Object.values(loaders).forEach((load) => void load().catch(() => undefined))
-  if ('requestIdleCallback' in window) window.requestIdleCallback(rest, { timeout: 5000 })
-  else setTimeout(rest, 2000)
+export function prefetchScreens(area: AreaId, path: string[]): Promise<unknown> {
+  const opening = screenFor(area, path)
+    .preload()
+    .catch(() => undefined)
+  const rest = Object.values(screens)
+  const next = () => {
+    const screen = rest.shift()
+    if (!screen) return
+    void screen
+      .preload()
+      .catch(() => undefined)
+      .finally(() => whenIdle(next))
+  }
+  setTimeout(() => whenIdle(next), PREFETCH_AFTER_MS)
+  return opening
+}
+
+function whenIdle(work: () => void): void {
+  if ('requestIdleCallback' in window) window.requestIdleCallback(work, { timeout: 5000 })
+  else setTimeout(work, 200)
 }
 
 function ScreenFor({ area, path }: { area: AreaId; path: string[] }) {
   switch (area) {
     case 'dashboard':
-      return <DashboardScreen />
+      return <screens.dashboard.Component />
     case 'applications':
-      return path[0] ? <ApplicationDetail id={path[0]} /> : <ApplicationsScreen />
+      return path[0] ? <screens.application.Component id={path[0]} /> : <screens.applications.Component />
     case 'policies':
-      if (path[0] === 'new') return <PolicyWizard />
-      return path[0] ? <PolicyDetail policyId={path[0]} /> : <PolicyList />
+      if (path[0] === 'new') return <screens.wizard.Component />
+      return path[0] ? <screens.policy.Component policyId={path[0]} /> : <screens.policies.Component />
     case 'templates':
-      return <TemplatesScreen />
+      return <screens.templates.Component />
     case 'audit':
-      return <AuditLogScreen />
+      return <screens.audit.Component />
     case 'settings':
-      return <SettingsScreen />
+      return <screens.settings.Component />
     default:
-      return <UpcomingArea area={area} title={AREAS.find((a) => a.id === area)?.label ?? area} />
+      return <screens.upcoming.Component area={area} title={AREAS.find((a) => a.id === area)?.label ?? area} />
   }
 }
 

@@ -30,10 +30,14 @@ function compareKeys(a: SortKey, b: SortKey): number {
 export function sortRows<Row>(rows: readonly Row[], key: (row: Row) => SortKey, direction: SortDirection): Row[] {
   const sign = direction === 'ascending' ? 1 : -1
   const keyed = rows.map((row) => ({ row, key: key(row) }))
-  keyed.sort((a, b) => {
+  const order = (a: { key: SortKey }, b: { key: SortKey }) => {
     if (a.key === null || b.key === null) return a.key === b.key ? 0 : a.key === null ? 1 : -1
     return sign * compareKeys(a.key, b.key)
-  })
+  }
+  // Lists usually arrive in the order shown (the engine answers by name): one pass says so,
+  // where sorting thousands of names again would cost a visible pause.
+  const alreadyOrdered = keyed.every((entry, index) => index === 0 || order(keyed[index - 1]!, entry) <= 0)
+  if (!alreadyOrdered) keyed.sort(order)
   return keyed.map((entry) => entry.row)
 }
 

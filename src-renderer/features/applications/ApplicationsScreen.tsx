@@ -1,12 +1,13 @@
 /** The application inventory: filter, sort, create and edit the applications policies will govern. */
-import { Alert, Button, Group, Modal, Stack, Text, Title } from '@mantine/core'
-import { useEffect, useMemo, useState } from 'react'
+import { Alert, Button, Group, Loader, Modal, Stack, Text, Title } from '@mantine/core'
+import { useEffect, useLayoutEffect, useMemo, useState } from 'react'
 import type { Application } from '../../../src-shared/domain/application'
 import { useNavigation } from '../../app/navigation'
+import { useUrlSort } from '../../app/use-url-sort'
 import { useWorkspace } from '../../app/workspace-store'
 import { DataTable } from '../../components/DataTable'
 import { notifyDone } from '../../components/feedback'
-import { sortFromQuery, sortToQuery } from '../../components/table-sort'
+import type { SortState } from '../../components/table-sort'
 import { Onboarding } from '../onboarding/Onboarding'
 import { ApplicationFilters, useFilterChoices } from './ApplicationFilters'
 import { ApplicationForm, type ApplicationFormValues } from './ApplicationForm'
@@ -16,8 +17,11 @@ import { useApplications } from './applications-store'
 
 type Editing = { mode: 'create' } | { mode: 'edit'; application: Application } | undefined
 
+const BY_NAME: SortState = { column: 'name', direction: 'ascending' }
+const applicationKey = (app: Application) => app.id
+
 export function ApplicationsScreen() {
-  const { all, rows, statuses, loaded, error, load, setFilters, create, update } = useApplications()
+  const { all, rows, rowsFor, filters, statuses, loaded, error, load, setFilters, create, update } = useApplications()
   const reloadWorkspace = useWorkspace((state) => state.load)
   const query = useNavigation((state) => state.query)
   const setQuery = useNavigation((state) => state.setQuery)
@@ -25,10 +29,11 @@ export function ApplicationsScreen() {
 
   const engineFilters = useMemo(() => engineFiltersFrom(query), [query])
   const statusFilter = statusFilterFrom(query)
-  const sort = sortFromQuery(query, SORTABLE_COLUMNS) ?? { column: 'name', direction: 'ascending' as const }
+  const [sort, setSort] = useUrlSort(SORTABLE_COLUMNS, BY_NAME)
 
-  // The URL's filters first, so the first load answers them.
-  useEffect(() => {
+  // The URL's filters first, so the first load answers them; before paint, so a keystroke's
+  // question leaves without waiting a frame.
+  useLayoutEffect(() => {
     void setFilters(engineFilters)
   }, [setFilters, engineFilters])
   useEffect(() => {
@@ -81,17 +86,21 @@ export function ApplicationsScreen() {
       {loaded && all.length === 0 && !filtered ? <Onboarding /> : null}
       {error ? <Alert color="red" title="Could not load applications">{error}</Alert> : null}
 
-      <Text size="sm" c="dimmed" aria-live="polite">
-        {loaded ? `${shown.length} of ${all.length} applications` : 'Loading applications…'}
-        {statusFilter && !statuses ? ' (waiting for compliance statuses)' : ''}
-      </Text>
+      {/* data-rows-search: the search the rows answer, which tests and the render benchmark wait for. */}
+      <Group gap="xs" data-rows-search={rowsFor.search}>
+        <Text size="sm" c="dimmed" aria-live="polite">
+          {loaded ? `${shown.length} of ${all.length} applications` : 'Loading applications…'}
+          {statusFilter && !statuses ? ' (waiting for compliance statuses)' : ''}
+        </Text>
+        {loaded && rowsFor !== filters ? <Loader size="xs" aria-label="Searching" /> : null}
+      </Group>
       <DataTable
         label="Applications"
         rows={shown}
         columns={columns}
-        rowKey={(app) => app.id}
+        rowKey={applicationKey}
         sort={sort}
-        onSortChange={(next) => setQuery(sortToQuery(next))}
+        onSortChange={setSort}
         rowTestId="application-row"
         empty={loaded && (filtered ? 'No application matches these filters.' : 'No applications yet.')}
       />

@@ -28,7 +28,7 @@ export function applicationColumns(statuses: ReadonlyMap<string, ComplianceStatu
       width: '12%',
       sortKey: (app) => app.id,
       cell: (app) => (
-        <TruncatedText size="xs" ff="monospace" c="dimmed">
+        <TruncatedText size="xs" monospace dimmed>
           {app.id}
         </TruncatedText>
       ),

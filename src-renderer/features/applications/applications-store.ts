@@ -18,8 +18,10 @@ interface ApplicationsState {
   all: Application[]
   /** The filters `rows` answers. */
   filters: EngineFilters
-  /** The applications the engine selects for `filters`. */
+  /** The applications the engine selected, for `rowsFor`. */
   rows: Application[]
+  /** The filters `rows` answers; behind `filters` while an answer is on its way. */
+  rowsFor: EngineFilters
   /** Each application's worst status across the policies covering it (null: none covers it); undefined until the engine answers. */
   statuses?: ReadonlyMap<string, ComplianceStatus | null>
   /** True once rows have been answered for the first time. */
@@ -52,7 +54,7 @@ export const useApplications = create<ApplicationsState>((set, get) => {
     const active = activeFilters(filters)
     try {
       const rows = Object.keys(active).length ? (await client.call('applications.list', active)).applications : get().all
-      if (request === latestRowsRequest) set({ rows, error: undefined })
+      if (request === latestRowsRequest) set({ rows, rowsFor: filters, error: undefined })
     } catch (error) {
       if (request === latestRowsRequest) set({ error: (error as Error).message })
     }
@@ -62,6 +64,7 @@ export const useApplications = create<ApplicationsState>((set, get) => {
     all: [],
     filters: NO_FILTERS,
     rows: [],
+    rowsFor: NO_FILTERS,
     loaded: false,
     async load() {
       const request = ++latestRowsRequest
@@ -73,7 +76,7 @@ export const useApplications = create<ApplicationsState>((set, get) => {
           Object.keys(active).length ? client.call('applications.list', active) : undefined,
         ])
         set({ all: all.applications, loaded: true })
-        if (request === latestRowsRequest) set({ rows: filtered?.applications ?? all.applications, error: undefined })
+        if (request === latestRowsRequest) set({ rows: filtered?.applications ?? all.applications, rowsFor: filters, error: undefined })
         // The filters changed while this was asked: answer the new ones.
         if (!sameFilters(filters, get().filters)) await fetchRows(get().filters)
       } catch (error) {

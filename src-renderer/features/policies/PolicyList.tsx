@@ -1,14 +1,18 @@
 /** Every policy at a glance: state, version, how compliant its applications are, and how widely it applies; archived ones a tab away. */
 import { Alert, Button, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core'
 import { useEffect, useMemo } from 'react'
+import type { Policy } from '../../../src-shared/domain/policy'
 import { hrefOf, useNavigation } from '../../app/navigation'
 import { DataTable } from '../../components/DataTable'
-import { sortFromQuery, sortToQuery } from '../../components/table-sort'
+import type { SortState } from '../../components/table-sort'
+import { useUrlSort } from '../../app/use-url-sort'
 import { usePolicies } from './policies-store'
 import { policyColumns } from './policy-columns'
 import { useWizard } from './wizard/wizard-store'
 
 const SORTABLE = ['name', 'status', 'version', 'compliance', 'alert_rules', 'attestation_rules', 'covered']
+const BY_NAME: SortState = { column: 'name', direction: 'ascending' }
+const policyKey = (policy: Policy) => policy.id
 
 export function PolicyList() {
   const { policies, compliance, loading, error, load } = usePolicies()
@@ -17,7 +21,7 @@ export function PolicyList() {
   const query = useNavigation((state) => state.query)
   const setQuery = useNavigation((state) => state.setQuery)
   const archived = query.show === 'archived'
-  const sort = sortFromQuery(query, SORTABLE) ?? { column: 'name', direction: 'ascending' as const }
+  const [sort, setSort] = useUrlSort(SORTABLE, BY_NAME)
 
   useEffect(() => {
     void load()
@@ -63,9 +67,9 @@ export function PolicyList() {
         label={archived ? 'Archived policies' : 'Policies'}
         rows={shown}
         columns={columns}
-        rowKey={(policy) => policy.id}
+        rowKey={policyKey}
         sort={sort}
-        onSortChange={(next) => setQuery(sortToQuery(next))}
+        onSortChange={setSort}
         rowTestId="policy-row"
         minWidth={760}
         empty={
