@@ -125,6 +125,25 @@ describe('GET /organization/policies/compliance, cached', () => {
     expect(gunzipSync(gz.body).toString()).toBe(plain.body.toString())
   })
 
+  it('sends the console (over /rpc) the same kept answer the API gets, compressed as asked', async () => {
+    const post = (procedure: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        const req = request(`${server.url}/rpc/${procedure}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers } }, (res) => {
+          const pieces: Buffer[] = []
+          res.on('data', (piece: Buffer) => pieces.push(piece))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(pieces) }))
+        })
+        req.on('error', reject)
+        req.end('{}')
+      })
+    const rest = await get('/organization/compliance/overview')
+    const answer = await post('compliance.overview', { 'accept-encoding': 'br' })
+    expect(answer.status).toBe(200)
+    expect(answer.headers['content-encoding']).toBe('br')
+    expect(answer.headers.etag).toBe(rest.headers.etag)
+    expect(brotliDecompressSync(answer.body).toString()).toBe(rest.body.toString())
+  })
+
   it('narrows to one policy and pages through policies with a cursor', async () => {
     const all = JSON.parse((await get('/organization/policies/compliance')).body.toString()) as { policies: Array<{ id: string; name: string }> }
     expect(all).not.toHaveProperty('next_cursor')

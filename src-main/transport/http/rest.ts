@@ -50,8 +50,8 @@ export function mountRestApi(
   engine: Engine,
   log: Logger,
   limits: BodyLimits = DEFAULT_BODY_LIMITS,
+  cache: AnswerCache = new AnswerCache(),
 ): void {
-  const cache = new AnswerCache()
   // Fixed paths first, so /organization/policies/compliance is not taken for a policy id.
   const routed = (Object.entries(contract) as Array<[string, Procedure]>)
     .filter(([, definition]) => definition.rest)

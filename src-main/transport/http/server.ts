@@ -19,11 +19,12 @@ import { CONTENT_SECURITY_POLICY } from '../../../src-shared/security/csp'
 import { systemClock, type Clock } from '../../engine/clock'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
-import { authorize, dispatch, type Logger } from '../dispatch'
+import { authorize, dispatch, dispatchSerialized, type Logger } from '../dispatch'
 import { createAccessGuards, SIGN_IN_MESSAGE, unknownTokenMessage } from './access-guards'
 import type { ThrottlePolicy } from './auth-throttle'
 import { hostCheckFor, isLoopbackBind, type HostCheck } from './host-check'
 import { DEFAULT_BODY_LIMITS, limitFor, readJsonObject, type BodyLimits } from './request-body'
+import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
 import { errorResponse, mountRestApi, sendResult } from './rest'
 import type { SessionLimits } from './sessions'
 
@@ -114,7 +115,9 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     c.set('call', { actor })
     await next()
   })
-  mountRestApi(api, engine, log, limits)
+  // The API and the console share kept answers: a report built for one is sent to the other.
+  const answers = new AnswerCache()
+  mountRestApi(api, engine, log, limits, answers)
   api.all('*', (c) => c.json({ error: 'not_found', message: `No API route ${c.req.method} ${c.req.path}` }, 404))
   app.route('/api/v1', api)
 
@@ -136,6 +139,12 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     if (refused) return errorResponse(c, refused)
     const body = await readJsonObject(c, limitFor(isProcedureName(name) ? contract[name].payload : undefined, limits))
     if (!body.ok) return errorResponse(c, body.error)
+    if (CACHED_PROCEDURES.has(name)) {
+      // Built once per workspace generation, off the event loop, and sent compressed, as over REST.
+      const generation = await engine.settledGeneration()
+      const answered = await answers.answer(generation, queryKey(name, body.value), () => dispatchSerialized(engine, name, body.value, { actor }, log))
+      return answered.ok ? sendCachedAnswer(c, answered.answer) : errorResponse(c, answered.error)
+    }
     const result = await dispatch(engine, name, body.value, { actor }, log)
     return sendResult(c, result)
   })
