@@ -15,38 +15,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import BetterSqlite3 from 'better-sqlite3'
-import { METRIC_BY_KEY, type MetricKey } from '../src-shared/domain/metrics'
+import type { MetricKey } from '../src-shared/domain/metrics'
 import { openEngineParts } from '../src-main/engine/engine'
-import { addValue, emptyBins, encodeBins } from '../src-main/engine/metrics/latency-sketch'
 import { caller } from '../src-main/testing/workspace'
+import { writeSteadyMonitoringData } from './steady-monitoring-data'
 
 const APPLICATIONS = 1000
 const HOURS = 30
-const HOUR_MS = 3_600_000
 const SECONDS = 10
 const CONNECTIONS = 10
 const root = join(__dirname, '..')
 const appId = (i: number) => `app_${String(i).padStart(4, '0')}`
 
-/** Healthy and failing levels per metric: most applications fail one to three requirements. */
-function level(metric: MetricKey, app: number): number {
-  const failing = (app * 7 + metric.length) % 10 < 2
-  switch (metric) {
-    case 'latency_p95':
-      return failing && app % 3 === 0 ? 7200 : 900
-    case 'coherence':
-      return failing ? 0.6 : 0.9
-    case 'user_satisfaction':
-      return failing ? 3.1 : 4.3
-    case 'availability':
-      return failing && app % 4 === 0 ? 97 : 99.8
-    case 'task_completion':
-      return failing ? 84 : 96
-    default:
-      return failing ? 6 : 0.05
-  }
-}
 
 async function buildWorkspace(file: string): Promise<string> {
   const { engine, evaluator } = await openEngineParts(file)
@@ -57,31 +37,7 @@ async function buildWorkspace(file: string): Promise<string> {
     const policy = await call('policies.createFromTemplate', { template_id, scope: { apply_to_all: true, tags: [], application_ids: [] } })
     for (const rule of policy.alert_rules) metrics.add(rule.metric)
   }
-  // Monitoring data for the last HOURS hours, written the bare way: the engine's ingestion has a benchmark of its own.
-  const sqlite = new BetterSqlite3(file)
-  sqlite.pragma('busy_timeout = 10000')
-  const insertSeries = sqlite.prepare('INSERT INTO metric_series (application_id, metric) VALUES (?, ?)')
-  const insertBucket = sqlite.prepare('INSERT INTO metric_buckets (series_id, hour, n, total, sum, sketch) VALUES (?, ?, ?, ?, ?, ?)')
-  const lastHour = Math.floor(Date.now() / HOUR_MS)
-  sqlite.transaction(() => {
-    for (let i = 0; i < APPLICATIONS; i++) {
-      for (const metric of metrics) {
-        const series = Number(insertSeries.run(appId(i), metric).lastInsertRowid)
-        const kind = METRIC_BY_KEY[metric].kind
-        const value = level(metric, i)
-        const bins = emptyBins()
-        if (kind === 'latency') for (let k = 0; k < 20; k++) addValue(bins, value * (0.6 + k * 0.02), 10)
-        const sketch = kind === 'latency' ? encodeBins(bins) : null
-        for (let hour = lastHour - HOURS; hour < lastHour; hour++) {
-          if (kind === 'rate') insertBucket.run(series, hour, Math.round(value * 10), 1000, null, null)
-          else if (kind === 'score') insertBucket.run(series, hour, 100, null, value * 100, null)
-          else if (kind === 'latency') insertBucket.run(series, hour, 200, null, value * 200, sketch)
-          else insertBucket.run(series, hour, 500, null, null, null)
-        }
-      }
-    }
-  })()
-  sqlite.close()
+  writeSteadyMonitoringData(file, Array.from({ length: APPLICATIONS }, (_, i) => appId(i)), metrics, HOURS, 0.2)
   await evaluator.evaluateNow()
   const token = (await engine.tokens.create({ name: 'bench', role: 'org_admin' })).secret
   await engine.close()
