@@ -31,7 +31,7 @@ test('a gap’s value is labelled as the value when it opened on the dashboard, 
   await page.getByRole('link', { name: 'Dashboard' }).click()
   const worst = page.getByRole('table', { name: 'Worst gaps' })
   await expect(worst.getByRole('columnheader', { name: 'Value at opening' })).toBeVisible()
-  await worst.getByTestId('gap-row').first().getByRole('link').click()
+  await worst.getByTestId('gap-row').first().getByRole('link').first().click()
   await expect(page.getByTestId('policy-compliance').first().getByRole('columnheader', { name: 'Value now' })).toBeVisible()
   await expect(page.getByRole('table', { name: 'Gap timeline' }).getByRole('columnheader', { name: 'Value at opening' })).toBeVisible()
 })

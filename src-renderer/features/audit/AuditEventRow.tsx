@@ -1,7 +1,8 @@
 /** One audit event: who did what to which record, in words, and on request the fields it changed, before and after. */
-import { Button, Table, Text } from '@mantine/core'
+import { Anchor, Button, Table, Text } from '@mantine/core'
 import { useState } from 'react'
 import type { AuditEvent } from '../../../src-shared/domain/audit'
+import { hrefOf } from '../../app/navigation'
 import { formatDate } from '../../components/format'
 import { WRAP_ANYWHERE } from '../../components/long-text'
 import { describeAuditEvent } from '../../../src-shared/domain/audit-description'
@@ -66,9 +67,15 @@ export function AuditEventRow({ event }: { event: AuditEvent }) {
           <Text size="xs" c="dimmed">
             {event.entity_type}
           </Text>
-          <Text size="xs" ff="monospace" style={WRAP_ANYWHERE}>
-            {event.entity_id}
-          </Text>
+          {event.entity_type === 'application' || event.entity_type === 'policy' ? (
+            <Anchor size="xs" ff="monospace" href={hrefOf(event.entity_type === 'application' ? 'applications' : 'policies', [event.entity_id])} style={WRAP_ANYWHERE}>
+              {event.entity_id}
+            </Anchor>
+          ) : (
+            <Text size="xs" ff="monospace" style={WRAP_ANYWHERE}>
+              {event.entity_id}
+            </Text>
+          )}
         </Table.Td>
         <Table.Td>
           {lines.length ? (

@@ -38,7 +38,11 @@ export function WorstGaps({ gaps, limit = 15 }: { gaps: readonly Gap[]; limit?: 
                 {gap.application_name}
               </Anchor>
             </Table.Td>
-            <Table.Td style={WRAP_ANYWHERE}>{gap.policy_name}</Table.Td>
+            <Table.Td>
+              <Anchor href={hrefOf('policies', [gap.policy_id])} style={WRAP_ANYWHERE}>
+                {gap.policy_name}
+              </Anchor>
+            </Table.Td>
             <Table.Td>{METRIC_BY_KEY[gap.requirement].label}</Table.Td>
             <Table.Td>{gapValue(gap)}</Table.Td>
             <Table.Td>
