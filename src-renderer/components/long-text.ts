@@ -1,7 +1,7 @@
 /**
  * Names may be 200 characters without a space; this lets them wrap at any character rather than
- * widen the page. Until the shared TruncatedText arrives, detail pages put it on every element
- * showing a name.
+ * widen the page. Headings, dialog titles and free text wrap, so they read whole; table cells use
+ * TruncatedText instead, so every row keeps one line.
  */
 export const WRAP_ANYWHERE = { overflowWrap: 'anywhere' } as const
 
