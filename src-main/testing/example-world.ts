@@ -28,7 +28,9 @@ export async function createExampleWorld(call: Call, clock: Clock): Promise<Exam
   await call('metrics.ingest', { id: application.id, observations: [{ metric: 'pii', timestamp: recent, count: 9, total: 100 }, { metric: 'latency_p95', timestamp: recent, values: [300, 7000] }] })
   const { import_id } = await call('inferences.begin', { id: application.id, format: 'csv' })
   await call('inferences.append', { import_id, part: 0, text: `timestamp,error,user_satisfaction\n${recent},false,4\n` })
+  const inbox = await call('attestations.inbox', { tab: 'open', policy_id: policy.id })
   return {
+    attestationRequestId: inbox.requests[0]!.id,
     applicationId: application.id,
     policyId: policy.id,
     groupId: group.id,

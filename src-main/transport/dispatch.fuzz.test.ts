@@ -103,7 +103,7 @@ describe.each(Object.keys(contract) as ProcedureName[])('%s, whatever it is sent
       { weight: 2, arbitrary: fc.dictionary(fieldKey(known), anyValue, { maxKeys: 5 }) },
       { weight: 1, arbitrary: anyValue },
     )
-    const writes = contract[name].access === 'write'
+    const writes = contract[name].access !== 'read'
 
     await fc.assert(
       fc.asyncProperty(inputs, async (input) => {

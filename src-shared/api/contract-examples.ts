@@ -16,6 +16,8 @@ export interface ExampleWorld {
   ruleId: string
   /** A CSV import begun, its header and first line sent as part 0, and not yet committed. */
   importId: string
+  /** The open attestation request of the policy's monthly sign-off. */
+  attestationRequestId: string
   /** A moment within the data window, an hour before the engine's clock. */
   recent: string
 }
@@ -111,5 +113,24 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'compliance.trend': { days: 7, as_of: recent },
     'compliance.evaluate': { application_id: id },
     'gaps.list': { application_id: id, policy_id: policyId, open: true, as_of: recent, limit: 20 },
+    'attestations.submit': {
+      id: policyId,
+      policy_id: policyId,
+      status: 'compliant_with_exceptions',
+      notes: 'All requirements passing. PII exception tracked in JIRA-1234.',
+      exceptions: [{ application_id: id, requirement: 'pii', justification: 'Accepted risk — JIRA-1234, approved by the CISO', expiry_date: daysAfter(recent, 30) }],
+      request_id: world.attestationRequestId,
+    },
+    'attestations.list': { id: policyId },
+    'attestations.inbox': { tab: 'open', policy_id: policyId, mine: false },
+    'attestations.request': { id: world.attestationRequestId },
+    'attestations.schedules': { id: policyId },
+    'attestations.reminders': { after_id: 0, limit: 50 },
+    'applications.deploymentGate': { id },
   }
+}
+
+/** The calendar date `days` after a moment, as YYYY-MM-DD. */
+function daysAfter(iso: string, days: number): string {
+  return new Date(Date.parse(iso) + days * 86_400_000).toISOString().slice(0, 10)
 }

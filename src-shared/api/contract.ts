@@ -1,5 +1,6 @@
 /** The whole API: every area's procedures joined in one map, checked at compile time end to end. */
 import { applicationsApi } from './applications'
+import { attestationsApi } from './attestations'
 import { auditApi } from './audit'
 import { complianceApi } from './compliance'
 import { metricsApi } from './metrics'
@@ -18,6 +19,7 @@ export const contract = {
   ...workspaceApi,
   ...metricsApi,
   ...complianceApi,
+  ...attestationsApi,
 }
 
 export type Contract = typeof contract

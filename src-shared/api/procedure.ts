@@ -5,7 +5,12 @@
  */
 import { z } from 'zod'
 
-export type Access = 'read' | 'write'
+/**
+ * 'read' answers; 'write' changes the workspace and is for the roles that administer it;
+ * 'attest' changes it too but is open to every role, as the engine itself decides who may sign
+ * what off (the reviewers a rule names, and org admins).
+ */
+export type Access = 'read' | 'write' | 'attest'
 
 export interface RestRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'

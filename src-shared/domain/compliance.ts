@@ -22,8 +22,11 @@ export const STATUS_LABELS: Readonly<Record<ComplianceStatus, string>> = {
   pending: 'Pending',
 }
 
-/** How one requirement fared: passing, breached, without data (pending), or its rule deleted. */
-export const RequirementOutcome = z.enum(['pass', 'breach', 'no_data', 'missing_rule'])
+/**
+ * How one requirement fared: passing, breached, without data (pending), its rule deleted, or
+ * excepted (failing or without data, but covered by an attestation's exception until it expires).
+ */
+export const RequirementOutcome = z.enum(['pass', 'breach', 'no_data', 'missing_rule', 'excepted'])
 export type RequirementOutcome = z.infer<typeof RequirementOutcome>
 
 export const RequirementResult = z.object({
@@ -43,6 +46,11 @@ export const RequirementResult = z.object({
   window_end: Timestamp,
   /** The failure or state in words: value, window, threshold, policy and version. */
   reason: z.string(),
+  /** The exception that holds for it now, if any: a failing requirement under one counts as passing. */
+  exception: z
+    .object({ id: z.string(), attestation_id: z.string(), justification: z.string(), expiry_date: z.string(), expires_at: Timestamp, granted_by: z.string() })
+    .nullable()
+    .default(null),
 })
 export type RequirementResult = z.infer<typeof RequirementResult>
 
@@ -60,6 +68,16 @@ export const PolicyStatus = z.object({
   /** When the console last evaluated this; null while the first evaluation is still to run. */
   evaluated_at: Timestamp.nullable(),
   requirements: z.array(RequirementResult),
+  /** Where the policy's human sign-off stands for this application; null when it asks for none. */
+  attestation: z
+    .object({
+      /** The deadline that passed without sign-off, if one has. */
+      overdue_since: Timestamp.nullable(),
+      /** The latest attestation said Non-Compliant: an `attestation` gap until a later compliant one. */
+      attested_non_compliant: z.object({ attestation_id: z.string(), attested_at: Timestamp, reviewer: z.string(), notes: z.string().nullable() }).nullable(),
+    })
+    .nullable()
+    .default(null),
 })
 export type PolicyStatus = z.infer<typeof PolicyStatus>
 
@@ -77,8 +95,12 @@ export const ApplicationCompliance = z.object({
 export type ApplicationCompliance = z.infer<typeof ApplicationCompliance>
 
 /** The reference's GET /organization/policies/compliance, field for field. */
+/** What a gap is about: a metric requirement, or `attestation` (a reviewer's sign-off missed or Non-Compliant). */
+export const GapRequirement = z.union([MetricKey, z.literal('attestation')])
+export type GapRequirement = z.infer<typeof GapRequirement>
+
 export const ReferenceFailure = z.object({
-  requirement: MetricKey,
+  requirement: GapRequirement,
   reason: z.string(),
   value: z.number().nullable(),
   threshold: z.number(),
@@ -88,7 +110,7 @@ export const ReferenceGap = z.object({
   application_id: ApplicationId,
   application_name: z.string(),
   status: ComplianceStatus,
-  failing_requirements: z.array(MetricKey),
+  failing_requirements: z.array(GapRequirement),
   failures: z.array(ReferenceFailure),
 })
 export const ReferencePolicyCompliance = z.object({
@@ -136,7 +158,8 @@ export const TrendPoint = z.object({
 })
 export type TrendPoint = z.infer<typeof TrendPoint>
 
-export const GapKind = z.enum(['breach', 'missing_rule'])
+/** A threshold breached, a required rule deleted, or a reviewer's attestation of Non-Compliance. */
+export const GapKind = z.enum(['breach', 'missing_rule', 'attestation'])
 
 export const Gap = z.object({
   id: z.number().int(),
@@ -144,7 +167,7 @@ export const Gap = z.object({
   application_name: z.string(),
   policy_id: PolicyId,
   policy_name: z.string(),
-  requirement: MetricKey,
+  requirement: GapRequirement,
   kind: GapKind,
   severity: Severity,
   value: z.number().nullable(),
