@@ -14,14 +14,13 @@ import { recordAuditMany, type AuditEntry } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
 import type { Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
-import { queueEvaluation } from '../evaluation-queue'
 import { newId } from '../ids'
 import { resolveAddressees } from './addressees'
 import { attestedPolicy } from './attested-policy'
 import { addMonthsClamped, periodContaining } from './periods'
 import { loadAttestations } from './attestation-queries'
 import { cadenceOf, runningSchedules } from './schedules'
-import { keepAttestationsCurrent } from './upkeep'
+import { keepAttestationsCurrent, queueCovered } from './upkeep'
 
 type ParsedSubmission = z.output<typeof Submission>
 
@@ -149,8 +148,7 @@ async function recordAttestation(tx: Tx, now: string, actor: Actor, input: Parse
     })
   }
   // Sign-off, exceptions or a Non-Compliant word change every covered application's standing.
-  const covered = await tx.selectFrom('policy_coverage').select('application_id').where('policy_id', '=', policy.id).execute()
-  await queueEvaluation(tx, now, covered.map((row) => row.application_id))
+  await queueCovered(tx, now, [policy.id])
   await keepAttestationsCurrent(tx, now, true)
   return attestationId
 }
