@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BrowserWindow, Notification, app, dialog, ipcMain, protocol, session, shell } from 'electron'
-import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL, IPC_OPEN_CHANNEL, isOpenRoute } from '../../src-shared/api/bridge'
+import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL } from '../../src-shared/api/bridge'
 import { openEngine, type Engine } from '../engine/engine'
 import { WORKSPACE_FILE } from '../engine/workspace/location'
 import { createIpcHandler } from '../transport/ipc/ipc-handler'
@@ -16,6 +16,7 @@ import { createConsoleUrlCheck } from './console-origin'
 import { isAllowedExternalLink } from './external-links'
 import { installSecurityGuards } from './security'
 import { createTray } from './tray'
+import { createWindowOpener } from './window-opener'
 
 const rendererRoot = join(__dirname, '../renderer')
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
@@ -37,22 +38,7 @@ let window: BrowserWindow | undefined
 let tray: ReturnType<typeof createTray> | undefined
 let alerts: AttestationAlerts | undefined
 
-/** Shows the window; with a route (a clicked reminder), that page of the console in it. */
-function showWindow(route?: string): void {
-  const opening = isOpenRoute(route) ? route : undefined
-  if (window && !window.isDestroyed()) {
-    if (window.isMinimized()) window.restore()
-    window.show()
-    window.focus()
-    if (opening) {
-      const contents = window.webContents
-      const send = () => contents.send(IPC_OPEN_CHANNEL, opening)
-      // A page still loading gets it once loaded; the preload keeps it until the console listens.
-      if (contents.isLoading()) contents.once('did-finish-load', send)
-      else send()
-    }
-    return
-  }
+function createWindow(url: string): void {
   window = new BrowserWindow({
     width: 1320,
     height: 860,
@@ -70,8 +56,11 @@ function showWindow(route?: string): void {
     },
   })
   window.once('ready-to-show', () => window?.show())
-  void window.loadURL(`${devServerUrl ?? CONSOLE_URL}${opening ?? ''}`)
+  void window.loadURL(url)
 }
+
+/** Shows the window; with a route (a clicked reminder), that page of the console in it. */
+const showWindow = createWindowOpener({ current: () => window, create: createWindow, consoleUrl: devServerUrl ?? CONSOLE_URL })
 
 async function start(): Promise<void> {
   installSecurityGuards({ app, session: session.defaultSession, openExternal: (url) => shell.openExternal(url) }, { isConsoleUrl, isAllowedExternalLink })
