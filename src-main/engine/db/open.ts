@@ -46,6 +46,24 @@ const OPENING_BUSY_TIMEOUT_MS = 10_000
 /** Readers in WAL mode almost never wait; when they do it is for a crash recovery, briefly. */
 const READER_BUSY_TIMEOUT_MS = 2_000
 
+/**
+ * Runs `step` again while SQLite answers busy, for up to `timeoutMs`. Switching a new file to WAL
+ * while another process is creating the same file can be refused at once, without SQLite's busy
+ * handler ever waiting (it would risk a deadlock); a moment later it succeeds.
+ */
+function retryWhileBusy<T>(step: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (;;) {
+    try {
+      return step()
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error
+      Atomics.wait(pause, 0, 0, 25)
+    }
+  }
+}
+
 export async function openDatabase(file: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
   assertLooksLikeSqlite(file)
   mkdirSync(dirname(file), { recursive: true })
@@ -55,7 +73,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
     writerSqlite.pragma(`busy_timeout = ${OPENING_BUSY_TIMEOUT_MS}`)
     assertSchemaIsOurs(writerSqlite, file)
     // Only now may the file change: WAL for concurrent readers, foreign keys always enforced.
-    writerSqlite.pragma('journal_mode = WAL')
+    retryWhileBusy(() => writerSqlite.pragma('journal_mode = WAL'), OPENING_BUSY_TIMEOUT_MS)
     writerSqlite.pragma('foreign_keys = ON')
     writerSqlite.pragma('synchronous = NORMAL')
   } catch (error) {
