@@ -5,7 +5,7 @@
  */
 import { Anchor, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core'
 import { useEffect, useMemo, useState } from 'react'
-import type { Gap, PolicyStatus, RequirementResult } from '../../../src-shared/domain/compliance'
+import { gapRequirementLabel, type Gap, type PolicyStatus, type RequirementResult } from '../../../src-shared/domain/compliance'
 import { METRIC_BY_KEY, formatMetricValue } from '../../../src-shared/domain/metrics'
 import type { MetricPoint } from '../../../src-shared/domain/observations'
 import { useNavigation } from '../../app/navigation'
@@ -16,6 +16,8 @@ import { StatusBadge } from '../../components/StatusBadge'
 import { formatCondition, formatDate, formatDay } from '../../components/format'
 import { WRAP_ANYWHERE } from '../../components/long-text'
 import { client } from '../../api/client'
+import { AttestationStanding } from '../attestations/AttestationStanding'
+import { describeException } from '../attestations/describe'
 import { sparklineOption } from '../compliance/charts'
 import { gapValue } from '../compliance/WorstGaps'
 import { useApplicationDetail } from './application-detail-store'
@@ -28,6 +30,24 @@ const OUTCOME_LABELS: Record<RequirementResult['outcome'], { label: string; colo
   breach: { label: 'Breach', color: 'red' },
   no_data: { label: 'No data', color: 'gray' },
   missing_rule: { label: 'Missing rule', color: 'red' },
+  // Neither a pass nor a breach: a failure a reviewer accepted for a while, and will come back.
+  excepted: { label: 'Excepted', color: 'blue' },
+}
+
+/** Why a requirement stands as it does; an excepted one says until when and why, from its exception. */
+function RequirementReason({ result }: { result: RequirementResult }) {
+  if (result.outcome === 'excepted' && result.exception) {
+    return (
+      <Text size="xs" c="blue" data-testid="requirement-exception" style={WRAP_ANYWHERE}>
+        {describeException(result.exception)}
+      </Text>
+    )
+  }
+  return (
+    <Text size="xs" c="dimmed" data-testid="requirement-reason" style={WRAP_ANYWHERE}>
+      {result.reason}
+    </Text>
+  )
 }
 
 function Sparkline({ points, threshold, label }: { points: MetricPoint[] | undefined; threshold: number; label: string }) {
@@ -58,6 +78,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
           In grace period until {formatDay(status.enforcement_starts_at)}: breaches show here but send no alerts.
         </Text>
       ) : null}
+      <AttestationStanding status={status} />
       <Table aria-label={`Requirements of ${status.policy_name}`}>
         <Table.Thead>
           <Table.Tr>
@@ -74,9 +95,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
             <Table.Tr key={result.requirement} data-testid="requirement-result">
               <Table.Td>
                 <Text size="sm">{METRIC_BY_KEY[result.requirement].label}</Text>
-                <Text size="xs" c="dimmed" data-testid="requirement-reason" style={WRAP_ANYWHERE}>
-                  {result.reason}
-                </Text>
+                <RequirementReason result={result} />
               </Table.Td>
               <Table.Td>{result.value === null ? '—' : formatMetricValue(result.requirement, result.value)}</Table.Td>
               <Table.Td>{formatCondition(result.requirement, result.operator, result.threshold)}</Table.Td>
@@ -127,7 +146,7 @@ function GapTimeline({ gaps }: { gaps: Gap[] }) {
             <Table.Td>{gap.resolved_at ? formatDate(gap.resolved_at) : <Badge color="red">Open</Badge>}</Table.Td>
             <Table.Td>{duration(gap)}</Table.Td>
             <Table.Td style={WRAP_ANYWHERE}>{gap.policy_name}</Table.Td>
-            <Table.Td>{METRIC_BY_KEY[gap.requirement].label}</Table.Td>
+            <Table.Td>{gapRequirementLabel(gap.requirement)}</Table.Td>
             <Table.Td>{gapValue(gap)}</Table.Td>
             <Table.Td>
               <SeverityBadge severity={gap.severity} />
