@@ -5,7 +5,7 @@
  */
 import { Anchor, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core'
 import { useEffect, useMemo, useState } from 'react'
-import { gapRequirementLabel, type Gap, type PolicyStatus, type RequirementResult } from '../../../src-shared/domain/compliance'
+import { gapRequirementLabel, type Gap, type PolicyStatus } from '../../../src-shared/domain/compliance'
 import { METRIC_BY_KEY, formatMetricValue } from '../../../src-shared/domain/metrics'
 import type { MetricPoint } from '../../../src-shared/domain/observations'
 import { useNavigation } from '../../app/navigation'
@@ -17,38 +17,14 @@ import { formatCondition, formatDate, formatDay } from '../../components/format'
 import { WRAP_ANYWHERE } from '../../components/long-text'
 import { client } from '../../api/client'
 import { AttestationStanding } from '../attestations/AttestationStanding'
-import { describeException } from '../attestations/describe'
 import { sparklineOption } from '../compliance/charts'
+import { OutcomeBadge } from '../compliance/OutcomeBadge'
+import { RequirementReason } from '../compliance/RequirementReason'
 import { gapValue } from '../compliance/WorstGaps'
 import { useApplicationDetail } from './application-detail-store'
 import { ImportInferencesModal } from './ImportInferencesModal'
 import { ApplicationRulesPanel } from './rules/ApplicationRulesPanel'
 import { RetireApplicationButton } from './lifecycle/RetireApplicationButton'
-
-const OUTCOME_LABELS: Record<RequirementResult['outcome'], { label: string; color: string }> = {
-  pass: { label: 'Pass', color: 'green' },
-  breach: { label: 'Breach', color: 'red' },
-  no_data: { label: 'No data', color: 'gray' },
-  missing_rule: { label: 'Missing rule', color: 'red' },
-  // Neither a pass nor a breach: a failure a reviewer accepted for a while, and will come back.
-  excepted: { label: 'Excepted', color: 'blue' },
-}
-
-/** Why a requirement stands as it does; an excepted one says until when and why, from its exception. */
-function RequirementReason({ result }: { result: RequirementResult }) {
-  if (result.outcome === 'excepted' && result.exception) {
-    return (
-      <Text size="xs" c="blue" data-testid="requirement-exception" style={WRAP_ANYWHERE}>
-        {describeException(result.exception)}
-      </Text>
-    )
-  }
-  return (
-    <Text size="xs" c="dimmed" data-testid="requirement-reason" style={WRAP_ANYWHERE}>
-      {result.reason}
-    </Text>
-  )
-}
 
 function Sparkline({ points, threshold, label }: { points: MetricPoint[] | undefined; threshold: number; label: string }) {
   const option = useMemo(() => sparklineOption((points ?? []).map((p) => [p.hour, p.value]), threshold), [points, threshold])
@@ -103,9 +79,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
                 <SeverityBadge severity={result.severity} />
               </Table.Td>
               <Table.Td>
-                <Badge color={OUTCOME_LABELS[result.outcome].color} variant="light">
-                  {OUTCOME_LABELS[result.outcome].label}
-                </Badge>
+                <OutcomeBadge outcome={result.outcome} />
               </Table.Td>
               <Table.Td>
                 <Sparkline points={series[result.requirement]} threshold={result.threshold} label={`${METRIC_BY_KEY[result.requirement].label}, last 7 days`} />
