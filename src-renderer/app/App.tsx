@@ -2,9 +2,10 @@
  * The console's frame: navigation for every area, the theme switch, the command palette and
  * keyboard shortcuts, and the active screen.
  */
-import { ActionIcon, Alert, AppShell, Button, Center, Group, Kbd, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+import { ActionIcon, Alert, AppShell, Badge, Button, Center, Group, Kbd, Loader, NavLink, Text, Title, VisuallyHidden, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { useAwaitingMe } from '../features/attestations/awaiting-me-store'
 import { CommandPalette } from './CommandPalette'
 import { AREAS, hrefOf, useNavigation } from './navigation'
 import { prefetchScreens, Screen } from './screens'
@@ -35,6 +36,18 @@ function PaletteButton() {
   )
 }
 
+/** Beside "Attestation inbox": the requests awaiting the person using the console, when there are any. */
+function AwaitingMeCount() {
+  const count = useAwaitingMe((state) => state.count)
+  if (!count) return null
+  return (
+    <Badge size="sm" variant="filled" data-testid="inbox-count">
+      {count}
+      <VisuallyHidden> awaiting you</VisuallyHidden>
+    </Badge>
+  )
+}
+
 export function App() {
   // Not the query: typing in a list's search changes it on every key, and the shell need not redraw.
   const { area, path, go } = useNavigation(useShallow((state) => ({ area: state.area, path: state.path, go: state.go })))
@@ -46,6 +59,7 @@ export function App() {
   const [openingScreenReady, setOpeningScreenReady] = useState(false)
   useEffect(() => {
     void load()
+    void useAwaitingMe.getState().load()
     const { area: opening, path: openingPath } = useNavigation.getState()
     void prefetchScreens(opening, openingPath).then(() => setOpeningScreenReady(true))
   }, [load])
@@ -100,6 +114,7 @@ export function App() {
             aria-current={item.id === area ? 'page' : undefined}
             onClick={() => go(item.id)}
             href={hrefOf(item.id)}
+            rightSection={item.id === 'attestations' ? <AwaitingMeCount /> : undefined}
           />
         ))}
       </AppShell.Navbar>
