@@ -11,6 +11,7 @@ import * as sharedWorkspace from './0005_shared_workspace'
 import * as countsNearExactLimit from './0006_counts_near_exact_limit'
 import * as applicationRetirement from './0007_application_retirement'
 import * as inactivePeople from './0008_inactive_people'
+import * as attestations from './0009_attestations'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
@@ -21,4 +22,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0006_counts_near_exact_limit', countsNearExactLimit],
   ['0007_application_retirement', applicationRetirement],
   ['0008_inactive_people', inactivePeople],
+  ['0009_attestations', attestations],
 ]

@@ -9,7 +9,7 @@ import type { Clock } from './clock'
 import type { Db, Tx } from './db/schema'
 
 /** The areas of the workspace a mutation can touch; the console refreshes exactly these. */
-export type Area = 'applications' | 'audit' | 'tokens' | 'workspace' | 'people' | 'rules' | 'policies' | 'metrics' | 'compliance'
+export type Area = 'applications' | 'audit' | 'tokens' | 'workspace' | 'people' | 'rules' | 'policies' | 'metrics' | 'compliance' | 'attestations'
 
 export interface ChangeEvent {
   areas: Area[]

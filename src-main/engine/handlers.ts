@@ -7,6 +7,9 @@ import type { Contract, ProcedureName } from '../../src-shared/api/contract'
 import type { OutputOf, ParsedInputOf } from '../../src-shared/api/procedure'
 import { METRICS } from '../../src-shared/domain/metrics'
 import { changeApplication, countApplications, getApplication, insertApplication, listApplications } from './applications/applications'
+import { getRequest, inbox, loadAttestations, remindersFor, ruleSchedules } from './attestations/attestation-queries'
+import { deploymentGate } from './attestations/deployment-gate'
+import { submitAttestation } from './attestations/sign-off'
 import { listAuditEvents } from './audit/audit'
 import { exportAuditLog } from './audit/audit-export'
 import type { ComplianceQueries } from './compliance/compliance-queries'
@@ -130,5 +133,39 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     },
     'gaps.list': (input) => compliance.gaps(input),
     'session.whoami': async (_input, ctx) => ctx.actor,
+
+    // Attestation reads first catch up with whatever fell due (requests, deadlines, expiries).
+    'attestations.submit': (input, ctx) => submitAttestation(engine, ctx, input),
+    'attestations.list': async ({ id }, ctx) => {
+      await getPolicy(db, id)
+      await evaluator.drain()
+      return { attestations: await loadAttestations(db, { id }, ctx.actor, engine.nowIso()) }
+    },
+    'attestations.inbox': async (input, ctx) => {
+      await evaluator.drain()
+      return inbox(db, input, ctx.actor, engine.nowIso())
+    },
+    'attestations.request': async ({ id }, ctx) => {
+      await evaluator.drain()
+      const request = await getRequest(db, id, ctx.actor, engine.nowIso())
+      const covered = (await db.selectFrom('policy_coverage').select('application_id').where('policy_id', '=', request.policy_id).execute()).map((row) => row.application_id)
+      const { apps } = covered.length ? await compliance.statuses(undefined, covered) : { apps: [] }
+      const evidence = apps.flatMap((app) => app.statuses.filter((status) => status.policy_id === request.policy_id))
+      const { gaps } = await compliance.gaps({ policy_id: request.policy_id, open: true, limit: 1000 })
+      return { request, evidence, gaps }
+    },
+    'attestations.schedules': async ({ id }, ctx) => {
+      await evaluator.drain()
+      return { rules: await ruleSchedules(db, id, ctx.actor, engine.nowIso()) }
+    },
+    'attestations.reminders': async ({ after_id, limit }, ctx) => {
+      await evaluator.drain()
+      return remindersFor(db, ctx.actor, after_id, limit)
+    },
+    'applications.deploymentGate': async ({ id }) => {
+      const app = await getApplication(db, id)
+      const { at, apps } = await compliance.statuses(undefined, [id])
+      return deploymentGate(db, app, apps[0]?.statuses ?? [], at)
+    },
   }
 }

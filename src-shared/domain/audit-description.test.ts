@@ -8,6 +8,8 @@ function event(action: string, fields: Partial<DescribedEvent> = {}): DescribedE
   return { action, entity_type: 'application', entity_id: 'app_1', entity_name: 'Fraud Scorer', actor: maya, before: null, after: null, ...fields }
 }
 
+const system = { actor: { id: 'system', name: 'Governance Console' } }
+
 const rule = { metric: 'latency_p95', operator: '>', threshold: 800, severity: 'high', name: 'Response latency (p95)' }
 
 /** An event of each action, shaped as the engine records it. */
@@ -43,6 +45,15 @@ const RECORDED: Record<AuditAction, Partial<DescribedEvent>> = {
   'metrics.ingested': { after: { accepted: 120, duplicates: 0 } },
   'inferences.imported': { after: { events: 5000, source: 'events.csv' } },
   'workspace.sample_loaded': { entity_type: 'workspace', entity_id: 'workspace', entity_name: null, after: { applications: 39, policies: 4, history_days: 90 } },
+  'attestation.requested': { ...system, entity_type: 'policy', entity_name: 'PII', after: { rule_name: 'Monthly sign-off', due_at: '2026-03-08T09:00:00.000Z', reviewers: [{ type: 'user', id: 'usr_ana', name: 'Ana Ortiz', members: [] }] } },
+  'attestation.withdrawn': { ...system, entity_type: 'policy', entity_name: 'PII', after: { period_start: '2026-03-01T09:00:00.000Z', reason: 'the policy was archived' } },
+  'attestation.reminder_sent': { ...system, entity_type: 'policy', entity_name: 'PII', after: { kind: 'due_soon', title: 'Sign-off due 2026-03-08: PII', recipients: [{ id: 'usr_ana', name: 'Ana Ortiz' }] } },
+  'attestation.submitted': { entity_type: 'policy', entity_name: 'PII', after: { status: 'compliant_with_exceptions', notes: 'JIRA-1234', exceptions: [{ application_id: 'app_1', requirement: 'pii' }] } },
+  'attestation.overdue': { ...system, entity_type: 'policy', entity_name: 'PII', after: { due_at: '2026-03-08T09:00:00.000Z' } },
+  'attestation.escalated': { ...system, entity_type: 'policy', entity_name: 'PII', after: { escalation_path: [{ type: 'user', id: 'usr_ciso', name: 'Chris CISO', members: [] }] } },
+  'exception.granted': { after: { requirement: 'pii', policy_name: 'PII', expiry_date: '2026-06-01', justification: 'Accepted risk — JIRA-1234' } },
+  'exception.expiring': { ...system, after: { requirement: 'pii', expiry_date: '2026-06-01', days_left: 7 } },
+  'exception.expired': { ...system, after: { requirement: 'pii', expiry_date: '2026-06-01' } },
 }
 
 describe('audit events in plain words', () => {
@@ -69,6 +80,9 @@ describe('audit events in plain words', () => {
     expect(describeAuditEvent(event('policy.scope_changed', RECORDED['policy.scope_changed']))).toBe('Maya changed the scope of policy PII from tag external-facing to every application')
     expect(describeAuditEvent(event('group.updated', RECORDED['group.updated']))).toBe('Maya changed group Risk Committee: added 1 member')
     expect(describeAuditEvent(event('user.deactivated', RECORDED['user.deactivated']))).toBe('Maya deactivated Ana Ortiz')
+    expect(describeAuditEvent(event('attestation.submitted', RECORDED['attestation.submitted']))).toBe('Maya signed off policy PII as Compliant with exceptions, with 1 exception: JIRA-1234')
+    expect(describeAuditEvent(event('attestation.escalated', RECORDED['attestation.escalated']))).toBe('Governance Console escalated the missed sign-off of policy PII to Chris CISO')
+    expect(describeAuditEvent(event('exception.granted', RECORDED['exception.granted']))).toBe('Maya granted an exception for pii on application Fraud Scorer under PII until 2026-06-01: Accepted risk — JIRA-1234')
   })
 
   it('names a record by what the event recorded, else its current name, else its id', () => {

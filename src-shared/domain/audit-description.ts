@@ -88,6 +88,14 @@ function application(reading: Reading): string {
 
 const ROLE_WORDS: Record<string, string> = { org_admin: 'an org admin', governance_manager: 'a governance manager', reviewer: 'a reviewer', auditor: 'an auditor' }
 
+const ATTESTATION_WORDS: Readonly<Record<string, string>> = { compliant: 'Compliant', compliant_with_exceptions: 'Compliant with exceptions', non_compliant: 'Non-Compliant' }
+
+/** A timestamp's day, YYYY-MM-DD. */
+function day(value: unknown): string | undefined {
+  const at = text(value)
+  return at && /^\d{4}-\d{2}-\d{2}/.test(at) ? at.slice(0, 10) : undefined
+}
+
 const DESCRIPTIONS: Record<AuditAction, (reading: Reading) => string> = {
   'application.created': ({ after, name }) => `Created application ${name}${text(after.environment) ? ` in ${text(after.environment)}` : ''}`,
   'application.updated': (reading) => renamedOrChanged('application', reading),
@@ -147,6 +155,28 @@ const DESCRIPTIONS: Record<AuditAction, (reading: Reading) => string> = {
     const source = text(reading.after.source)
     return `Imported ${count(reading.after.events, 'inference event') ?? 'inference events'} for ${application(reading)}${source && source !== 'api' && source !== 'upload' ? ` from ${source}` : ''}`
   },
+  'attestation.requested': ({ after, name }) => {
+    const reviewers = names(after.reviewers)
+    return `Requested sign-off of policy ${name}${text(after.rule_name) ? ` (${text(after.rule_name)})` : ''}${reviewers.length ? ` from ${list(reviewers)}` : ''}${day(after.due_at) ? `, due ${day(after.due_at)}` : ''}`
+  },
+  'attestation.withdrawn': ({ after, name }) => `Withdrew the sign-off request of policy ${name}${day(after.period_start) ? ` for the period from ${day(after.period_start)}` : ''}${text(after.reason) ? ` (${text(after.reason)})` : ''}`,
+  'attestation.reminder_sent': ({ after, name }) => {
+    const recipients = names(after.recipients)
+    return `Reminded ${recipients.length ? list(recipients) : 'nobody'} about policy ${name}${text(after.title) ? `: ${text(after.title)}` : ''}`
+  },
+  'attestation.submitted': ({ after, name }) => {
+    const status = ATTESTATION_WORDS[text(after.status) ?? ''] ?? text(after.status) ?? 'signed off'
+    const exceptions = Array.isArray(after.exceptions) && after.exceptions.length ? `, with ${count(after.exceptions.length, 'exception')}` : ''
+    return `Signed off policy ${name} as ${status}${exceptions}${text(after.notes) ? `: ${formatAuditValue(after.notes, 120)}` : ''}`
+  },
+  'attestation.overdue': ({ after, name }) => `Sign-off of policy ${name} is overdue${day(after.due_at) ? ` (due ${day(after.due_at)})` : ''}`,
+  'attestation.escalated': ({ after, name }) => {
+    const to = names(after.escalation_path)
+    return `Escalated the missed sign-off of policy ${name}${to.length ? ` to ${list(to)}` : ' (no escalation path set)'}`
+  },
+  'exception.granted': (reading) => `Granted an exception for ${text(reading.after.requirement) ?? 'a requirement'} on ${application(reading)}${text(reading.after.policy_name) ? ` under ${text(reading.after.policy_name)}` : ''} until ${text(reading.after.expiry_date) ?? '—'}${text(reading.after.justification) ? `: ${formatAuditValue(reading.after.justification, 120)}` : ''}`,
+  'exception.expiring': (reading) => `The exception for ${text(reading.after.requirement) ?? 'a requirement'} on ${application(reading)} expires on ${text(reading.after.expiry_date) ?? '—'}`,
+  'exception.expired': (reading) => `The exception for ${text(reading.after.requirement) ?? 'a requirement'} on ${application(reading)} expired; the requirement counts again`,
   'workspace.sample_loaded': ({ after }) => {
     const what = list([count(after.applications, 'application'), count(after.policies, 'policy', 'policies'), count(after.history_days, 'day')?.concat(' of history')])
     return `Loaded the sample workspace${what ? `: ${what}` : ''}`

@@ -38,6 +38,15 @@ export const AUDIT_ACTIONS = [
   'metrics.ingested',
   'inferences.imported',
   'workspace.sample_loaded',
+  'attestation.requested',
+  'attestation.withdrawn',
+  'attestation.reminder_sent',
+  'attestation.submitted',
+  'attestation.overdue',
+  'attestation.escalated',
+  'exception.granted',
+  'exception.expiring',
+  'exception.expired',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

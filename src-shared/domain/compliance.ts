@@ -111,6 +111,7 @@ export const ReferenceFailure = z.object({
   threshold: z.number(),
   severity: Severity,
 })
+export type ReferenceFailure = z.infer<typeof ReferenceFailure>
 export const ReferenceGap = z.object({
   application_id: ApplicationId,
   application_name: z.string(),

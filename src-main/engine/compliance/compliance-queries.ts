@@ -10,6 +10,7 @@ import type {
   Gap,
   OrganizationCompliance,
   PolicyStatus,
+  ReferenceFailure,
   StatusCounts,
   TrendPoint,
 } from '../../../src-shared/domain/compliance'
@@ -35,6 +36,19 @@ interface AppStatuses {
   environment: string | null
   tags: string[]
   statuses: PolicyStatus[]
+}
+
+/** A sign-off missed or given as Non-Compliant, as the reference's failures list it (requirement `attestation`). */
+function attestationFailure(status: PolicyStatus): ReferenceFailure | undefined {
+  const standing = status.attestation
+  if (standing?.attested_non_compliant) {
+    const { reviewer, attested_at, notes } = standing.attested_non_compliant
+    return { requirement: 'attestation', reason: `Attested Non-Compliant by ${reviewer} on ${attested_at.slice(0, 10)}${notes ? `: ${notes}` : ''}`, value: null, threshold: 0, severity: 'critical' }
+  }
+  if (standing?.overdue_since && status.status === 'attestation_overdue') {
+    return { requirement: 'attestation', reason: `Attestation overdue since ${standing.overdue_since.slice(0, 16).replace('T', ' ')} UTC`, value: null, threshold: 0, severity: 'medium' }
+  }
+  return undefined
 }
 
 const GAP_STATUSES: ReadonlySet<ComplianceStatus> = new Set(['non_compliant', 'warning', 'attestation_overdue'])
@@ -100,12 +114,15 @@ export class ComplianceQueries {
           .filter((s) => GAP_STATUSES.has(s.status))
           .map((s) => {
             const failing = s.requirements.filter((r) => r.outcome === 'breach' || r.outcome === 'missing_rule')
+            const failures: ReferenceFailure[] = failing.map((r) => ({ requirement: r.requirement, reason: r.reason, value: r.value, threshold: r.threshold, severity: r.severity }))
+            const signOff = attestationFailure(s)
+            if (signOff) failures.push(signOff)
             return {
               application_id: s.application_id,
               application_name: s.application_name,
               status: s.status,
-              failing_requirements: failing.map((r) => r.requirement),
-              failures: failing.map((r) => ({ requirement: r.requirement, reason: r.reason, value: r.value, threshold: r.threshold, severity: r.severity })),
+              failing_requirements: failures.map((f) => f.requirement),
+              failures,
             }
           })
         return {
@@ -351,7 +368,7 @@ async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promi
         enforcement_starts_at: row.enforcement_starts_at ?? row.evaluated_at,
         in_grace_period: row.in_grace === 1,
         evaluated_at: row.evaluated_at,
-        requirements: decodeResults(row.results_json, definition.alert_rules, { name: definition.name, version: row.policy_version }, row.evaluated_at),
+        ...decodeResults(row.results_json, definition.alert_rules, { name: definition.name, version: row.policy_version }, row.evaluated_at),
       })
       byApp.set(row.application_id, list)
     }

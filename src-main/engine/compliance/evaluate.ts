@@ -5,6 +5,7 @@
  */
 import type { ComplianceStatus, PolicyStatus, RequirementOutcome } from '../../../src-shared/domain/compliance'
 import type { Requirement } from '../../../src-shared/domain/policy'
+import { exceptionsAt, standingAt, type AttestationStanding, type ExceptionHeld } from '../attestations/standing'
 import { chunks } from '../batch'
 import type { Db } from '../db/schema'
 import { governedAt, type Governed, type GoverningPolicy } from './governing'
@@ -22,6 +23,10 @@ export interface Judged {
   inGracePeriod: boolean
   outcomes: RequirementOutcome[]
   measurements: Measurement[]
+  /** Per requirement, the exception holding for it, if any. */
+  exceptions: Array<ExceptionHeld | null>
+  /** The policy's sign-off at that moment; null when it asks for none and none was given. */
+  attestation: AttestationStanding | null
 }
 
 export interface EvaluatedApplication extends Omit<Governed, 'policies'> {
@@ -36,6 +41,8 @@ export async function evaluateAt(db: Db, at: string, applicationIds?: readonly s
   const windows = [...definitions].flatMap((requirements) => requirements.map((rule) => ({ metric: rule.metric, windowHours: rule.window_hours })))
   const measurements = measure(db, Date.parse(at), windows, applicationIds)
   const missing = await missingRulesAt(db, at, governed.map((app) => app.id))
+  const policyIds = [...new Set(governed.flatMap((app) => app.policies.map((policy) => policy.policyId)))]
+  const [standings, exceptions] = await Promise.all([standingAt(db, at, policyIds), exceptionsAt(db, at, policyIds, applicationIds)])
 
   return governed.map(({ policies, ...app }) => {
     const missingHere = missing.get(app.id)
@@ -43,17 +50,23 @@ export async function evaluateAt(db: Db, at: string, applicationIds?: readonly s
       const rules = policy.requirements
       const measured = new Array<Measurement>(rules.length)
       const outcomes = new Array<RequirementOutcome>(rules.length)
+      const excepted = new Array<ExceptionHeld | null>(rules.length)
       for (let index = 0; index < rules.length; index++) {
         const rule = rules[index]!
         const m = (measured[index] = measurements.get(app.id, rule.metric, rule.window_hours))
-        outcomes[index] = outcomeOf(rule, m, missingHere?.has(`${policy.policyId}|${rule.metric}`) ?? false)
+        const exception = (excepted[index] = exceptions.size ? (exceptions.get(`${app.id}|${policy.policyId}|${rule.metric}`) ?? null) : null)
+        outcomes[index] = outcomeOf(rule, m, missingHere?.has(`${policy.policyId}|${rule.metric}`) ?? false, exception)
       }
-      // Attestation sign-offs are not tracked yet, so none can be overdue.
-      return { policy, status: statusOf(outcomes, rules, false), inGracePeriod: at < policy.enforcementStartsAt, outcomes, measurements: measured }
+      const standing = standings.get(policy.policyId) ?? (policy.attestationRuleIds.length ? NOT_DUE : null)
+      // A reviewer's word that the policy is not met weighs as a failed critical check.
+      const status = standing?.nonCompliant ? 'non_compliant' : statusOf(outcomes, rules, standing?.overdueSince != null)
+      return { policy, status, inGracePeriod: at < policy.enforcementStartsAt, outcomes, measurements: measured, exceptions: excepted, attestation: standing }
     })
     return { ...app, judged }
   })
 }
+
+const NOT_DUE: AttestationStanding = Object.freeze({ overdueSince: null, overdue: [], nonCompliant: null })
 
 /** A judged status as the API and console show it, every requirement in words. */
 export function describeStatus(app: { id: string; name: string }, judged: Judged, at: string): PolicyStatus {
@@ -68,7 +81,8 @@ export function describeStatus(app: { id: string; name: string }, judged: Judged
     enforcement_starts_at: policy.enforcementStartsAt,
     in_grace_period: judged.inGracePeriod,
     evaluated_at: at,
-    requirements: policy.requirements.map((rule, index) => judgeRequirement(rule, judged.measurements[index]!, policy, judged.outcomes[index] === 'missing_rule')),
+    requirements: policy.requirements.map((rule, index) => judgeRequirement(rule, judged.measurements[index]!, policy, judged.outcomes[index] === 'missing_rule', judged.exceptions[index])),
+    attestation: judged.attestation && { overdue_since: judged.attestation.overdueSince, attested_non_compliant: judged.attestation.nonCompliant },
   }
 }
 

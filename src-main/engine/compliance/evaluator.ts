@@ -15,6 +15,7 @@ import { taskUnderWay } from '../resumable-tasks'
 import { evaluateAt, type EvaluatedApplication, type Judged } from './evaluate'
 import { reasonFor, reportedValue } from './judge'
 import { queueAlert } from '../alert-outbox'
+import { attestationWorkDue, keepAttestationsCurrent } from '../attestations/upkeep'
 import type { Notifier } from './notifier'
 import { encodeResults } from './stored-results'
 
@@ -54,7 +55,10 @@ export class Evaluator {
    */
   async drain(applicationId?: string): Promise<EvaluationRun> {
     const { db } = this.engine
-    if (!(await isQueued(db, applicationId)) || (await taskUnderWay(db))) return { evaluated_at: this.engine.nowIso(), applications: 0 }
+    const now = this.engine.nowIso()
+    // Time alone can make work: a period begins, a deadline or an exception's expiry passes.
+    const due = (await isQueued(db, applicationId)) || (await attestationWorkDue(db, now))
+    if (!due || (await taskUnderWay(db))) return { evaluated_at: now, applications: 0 }
     return this.track(this.evaluate([]))
   }
 
@@ -98,17 +102,32 @@ export class Evaluator {
    * same entries, and nothing committed while this one waited falls outside its windows.
    */
   private async evaluate(also: readonly string[]): Promise<EvaluationRun> {
-    const run = await this.engine.mutate(['compliance'], async (tx) => {
-      const at = this.engine.nowIso()
-      // While a long write is under way its own steps evaluate; the queue waits for it.
-      if (await taskUnderWay(tx)) return { evaluated_at: at, applications: 0 }
-      return { evaluated_at: at, applications: await evaluateQueued(tx, at, also) }
-    })
+    const { run } = await this.engine.mutate<{ run: EvaluationRun; attestations: boolean }>(
+      (result) => (result.attestations ? ['compliance', 'attestations'] : ['compliance']),
+      async (tx) => {
+        const at = this.engine.nowIso()
+        // While a long write is under way its own steps evaluate; the queue waits for it.
+        if (await taskUnderWay(tx)) return { run: { evaluated_at: at, applications: 0 }, attestations: false }
+        // Attestations first: what fell due queues the applications it changes, evaluated here too.
+        const { changed } = await keepAttestationsCurrent(tx, at)
+        return { run: { evaluated_at: at, applications: await evaluateQueued(tx, at, also) }, attestations: changed }
+      },
+    )
     void this.notifier.deliverDue()
     return run
   }
 
+  /** Brings attestations up to now, if anything fell due, before a full evaluation reads them. */
+  private async keepAttestationsCurrent(): Promise<void> {
+    if (!(await attestationWorkDue(this.engine.db, this.engine.nowIso()))) return
+    await this.engine.mutate<boolean>(
+      (changed) => (changed ? ['attestations', 'compliance'] : []),
+      async (tx) => (await taskUnderWay(tx) ? false : (await keepAttestationsCurrent(tx, this.engine.nowIso())).changed),
+    )
+  }
+
   private async evaluateEverything(): Promise<EvaluationRun> {
+    await this.keepAttestationsCurrent()
     let evaluated: { at: string; applications: number | null }
     if (this.elsewhere) {
       evaluated = await this.elsewhere()
@@ -190,6 +209,7 @@ async function storeStatuses(tx: Tx, at: string, evaluated: readonly EvaluatedAp
 async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], requested: readonly string[] | undefined): Promise<void> {
   const everything = requested === undefined
   const ids = requested ?? []
+  // index -1: the policy's attestation said Non-Compliant (a gap `attestation`, not a metric's).
   const breaches = new Map<string, { applicationId: string; judged: Judged; index: number }>()
   for (const app of evaluated) {
     for (const judged of app.judged) {
@@ -197,6 +217,7 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
       for (let index = 0; index < outcomes.length; index++) {
         if (outcomes[index] === 'breach') breaches.set(`${app.id}|${judged.policy.policyId}|${judged.policy.requirements[index]!.metric}`, { applicationId: app.id, judged, index })
       }
+      if (judged.attestation?.nonCompliant) breaches.set(`${app.id}|${judged.policy.policyId}|attestation`, { applicationId: app.id, judged, index: -1 })
     }
   }
 
@@ -207,7 +228,7 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
     let query = tx
       .selectFrom('gaps')
       .select(['id', sql<string>`application_id || '|' || policy_id || '|' || requirement`.as('key')])
-      .where('kind', '=', 'breach')
+      .where('kind', 'in', ['breach', 'attestation'])
       .where('resolved_at', 'is', null)
     if (slice) query = query.where('application_id', 'in', slice)
     open.push(...(await query.execute()))
@@ -226,15 +247,32 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
   // Only the gaps opening now are put in words; every other reason is rebuilt on reading.
   const opening = [...breaches.values()].map(({ applicationId, judged, index }) => {
     const { policy } = judged
+    if (index === -1) {
+      const attested = judged.attestation!.nonCompliant!
+      return {
+        application_id: applicationId,
+        policy_id: policy.policyId,
+        requirement: 'attestation',
+        kind: 'attestation',
+        severity: 'critical',
+        value: null,
+        threshold: null,
+        reason: `Attested Non-Compliant by ${attested.reviewer} on ${attested.attested_at.slice(0, 10)}${attested.notes ? `: ${attested.notes}` : ''}`,
+        policy_version: policy.version,
+        in_grace_period: judged.inGracePeriod,
+        grace_until: judged.inGracePeriod ? policy.enforcementStartsAt : null,
+      }
+    }
     const rule = policy.requirements[index]!
     const m = judged.measurements[index]!
     return {
       application_id: applicationId,
       policy_id: policy.policyId,
-      requirement: rule.metric,
-      severity: rule.severity,
+      requirement: rule.metric as string,
+      kind: 'breach',
+      severity: rule.severity as string,
       value: reportedValue(m),
-      threshold: rule.threshold,
+      threshold: rule.threshold as number | null,
       reason: reasonFor(rule, m, policy, 'breach'),
       policy_version: policy.version,
       in_grace_period: judged.inGracePeriod,
@@ -244,7 +282,7 @@ async function reconcileGaps(tx: Tx, at: string, evaluated: readonly EvaluatedAp
   for (const slice of chunks(opening, rowsPerInsert(14))) {
     await tx
       .insertInto('gaps')
-      .values(slice.map(({ in_grace_period: _inGrace, ...gap }) => ({ ...gap, kind: 'breach', opened_at: at, resolved_at: null, alerted_open_at: null, alerted_resolved_at: null })))
+      .values(slice.map(({ in_grace_period: _inGrace, ...gap }) => ({ ...gap, opened_at: at, resolved_at: null, alerted_open_at: null, alerted_resolved_at: null })))
       .execute()
   }
   for (const gap of opening) {

@@ -7,6 +7,7 @@ import { METRIC_BY_KEY, formatMetricValue, formatThreshold } from '../../../src-
 import type { Requirement } from '../../../src-shared/domain/policy'
 import type { Severity } from '../../../src-shared/domain/rules'
 import type { Operator } from '../../../src-shared/domain/rules'
+import type { ExceptionHeld } from '../attestations/standing'
 import type { Measurement } from './measure'
 
 const OPERATOR_WORDS: Record<Operator, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below' }
@@ -55,8 +56,16 @@ export interface PolicyRef {
   version: number
 }
 
-/** Pass, breach, no data (or what the rule says no data counts as), or a deleted required rule. */
-export function outcomeOf(requirement: Requirement, m: Measurement, missingRule: boolean): RequirementOutcome {
+/**
+ * Pass, breach, no data (or what the rule says no data counts as), or a deleted required rule;
+ * anything short of passing is excepted while an attestation's exception holds for it.
+ */
+export function outcomeOf(requirement: Requirement, m: Measurement, missingRule: boolean, exception?: ExceptionHeld | null): RequirementOutcome {
+  const outcome = measuredOutcome(requirement, m, missingRule)
+  return exception && outcome !== 'pass' ? 'excepted' : outcome
+}
+
+function measuredOutcome(requirement: Requirement, m: Measurement, missingRule: boolean): RequirementOutcome {
   if (missingRule) return 'missing_rule'
   if (m.value === null) return requirement.no_data === 'pass' ? 'pass' : requirement.no_data === 'fail' ? 'breach' : 'no_data'
   return breaches(m.value, requirement.operator, requirement.threshold) ? 'breach' : 'pass'
@@ -82,9 +91,14 @@ export function reportedValue(m: Measurement): number | null {
   return m.value === null ? null : Number(m.value.toPrecision(12))
 }
 
+/** How an excepted requirement reads: the exception's end and why it was granted. */
+export function exceptedWords(exception: Pick<ExceptionHeld, 'expiry_date' | 'justification'>): string {
+  return `Excepted until ${exception.expiry_date} — ${exception.justification}`
+}
+
 /** One requirement judged and put in words. */
-export function judgeRequirement(requirement: Requirement, m: Measurement, policy: PolicyRef, missingRule: boolean): RequirementResult {
-  const outcome = outcomeOf(requirement, m, missingRule)
+export function judgeRequirement(requirement: Requirement, m: Measurement, policy: PolicyRef, missingRule: boolean, exception: ExceptionHeld | null = null): RequirementResult {
+  const outcome = outcomeOf(requirement, m, missingRule, exception)
   return {
     requirement: requirement.metric,
     name: requirement.name,
@@ -97,7 +111,8 @@ export function judgeRequirement(requirement: Requirement, m: Measurement, polic
     volume: m.volume,
     window_start: m.windowStart,
     window_end: m.windowEnd,
-    reason: reasonFor(requirement, m, policy, outcome),
+    reason: outcome === 'excepted' && exception ? exceptedWords(exception) : reasonFor(requirement, m, policy, outcome),
+    exception: exception ? { id: exception.id, attestation_id: exception.attestation_id, justification: exception.justification, expiry_date: exception.expiry_date, expires_at: exception.expires_at, granted_by: exception.granted_by } : null,
   }
 }
 
@@ -105,7 +120,8 @@ export function judgeRequirement(requirement: Requirement, m: Measurement, polic
  * Non-Compliant: a critical or high requirement breached, or a required rule missing. Warning:
  * only medium or low ones breached. Pending: nothing breached but something has no data yet.
  * Attestation Overdue: every automated check passes but a sign-off is late. Otherwise Compliant.
- * `outcomes` are the requirements' in the order of `requirements`.
+ * An excepted requirement counts as passing. `outcomes` are the requirements' in the order of
+ * `requirements`.
  */
 export function statusOf(outcomes: readonly RequirementOutcome[], requirements: ReadonlyArray<{ severity: Severity }>, attestationOverdue: boolean): ComplianceStatus {
   let warning = false

@@ -309,6 +309,94 @@ export interface ResumableTasksTable {
   finished_at: string | null
 }
 
+export interface AttestationSchedulesTable {
+  id: string
+  policy_id: string
+  attestation_rule_id: string
+  /** Periods count from here: the policy's publication, or when the rule joined it. */
+  anchor_at: string
+  /** Set when the rule left the policy or the policy was archived or unpublished. */
+  ended_at: string | null
+}
+
+export interface AttestationRequestsTable {
+  id: string
+  schedule_id: string
+  policy_id: string
+  attestation_rule_id: string
+  period_index: number
+  period_start: string
+  period_end: string
+  due_at: string
+  issued_at: string
+  /** Addressee[]: the rule's reviewers, groups with the members they had at issue time. */
+  reviewers_json: string
+  escalation_json: string
+  closed_at: string | null
+  attestation_id: string | null
+  withdrawn_at: string | null
+  /** When the console noticed the deadline pass: the overdue event and escalation are sent once. */
+  overdue_at: string | null
+  escalated_at: string | null
+}
+
+export interface AttestationRequestReviewersTable {
+  request_id: string
+  user_id: string
+}
+
+export interface AttestationsTable {
+  id: string
+  policy_id: string
+  policy_version: number
+  status: string
+  notes: string | null
+  attested_at: string
+  reviewer_id: string
+  reviewer_name: string
+  request_id: string | null
+  period_start: string | null
+}
+
+export interface AttestationExceptionsTable {
+  id: string
+  attestation_id: string
+  policy_id: string
+  application_id: string
+  requirement: string
+  justification: string
+  expiry_date: string
+  expires_at: string
+  granted_at: string
+  granted_by_id: string
+  granted_by_name: string
+  /** When its expiry was recorded (audit event, webhook, re-evaluation). */
+  expired_noted_at: string | null
+}
+
+export interface AttestationRemindersTable {
+  id: Generated<number>
+  kind: string
+  /** What it is about, unique with the kind: a request id, or an exception id with the days ahead. */
+  subject: string
+  policy_id: string
+  request_id: string | null
+  exception_id: string | null
+  at: string
+  title: string
+  body: string
+}
+
+export interface AttestationReminderRecipientsTable {
+  reminder_id: number
+  user_id: string
+}
+
+export interface AttestationClockTable {
+  id: number
+  next_due_at: string
+}
+
 export interface Database {
   applications: ApplicationsTable
   application_retirements: ApplicationRetirementsTable
@@ -342,6 +430,14 @@ export interface Database {
   coverage_history: CoverageHistoryTable
   notifications: NotificationsTable
   resumable_tasks: ResumableTasksTable
+  attestation_schedules: AttestationSchedulesTable
+  attestation_requests: AttestationRequestsTable
+  attestation_request_reviewers: AttestationRequestReviewersTable
+  attestations: AttestationsTable
+  attestation_exceptions: AttestationExceptionsTable
+  attestation_reminders: AttestationRemindersTable
+  attestation_reminder_recipients: AttestationReminderRecipientsTable
+  attestation_clock: AttestationClockTable
 }
 
 /**

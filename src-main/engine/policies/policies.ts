@@ -15,6 +15,7 @@ import type { CallContext, EngineContext } from '../context'
 import type { Db, PoliciesTable, Tx } from '../db/schema'
 import { EngineError } from '../errors'
 import { newId } from '../ids'
+import { keepAttestationsCurrent } from '../attestations/upkeep'
 import { syncApplications } from '../materialisation/materialise'
 import { listAlertRules, listAttestationRules } from '../rules/rule-library'
 import { diffDefinitions, summariseChanges } from './diff'
@@ -138,12 +139,13 @@ async function insertPolicy(tx: Tx, now: string, ctx: CallContext, definition: D
   await insertVersion(tx, created, now, ctx.actor, templateId ? `Created from template ${templateId}` : 'Created')
   await recordAudit(tx, ctx.actor, now, { action: 'policy.created', entityType: 'policy', entityId: id, after: created })
   await syncApplications(tx, ctx.actor, now, 'all')
+  await keepAttestationsCurrent(tx, now, true)
   return getPolicy(tx, id)
 }
 
 /** Commits a policy change, or with dry_run rehearses it and reports its impact, writing nothing. */
 function policyChange(engine: EngineContext, dryRun: boolean, policyId: string | null, work: (tx: Tx) => Promise<Policy>): Promise<Policy & { impact?: Impact }> {
-  return dryRun ? rehearseWithImpact(engine, policyId, work) : engine.mutate(['policies', 'applications', 'compliance'], work)
+  return dryRun ? rehearseWithImpact(engine, policyId, work) : engine.mutate(['policies', 'applications', 'compliance', 'attestations'], work)
 }
 
 export async function createPolicy(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Policy & { impact?: Impact }> {
@@ -238,7 +240,7 @@ async function changePolicy(tx: Tx, engine: EngineContext, ctx: CallContext, pat
 }
 
 export async function archivePolicy(engine: EngineContext, ctx: CallContext, id: string): Promise<Policy> {
-  return engine.mutate(['policies', 'applications', 'compliance'], async (tx) => {
+  return engine.mutate(['policies', 'applications', 'compliance', 'attestations'], async (tx) => {
     const before = await getPolicy(tx, id)
     if (before.archived) return before
     const now = engine.nowIso()
@@ -247,6 +249,8 @@ export async function archivePolicy(engine: EngineContext, ctx: CallContext, id:
     await insertVersion(tx, after, now, ctx.actor, 'Archived')
     await recordAudit(tx, ctx.actor, now, { action: 'policy.archived', entityType: 'policy', entityId: id, before, after })
     await syncApplications(tx, ctx.actor, now, 'all')
+    // Its schedules end and their open requests are withdrawn.
+    await keepAttestationsCurrent(tx, now, true)
     return getPolicy(tx, id)
   })
 }
@@ -291,5 +295,7 @@ async function saveNewVersion(tx: Tx, engine: EngineContext, ctx: CallContext, b
   }
   await recordAuditMany(tx, ctx.actor, now, entries)
   await syncApplications(tx, ctx.actor, now, 'all')
+  // A rule added starts its schedule now; one removed (or the policy unpublished) withdraws its requests.
+  await keepAttestationsCurrent(tx, now, true)
   return getPolicy(tx, before.id)
 }
