@@ -136,7 +136,7 @@ test('refusals appear on the field they name: notes the rule requires, then an e
   await expect(page.getByTestId('request-state').first()).toHaveText('Open')
 })
 
-test('a policy’s page shows when each rule is next due, the way to its request, and the history of sign-offs with their exceptions', async ({ page, console }) => {
+test('a policy’s page shows when each rule is next due, the way to its request, and the history of sign-offs with their exceptions', async ({ page, console }, testInfo) => {
   const world = await failingPolicyAwaitingSignOff(console)
   const expiry = dayFromToday(60)
   await console.call('attestations.submit', {
@@ -166,6 +166,7 @@ test('a policy’s page shows when each rule is next due, the way to its request
   await expect(granted).toContainText('PII detection rate')
   await expect(granted).toContainText('Accepted risk, JIRA-1234')
   await expect(granted).toHaveAttribute('data-state', 'active')
+  await page.screenshot({ path: testInfo.outputPath('policy-attestations.png'), fullPage: true })
 
   // The schedule's request opens on the review screen, by keyboard too.
   const open = schedule.getByRole('link', { name: /^(Review and sign off|View): Sensitive Data Watch sign-off$/ })
@@ -175,7 +176,7 @@ test('a policy’s page shows when each rule is next due, the way to its request
   await expect(page.getByRole('heading', { name: 'Sensitive Data Watch', level: 2 })).toBeVisible()
 })
 
-test('the inbox filters by policy and by whom a request is addressed to, and its tabs and filters stay in the address', async ({ page, console }) => {
+test('the inbox filters by policy and by whom a request is addressed to, and its tabs and filters stay in the address', async ({ page, console }, testInfo) => {
   const mine = await failingPolicyAwaitingSignOff(console)
   // A second policy whose sign-off is asked of someone else.
   const colleague = await console.call('users.create', { name: 'Rita Reviewer', email: 'rita@example.com', role: 'reviewer', group_ids: [] })
@@ -200,6 +201,7 @@ test('the inbox filters by policy and by whom a request is addressed to, and its
   const rows = page.getByTestId('attestation-request-row')
   await expect(rows).toHaveCount(2)
   await expect(rows.filter({ hasText: 'Quality Watch' })).toContainText('Rita Reviewer')
+  await page.screenshot({ path: testInfo.outputPath('inbox.png'), fullPage: true })
 
   await page.getByRole('switch', { name: 'Addressed to me' }).check()
   await expect(page).toHaveURL(/mine=1/)
@@ -219,4 +221,22 @@ test('the inbox filters by policy and by whom a request is addressed to, and its
   await expect(page.getByRole('heading', { name: 'Quality Watch', level: 2 })).toBeVisible()
   await expect(page.getByText('addressed to its reviewers, not to you')).toBeVisible()
   expect(mine.requestId).toMatch(/^atq_/)
+})
+
+test('a Non-Compliant sign-off shows on the application’s page, and its gap reads as an attestation', async ({ page, console }) => {
+  const world = await failingPolicyAwaitingSignOff(console)
+  await console.call('attestations.submit', { id: world.policyId, status: 'non_compliant', notes: 'Redaction is not in place yet.', request_id: world.requestId })
+  await console.open(page)
+  await page.goto(`${console.server.origin}/#/applications/app_chat`)
+
+  const standing = page.getByTestId('policy-compliance').getByTestId('attestation-standing')
+  await expect(standing).toContainText('Attested Non-Compliant')
+  await expect(standing).toContainText('“Redaction is not in place yet.”')
+  const gaps = page.getByRole('table', { name: 'Gap timeline' }).getByTestId('gap-history-row')
+  await expect(gaps.filter({ hasText: 'Attestation' })).toContainText('attested Non-Compliant')
+
+  // Its link opens the policy's attestations.
+  await standing.getByRole('link', { name: 'See the policy’s attestations' }).click()
+  await expect(page.getByRole('tab', { name: 'Attestations' })).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByTestId('attestation-history-row')).toContainText('Non-Compliant')
 })

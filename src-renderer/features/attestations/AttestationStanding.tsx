@@ -12,7 +12,7 @@ export function AttestationStanding({ status }: { status: Pick<PolicyStatus, 'at
   const { attestation } = status
   if (!attestation || (!attestation.overdue_since && !attestation.attested_non_compliant)) return null
   const attestations = (
-    <Anchor href={hrefOf('policies', [status.policy_id], { tab: 'attestations' })} size="sm">
+    <Anchor href={hrefOf('policies', [status.policy_id], { tab: 'attestations' })} size="sm" underline="always">
       See the policy’s attestations
     </Anchor>
   )

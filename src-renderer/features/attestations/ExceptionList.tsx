@@ -26,7 +26,8 @@ export function ExceptionList({ exceptions }: { exceptions: readonly Attestation
         return (
           <List.Item key={exception.id} data-testid="exception" data-state={exception.state}>
             <Text size="sm" span style={WRAP_ANYWHERE}>
-              <Anchor href={hrefOf('applications', [exception.application_id])} size="sm">
+              {/* Underlined: inside a sentence, colour alone does not tell a link apart (in dark mode barely). */}
+              <Anchor href={hrefOf('applications', [exception.application_id])} size="sm" underline="always">
                 {exception.application_name}
               </Anchor>
               {` · ${requirementName(exception.requirement)} — ${expired ? 'expired on' : 'until'} ${formatCalendarDate(exception.expiry_date)}: ${exception.justification}`}

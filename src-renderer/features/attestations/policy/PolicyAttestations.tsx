@@ -87,7 +87,7 @@ function History({ history }: { history: readonly Attestation[] }) {
         <Table.Tr>
           <Table.Th w="16%">Attested</Table.Th>
           <Table.Th w="14%">Reviewer</Table.Th>
-          <Table.Th w={200}>Status</Table.Th>
+          <Table.Th w={240}>Status</Table.Th>
           <Table.Th>Notes</Table.Th>
           <Table.Th w="34%">Exceptions</Table.Th>
         </Table.Tr>

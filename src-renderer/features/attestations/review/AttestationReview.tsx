@@ -83,7 +83,7 @@ export function AttestationReview({ requestId }: { requestId: string }) {
           <RequestStateBadge state={request.state} />
         </Group>
         <Text size="sm" c="dimmed" style={WRAP_ANYWHERE}>
-          {request.rule_name} · <Anchor href={hrefOf('policies', [request.policy_id], { tab: 'attestations' })} size="sm">the policy’s attestations</Anchor>
+          {request.rule_name} · <Anchor href={hrefOf('policies', [request.policy_id], { tab: 'attestations' })} size="sm" underline="always">the policy’s attestations</Anchor>
         </Text>
       </div>
       <SimpleGrid cols={{ base: 2, md: 5 }} aria-label="Request details">

@@ -3,7 +3,7 @@
  * requirement accepted, why, and the day it ends (a native date field: typed or picked, read by
  * screen readers as a date, and offering only the days the engine accepts).
  */
-import { Button, Fieldset, Group, Input, Select, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core'
+import { Button, Fieldset, Group, Input, Select, Stack, TextInput, Textarea } from '@mantine/core'
 import { useEffect, useMemo, useRef } from 'react'
 import type { PolicyStatus } from '../../../../src-shared/domain/compliance'
 import { METRIC_BY_KEY } from '../../../../src-shared/domain/metrics'
@@ -49,27 +49,26 @@ function ExceptionFields({ row, index, evidence, now, focus, onFocused }: { row:
   return (
     <Fieldset legend={`Exception ${number}`} data-testid="exception-row" p="sm">
       <Stack gap="xs">
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
-          <Select
-            label="Application"
-            required
-            placeholder="Choose an application"
-            data={applications}
-            value={row.application_id || null}
-            onChange={(value) => updateException(row.key, { application_id: value ?? '' })}
-            searchable
-            error={errors[at('application_id')]}
-          />
-          <Select
-            label="Requirement"
-            required
-            placeholder="Choose a requirement"
-            data={requirements}
-            value={row.requirement || null}
-            onChange={(value) => updateException(row.key, { requirement: value ?? '' })}
-            error={errors[at('requirement')]}
-          />
-        </SimpleGrid>
+        {/* One above the other: beside each other in the form's column, requirement names were cut short. */}
+        <Select
+          label="Application"
+          required
+          placeholder="Choose an application"
+          data={applications}
+          value={row.application_id || null}
+          onChange={(value) => updateException(row.key, { application_id: value ?? '' })}
+          searchable
+          error={errors[at('application_id')]}
+        />
+        <Select
+          label="Requirement"
+          required
+          placeholder="Choose a requirement"
+          data={requirements}
+          value={row.requirement || null}
+          onChange={(value) => updateException(row.key, { requirement: value ?? '' })}
+          error={errors[at('requirement')]}
+        />
         <Textarea
           ref={justification}
           label="Justification"
