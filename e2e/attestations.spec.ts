@@ -107,7 +107,7 @@ test('a request opened from the inbox is reviewed on its evidence and signed off
   expect(recorded.attestations[0]).toMatchObject({ status: 'compliant_with_exceptions', request_id: world.requestId, exceptions: [{ application_id: 'app_chat', requirement: 'pii', expiry_date: expiry }] })
 })
 
-test('refusals appear on the field they name: notes the rule requires, then an expiry date in the past', async ({ page, console }) => {
+test('refusals appear on the field they name: notes the rule requires, then an expiry date in the past', async ({ page, console }, testInfo) => {
   const world = await failingPolicyAwaitingSignOff(console, { notesRequired: true })
   await console.open(page)
   await page.goto(`${console.server.origin}/#/attestations/${world.requestId}`)
@@ -130,6 +130,7 @@ test('refusals appear on the field they name: notes the rule requires, then an e
   await expiry.fill(dayFromToday(-2))
   await page.getByRole('button', { name: 'Sign off' }).click()
   await expect(expiry).toHaveAttribute('aria-invalid', 'true')
+  await page.screenshot({ path: testInfo.outputPath('refusal.png'), fullPage: true })
   await expect(notes).not.toHaveAttribute('aria-invalid', 'true')
   // Nothing was recorded, and the request still waits.
   expect((await console.call('attestations.list', { id: world.policyId })).attestations).toEqual([])
@@ -239,4 +240,16 @@ test('a Non-Compliant sign-off shows on the application’s page, and its gap re
   await standing.getByRole('link', { name: 'See the policy’s attestations' }).click()
   await expect(page.getByRole('tab', { name: 'Attestations' })).toHaveAttribute('aria-selected', 'true')
   await expect(page.getByTestId('attestation-history-row')).toContainText('Non-Compliant')
+})
+
+test('archiving the policy withdraws its request, which then reads as withdrawn and offers no sign-off', async ({ page, console }) => {
+  const world = await failingPolicyAwaitingSignOff(console)
+  await console.call('policies.archive', { id: world.policyId })
+  await console.open(page)
+  await page.goto(`${console.server.origin}/#/attestations/${world.requestId}`)
+
+  await expect(page.getByTestId('request-state').first()).toHaveText('Withdrawn')
+  await expect(page.getByTestId('request-outcome')).toContainText('Withdrawn on')
+  await expect(page.getByRole('button', { name: 'Sign off' })).toHaveCount(0)
+  await expect(inboxLink(page).getByTestId('inbox-count')).toHaveCount(0)
 })
