@@ -5,6 +5,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import type { DeploymentGate } from '../../src-shared/domain/attestations'
 import { Role } from '../../src-shared/domain/common'
 import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
@@ -181,6 +182,26 @@ export function buildProgram(io: CliIo = processIo): Command {
     })
 
   program
+    .command('check')
+    .description('The deployment gate, for a pipeline before it deploys: allowed or warned (exit 0), blocked (exit 1), with the reasons')
+    .addOption(dbOption())
+    .requiredOption('--app <id>', 'the application about to be deployed (app_…)')
+    .option('--json', 'print the gate as JSON, as GET /api/v1/applications/{id}/deployment-gate answers')
+    .action(async (options: { db: string; app: string; json?: boolean }) => {
+      const gate = await withEngine(options.db, async (engine) => {
+        const result = await dispatch(engine, 'applications.deploymentGate', { id: options.app }, { actor: await engine.owner() }, (message) => io.err(message))
+        if (!result.ok) throw new CliFailure(result.error.message)
+        return result.value as DeploymentGate
+      })
+      if (options.json) io.out(JSON.stringify(gate, null, 2))
+      else {
+        io.out(`${gate.decision.toUpperCase()}: ${gate.application_name} (${gate.application_id}), as of ${gate.evaluated_at}`)
+        for (const reason of gate.reasons) io.out(`  ${reason.decision} · ${reason.policy_name} · ${reason.requirement ?? reason.kind} · since ${reason.since}: ${reason.message}`)
+      }
+      if (gate.decision === 'blocked') throw new CliExit(1)
+    })
+
+  program
     .command('info')
     .description('Show the workspace file, its schema version and what it holds')
     .addOption(dbOption())
@@ -201,6 +222,13 @@ function formatFromExtension(file: string): 'jsonl' | 'csv' | undefined {
 /** A command that failed for a reason the user can act on: printed as is, exit code 2. */
 class CliFailure extends Error {}
 
+/** A command that answered, with an exit code other than 0 (a blocked deployment gate: 1). */
+class CliExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`)
+  }
+}
+
 /** Runs one command; resolves with the exit code (serve keeps running after it resolves). */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
@@ -208,6 +236,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return 0
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode
+    if (error instanceof CliExit) return error.code
     if (error instanceof WorkspaceError || (error as { code?: string }).code === 'not_found') {
       io.err(`govern: ${(error as Error).message}`)
       return 2

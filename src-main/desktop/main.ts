@@ -5,16 +5,18 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { BrowserWindow, app, dialog, ipcMain, protocol, session, shell } from 'electron'
+import { BrowserWindow, Notification, app, dialog, ipcMain, protocol, session, shell } from 'electron'
 import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL } from '../../src-shared/api/bridge'
 import { openEngine, type Engine } from '../engine/engine'
 import { WORKSPACE_FILE } from '../engine/workspace/location'
 import { createIpcHandler } from '../transport/ipc/ipc-handler'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, CONSOLE_URL, createAppProtocolHandler } from './app-protocol'
+import { startAttestationAlerts, type AttestationAlerts } from './attestation-alerts'
 import { createConsoleUrlCheck } from './console-origin'
 import { isAllowedExternalLink } from './external-links'
 import { installSecurityGuards } from './security'
 import { createTray } from './tray'
+import { createWindowOpener } from './window-opener'
 
 const rendererRoot = join(__dirname, '../renderer')
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
@@ -32,14 +34,11 @@ function nativeBinding(): string | undefined {
 
 let engine: Engine | undefined
 let window: BrowserWindow | undefined
+// Kept here: a tray that is garbage collected disappears.
+let tray: ReturnType<typeof createTray> | undefined
+let alerts: AttestationAlerts | undefined
 
-function showWindow(): void {
-  if (window && !window.isDestroyed()) {
-    if (window.isMinimized()) window.restore()
-    window.show()
-    window.focus()
-    return
-  }
+function createWindow(url: string): void {
   window = new BrowserWindow({
     width: 1320,
     height: 860,
@@ -57,8 +56,11 @@ function showWindow(): void {
     },
   })
   window.once('ready-to-show', () => window?.show())
-  void window.loadURL(devServerUrl ?? CONSOLE_URL)
+  void window.loadURL(url)
 }
+
+/** Shows the window; with a route (a clicked reminder), that page of the console in it. */
+const showWindow = createWindowOpener({ current: () => window, create: createWindow, consoleUrl: devServerUrl ?? CONSOLE_URL })
 
 async function start(): Promise<void> {
   installSecurityGuards({ app, session: session.defaultSession, openExternal: (url) => shell.openExternal(url) }, { isConsoleUrl, isAllowedExternalLink })
@@ -77,18 +79,29 @@ async function start(): Promise<void> {
   opened.onChange((notice) => {
     if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANGED_CHANNEL, notice)
   })
-  createTray(join(app.getAppPath(), 'resources', 'icon.png'), { open: showWindow, quit: () => app.quit() })
+  tray = createTray(join(app.getAppPath(), 'resources', 'icon.png'), { open: () => showWindow(), quit: () => app.quit() })
+  alerts = startAttestationAlerts(opened, {
+    Notification,
+    tray,
+    setBadgeCount: (count) => app.setBadgeCount(count),
+    platform: process.platform,
+    userDataPath: app.getPath('userData'),
+    openRoute: showWindow,
+  })
   showWindow()
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  app.on('second-instance', showWindow)
-  app.on('activate', showWindow)
+  // Windows shows notifications only for the app ID its Start-menu shortcut carries (electron-builder's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('com.governance-console.desktop')
+  app.on('second-instance', () => showWindow())
+  app.on('activate', () => showWindow())
   // Closing the window keeps the console in the tray, where reminders still reach the reviewer.
   app.on('window-all-closed', () => undefined)
   app.on('before-quit', () => {
+    alerts?.stop()
     void engine?.close()
   })
   void app.whenReady().then(start)

@@ -48,7 +48,9 @@ export class EngineContext {
    */
   async mutate<T>(areas: Area[] | ((result: T) => Area[]), work: (tx: Tx) => Promise<T>): Promise<T> {
     const result = await this.write(work)
-    this.announce(typeof areas === 'function' ? areas(result) : areas)
+    const changed = typeof areas === 'function' ? areas(result) : areas
+    // A change that found nothing to do (its areas empty) wrote nothing worth announcing.
+    if (changed.length > 0) this.announce(changed)
     return result
   }
 

@@ -10,10 +10,17 @@ export interface Transport {
   readonly kind: 'ipc' | 'http'
   call(procedure: string, input: unknown): Promise<Result<unknown>>
   onChanged(listener: (notice: ChangeNotice) => void): () => void
+  /** Routes the desktop app asks the page to show (a clicked OS notification); never over HTTP. */
+  onOpen(listener: (route: string) => void): () => void
 }
 
 export function ipcTransport(bridge: GovernBridge): Transport {
-  return { kind: 'ipc', call: (procedure, input) => bridge.call(procedure, input), onChanged: (l) => bridge.onChanged(l) }
+  return {
+    kind: 'ipc',
+    call: (procedure, input) => bridge.call(procedure, input),
+    onChanged: (l) => bridge.onChanged(l),
+    onOpen: (l) => bridge.onOpen(l),
+  }
 }
 
 export function httpTransport(baseUrl = ''): Transport {
@@ -47,6 +54,7 @@ export function httpTransport(baseUrl = ''): Transport {
       source.addEventListener('changed', handler)
       return () => source.close()
     },
+    onOpen: () => () => undefined,
   }
 }
 

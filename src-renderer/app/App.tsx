@@ -14,6 +14,7 @@ import { keyLabel } from './shortcuts'
 import { ShortcutsHelp } from './ShortcutsHelp'
 import { MAIN_CONTENT_ID, SkipLink } from './SkipLink'
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts'
+import { useReminderAlerts } from './use-reminder-alerts'
 import { useWorkspace } from './workspace-store'
 
 function ThemeToggle() {
@@ -53,6 +54,7 @@ export function App() {
   const { area, path, go } = useNavigation(useShallow((state) => ({ area: state.area, path: state.path, go: state.go })))
   const { info, actor, signedOut, error, load } = useWorkspace()
   useKeyboardShortcuts()
+  useReminderAlerts()
 
   // The shell waits for the opening screen's code as well as the workspace (both asked at once),
   // so that screen renders straight away rather than suspending, which React holds back 300 ms.

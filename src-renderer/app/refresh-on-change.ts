@@ -18,6 +18,7 @@ import { usePolicies } from '../features/policies/policies-store'
 import { usePolicyDetail } from '../features/policies/detail/policy-detail-store'
 import { useRuleLibrary } from '../features/rules/rule-library-store'
 import { useNavigation } from './navigation'
+import { useReminders } from './reminders'
 import { useWorkspace } from './workspace-store'
 
 /** How long notices are gathered before the screen asks again. */
@@ -64,4 +65,6 @@ function refresh(areas: readonly string[]): void {
   // Small lists that pickers on several screens use.
   if (changed('rules')) void useRuleLibrary.getState().load()
   if (changed('people')) void usePeople.getState().load()
+  // The count in the title, and new reminders: wherever the console is showing.
+  if (changed('attestations', 'policies', 'compliance', 'people')) void useReminders.getState().refresh()
 }

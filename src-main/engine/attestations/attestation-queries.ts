@@ -18,7 +18,7 @@ import {
 import type { Actor } from '../../../src-shared/domain/common'
 import type { AttestationRequestsTable, Db } from '../db/schema'
 import { notFound } from '../errors'
-import { getPolicy } from '../policies/policy-store'
+import { attestedPolicy } from './attested-policy'
 import { periodAt } from './periods'
 import { cadenceOf, rulesById, runningSchedules } from './schedules'
 
@@ -82,7 +82,7 @@ export async function getRequest(db: Db, id: string, actor: Pick<Actor, 'id'>, n
 
 /** The inbox: a tab's requests, soonest due first (done: latest closed first), with every tab's count. */
 export async function inbox(db: Db, input: { tab: InboxTab; policy_id?: string; mine: boolean }, actor: Pick<Actor, 'id'>, now: string): Promise<Inbox> {
-  if (input.policy_id) await getPolicy(db, input.policy_id)
+  if (input.policy_id) await attestedPolicy(db, input.policy_id, 'policy_id')
   const soon = new Date(Date.parse(now) + DUE_SOON_DAYS * DAY_MS).toISOString()
   let query = db.selectFrom('attestation_requests').selectAll()
   if (input.policy_id) query = query.where('policy_id', '=', input.policy_id)
@@ -170,7 +170,7 @@ export async function loadAttestations(db: Db, query: { id?: string; ids?: reado
 
 /** Each running rule of a policy: its current request, the next deadline not signed off, and how long sign-off lasts. */
 export async function ruleSchedules(db: Db, policyId: string, actor: Pick<Actor, 'id'>, now: string): Promise<RuleSchedule[]> {
-  await getPolicy(db, policyId)
+  await attestedPolicy(db, policyId)
   const schedules = await runningSchedules(db, [policyId])
   const out: RuleSchedule[] = []
   for (const schedule of schedules) {

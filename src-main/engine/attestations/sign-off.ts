@@ -14,14 +14,13 @@ import { recordAuditMany, type AuditEntry } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
 import type { Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
-import { queueEvaluation } from '../evaluation-queue'
 import { newId } from '../ids'
-import { getPolicy } from '../policies/policy-store'
 import { resolveAddressees } from './addressees'
+import { attestedPolicy } from './attested-policy'
 import { addMonthsClamped, periodContaining } from './periods'
 import { loadAttestations } from './attestation-queries'
 import { cadenceOf, runningSchedules } from './schedules'
-import { keepAttestationsCurrent } from './upkeep'
+import { keepAttestationsCurrent, queueCovered } from './upkeep'
 
 type ParsedSubmission = z.output<typeof Submission>
 
@@ -37,26 +36,26 @@ export async function submitAttestation(engine: EngineContext, ctx: CallContext,
 }
 
 async function recordAttestation(tx: Tx, now: string, actor: Actor, input: ParsedSubmission): Promise<string> {
-  const policy = await getPolicy(tx, input.id)
+  const policy = await attestedPolicy(tx, input.id)
   if (policy.archived) throw new EngineError('conflict', `Policy ${policy.name} is archived; it can no longer be attested`, 'id')
   if (policy.status !== 'published') throw new EngineError('conflict', `Policy ${policy.name} is a draft; only a published policy is attested`, 'id')
 
   // Who may attest: a reviewer named by one of its rules (as groups stand now), or an org admin.
   const reviewedRules = []
-  for (const rule of policy.attestation_rules) {
+  for (const rule of policy.attestationRules) {
     if ((await resolveAddressees(tx, rule.reviewers)).userIds.includes(actor.id)) reviewedRules.push(rule)
   }
   const isAdmin = actor.role === 'org_admin'
   if (reviewedRules.length === 0 && !isAdmin) {
-    const named = policy.attestation_rules.length ? 'is not a reviewer named by its attestation rules' : 'has no attestation rules naming reviewers'
+    const named = policy.attestationRules.length ? 'is not a reviewer named by its attestation rules' : 'has no attestation rules naming reviewers'
     throw new EngineError('forbidden', `${actor.name} (${actor.id}) may not attest policy ${policy.name}: ${actor.name} ${named}, and only those reviewers or an org admin may attest`)
   }
-  const rulesAnswered = reviewedRules.length ? reviewedRules : policy.attestation_rules
+  const rulesAnswered = reviewedRules.length ? reviewedRules : policy.attestationRules
 
   const notesRequired = rulesAnswered.some((rule) => rule.notes_required)
   if (notesRequired && !input.notes) throw new EngineError('invalid_input', `notes are required: ${rulesAnswered.filter((rule) => rule.notes_required).map((rule) => rule.name).join(', ')} asks the reviewer for written justification`, 'notes')
 
-  await checkExceptions(tx, now, policy.id, policy.alert_rules.map((rule) => rule.metric), input.exceptions)
+  await checkExceptions(tx, now, policy.id, policy.requirements, input.exceptions)
 
   // The requests it closes: one named, or every open one of the rules the attester answers.
   let closing: Array<{ id: string; period_start: string; attestation_rule_id: string }>
@@ -143,14 +142,13 @@ async function recordAttestation(tx: Tx, now: string, actor: Actor, input: Parse
   }
   await recordAuditMany(tx, actor, now, audit)
 
-  if (policy.notification_webhook) {
-    await queuePolicyEvent(tx, policy.notification_webhook, now, { id: policy.id, name: policy.name }, 'attestation.submitted', `${policy.name} signed off as ${input.status.replaceAll('_', ' ')} by ${actor.name}`, {
+  if (policy.webhook) {
+    await queuePolicyEvent(tx, policy.webhook, now, { id: policy.id, name: policy.name }, 'attestation.submitted', `${policy.name} signed off as ${input.status.replaceAll('_', ' ')} by ${actor.name}`, {
       attestation: { id: attestationId, status: input.status, notes: input.notes, attested_at: now, reviewer: { id: actor.id, name: actor.name }, closed_request_ids: closing.map((r) => r.id), exceptions: input.exceptions },
     })
   }
   // Sign-off, exceptions or a Non-Compliant word change every covered application's standing.
-  const covered = await tx.selectFrom('policy_coverage').select('application_id').where('policy_id', '=', policy.id).execute()
-  await queueEvaluation(tx, now, covered.map((row) => row.application_id))
+  await queueCovered(tx, now, [policy.id])
   await keepAttestationsCurrent(tx, now, true)
   return attestationId
 }

@@ -59,13 +59,20 @@ export async function keepAttestationsCurrent(tx: Tx, at: string, force = false)
   const expiring = await noticeExceptions(tx, at, policies, audit)
 
   await recordAuditMany(tx, ATTESTATION_ACTOR, at, audit)
-  for (const policyId of toEvaluate) {
-    const covered = await tx.selectFrom('policy_coverage').select('application_id').where('policy_id', '=', policyId).execute()
-    await queueEvaluation(tx, at, covered.map((row) => row.application_id))
-  }
+  if (toEvaluate.size) await queueCovered(tx, at, [...toEvaluate])
   if (expiring.applications.length) await queueEvaluation(tx, at, expiring.applications)
   await tx.updateTable('attestation_clock').set({ next_due_at: await nextDueAt(tx, at) }).where('id', '=', 1).execute()
   return { changed: audit.length > 0 || issued > 0 || noticed > 0 || expiring.count > 0 }
+}
+
+/** Queues every application the policies cover, in one statement however many there are. */
+export async function queueCovered(tx: Tx, at: string, policyIds: readonly string[]): Promise<void> {
+  await tx
+    .insertInto('evaluation_queue')
+    .columns(['application_id', 'queued_at'])
+    .expression((eb) => eb.selectFrom('policy_coverage').select(['application_id', eb.val(at).as('queued_at')]).where('policy_id', 'in', policyIds).distinct())
+    .onConflict((oc) => oc.column('application_id').doNothing())
+    .execute()
 }
 
 /** Names and webhooks of policies, read once per upkeep. */

@@ -1,6 +1,7 @@
 /** The workspace and the console itself: which file is open, who you are, light or dark, and the people directory. */
 import { Card, SegmentedControl, Stack, Table, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core'
 import { client } from '../../api/client'
+import { RemindersControl } from '../../app/RemindersControl'
 import { useWorkspace } from '../../app/workspace-store'
 import { PeopleSection } from '../people/PeopleSection'
 
@@ -51,6 +52,12 @@ export function SettingsScreen() {
             { label: 'Follow system', value: 'auto' },
           ]}
         />
+      </Card>
+      <Card withBorder>
+        <Text fw={600} mb="xs">
+          Attestation reminders
+        </Text>
+        <RemindersControl />
       </Card>
       <PeopleSection />
     </Stack>
