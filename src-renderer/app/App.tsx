@@ -5,7 +5,6 @@
 import { ActionIcon, Alert, AppShell, Badge, Button, Center, Group, Kbd, Loader, NavLink, Text, Title, VisuallyHidden, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { useAwaitingMe } from '../features/attestations/awaiting-me-store'
 import { CommandPalette } from './CommandPalette'
 import { AREAS, hrefOf, useNavigation } from './navigation'
 import { prefetchScreens, Screen } from './screens'
@@ -14,6 +13,7 @@ import { keyLabel } from './shortcuts'
 import { ShortcutsHelp } from './ShortcutsHelp'
 import { MAIN_CONTENT_ID, SkipLink } from './SkipLink'
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts'
+import { useReminders } from './reminders'
 import { useReminderAlerts } from './use-reminder-alerts'
 import { useWorkspace } from './workspace-store'
 
@@ -37,9 +37,9 @@ function PaletteButton() {
   )
 }
 
-/** Beside "Attestation inbox": the requests awaiting the person using the console, when there are any. */
+/** Beside "Attestation inbox": the requests awaiting the person using the console, when there are any (the title's count). */
 function AwaitingMeCount() {
-  const count = useAwaitingMe((state) => state.count)
+  const count = useReminders((state) => state.awaiting)
   if (!count) return null
   return (
     <Badge size="sm" variant="filled" data-testid="inbox-count">
@@ -61,7 +61,6 @@ export function App() {
   const [openingScreenReady, setOpeningScreenReady] = useState(false)
   useEffect(() => {
     void load()
-    void useAwaitingMe.getState().load()
     const { area: opening, path: openingPath } = useNavigation.getState()
     void prefetchScreens(opening, openingPath).then(() => setOpeningScreenReady(true))
   }, [load])

@@ -8,7 +8,6 @@ import type { ChangeNotice } from '../../src-shared/api/bridge'
 import { useApplicationDetail } from '../features/applications/application-detail-store'
 import { useApplications } from '../features/applications/applications-store'
 import { useApplicationRules } from '../features/applications/rules/application-rules-store'
-import { useAwaitingMe } from '../features/attestations/awaiting-me-store'
 import { useInbox } from '../features/attestations/inbox-store'
 import { usePolicyAttestations } from '../features/attestations/policy/policy-attestations-store'
 import { useReview } from '../features/attestations/review/review-store'
@@ -58,7 +57,6 @@ function refresh(areas: readonly string[]): void {
   // Requests are issued, closed and withdrawn by policy changes and the engine's clock as well as by sign-offs;
   // a review's evidence moves with every evaluation.
   const attestations = changed('attestations', 'policies', 'people')
-  if (attestations) void useAwaitingMe.getState().load()
   if (showing('attestations', false) && attestations) void useInbox.getState().refresh()
   if (showing('attestations', true) && changed('attestations', 'policies', 'compliance', 'metrics')) void useReview.getState().refresh()
   if (showing('policies', true) && attestations) void usePolicyAttestations.getState().refresh()

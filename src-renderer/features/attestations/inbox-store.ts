@@ -2,8 +2,8 @@
 import { create } from 'zustand'
 import type { AttestationRequest, InboxCounts } from '../../../src-shared/domain/attestations'
 import { client } from '../../api/client'
-import { useAwaitingMe } from './awaiting-me-store'
-import { sameInboxQuery, type InboxQuery } from './inbox-query'
+import { useReminders } from '../../app/reminders'
+import type { InboxQuery } from './inbox-query'
 
 export interface PolicyChoice {
   value: string
@@ -35,8 +35,8 @@ export const useInbox = create<InboxState>((set, get) => ({
   requests: [],
   answeredAt: 0,
   policies: [],
+  // Asked afresh each time the screen shows, even the same question: a sign-off elsewhere may have changed the answer.
   async show(query) {
-    if (sameInboxQuery(get().asked, query) && get().answered) return
     set({ asked: query })
     await get().refresh()
   },
@@ -48,7 +48,8 @@ export const useInbox = create<InboxState>((set, get) => ({
       const inbox = await client.call('attestations.inbox', query)
       if (request !== latestRequest) return
       set({ answered: query, answeredAt: Date.now(), requests: inbox.requests, counts: inbox.counts, error: undefined })
-      useAwaitingMe.setState({ count: inbox.counts.awaiting_me })
+      // The same count the navigation and the title show: whichever answer is newest tells it.
+      useReminders.setState({ awaiting: inbox.counts.awaiting_me })
     } catch (error) {
       if (request === latestRequest) set({ error: (error as Error).message })
     }

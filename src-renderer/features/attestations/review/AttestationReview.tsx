@@ -7,10 +7,10 @@ import { Alert, Anchor, Grid, Group, Loader, SimpleGrid, Stack, Text, Title } fr
 import { useCallback, useEffect, useState } from 'react'
 import { ATTESTATION_STATUS_LABELS } from '../../../../src-shared/domain/attestations'
 import { hrefOf, useNavigation } from '../../../app/navigation'
+import { useReminders } from '../../../app/reminders'
 import { notifyDone } from '../../../components/feedback'
 import { formatDate } from '../../../components/format'
 import { WRAP_ANYWHERE } from '../../../components/long-text'
-import { useAwaitingMe } from '../awaiting-me-store'
 import { describeAddressees, describeDue, formatPeriod } from '../describe'
 import { RequestStateBadge } from '../RequestStateBadge'
 import { EvidencePanel } from './EvidencePanel'
@@ -68,7 +68,8 @@ export function AttestationReview({ requestId }: { requestId: string }) {
     const attested = await submit(request)
     if (!attested) return
     notifyDone(`Signed off ${attested.policy_name}: ${ATTESTATION_STATUS_LABELS[attested.status]}${attested.exceptions.length ? `, with ${attested.exceptions.length} ${attested.exceptions.length === 1 ? 'exception' : 'exceptions'}` : ''}.`)
-    void useAwaitingMe.getState().load()
+    // Not left to the change notice alone: the inbox it returns to should not show the old count for a moment.
+    void useReminders.getState().refresh()
     go('attestations')
   }
 
