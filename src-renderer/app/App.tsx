@@ -2,7 +2,7 @@
  * The console's frame: navigation for every area, the theme switch, the command palette and
  * keyboard shortcuts, and the active screen.
  */
-import { ActionIcon, Alert, AppShell, Button, Center, Group, Kbd, Loader, NavLink, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+import { ActionIcon, Alert, AppShell, Badge, Button, Center, Group, Kbd, Loader, NavLink, Text, Title, VisuallyHidden, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { CommandPalette } from './CommandPalette'
@@ -13,6 +13,7 @@ import { keyLabel } from './shortcuts'
 import { ShortcutsHelp } from './ShortcutsHelp'
 import { MAIN_CONTENT_ID, SkipLink } from './SkipLink'
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts'
+import { useReminders } from './reminders'
 import { useReminderAlerts } from './use-reminder-alerts'
 import { useWorkspace } from './workspace-store'
 
@@ -33,6 +34,18 @@ function PaletteButton() {
     <Button variant="default" c="dimmed" fw={400} onClick={() => setOpen(true)} rightSection={<Kbd size="xs">{keyLabel('mod+k')}</Kbd>} aria-keyshortcuts="Control+K Meta+K">
       Search…
     </Button>
+  )
+}
+
+/** Beside "Attestation inbox": the requests awaiting the person using the console, when there are any (the title's count). */
+function AwaitingMeCount() {
+  const count = useReminders((state) => state.awaiting)
+  if (!count) return null
+  return (
+    <Badge size="sm" variant="filled" data-testid="inbox-count">
+      {count}
+      <VisuallyHidden> awaiting you</VisuallyHidden>
+    </Badge>
   )
 }
 
@@ -102,6 +115,7 @@ export function App() {
             aria-current={item.id === area ? 'page' : undefined}
             onClick={() => go(item.id)}
             href={hrefOf(item.id)}
+            rightSection={item.id === 'attestations' ? <AwaitingMeCount /> : undefined}
           />
         ))}
       </AppShell.Navbar>

@@ -8,6 +8,9 @@ import type { ChangeNotice } from '../../src-shared/api/bridge'
 import { useApplicationDetail } from '../features/applications/application-detail-store'
 import { useApplications } from '../features/applications/applications-store'
 import { useApplicationRules } from '../features/applications/rules/application-rules-store'
+import { useInbox } from '../features/attestations/inbox-store'
+import { usePolicyAttestations } from '../features/attestations/policy/policy-attestations-store'
+import { useReview } from '../features/attestations/review/review-store'
 import { useCompliance } from '../features/compliance/compliance-store'
 import { usePeople } from '../features/people/people-store'
 import { usePolicies } from '../features/policies/policies-store'
@@ -51,6 +54,12 @@ function refresh(areas: readonly string[]): void {
   if (showing('applications', true) && changed('compliance', 'metrics')) void useApplicationDetail.getState().refresh()
   // An application's rules show on its page and on its policies' pages.
   if ((showing('applications', true) || showing('policies', true)) && changed('policies', 'applications')) void useApplicationRules.getState().refresh()
+  // Requests are issued, closed and withdrawn by policy changes and the engine's clock as well as by sign-offs;
+  // a review's evidence moves with every evaluation.
+  const attestations = changed('attestations', 'policies', 'people')
+  if (showing('attestations', false) && attestations) void useInbox.getState().refresh()
+  if (showing('attestations', true) && changed('attestations', 'policies', 'compliance', 'metrics')) void useReview.getState().refresh()
+  if (showing('policies', true) && attestations) void usePolicyAttestations.getState().refresh()
   // Small lists that pickers on several screens use.
   if (changed('rules')) void useRuleLibrary.getState().load()
   if (changed('people')) void usePeople.getState().load()

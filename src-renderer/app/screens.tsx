@@ -41,6 +41,8 @@ const screens = {
   templates: lazyScreen(() => import('../features/templates/TemplatesScreen'), 'TemplatesScreen'),
   audit: lazyScreen(() => import('../features/audit/AuditLogScreen'), 'AuditLogScreen'),
   settings: lazyScreen(() => import('../features/settings/SettingsScreen'), 'SettingsScreen'),
+  inbox: lazyScreen(() => import('../features/attestations/AttestationInbox'), 'AttestationInbox'),
+  review: lazyScreen(() => import('../features/attestations/review/AttestationReview'), 'AttestationReview'),
   upcoming: lazyScreen(() => import('../features/areas/UpcomingArea'), 'UpcomingArea'),
 }
 
@@ -51,6 +53,8 @@ function screenFor(area: AreaId, path: string[]): Pick<LazyScreen<never>, 'prelo
       return path[0] ? screens.application : screens.applications
     case 'policies':
       return path[0] === 'new' ? screens.wizard : path[0] ? screens.policy : screens.policies
+    case 'attestations':
+      return path[0] ? screens.review : screens.inbox
     case 'dashboard':
     case 'templates':
     case 'audit':
@@ -104,6 +108,8 @@ function ScreenFor({ area, path }: { area: AreaId; path: string[] }) {
       return path[0] ? <screens.policy.Component policyId={path[0]} /> : <screens.policies.Component />
     case 'templates':
       return <screens.templates.Component />
+    case 'attestations':
+      return path[0] ? <screens.review.Component requestId={path[0]} /> : <screens.inbox.Component />
     case 'audit':
       return <screens.audit.Component />
     case 'settings':

@@ -40,6 +40,11 @@ export interface DataTableProps<Row> {
   minWidth?: number
   /** A first guess at a row's height; rows are measured once drawn. */
   estimatedRowHeight?: number
+  /**
+   * A click anywhere on a row, for lists whose rows open something. Pointer only: the row must
+   * also hold a link or button that does the same, so keyboards and screen readers reach it.
+   */
+  onRowClick?(row: Row): void
 }
 
 /**
@@ -61,7 +66,12 @@ function SortableHeader({ label, sorted, onSort }: { label: string; sorted: Sort
   )
 }
 
-function DataTableRows<Row>({ label, rows, columns, rowKey, sort, onSortChange, rowTestId, empty, minWidth = 640, estimatedRowHeight = 45 }: DataTableProps<Row>) {
+/** Clicks on the row's own links, buttons and fields do what they say, not what the row does. */
+function fromControl(target: EventTarget): boolean {
+  return target instanceof Element && target.closest('a, button, input, select, textarea, label, [role="button"]') !== null
+}
+
+function DataTableRows<Row>({ label, rows, columns, rowKey, sort, onSortChange, rowTestId, empty, minWidth = 640, estimatedRowHeight = 45, onRowClick }: DataTableProps<Row>) {
   const sortColumn = sort ? columns.find((column) => column.key === sort.column && column.sortKey) : undefined
   const sorted = useMemo(
     () => (sort && sortColumn?.sortKey ? sortRows(rows, sortColumn.sortKey, sort.direction) : rows),
@@ -134,6 +144,8 @@ function DataTableRows<Row>({ label, rows, columns, rowKey, sort, onSortChange, 
                 data-index={item.index}
                 aria-rowindex={item.index + 2}
                 ref={virtual ? virtualizer.measureElement : undefined}
+                onClick={onRowClick ? (event) => fromControl(event.target) || onRowClick(row) : undefined}
+                style={onRowClick ? { cursor: 'pointer' } : undefined}
               >
                 {columns.map((column) => (
                   <Table.Td key={column.key}>{column.cell(row)}</Table.Td>

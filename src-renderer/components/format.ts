@@ -25,3 +25,12 @@ export function formatValue(value: unknown, max = 120): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value)
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
+
+/**
+ * A calendar date written YYYY-MM-DD (an exception's expiry) in the reader's format. Read in UTC,
+ * as the engine means it: read locally, west of Greenwich it would show the day before.
+ */
+export function formatCalendarDate(text: string): string {
+  const date = new Date(`${text}T00:00:00Z`)
+  return Number.isNaN(date.getTime()) ? text : date.toLocaleDateString(undefined, { timeZone: 'UTC' })
+}

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { ApplicationId } from './application'
 import { Timestamp } from './common'
-import { MetricKey } from './metrics'
+import { METRIC_BY_KEY, MetricKey } from './metrics'
 import { PolicyId, ScopePreviewEntry } from './policy'
 import { Operator, Severity } from './rules'
 
@@ -98,6 +98,11 @@ export type ApplicationCompliance = z.infer<typeof ApplicationCompliance>
 /** What a gap is about: a metric requirement, or `attestation` (a reviewer's sign-off missed or Non-Compliant). */
 export const GapRequirement = z.union([MetricKey, z.literal('attestation')])
 export type GapRequirement = z.infer<typeof GapRequirement>
+
+/** How a gap's requirement reads to a person: the metric's label, or "Attestation" for a sign-off. */
+export function gapRequirementLabel(requirement: GapRequirement): string {
+  return requirement === 'attestation' ? 'Attestation' : METRIC_BY_KEY[requirement].label
+}
 
 export const ReferenceFailure = z.object({
   requirement: GapRequirement,

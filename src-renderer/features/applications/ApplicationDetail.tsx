@@ -5,7 +5,7 @@
  */
 import { Anchor, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core'
 import { useEffect, useMemo, useState } from 'react'
-import type { Gap, PolicyStatus, RequirementResult } from '../../../src-shared/domain/compliance'
+import { gapRequirementLabel, type Gap, type PolicyStatus } from '../../../src-shared/domain/compliance'
 import { METRIC_BY_KEY, formatMetricValue } from '../../../src-shared/domain/metrics'
 import type { MetricPoint } from '../../../src-shared/domain/observations'
 import { useNavigation } from '../../app/navigation'
@@ -16,19 +16,15 @@ import { StatusBadge } from '../../components/StatusBadge'
 import { formatCondition, formatDate, formatDay } from '../../components/format'
 import { WRAP_ANYWHERE } from '../../components/long-text'
 import { client } from '../../api/client'
+import { AttestationStanding } from '../attestations/AttestationStanding'
 import { sparklineOption } from '../compliance/charts'
+import { OutcomeBadge } from '../compliance/OutcomeBadge'
+import { RequirementReason } from '../compliance/RequirementReason'
 import { gapValue } from '../compliance/WorstGaps'
 import { useApplicationDetail } from './application-detail-store'
 import { ImportInferencesModal } from './ImportInferencesModal'
 import { ApplicationRulesPanel } from './rules/ApplicationRulesPanel'
 import { RetireApplicationButton } from './lifecycle/RetireApplicationButton'
-
-const OUTCOME_LABELS: Record<RequirementResult['outcome'], { label: string; color: string }> = {
-  pass: { label: 'Pass', color: 'green' },
-  breach: { label: 'Breach', color: 'red' },
-  no_data: { label: 'No data', color: 'gray' },
-  missing_rule: { label: 'Missing rule', color: 'red' },
-}
 
 function Sparkline({ points, threshold, label }: { points: MetricPoint[] | undefined; threshold: number; label: string }) {
   const option = useMemo(() => sparklineOption((points ?? []).map((p) => [p.hour, p.value]), threshold), [points, threshold])
@@ -58,6 +54,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
           In grace period until {formatDay(status.enforcement_starts_at)}: breaches show here but send no alerts.
         </Text>
       ) : null}
+      <AttestationStanding status={status} />
       <Table aria-label={`Requirements of ${status.policy_name}`}>
         <Table.Thead>
           <Table.Tr>
@@ -74,9 +71,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
             <Table.Tr key={result.requirement} data-testid="requirement-result">
               <Table.Td>
                 <Text size="sm">{METRIC_BY_KEY[result.requirement].label}</Text>
-                <Text size="xs" c="dimmed" data-testid="requirement-reason" style={WRAP_ANYWHERE}>
-                  {result.reason}
-                </Text>
+                <RequirementReason result={result} />
               </Table.Td>
               <Table.Td>{result.value === null ? '—' : formatMetricValue(result.requirement, result.value)}</Table.Td>
               <Table.Td>{formatCondition(result.requirement, result.operator, result.threshold)}</Table.Td>
@@ -84,9 +79,7 @@ function PolicyCard({ status, series }: { status: PolicyStatus; series: ReturnTy
                 <SeverityBadge severity={result.severity} />
               </Table.Td>
               <Table.Td>
-                <Badge color={OUTCOME_LABELS[result.outcome].color} variant="light">
-                  {OUTCOME_LABELS[result.outcome].label}
-                </Badge>
+                <OutcomeBadge outcome={result.outcome} />
               </Table.Td>
               <Table.Td>
                 <Sparkline points={series[result.requirement]} threshold={result.threshold} label={`${METRIC_BY_KEY[result.requirement].label}, last 7 days`} />
@@ -127,7 +120,7 @@ function GapTimeline({ gaps }: { gaps: Gap[] }) {
             <Table.Td>{gap.resolved_at ? formatDate(gap.resolved_at) : <Badge color="red">Open</Badge>}</Table.Td>
             <Table.Td>{duration(gap)}</Table.Td>
             <Table.Td style={WRAP_ANYWHERE}>{gap.policy_name}</Table.Td>
-            <Table.Td>{METRIC_BY_KEY[gap.requirement].label}</Table.Td>
+            <Table.Td>{gapRequirementLabel(gap.requirement)}</Table.Td>
             <Table.Td>{gapValue(gap)}</Table.Td>
             <Table.Td>
               <SeverityBadge severity={gap.severity} />

@@ -2,7 +2,6 @@
 import { Card, Stack, Text, Title } from '@mantine/core'
 
 const PLANS: Record<string, string> = {
-  attestations: 'Sign-off requests waiting for you, with their deadlines, and the history of past attestations.',
   reports: 'Compliance reports for auditors, as PDF or CSV, for any date.',
 }
 

@@ -3,8 +3,8 @@
  * opened it; the application's page shows the value now, so each is labelled as which it is.
  */
 import { Anchor, Badge, Table, Text } from '@mantine/core'
-import type { Gap } from '../../../src-shared/domain/compliance'
-import { METRIC_BY_KEY, formatMetricValue, formatThreshold } from '../../../src-shared/domain/metrics'
+import { gapRequirementLabel, type Gap } from '../../../src-shared/domain/compliance'
+import { formatMetricValue, formatThreshold } from '../../../src-shared/domain/metrics'
 import { hrefOf } from '../../app/navigation'
 import { SeverityBadge } from '../../components/SeverityBadge'
 import { formatDate, formatDay } from '../../components/format'
@@ -12,6 +12,8 @@ import { WRAP_ANYWHERE } from '../../components/long-text'
 
 export function gapValue(gap: Gap): string {
   if (gap.kind === 'missing_rule') return 'rule deleted'
+  // A sign-off has no value to measure: the gap is the reviewer's verdict, or its absence.
+  if (gap.requirement === 'attestation') return gap.kind === 'attestation' ? 'attested Non-Compliant' : 'sign-off missing'
   const value = gap.value === null ? 'no data' : formatMetricValue(gap.requirement, gap.value)
   return gap.threshold === null ? value : `${value} vs ${formatThreshold(gap.requirement, gap.threshold)}`
 }
@@ -43,7 +45,7 @@ export function WorstGaps({ gaps, limit = 15 }: { gaps: readonly Gap[]; limit?: 
                 {gap.policy_name}
               </Anchor>
             </Table.Td>
-            <Table.Td>{METRIC_BY_KEY[gap.requirement].label}</Table.Td>
+            <Table.Td>{gapRequirementLabel(gap.requirement)}</Table.Td>
             <Table.Td>{gapValue(gap)}</Table.Td>
             <Table.Td>
               <SeverityBadge severity={gap.severity} />

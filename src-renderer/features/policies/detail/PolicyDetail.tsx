@@ -1,7 +1,8 @@
-/** One policy: what it requires, its history, and the applications it covers. */
+/** One policy: what it requires, its history, the applications it covers, and its sign-offs. */
 import { Alert, Anchor, Loader, Stack, Tabs, Text, Title } from '@mantine/core'
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { useNavigation } from '../../../app/navigation'
+import { PolicyAttestations } from '../../attestations/policy/PolicyAttestations'
 import { usePeople } from '../../people/people-store'
 import { AttestationRulesTable } from '../../rules/AttestationRulesTable'
 import { useRuleLibrary } from '../../rules/rule-library-store'
@@ -16,7 +17,8 @@ import { ScopeSummary } from './ScopeSummary'
 import { VersionsTab } from './VersionsTab'
 import { usePolicyDetail } from './policy-detail-store'
 
-type Tab = 'overview' | 'versions' | 'coverage'
+const TABS = ['overview', 'versions', 'coverage', 'attestations'] as const
+type Tab = (typeof TABS)[number]
 
 export function PolicyDetail({ policyId }: { policyId: string }) {
   const { policy, policyId: shownId, versions, coverage, error, open, refresh, archive } = usePolicyDetail()
@@ -26,7 +28,11 @@ export function PolicyDetail({ policyId }: { policyId: string }) {
   const loadPeople = usePeople((state) => state.load)
   const loadLibrary = useRuleLibrary((state) => state.load)
   const loadTemplates = useTemplates((state) => state.load)
-  const [tab, setTab] = useState<Tab>('overview')
+  // The tab is in the address (`?tab=attestations`), so links can open one and reload keeps it.
+  const query = useNavigation((state) => state.query)
+  const setQuery = useNavigation((state) => state.setQuery)
+  const tab: Tab = TABS.find((candidate) => candidate === query.tab) ?? 'overview'
+  const setTab = (next: Tab) => setQuery({ tab: next === 'overview' ? null : next })
 
   useEffect(() => {
     void open(policyId)
@@ -74,6 +80,7 @@ export function PolicyDetail({ policyId }: { policyId: string }) {
           <Tabs.Tab value="overview">Requirements</Tabs.Tab>
           <Tabs.Tab value="versions">Versions ({versions.length})</Tabs.Tab>
           <Tabs.Tab value="coverage">Covered applications ({coverage.length})</Tabs.Tab>
+          <Tabs.Tab value="attestations">Attestations</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <Stack gap="xl">
@@ -96,6 +103,9 @@ export function PolicyDetail({ policyId }: { policyId: string }) {
         </Tabs.Panel>
         <Tabs.Panel value="coverage" pt="md">
           <CoverageTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="attestations" pt="md">
+          <PolicyAttestations policyId={policy.id} />
         </Tabs.Panel>
       </Tabs>
       <ApplyToApplicationsModal
