@@ -137,7 +137,7 @@ describe('attestation reminders on the desktop', () => {
     const expiring = desktop.shown.filter((notification) => /exception/i.test(notification.options.title + notification.options.body))
     expect(expiring).toHaveLength(1)
     expiring[0]!.click()
-    expect(desktop.opened).toEqual([`#/policies/${policy.id}`])
+    expect(desktop.opened).toEqual([`#/policies/${policy.id}?tab=attestations`])
   })
 
   it('keeps the tray and the badge on the count of requests awaiting the person, following changes', async () => {

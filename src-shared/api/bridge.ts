@@ -18,9 +18,10 @@ export interface ChangeNotice {
 
 /**
  * The only routes main may ask the page to open: the Attestation inbox, a request in it, or a
- * policy's page. Main checks before sending, the preload and the renderer again on arrival.
+ * policy's page (on its Attestations tab, for an exception's reminder). Main checks before
+ * sending, the preload and the renderer again on arrival.
  */
-const OPEN_ROUTE = /^#\/(?:attestations(?:\/atq_[A-Za-z0-9_-]{1,64})?|policies\/pol_[A-Za-z0-9_-]{1,64})$/
+const OPEN_ROUTE = /^#\/(?:attestations(?:\/atq_[A-Za-z0-9_-]{1,64})?|policies\/pol_[A-Za-z0-9_-]{1,64}(?:\?tab=attestations)?)$/
 
 export function isOpenRoute(route: unknown): route is string {
   return typeof route === 'string' && OPEN_ROUTE.test(route)

@@ -73,7 +73,7 @@ describe('which reminders a device shows', () => {
 describe('what an alert says and where it leads', () => {
   it('opens a request in the inbox, and an exception’s reminder on its policy', () => {
     expect(reminderRoute(reminder(7))).toBe('#/attestations/atq_r7')
-    expect(reminderRoute(reminder(8, NOW.toISOString(), { kind: 'exception_expiring', request_id: null, exception_id: 'exc_1' }))).toBe('#/policies/pol_guard')
+    expect(reminderRoute(reminder(8, NOW.toISOString(), { kind: 'exception_expiring', request_id: null, exception_id: 'exc_1' }))).toBe('#/policies/pol_guard?tab=attestations')
   })
 
   it('gives each reminder its own alert, up to three, each with a route the page accepts', () => {
@@ -102,7 +102,7 @@ describe('what an alert says and where it leads', () => {
 
 describe('the routes main may send the page', () => {
   it('accepts the inbox, a request and a policy, and nothing else', () => {
-    for (const route of ['#/attestations', '#/attestations/atq_Ab1_-', '#/policies/pol_x']) expect(isOpenRoute(route), route).toBe(true)
+    for (const route of ['#/attestations', '#/attestations/atq_Ab1_-', '#/policies/pol_x', '#/policies/pol_x?tab=attestations']) expect(isOpenRoute(route), route).toBe(true)
     for (const route of [
       '#/attestations/atq_x/../../settings',
       '#/attestations/pol_x',
@@ -110,6 +110,7 @@ describe('the routes main may send the page', () => {
       'https://evil.example/#/attestations',
       'javascript:alert(1)',
       '#/attestations/atq_x?tab=done',
+      '#/policies/pol_x?tab=versions',
       '#/policies/pol_x\n',
       `#/attestations/atq_${'a'.repeat(65)}`,
       42,

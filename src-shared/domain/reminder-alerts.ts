@@ -36,7 +36,7 @@ export const INBOX_ROUTE = '#/attestations'
 /** Where a click on a reminder leads: its request in the inbox, or for an exception, its policy. */
 export function reminderRoute(reminder: Pick<Reminder, 'request_id' | 'policy_id'>): string {
   if (reminder.request_id) return `${INBOX_ROUTE}/${reminder.request_id}`
-  return `#/policies/${reminder.policy_id}`
+  return `#/policies/${reminder.policy_id}?tab=attestations`
 }
 
 /** The alerts for `reminders` (oldest first): one each, or one summary when there are too many. */
