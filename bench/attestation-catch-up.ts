@@ -1,10 +1,11 @@
 /**
  * Attestations after a year closed: 1,000 applications under 4 policies with one monthly
- * attestation rule each, the workspace left unopened for a year. Opening it issues the 48 missed
- * requests (12 periods × 4 rules), marks those past their deadline overdue with their escalations
+ * attestation rule each, the workspace left unopened for a year. Opening it issues the 52 requests
+ * the year held (13 periods × 4 rules: twelve months, and the period just begun), marks those past
+ * their deadline overdue with their escalations
  * and reminders, and re-evaluates every application, which now shows Attestation Overdue.
  * Target: ≤ 200 ms. The bare baseline, measured in the same run, writes the same rows the plainest
- * way: the 48 request rows and one status row per application and policy, in one transaction of
+ * way: the 52 request rows and one status row per application and policy, in one transaction of
  * prepared statements.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
