@@ -33,8 +33,3 @@ export async function resolveAddressees(db: Db, refs: readonly PrincipalRef[]): 
   })
   return { addressees, userIds: userIds.filter((id) => active.has(id)) }
 }
-
-/** Whether a person is among the addressees as they stand now (a group's current members count). */
-export async function isAddressedNow(db: Db, refs: readonly PrincipalRef[], userId: string): Promise<boolean> {
-  return (await resolveAddressees(db, refs)).userIds.includes(userId)
-}

@@ -6,9 +6,8 @@
  * gaps and the gate follow at once.
  */
 import type { z } from 'zod'
-import { EXCEPTION_MAX_MONTHS, type Attestation, type AttestationSubmission } from '../../../src-shared/domain/attestations'
+import { EXCEPTION_MAX_MONTHS, type Attestation, type AttestationSubmission as Submission } from '../../../src-shared/domain/attestations'
 import type { Actor } from '../../../src-shared/domain/common'
-import type { AttestationSubmission as Submission } from '../../../src-shared/domain/attestations'
 import { queuePolicyEvent } from '../alert-outbox'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
@@ -182,5 +181,3 @@ async function currentPeriodStart(tx: Tx, policyId: string, ruleIds: readonly st
   }
   return start
 }
-
-export type { AttestationSubmission }

@@ -8,8 +8,7 @@
  * `attestation_clock` holds the next moment anything here is due, so the many evaluations that
  * find nothing due cost one read.
  */
-import type { Addressee } from '../../../src-shared/domain/attestations'
-import { DUE_SOON_DAYS, type ReminderKind } from '../../../src-shared/domain/attestations'
+import { DUE_SOON_DAYS, type Addressee, type ReminderKind } from '../../../src-shared/domain/attestations'
 import type { Actor } from '../../../src-shared/domain/common'
 import { queuePolicyEvent } from '../alert-outbox'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
