@@ -6,6 +6,7 @@
 import { Alert, Button, Group, Radio, Stack, Text, Textarea, Title } from '@mantine/core'
 import { ATTESTATION_STATUSES, ATTESTATION_STATUS_LABELS, type AttestationRequest, type AttestationStatus } from '../../../../src-shared/domain/attestations'
 import type { PolicyStatus } from '../../../../src-shared/domain/compliance'
+import { useWorkspace } from '../../../app/workspace-store'
 import { FormError } from '../../../components/FormError'
 import { ExceptionEditor } from './ExceptionEditor'
 import { useSignOff } from './sign-off-store'
@@ -28,6 +29,7 @@ interface Props {
 
 export function SignOffForm({ request, evidence, now, focusRow, onFocused, onSubmit }: Props) {
   const { values, errors, submitting, setStatus, setNotes } = useSignOff()
+  const isAdmin = useWorkspace((state) => state.actor?.role === 'org_admin')
 
   return (
     <form
@@ -44,7 +46,11 @@ export function SignOffForm({ request, evidence, now, focusRow, onFocused, onSub
         </Title>
         {request.addressed_to_me ? null : (
           <Alert variant="light" color="gray">
-            <Text size="sm">This request is addressed to its reviewers, not to you: only they, or an org admin, may sign it off.</Text>
+            <Text size="sm">
+              {isAdmin
+                ? 'This request is addressed to its reviewers, not to you; as an org admin you may still sign it off.'
+                : 'This request is addressed to its reviewers, not to you: only they, or an org admin, may sign it off.'}
+            </Text>
           </Alert>
         )}
         <Radio.Group label="Status" required value={values.status || null} onChange={(value) => setStatus(value as AttestationStatus)} error={errors.status}>
