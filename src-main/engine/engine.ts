@@ -86,7 +86,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
   // On a set clock (tests, replays) the worker reads that clock's time; otherwise its own.
   const setNow = () => (options.clock ? options.clock.now().toISOString() : null)
   const thread = options.evaluateInWorker ? new EngineThread({ file: path, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }, setNow) : undefined
-  const { context, notifier, evaluator, handlers } = assembleEngine(path, database, clock, thread ? () => thread.evaluateEverything() : undefined)
+  const { context, notifier, evaluator, handlers } = assembleEngine(path, database, clock, thread ? { evaluateEverything: () => thread.evaluateEverything() } : {})
   const background = new Set<Promise<unknown>>()
   let closed = false
   const inBackground = (work: () => Promise<unknown>) => {

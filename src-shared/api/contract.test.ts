@@ -14,6 +14,7 @@ const examples = contractExamples({
   ruleId: 'rule_001',
   importId: 'imp_001',
   attestationRequestId: 'atq_001',
+  reportJobId: 'rpj_001',
   recent: '2026-03-01T09:30:00.000Z',
 })
 const procedures = Object.keys(contract) as ProcedureName[]

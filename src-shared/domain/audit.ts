@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'exception.granted',
   'exception.expiring',
   'exception.expired',
+  'report.exported',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
