@@ -2,9 +2,11 @@
  * `govern`: the console without a desktop. Thin over the engine: each command opens the
  * workspace, does one thing, and closes it.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import type { BinaryFile } from '../../src-shared/api/procedure'
+import type { ReportJob } from '../../src-shared/api/reports'
 import type { DeploymentGate } from '../../src-shared/domain/attestations'
 import { Role } from '../../src-shared/domain/common'
 import { openEngine, type Engine } from '../engine/engine'
@@ -199,6 +201,40 @@ export function buildProgram(io: CliIo = processIo): Command {
         for (const reason of gate.reasons) io.out(`  ${reason.decision} · ${reason.policy_name} · ${reason.requirement ?? reason.kind} · since ${reason.since}: ${reason.message}`)
       }
       if (gate.decision === 'blocked') throw new CliExit(1)
+    })
+
+  program
+    .command('report')
+    .description('Generate the compliance report: a PDF, the CSV tables (zipped) or the audit package, for now or --as-of a past moment')
+    .addOption(dbOption())
+    .addOption(new Option('--format <format>', 'pdf, csv (a zip of one CSV per table) or package (PDF, CSVs, JSON, audit-trail extract, manifest)').choices(['pdf', 'csv', 'package']).makeOptionMandatory())
+    .option('--policy <id>', 'one policy (pol_…) rather than the whole organisation')
+    .option('--app <id>', 'one application (app_…)')
+    .option('--as-of <timestamp>', 'the moment to report on, e.g. 2026-03-31T23:59:59Z (default: now)')
+    .requiredOption('--out <path>', 'where to write the file')
+    .action(async (options: { db: string; format: 'pdf' | 'csv' | 'package'; policy?: string; app?: string; asOf?: string; out: string }) => {
+      await withEngine(options.db, async (engine) => {
+        const ctx = { actor: await engine.owner() }
+        const call = async <T>(procedure: Parameters<typeof dispatch>[1], input: unknown): Promise<T> => {
+          const result = await dispatch(engine, procedure, input, ctx, (message) => io.err(message))
+          if (!result.ok) throw new CliFailure(result.error.field ? `${result.error.field}: ${result.error.message}` : result.error.message)
+          return result.value as T
+        }
+        const request = { format: options.format, policy_id: options.policy, application_id: options.app, as_of: options.asOf }
+        let job = await call<ReportJob>('reports.start', request)
+        // On a terminal, one line that says how far it has got; in a pipeline, nothing but the result.
+        const tty = process.stderr.isTTY === true
+        while (job.state === 'running') {
+          if (tty) process.stderr.write(`\r${job.progress.activity} (${job.progress.done}/${job.progress.total})\x1b[K`)
+          await new Promise((resolve) => setTimeout(resolve, 100))
+          job = await call<ReportJob>('reports.job', { id: job.id })
+        }
+        if (tty) process.stderr.write('\r\x1b[K')
+        if (job.state !== 'done') throw new CliFailure(`the report ${job.state}${job.error ? `: ${job.error}` : ''}`)
+        const file = await call<BinaryFile>('reports.file', { id: job.id })
+        writeFileSync(options.out, Buffer.from(file.content_base64, 'base64'))
+        io.out(`Wrote ${options.out} (${job.result!.size.toLocaleString('en')} bytes, SHA-256 ${job.result!.sha256})`)
+      })
     })
 
   program

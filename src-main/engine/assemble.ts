@@ -16,6 +16,7 @@ export interface EngineCore {
   context: EngineContext
   notifier: Notifier
   evaluator: Evaluator
+  compliance: ComplianceQueries
   reports: ReportJobs
   handlers: Handlers
 }
@@ -33,5 +34,5 @@ export function assembleEngine(path: string, database: OpenedDatabase, clock: Cl
   const compliance = new ComplianceQueries(context, evaluator)
   const reports = new ReportJobs(context, elsewhere.generateReport ?? generateHere(context.db, compliance))
   const handlers = createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports })
-  return { context, notifier, evaluator, reports, handlers }
+  return { context, notifier, evaluator, compliance, reports, handlers }
 }

@@ -85,8 +85,16 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
   const clock = options.clock ?? systemClock
   // On a set clock (tests, replays) the worker reads that clock's time; otherwise its own.
   const setNow = () => (options.clock ? options.clock.now().toISOString() : null)
-  const thread = options.evaluateInWorker ? new EngineThread({ file: path, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }, setNow) : undefined
-  const { context, notifier, evaluator, handlers } = assembleEngine(path, database, clock, thread ? { evaluateEverything: () => thread.evaluateEverything() } : {})
+  const setup = { file: path, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }
+  const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
+  // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
+  const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
+  const { context, notifier, evaluator, handlers } = assembleEngine(
+    path,
+    database,
+    clock,
+    thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
+  )
   const background = new Set<Promise<unknown>>()
   let closed = false
   const inBackground = (work: () => Promise<unknown>) => {
@@ -144,6 +152,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
       await evaluator.idle()
       await notifier.idle()
       await thread?.close()
+      await reportThread?.close()
       await database.close()
     },
   }

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Actor } from '../../../src-shared/domain/common'
 import { EngineError } from '../errors'
+import type { GeneratedReport, Progress } from '../reports/report-files'
+import type { ReportRequest } from '../reports/report-jobs'
 import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
 
 /**
@@ -26,7 +28,8 @@ function startWorker(setup: WorkerSetup): Worker {
   return new Worker(built, { workerData: setup })
 }
 
-type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void }
+type Answer = Extract<WorkerReply, { ok: true }>
+type Pending = { resolve: (reply: Answer) => void; reject: (error: Error) => void; onProgress?: (progress: Progress) => void }
 
 /** Omitted from jobs: the worker picks its own time unless told the engine runs on a set clock. */
 type JobFields = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, 'id'> : never) : never
@@ -55,6 +58,25 @@ export class EngineThread {
     return Buffer.from(json.buffer, json.byteOffset, json.byteLength)
   }
 
+  /**
+   * A report generated on this thread. Aborting ends the thread at once (whatever it was
+   * drawing), and the job fails as cancelled; the thread starts again when next needed.
+   */
+  async report(request: ReportRequest, actor: Pick<Actor, 'id' | 'name'>, generatedAt: string, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<GeneratedReport> {
+    if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
+    const stop = () => void this.worker?.terminate()
+    signal.addEventListener('abort', stop, { once: true })
+    try {
+      const reply = await this.run({ kind: 'report', request, actor, generatedAt, now: this.setNow() }, onProgress)
+      return (reply as { report: GeneratedReport }).report
+    } catch (error) {
+      if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
+      throw error
+    } finally {
+      signal.removeEventListener('abort', stop)
+    }
+  }
+
   async close(): Promise<void> {
     const worker = this.worker
     this.worker = undefined
@@ -67,11 +89,11 @@ export class EngineThread {
     clearTimeout(timer)
   }
 
-  private run(job: JobFields): Promise<WorkerReply & { ok: true }> {
+  private run(job: JobFields, onProgress?: (progress: Progress) => void): Promise<Answer> {
     const worker = this.running()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
+      this.pending.set(id, { resolve, reject, onProgress })
       // While a job runs the process stays up for it; an idle worker keeps nothing alive.
       worker.ref()
       worker.postMessage({ ...job, id } as WorkerJob)
@@ -84,6 +106,7 @@ export class EngineThread {
     worker.on('message', (reply: WorkerReply) => {
       const job = this.pending.get(reply.id)
       if (!job) return
+      if ('progress' in reply) return job.onProgress?.(reply.progress)
       this.pending.delete(reply.id)
       if (this.pending.size === 0) worker.unref()
       if (reply.ok) job.resolve(reply)
