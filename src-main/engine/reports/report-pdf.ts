@@ -156,8 +156,8 @@ export function reportDocument(data: ReportData, facts: ReportFacts): Record<str
 
 /**
  * pdfmake is one shared instance: fonts are set from resources/fonts on each call (cheap), nothing
- * may be fetched, and only the font folder may be read. The layout cache is off: it keeps every
- * word's shaping alive and, on a 1,000-application report, costs more memory than it saves time.
+ * may be fetched, and only the font folder may be read. pdfkit's font layout cache stays on: without
+ * it a 1,000-application report takes about 3× as long, for about a third less memory.
  */
 async function renderDocument(definition: Record<string, unknown>, options: { fontLayoutCache: boolean }): Promise<Buffer> {
   const folder = reportFontsFolder()
@@ -168,7 +168,7 @@ async function renderDocument(definition: Record<string, unknown>, options: { fo
 }
 
 export function renderReportPdf(data: ReportData, facts: ReportFacts): Promise<Buffer> {
-  return renderDocument(reportDocument(data, facts), { fontLayoutCache: false })
+  return renderDocument(reportDocument(data, facts), { fontLayoutCache: true })
 }
 
 /**

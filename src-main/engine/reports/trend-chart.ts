@@ -2,6 +2,9 @@
  * The compliance-over-time chart of a report's summary page, drawn by echarts' server-side SVG
  * renderer (no DOM, no animation) for pdfmake's `svg` node. Colours match the dashboard's.
  */
+// The engine keeps UI libraries out, but a report's chart is drawn here, on the server side, as SVG
+// for the PDF: echarts' SSR renderer needs no DOM. This one module may import it.
+// oxlint-disable-next-line no-restricted-imports
 import * as echarts from 'echarts'
 import { COMPLIANCE_STATUSES, STATUS_LABELS, type ComplianceStatus, type TrendPoint } from '../../../src-shared/domain/compliance'
 import { formatDay } from './report-text'
