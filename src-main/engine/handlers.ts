@@ -11,6 +11,7 @@ import { getRequest, inbox, loadAttestations, remindersFor, ruleSchedules } from
 import { deploymentGate } from './attestations/deployment-gate'
 import { submitAttestation } from './attestations/sign-off'
 import { listAuditEvents } from './audit/audit'
+import { verifyAuditChain } from './audit/audit-chain'
 import { exportAuditLog } from './audit/audit-export'
 import type { ComplianceQueries } from './compliance/compliance-queries'
 import type { Evaluator } from './compliance/evaluator'
@@ -78,6 +79,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
 
     'audit.list': (filter) => listAuditEvents(db, filter),
     'audit.export': (filter) => exportAuditLog(db, filter, engine.nowIso()),
+    'audit.verify': () => verifyAuditChain(db),
 
     'users.list': async () => ({ users: await listUsers(db) }),
     'users.get': ({ id }) => getUser(db, id),
