@@ -41,6 +41,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // The trail is evidence for auditors: the database itself refuses to rewrite or drop it.
   await sql`CREATE TRIGGER audit_events_append_only_update BEFORE UPDATE ON audit_events
     BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`.execute(db)
+  // INSERT OR REPLACE onto an existing id would rewrite an event without firing the delete trigger.
+  await sql`CREATE TRIGGER audit_events_append_only_replace BEFORE INSERT ON audit_events
+    WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`.execute(db)
 
   await db.schema
     .createTable('workspace_identity')

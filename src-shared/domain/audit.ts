@@ -99,9 +99,10 @@ export const AuditPage = z.object({
 export type AuditPage = z.infer<typeof AuditPage>
 
 /**
- * Why the audit chain breaks at an event: its content no longer matches its hash (`altered`), it
- * is missing (`removed`), the console never wrote it (`inserted`: it carries no hash), or its link
- * to the event before it is missing or malformed (`unchained`).
+ * Why the audit chain breaks at an event: its content no longer matches its hash, or it was
+ * re-hashed and the next event recorded another (`altered`); it is missing (`removed`); the
+ * console never wrote it (`inserted`: no hash, or one that fits neither it nor its place); or its
+ * link to the event before it is missing or malformed (`unchained`).
  */
 export const AUDIT_CHAIN_BREAKS = ['altered', 'removed', 'inserted', 'unchained'] as const
 export const AuditChainBreak = z.enum(AUDIT_CHAIN_BREAKS)

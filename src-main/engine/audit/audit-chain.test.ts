@@ -84,11 +84,12 @@ describe('the audit hash chain', () => {
     expect(id).toMatch(/^ws_[0-9a-z]{16}$/)
   })
 
-  it('keeps refusing to rewrite or remove events once they are chained', async () => {
+  it('keeps refusing to rewrite or remove events once they are chained, replacing them included', async () => {
     const file = await workspaceWith(3)
     const sqlite = new BetterSqlite3(file)
     expect(() => sqlite.prepare("UPDATE audit_events SET hash = 'x'").run()).toThrow(/append-only/)
     expect(() => sqlite.prepare('DELETE FROM audit_events WHERE id = 3').run()).toThrow(/append-only/)
+    expect(() => sqlite.prepare("INSERT OR REPLACE INTO audit_events SELECT id, at, actor_id, 'Mallory', action, entity_type, entity_id, before_json, after_json, prev_hash, hash FROM audit_events WHERE id = 2").run()).toThrow(/append-only/)
     sqlite.close()
   })
 
@@ -136,6 +137,10 @@ describe('the audit hash chain', () => {
     const inserted = await workspaceWith(4)
     tamper(inserted, "INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES ('2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x')")
     expect(await verify(inserted)).toMatchObject({ ok: false, events_checked: 4, first_bad: { id: 5, reason: 'inserted', message: expect.stringContaining('event 5 (2026-03-01 12:00 UTC, policy.archived)') } })
+
+    const forged = await workspaceWith(4)
+    tamper(forged, `INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id, prev_hash, hash) VALUES ('2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x', '${'b'.repeat(64)}', '${'c'.repeat(64)}')`)
+    expect(await verify(forged)).toMatchObject({ ok: false, first_bad: { id: 5, reason: 'inserted', message: expect.stringContaining('matches neither its own hash nor the event before it') } })
 
     const unlinked = await workspaceWith(4)
     tamper(unlinked, `${NO_TRIGGERS} UPDATE audit_events SET prev_hash = 'not a hash' WHERE id = 2`)

@@ -63,7 +63,11 @@ export function checkAuditChain(events: Iterable<ChainedEventRow>, highestIssued
     if (hash === null) return broken(id, 'inserted', `${named(row)}: it was inserted by something other than the console (it carries no hash)`)
     if (prev_hash === null || !HASH.test(prev_hash) || !HASH.test(hash)) return broken(id, 'unchained', `${named(row)}: its link to the event before it is missing or malformed`)
     const content = { id, at, actor_id, actor_name, action, entity_type, entity_id, before_json, after_json }
-    if (auditEventHash(prev_hash, content) !== hash) return broken(id, 'altered', `${named(row)}: its content was altered after it was written`)
+    if (auditEventHash(prev_hash, content) !== hash) {
+      // An altered event keeps its link; one that matches neither its hash nor its place was never in the chain.
+      if (prev_hash === head) return broken(id, 'altered', `${named(row)}: its content was altered after it was written`)
+      return broken(id, 'inserted', `${named(row)}: it was inserted (it matches neither its own hash nor the event before it)`)
+    }
     if (prev_hash !== head) {
       // This event's own hash holds, so it was written after a different predecessor: the one
       // before it was rewritten and its hash recomputed (or, for the first event, the trail's start replaced).
