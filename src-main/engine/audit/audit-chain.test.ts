@@ -6,6 +6,7 @@ import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { auditEventHash, CHAIN_START } from '../audit-hash'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
 import { workspaceId } from '../workspace/identity'
+import { auditChainHead } from './audit-chain'
 
 const folder = tempFolder()
 afterAll(() => folder.remove())
@@ -56,6 +57,9 @@ describe('the audit hash chain', () => {
       expect(row.hash).toBe(auditEventHash(row.prev_hash, row as never))
     }
     expect(await verify(file)).toEqual({ ok: true, events: 10, head: rows.at(-1)!.hash })
+    const { engine, context } = await openTestEngine(file)
+    expect(await auditChainHead(context.db)).toBe(rows.at(-1)!.hash)
+    await engine.close()
   })
 
   it('answers an empty trail intact, its head the chain start', async () => {

@@ -38,6 +38,12 @@ export async function verifyAuditChain(db: Db): Promise<AuditChainVerification> 
   return checkAuditChain(iterateRawRows<ChainedEventRow>(db, db.selectFrom('audit_events').select(AUDIT_CHAIN_COLUMNS).orderBy('id')), highestIssued)
 }
 
+/** The newest event's hash, as an audit package's manifest records it (CHAIN_START while the trail is empty). */
+export async function auditChainHead(db: Db): Promise<string> {
+  const newest = await db.selectFrom('audit_events').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return newest?.hash ?? CHAIN_START
+}
+
 /**
  * The check itself, over every event in id order and the highest id SQLite has handed out (its
  * AUTOINCREMENT counter). Stops reading at the first break.
