@@ -115,7 +115,7 @@ describe('the audit hash chain', () => {
     sqlite.exec(NO_TRIGGERS)
     sqlite.prepare('UPDATE audit_events SET after_json = ?, hash = ? WHERE id = 2').run(forged.after_json, auditEventHash(row.prev_hash, forged))
     sqlite.close()
-    expect(await verify(file)).toMatchObject({ ok: false, first_bad: { id: 2, reason: 'altered', message: expect.stringContaining('event 3 recorded a different hash for it') } })
+    expect(await verify(file)).toMatchObject({ ok: false, events_checked: 1, first_bad: { id: 2, reason: 'altered', message: expect.stringContaining('event 3 recorded a different hash for it') } })
   })
 
   it('names a removed event, and a removed newest event', async () => {

@@ -54,9 +54,9 @@ export function checkAuditChain(events: Iterable<ChainedEventRow>, highestIssued
   let head = CHAIN_START
   let previous: ChainedEventRow | undefined
   // Returning from inside the loop ends the read, releasing the statement.
-  const broken = (id: number, reason: AuditChainBreak, message: string): AuditChainVerification => ({
+  const broken = (id: number, reason: AuditChainBreak, message: string, intact = checked): AuditChainVerification => ({
     ok: false,
-    events_checked: checked,
+    events_checked: intact,
     first_bad: { id, reason, message: `Audit trail broken at ${message}` },
   })
 
@@ -77,7 +77,7 @@ export function checkAuditChain(events: Iterable<ChainedEventRow>, highestIssued
     if (prev_hash !== head) {
       // This event's own hash holds, so it was written after a different predecessor: the one
       // before it was rewritten and its hash recomputed (or, for the first event, the trail's start replaced).
-      if (previous) return broken(previous[0], 'altered', `${named(previous)}: it was altered and its hash recomputed after it was written (event ${count(id)} recorded a different hash for it)`)
+      if (previous) return broken(previous[0], 'altered', `${named(previous)}: it was altered and its hash recomputed after it was written (event ${count(id)} recorded a different hash for it)`, checked - 1)
       return broken(id, 'unchained', `${named(row)}: it is the first event but does not start the chain`)
     }
     head = hash
