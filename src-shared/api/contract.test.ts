@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { contract, type ProcedureName } from './contract'
-import { CsvFile } from './procedure'
+import { BinaryFile, CsvFile } from './procedure'
 import { contractExamples } from './contract-examples'
 import { errorFromZod } from './errors'
 
@@ -42,7 +42,7 @@ describe('every procedure of the contract', () => {
     expect(errorFromZod(parsed.error!).issues).toContainEqual({ field: 'colour', message: 'colour is not a field of this request' })
   })
 
-  it.each(procedures.filter((name) => contract[name].rest?.produces))('%s answers a file over REST, so answers a CsvFile', (name) => {
-    expect(contract[name].output).toBe(CsvFile)
+  it.each(procedures.filter((name) => contract[name].rest?.produces))('%s answers a file over REST, so answers the value of that kind of file', (name) => {
+    expect(contract[name].output).toBe(contract[name].rest!.produces === 'text/csv' ? CsvFile : BinaryFile)
   })
 })

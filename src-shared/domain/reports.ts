@@ -111,7 +111,7 @@ export const PackageManifest = z.object({
   workspace_id: z.string(),
   as_of: Timestamp,
   scope: ReportData.shape.scope,
-  /** The hash of the newest audit event at generation: the trail extract ends there. */
+  /** The hash of the newest audit event at `as_of`: the last of the trail extract, a link of the workspace's chain. */
   audit_chain_head: z.string(),
   generated_at: Timestamp,
   generated_by: z.object({ id: z.string(), name: z.string() }),

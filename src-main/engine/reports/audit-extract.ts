@@ -33,3 +33,12 @@ export async function auditTrailExtract(db: Db, from: string, to: string): Promi
     hash: row.hash,
   }))
 }
+
+/**
+ * The chain's head as of the report's moment: the hash of the newest event then. The extract ends
+ * on it, and the same moment names the same head however many exports (each an audit event) follow.
+ */
+export async function chainHeadAt(db: Db, asOf: string): Promise<string> {
+  const row = await db.selectFrom('audit_events').select('hash').where('at', '<=', asOf).orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return row?.hash ?? '0'.repeat(64)
+}

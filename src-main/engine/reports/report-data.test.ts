@@ -1,4 +1,9 @@
+import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
+import { PackageManifest } from '../../../src-shared/domain/reports'
+import { verifyPackageBytes } from '../audit/package-verification'
+import { pdfPages } from '../../testing/pdf-text'
+import { formatTime, statusLabel } from './report-text'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
 import { failure } from '../../testing/refusal'
 
@@ -28,11 +33,11 @@ async function history() {
     ],
     scope: { apply_to_all: true, tags: [], application_ids: [] },
   })
-  const send = (id: string, piiCount: number, errors: number) =>
+  const send = (id: string, piiCount: number, errors: number, total = 100) =>
     call('metrics.ingest', {
       id,
       observations: [
-        { metric: 'pii', timestamp: new Date(clock.now().getTime() - HOUR / 2).toISOString(), count: piiCount, total: 100 },
+        { metric: 'pii', timestamp: new Date(clock.now().getTime() - HOUR / 2).toISOString(), count: piiCount, total },
         { metric: 'error_rate', timestamp: new Date(clock.now().getTime() - HOUR / 2).toISOString(), count: errors, total: 100 },
       ],
     })
@@ -42,7 +47,8 @@ async function history() {
   await call('compliance.evaluate', {})
   const breached = clock.now().toISOString()
   clock.advance(2 * HOUR)
-  await send('app_chat', 0, 0)
+  // Enough clean traffic that the day's PII rate falls back under both thresholds.
+  await send('app_chat', 0, 0, 10_000)
   await call('compliance.evaluate', {})
   clock.advance(HOUR)
   await call('attestations.submit', {
@@ -107,5 +113,81 @@ describe('the report’s data', () => {
     expect(await failure(fixture.call('reports.preview', { as_of: '2030-01-01T00:00:00Z' }))).toMatchObject({ code: 'invalid_input', field: 'as_of' })
     expect(await failure(fixture.call('reports.preview', { policy_id: 'pol_nothing' }))).toMatchObject({ code: 'not_found', field: 'policy_id' })
     expect(await failure(fixture.call('reports.preview', { application_id: 'app_nothing' }))).toMatchObject({ code: 'not_found', field: 'application_id' })
+  })
+})
+
+const bytesOf = (file: { content_base64: string }) => new Uint8Array(Buffer.from(file.content_base64, 'base64'))
+
+describe('the exported report', () => {
+  it('reads back from its PDF as the API answered for that moment: statuses, counts and gap times', async () => {
+    const { breached } = await history()
+    const file = await fixture.call('reports.compliance', { format: 'pdf', as_of: breached })
+    expect(file).toMatchObject({ content_type: 'application/pdf', filename: `compliance-report-organization-${breached.slice(0, 19).replaceAll(':', '-')}Z.pdf` })
+    const text = (await pdfPages(bytesOf(file))).join('\n')
+    const gaps = (await fixture.call('gaps.list', { as_of: breached, limit: 100 })).gaps
+    expect(gaps.length).toBeGreaterThan(0)
+    expect(text).toContain(`Open gaps ${gaps.filter((gap) => gap.resolved_at === null).length}`)
+    expect(text).toContain(`Resolved gaps ${gaps.filter((gap) => gap.resolved_at !== null).length}`)
+    for (const gap of gaps) expect(text).toContain(formatTime(gap.opened_at))
+    for (const id of ['app_chat', 'app_claims', 'app_wiki']) {
+      const answered = await fixture.call('compliance.application', { id, as_of: breached })
+      for (const policy of answered.policies) {
+        // Each application × policy row: the application, the policy, and the status the API gave then.
+        expect(text).toMatch(new RegExp(`${answered.application_name}[^]{0,400}${policy.policy_name}[^]{0,200}${statusLabel(policy.status)}`))
+      }
+    }
+    const overview = await fixture.call('compliance.overview', { as_of: breached })
+    expect(overview.application_counts.non_compliant).toBeGreaterThan(0)
+  })
+
+  it('packs a package whose manifest matches every file, the same tables each time, with each export in the audit trail', async () => {
+    await history()
+    await fixture.call('applications.create', { id: 'app_trap', name: '=HYPERLINK("http://evil.example","click")', tags: ['customer-data'] })
+    const at = fixture.clock.now().toISOString()
+    // Exported a minute later: each export is itself an audit event, after the report's moment.
+    fixture.clock.advance(60_000)
+    const first = bytesOf(await fixture.call('reports.compliance', { format: 'package', as_of: at }))
+    fixture.clock.advance(60_000)
+    const second = bytesOf(await fixture.call('reports.compliance', { format: 'package', as_of: at }))
+    expect(verifyPackageBytes(first)).toMatchObject({ status: 'intact' })
+    expect(verifyPackageBytes(second)).toMatchObject({ status: 'intact' })
+    const [a, b] = [unzipSync(first), unzipSync(second)]
+    for (const path of Object.keys(a).filter((name) => name.endsWith('.csv') || name.endsWith('.json') || name.endsWith('.jsonl'))) {
+      if (path === 'manifest.json') continue
+      expect(strFromU8(b[path]!), path).toBe(strFromU8(a[path]!))
+    }
+    const [ma, mb] = [PackageManifest.parse(JSON.parse(strFromU8(a['manifest.json']!))), PackageManifest.parse(JSON.parse(strFromU8(b['manifest.json']!)))]
+    expect({ ...mb, generated_at: ma.generated_at, files: mb.files.filter((f) => f.path !== 'report.pdf') }).toEqual({ ...ma, files: ma.files.filter((f) => f.path !== 'report.pdf') })
+    expect(ma.as_of).toBe(at)
+    expect(ma.workspace_id).toMatch(/^ws_/)
+    const applications = Object.entries(a).find(([path]) => path.startsWith('csv/applications'))![1]
+    expect(strFromU8(applications)).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`)
+    // Two CSV exports of the same moment are the same bytes.
+    const csv1 = await fixture.call('reports.compliance', { format: 'csv', as_of: at })
+    const csv2 = await fixture.call('reports.compliance', { format: 'csv', as_of: at })
+    expect(csv2.content_base64).toBe(csv1.content_base64)
+    const exported = (await fixture.call('audit.list', { action: 'report.exported', limit: 10 })).events
+    expect(exported).toHaveLength(4)
+    expect(exported[0]!.after).toMatchObject({ format: 'csv', as_of: at, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), parameters: { format: 'csv', as_of: at } })
+    const exports = (await fixture.call('reports.history', {})).exports
+    expect(exports.map((entry) => entry.format)).toEqual(['csv', 'csv', 'package', 'package'])
+  })
+
+  it('runs in the background with progress, and a cancelled report records nothing', async () => {
+    await history()
+    const started = await fixture.call('reports.start', { format: 'pdf' })
+    expect(started).toMatchObject({ state: 'running', format: 'pdf' })
+    const cancelled = await fixture.call('reports.cancel', { id: started.id })
+    expect(cancelled.state).toBe('cancelled')
+    const job = await fixture.call('reports.start', { format: 'pdf', application_id: 'app_chat' })
+    let state = job
+    while (state.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      state = await fixture.call('reports.job', { id: job.id })
+    }
+    expect(state).toMatchObject({ state: 'done', result: { format: 'pdf', scope: { kind: 'application', application_id: 'app_chat' } } })
+    const file = await fixture.call('reports.file', { id: job.id })
+    expect(Buffer.from(file.content_base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-')
+    expect((await fixture.call('reports.history', {})).exports.map((entry) => entry.id)).toEqual([job.id])
   })
 })

@@ -10,8 +10,7 @@ import type { ReportData, ReportFormat, ReportScope } from '../../../src-shared/
 import type { ComplianceQueries } from '../compliance/compliance-queries'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
-import { auditChainHead } from '../audit/audit-chain'
-import { auditTrailExtract } from './audit-extract'
+import { auditTrailExtract, chainHeadAt } from './audit-extract'
 import { buildAuditPackage, renderReportPdf, reportCsvFiles, reportDigest } from '.'
 import { gatherReport } from './report-data'
 import { workspaceId } from '../workspace/identity'
@@ -83,7 +82,7 @@ export async function generateReport(
       await buildAuditPackage({
         data,
         workspace_id: await workspaceId(db),
-        audit_chain_head: await auditChainHead(db),
+        audit_chain_head: await chainHeadAt(db, data.as_of),
         audit_trail: trail,
         generated_at: facts.generated_at,
         generated_by: facts.generated_by,

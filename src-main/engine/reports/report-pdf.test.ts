@@ -1,23 +1,8 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { pdfPages } from '../../testing/pdf-text'
 import { FORMULA_NAME, SAMPLE_AS_OF, sampleReportData } from '../../testing/report-fixtures'
 import { reportDigest } from './report-json'
 import { renderReportPdf, type ReportFacts } from './report-pdf'
-
-/**
- * Each page's text, runs joined by spaces; pdfkit writes a word broken after a hyphen or slash as
- * two runs, which read back as one word.
- */
-async function pdfPages(pdf: Uint8Array): Promise<string[]> {
-  const document = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise
-  const pages: string[] = []
-  for (let number = 1; number <= document.numPages; number++) {
-    const content = await (await document.getPage(number)).getTextContent()
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' ').replace(/([-/]) /g, '$1'))
-  }
-  await document.destroy()
-  return pages
-}
 
 const data = sampleReportData()
 const facts: ReportFacts = { generated_at: '2026-04-01T08:00:00.000Z', generated_by: { id: 'usr_olga', name: 'Olga Auditor' }, digest: reportDigest(data) }
