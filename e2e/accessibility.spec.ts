@@ -121,7 +121,7 @@ for (const scheme of ['light', 'dark'] as const) {
       ['the policies list', '#/policies', (page) => expect(page.getByRole('heading', { name: 'Policies' })).toBeVisible()],
       ['the templates', '#/templates', (page) => expect(page.getByRole('heading', { name: /Templates/ })).toBeVisible()],
       ['the attestation inbox', '#/attestations', (page) => expect(page.getByTestId('attestation-request-row').first()).toBeVisible()],
-      ['the reports', '#/reports', (page) => expect(page.getByRole('heading').first()).toBeVisible()],
+      ['the reports', '#/reports', (page) => expect(page.getByRole('img', { name: /^Compliance over time in the report/ })).toBeVisible()],
       ['the audit log', '#/audit', (page) => expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible()],
       ['the settings', '#/settings', (page) => expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()],
     ]

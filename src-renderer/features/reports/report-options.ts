@@ -13,7 +13,7 @@ export const FORMAT_CHOICES: ReadonlyArray<{ value: ReportFormat; label: string;
   {
     value: 'csv',
     label: 'CSV tables',
-    description: 'A zip of one CSV file per table (applications, statuses, gaps, attestations, exceptions, rules), to analyse in a spreadsheet.',
+    description: 'A zip of one CSV file per table (applications, gaps, attestations, exceptions, the alert rules each application carries), to analyse in a spreadsheet.',
   },
   {
     value: 'package',
