@@ -4,10 +4,9 @@
  * generate it with its progress showing (and Cancel), then save the file; and every past export.
  */
 import { Alert, Button, Card, Group, Loader, Progress, Radio, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useWorkspace } from '../../app/workspace-store'
 import { notifyDone } from '../../components/feedback'
-import { formatDay } from '../../components/format'
 import { saveBinaryFile } from '../../components/save-file'
 import { Onboarding } from '../onboarding/Onboarding'
 import { ReportHistory } from './ReportHistory'
@@ -76,18 +75,26 @@ function GenerateBar() {
   const ready = useReports((state) => reportScope(state) !== null)
   const running = job?.state === 'running'
   const percent = job ? Math.round((100 * job.progress.done) / Math.max(1, job.progress.total)) : 0
+  const generateButton = useRef<HTMLButtonElement>(null)
   const start = async () => {
+    if (running) return
     const done = await generate(saveBinaryFile)
     if (done?.result) notifyDone(`Generated ${done.result.filename}.`, { title: 'Report ready' })
+  }
+  const stop = async () => {
+    await cancel()
+    // Cancel goes once the report stops; focus would otherwise fall to the page.
+    generateButton.current?.focus()
   }
   return (
     <Stack gap="xs">
       <Group>
-        <Button onClick={() => void start()} disabled={!ready || running} loading={running}>
+        {/* Looks disabled while a report runs but keeps the focus: a disabled button would drop it. */}
+        <Button ref={generateButton} onClick={() => void start()} disabled={!ready} data-disabled={running || undefined} aria-disabled={running || undefined}>
           Generate {FORMAT_LABELS[format]}
         </Button>
         {running ? (
-          <Button variant="default" onClick={() => void cancel()}>
+          <Button variant="default" onClick={() => void stop()}>
             Cancel
           </Button>
         ) : null}
@@ -116,7 +123,7 @@ function GenerateBar() {
 
 export function ReportsScreen() {
   const info = useWorkspace((state) => state.info)
-  const { preview, previewLoading, previewError, history, historyError, loadChoices, loadPreview, loadHistory } = useReports()
+  const { scopeKind, preview, previewLoading, previewError, history, historyError, loadChoices, loadPreview, loadHistory } = useReports()
 
   useEffect(() => {
     if (!info || info.is_empty || info.loading_sample) return
@@ -145,7 +152,7 @@ export function ReportsScreen() {
               </Title>
               {preview ? (
                 <Text size="sm" c="dimmed" data-testid="preview-period">
-                  From {formatDay(preview.period_start)} to {formatUtc(preview.as_of)}
+                  From {preview.period_start.slice(0, 10)} to {formatUtc(preview.as_of)}
                 </Text>
               ) : null}
             </div>
@@ -156,7 +163,13 @@ export function ReportsScreen() {
               {previewError}
             </Alert>
           ) : null}
-          {preview ? <ReportSummary preview={preview} /> : null}
+          {preview ? (
+            <ReportSummary preview={preview} />
+          ) : !previewLoading && !previewError ? (
+            <Text size="sm" c="dimmed">
+              Choose the {scopeKind === 'policy' ? 'policy' : 'application'} to report on, and its summary shows here.
+            </Text>
+          ) : null}
           <GenerateBar />
         </Stack>
       </Card>
