@@ -8,7 +8,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { BinaryFile } from '../../src-shared/api/procedure'
 import type { ReportJob } from '../../src-shared/api/reports'
 import type { DeploymentGate } from '../../src-shared/domain/attestations'
+import type { AuditChainVerification } from '../../src-shared/domain/audit'
 import { Role } from '../../src-shared/domain/common'
+import { verifyPackage } from '../engine/audit/package-verification'
 import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
 import { defaultWorkspacePath } from '../engine/workspace/location'
@@ -238,6 +240,32 @@ export function buildProgram(io: CliIo = processIo): Command {
     })
 
   program
+    .command('audit')
+    .description('Check the audit trail')
+    .command('verify')
+    .description('Check the audit trail against its hash chain (exit 0 intact, 1 broken, naming the first bad event), or an audit package against its manifest')
+    .addOption(dbOption())
+    .option('--package <file>', 'an audit package (.zip) to check against its manifest.json, instead of a workspace')
+    .action(async (options: { db: string; package?: string }, command: Command) => {
+      // Exit 1 says "tampered", so a usage mistake here answers 2 like any other it cannot check.
+      if (options.package && command.getOptionValueSource('db') === 'cli') throw new CliFailure('pass --db FILE or --package FILE.zip, not both')
+      if (options.package) return verifyAuditPackage(options.package, io)
+      if (!existsSync(options.db)) throw new CliFailure(`there is no workspace at ${options.db}`)
+      const verification = await withEngine(options.db, async (engine) => {
+        const result = await dispatch(engine, 'audit.verify', {}, { actor: await engine.owner() }, (message) => io.err(message))
+        if (!result.ok) throw new CliFailure(result.error.message)
+        return result.value as AuditChainVerification
+      })
+      if (!verification.ok) {
+        io.out(verification.first_bad.message)
+        io.out(`${verification.events_checked.toLocaleString('en-US')} events before it are intact.`)
+        throw new CliExit(1)
+      }
+      io.out(`Audit trail intact: ${verification.events.toLocaleString('en-US')} events, each chained to the one before it.`)
+      io.out(`Head ${verification.head}`)
+    })
+
+  program
     .command('info')
     .description('Show the workspace file, its schema version and what it holds')
     .addOption(dbOption())
@@ -248,6 +276,19 @@ export function buildProgram(io: CliIo = processIo): Command {
       })
     })
   return program
+}
+
+function verifyAuditPackage(file: string, io: CliIo): void {
+  const verification = verifyPackage(file)
+  if (verification.status === 'unreadable') throw new CliFailure(`cannot verify ${file}: ${verification.problems.join('; ')}`)
+  if (verification.status === 'tampered') {
+    io.out(`Audit package ${file} does not match its manifest:`)
+    for (const problem of verification.problems) io.out(`  ${problem}`)
+    throw new CliExit(1)
+  }
+  const { manifest } = verification
+  io.out(`Audit package intact: all ${manifest.files.length} files match manifest.json.`)
+  io.out(`Workspace ${manifest.workspace_id}, as of ${manifest.as_of}, audit chain head ${manifest.audit_chain_head}`)
 }
 
 function formatFromExtension(file: string): 'jsonl' | 'csv' | undefined {

@@ -11,8 +11,7 @@ import { getRequest, inbox, loadAttestations, remindersFor, ruleSchedules } from
 import { deploymentGate } from './attestations/deployment-gate'
 import { submitAttestation } from './attestations/sign-off'
 import { listAuditEvents } from './audit/audit'
-import { gatherReport } from './reports/report-data'
-import { exportHistory, type ReportJobs } from './reports/report-jobs'
+import { verifyAuditChain } from './audit/audit-chain'
 import { exportAuditLog } from './audit/audit-export'
 import type { ComplianceQueries } from './compliance/compliance-queries'
 import type { Evaluator } from './compliance/evaluator'
@@ -28,6 +27,8 @@ import { createGroup, createUser, getGroup, getUser, listGroups, listUsers, upda
 import { archivePolicy, createPolicy, createPolicyFromTemplate, previewScope, updatePolicy } from './policies/policies'
 import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyCoverage } from './policies/policy-queries'
 import { getPolicy, loadPolicies } from './policies/policy-store'
+import { gatherReport } from './reports/report-data'
+import { exportHistory, type ReportJobs } from './reports/report-jobs'
 import { TEMPLATES } from './policies/templates'
 import { createAlertRule, createAttestationRule, listAlertRules, listAttestationRules } from './rules/rule-library'
 import { loadSampleWorkspace, sampleLoadingProgress } from './workspace/sample'
@@ -81,6 +82,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
 
     'audit.list': (filter) => listAuditEvents(db, filter),
     'audit.export': (filter) => exportAuditLog(db, filter, engine.nowIso()),
+    'audit.verify': () => verifyAuditChain(db),
 
     'users.list': async () => ({ users: await listUsers(db) }),
     'users.get': ({ id }) => getUser(db, id),

@@ -41,6 +41,7 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'applications.policies': { id },
     'audit.list': { entity_type: 'policy', entity_id: policyId, action: 'policy.created', actor_id: 'owner', since: '2020-01-01T00:00:00Z', until: recent, limit: 10 },
     'audit.export': { entity_type: 'application', entity_id: id, action: 'application.created', actor_id: 'owner', since: '2020-01-01T00:00:00Z', until: recent },
+    'audit.verify': {},
     'users.list': {},
     'users.get': { id: world.userId },
     'users.create': { name: 'Ana Auditor', email: 'ana@example.com', role: 'auditor', group_ids: [world.groupId] },

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { Worker, type ResourceLimits } from 'node:worker_threads'
 import type { Actor } from '../../../src-shared/domain/common'
 import { EngineError } from '../errors'
 import type { GeneratedReport, Progress } from '../reports/report-files'
@@ -18,14 +18,14 @@ import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from '.
  * build, the bundler puts engine-worker.js in the build's main folder, beside or just above the
  * chunk holding this code.
  */
-function startWorker(setup: WorkerSetup): Worker {
+function startWorker(setup: WorkerSetup, resourceLimits?: ResourceLimits): Worker {
   if (__filename.endsWith('.ts')) {
     const source = join(__dirname, 'worker-entry.ts')
-    return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)})`, { eval: true, workerData: setup })
+    return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)})`, { eval: true, workerData: setup, resourceLimits })
   }
   const built = [join(__dirname, 'engine-worker.js'), join(__dirname, '..', 'engine-worker.js')].find((path) => existsSync(path))
   if (!built) throw new Error(`The engine's worker (engine-worker.js) is missing beside ${__dirname}; build the console again (npm run build).`)
-  return new Worker(built, { workerData: setup })
+  return new Worker(built, { workerData: setup, resourceLimits })
 }
 
 type Answer = Extract<WorkerReply, { ok: true }>
@@ -43,6 +43,8 @@ export class EngineThread {
     private readonly setup: WorkerSetup,
     /** The engine's time when it runs on a set clock; null on the system clock. */
     private readonly setNow: () => string | null,
+    /** A bound on the thread's memory (the report thread's), so a huge report cannot take the machine's. */
+    private readonly resourceLimits?: ResourceLimits,
   ) {}
 
   /** Evaluates every application, at the moment the worker holds the write lock. */
@@ -71,6 +73,9 @@ export class EngineThread {
       return (reply as { report: GeneratedReport }).report
     } catch (error) {
       if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
+      if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory/i.test((error as Error).message)) {
+        throw new EngineError('too_large', 'This report is too large to draw as one PDF within the memory set aside for reports; narrow it to a policy or an application, or export the CSV tables')
+      }
       throw error
     } finally {
       signal.removeEventListener('abort', stop)
@@ -102,7 +107,7 @@ export class EngineThread {
 
   private running(): Worker {
     if (this.worker) return this.worker
-    const worker = startWorker(this.setup)
+    const worker = startWorker(this.setup, this.resourceLimits)
     worker.on('message', (reply: WorkerReply) => {
       const job = this.pending.get(reply.id)
       if (!job) return

@@ -1,7 +1,7 @@
 /**
  * The audit trail as an audit package carries it: the events of the report's period, oldest
- * first, each with its place in the hash chain, and the chain's head when the package was made,
- * so an auditor can check the extract against the workspace's own verification.
+ * first, each with its place in the hash chain, so an auditor can check the extract against the
+ * chain's head the manifest names.
  */
 import type { Db } from '../db/schema'
 
@@ -14,8 +14,8 @@ export interface ExtractedEvent {
   entity_id: string
   before: unknown
   after: unknown
-  prev_hash: string
-  hash: string
+  prev_hash: string | null
+  hash: string | null
 }
 
 export async function auditTrailExtract(db: Db, from: string, to: string): Promise<ExtractedEvent[]> {
@@ -32,10 +32,4 @@ export async function auditTrailExtract(db: Db, from: string, to: string): Promi
     prev_hash: row.prev_hash,
     hash: row.hash,
   }))
-}
-
-/** The newest event's hash: the head of the chain. */
-export async function auditChainHead(db: Db): Promise<string> {
-  const row = await db.selectFrom('audit_events').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
-  return row?.hash ?? ''
 }

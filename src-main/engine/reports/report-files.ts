@@ -10,12 +10,10 @@ import type { ReportData, ReportFormat, ReportScope } from '../../../src-shared/
 import type { ComplianceQueries } from '../compliance/compliance-queries'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
-import { auditChainHead, auditTrailExtract } from './audit-extract'
-import { buildAuditPackage } from './audit-package'
+import { auditChainHead } from '../audit/audit-chain'
+import { auditTrailExtract } from './audit-extract'
+import { buildAuditPackage, renderReportPdf, reportCsvFiles, reportDigest } from '.'
 import { gatherReport } from './report-data'
-import { reportCsvFiles } from './report-csv'
-import { reportJson } from './report-json'
-import { renderReportPdf } from './report-pdf'
 import { workspaceId } from '../workspace/identity'
 
 export interface Progress {
@@ -62,7 +60,7 @@ export async function generateReport(
   checkCancelled: CancelCheck = () => undefined,
 ): Promise<GeneratedReport> {
   const { format, ...scope } = request
-  const total = format === 'package' ? 5 : 3
+  const total = format === 'package' ? 4 : 3
   let done = 0
   const step = (activity: string) => {
     checkCancelled()
@@ -70,35 +68,27 @@ export async function generateReport(
   }
   step('Reading compliance, gaps, attestations and exceptions')
   const data = await gatherReport(db, compliance, scope, facts.generated_at)
-  const json = reportJson(data)
-  const digest = sha256(json)
   let bytes: Uint8Array
   if (format === 'csv') {
     step('Writing the CSV tables')
     bytes = zipSync(Object.fromEntries(reportCsvFiles(data).map((file) => [file.path, [new TextEncoder().encode(file.text), { mtime: FIXED_ZIP_TIME }]])), { level: 6 })
-  } else {
+  } else if (format === 'pdf') {
     step('Drawing the PDF')
-    const pdf = await renderReportPdf(data, { ...facts, digest })
-    if (format === 'pdf') bytes = pdf
-    else {
-      step('Extracting the audit trail')
-      const trail = await auditTrailExtract(db, data.period_start, data.as_of)
-      step('Packing and hashing every file')
-      bytes = buildAuditPackage({
-        pdf,
-        csvFiles: reportCsvFiles(data),
-        json,
-        auditTrail: trail,
-        manifest: {
-          workspace_id: await workspaceId(db),
-          as_of: data.as_of,
-          scope: data.scope,
-          audit_chain_head: await auditChainHead(db),
-          generated_at: facts.generated_at,
-          generated_by: facts.generated_by,
-        },
-      }).zip
-    }
+    bytes = await renderReportPdf(data, { ...facts, digest: reportDigest(data) })
+  } else {
+    step('Extracting the audit trail')
+    const trail = await auditTrailExtract(db, data.period_start, data.as_of)
+    step('Drawing the PDF, packing and hashing every file')
+    bytes = (
+      await buildAuditPackage({
+        data,
+        workspace_id: await workspaceId(db),
+        audit_chain_head: await auditChainHead(db),
+        audit_trail: trail,
+        generated_at: facts.generated_at,
+        generated_by: facts.generated_by,
+      })
+    ).zip
   }
   step('Done')
   if (bytes.byteLength > 512 * 1024 * 1024) throw new EngineError('too_large', 'The report is larger than 512 MB; narrow it to a policy or an application')
