@@ -168,7 +168,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
       return remindersFor(db, ctx.actor, after_id, limit)
     },
     'reports.preview': async (scope) => {
-      const { scope: described, as_of, period_start, summary } = await gatherReport(db, compliance, scope, engine.nowIso())
+      const { scope: described, as_of, period_start, summary } = await gatherReport(db, compliance, scope)
       return { scope: described, as_of, period_start, summary }
     },
     'reports.compliance': async (request, ctx) => (await reports.generate(request, ctx.actor)).file,

@@ -63,7 +63,7 @@ async function history() {
 async function gather(scope: { policy_id?: string; application_id?: string; as_of?: string }) {
   const { gatherReport } = await import('./report-data')
   const { ComplianceQueries } = await import('../compliance/compliance-queries')
-  return gatherReport(fixture.context.db, new ComplianceQueries(fixture.context, fixture.evaluator), scope, fixture.context.nowIso())
+  return gatherReport(fixture.context.db, new ComplianceQueries(fixture.context, fixture.evaluator), scope)
 }
 
 describe('the report’s data', () => {

@@ -23,7 +23,7 @@ const DAY_MS = 86_400_000
 
 const zeroCounts = (): StatusCounts => Object.fromEntries(COMPLIANCE_STATUSES.map((status) => [status, 0])) as StatusCounts
 
-export async function gatherReport(db: Db, compliance: ComplianceQueries, scope: ReportScope, now: string): Promise<ReportData> {
+export async function gatherReport(db: Db, compliance: ComplianceQueries, scope: ReportScope): Promise<ReportData> {
   const policyRow = scope.policy_id ? await db.selectFrom('policies').select(['id', 'name']).where('id', '=', scope.policy_id).executeTakeFirst() : undefined
   if (scope.policy_id && !policyRow) throw new EngineError('not_found', `No policy with id ${scope.policy_id}`, 'policy_id')
   const application = scope.application_id ? await getApplication(db, scope.application_id).catch(() => undefined) : undefined

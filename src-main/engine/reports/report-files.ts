@@ -66,7 +66,7 @@ export async function generateReport(
     onProgress({ done: done++, total, activity })
   }
   step('Reading compliance, gaps, attestations and exceptions')
-  const data = await gatherReport(db, compliance, scope, facts.generated_at)
+  const data = await gatherReport(db, compliance, scope)
   let bytes: Uint8Array
   if (format === 'csv') {
     step('Writing the CSV tables')

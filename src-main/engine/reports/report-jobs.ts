@@ -82,7 +82,12 @@ export class ReportJobs {
       (error: unknown) => {
         if (job.state !== 'running') return
         job.state = 'failed'
-        job.error = (error as Error).message
+        // A reason the person can act on is shown; anything else is logged, never shown as a stack.
+        if (error instanceof EngineError) job.error = error.message
+        else {
+          job.error = 'The report could not be generated because of an unexpected error; it has been logged.'
+          console.error(`Report ${job.id} failed`, error)
+        }
         job.finishedAt = Date.now()
       },
     )
