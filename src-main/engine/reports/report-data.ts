@@ -20,6 +20,7 @@ import { mergeRequirements } from '../materialisation/merge'
 /** The compliance-over-time chart covers the 30 days up to the report's moment. */
 export const TREND_DAYS = 30
 const DAY_MS = 86_400_000
+const EARLIEST_MS = Date.parse('0000-01-01T00:00:00.000Z')
 
 const zeroCounts = (): StatusCounts => Object.fromEntries(COMPLIANCE_STATUSES.map((status) => [status, 0])) as StatusCounts
 
@@ -78,7 +79,8 @@ export async function gatherReport(db: Db, compliance: ComplianceQueries, scope:
       application_name: application?.name ?? null,
     },
     as_of: at,
-    period_start: new Date(Date.parse(`${at.slice(0, 10)}T00:00:00.000Z`) - (TREND_DAYS - 1) * DAY_MS).toISOString(),
+    // A moment in the first days of year 0000 has a period that starts with it, not before it.
+    period_start: new Date(Math.max(EARLIEST_MS, Date.parse(`${at.slice(0, 10)}T00:00:00.000Z`) - (TREND_DAYS - 1) * DAY_MS)).toISOString(),
     summary: {
       ...summary,
       open_gaps: gaps.filter((gap) => gap.resolved_at === null).length,
