@@ -37,7 +37,7 @@ async function measureChild(kind: 'report' | 'bare'): Promise<void> {
 }
 
 function inChild(kind: 'report' | 'bare'): Measure {
-  // The report is drawn as the console draws it, on a heap of REPORT_HEAP_MB; bare pdfmake as it comes.
+  // The report is drawn as the console draws it, its heap bounded at REPORT_HEAP_MB; bare pdfmake as it comes.
   const heap = kind === 'report' ? [`--max-old-space-size=${REPORT_HEAP_MB}`] : []
   const out = execFileSync(process.execPath, [...heap, ...process.execArgv, __filename, kind], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
   return JSON.parse(out.trim().split('\n').at(-1)!) as Measure
