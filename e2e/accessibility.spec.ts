@@ -72,6 +72,8 @@ test.beforeAll(async ({ browser }) => {
     exceptions: [{ application_id: coverage.applications[0]!.application_id, requirement: 'pii', justification: 'Accepted risk, JIRA-1234', expiry_date: expiry }],
     request_id: attested.signedRequestId,
   })
+  // One past export, so the Reports screen's history has a row (its hash, its copy button) to check.
+  await rpc(page, 'reports.compliance', { format: 'csv' })
   await page.close()
 })
 test.afterAll(async () => {
@@ -121,7 +123,14 @@ for (const scheme of ['light', 'dark'] as const) {
       ['the policies list', '#/policies', (page) => expect(page.getByRole('heading', { name: 'Policies' })).toBeVisible()],
       ['the templates', '#/templates', (page) => expect(page.getByRole('heading', { name: /Templates/ })).toBeVisible()],
       ['the attestation inbox', '#/attestations', (page) => expect(page.getByTestId('attestation-request-row').first()).toBeVisible()],
-      ['the reports', '#/reports', (page) => expect(page.getByRole('heading').first()).toBeVisible()],
+      [
+        'the reports',
+        '#/reports',
+        async (page) => {
+          await expect(page.getByRole('img', { name: /^Compliance over time in the report/ })).toBeVisible()
+          await expect(page.getByTestId('export-row')).toHaveCount(1)
+        },
+      ],
       ['the audit log', '#/audit', (page) => expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible()],
       ['the settings', '#/settings', (page) => expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()],
     ]

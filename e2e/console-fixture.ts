@@ -12,6 +12,8 @@ import { startGovernServe, type GovernServer } from './govern-server'
 
 export interface Console {
   server: GovernServer
+  /** The workspace file `govern serve` has open. */
+  workspace: string
   /** Calls a procedure as the console does; throws with the engine's message when it refuses. */
   call<K extends ProcedureName>(procedure: K, input: Input<K>): Promise<Output<K>>
   /** Signs the page in; with `sample`, loads the sample workspace from onboarding first. */
@@ -22,7 +24,8 @@ export const test = base.extend<{ console: Console }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring
   console: async ({}, use) => {
     const folder = mkdtempSync(join(tmpdir(), 'govern-e2e-screens-'))
-    const server = await startGovernServe(join(folder, 'workspace.sqlite'))
+    const workspace = join(folder, 'workspace.sqlite')
+    const server = await startGovernServe(workspace)
     const token = new URL(server.loginUrl).searchParams.get('token')
     const call: Console['call'] = async (procedure, input) => {
       const response = await fetch(`${server.origin}/rpc/${procedure}`, {
@@ -37,6 +40,7 @@ export const test = base.extend<{ console: Console }>({
     try {
       await use({
         server,
+        workspace,
         call,
         async open(page, { sample = false } = {}) {
           await page.goto(server.loginUrl)

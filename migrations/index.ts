@@ -12,6 +12,7 @@ import * as countsNearExactLimit from './0006_counts_near_exact_limit'
 import * as applicationRetirement from './0007_application_retirement'
 import * as inactivePeople from './0008_inactive_people'
 import * as attestations from './0009_attestations'
+import * as auditChain from './0010_audit_chain'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
@@ -23,4 +24,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0007_application_retirement', applicationRetirement],
   ['0008_inactive_people', inactivePeople],
   ['0009_attestations', attestations],
+  ['0010_audit_chain', auditChain],
 ]

@@ -2,11 +2,15 @@
  * `govern`: the console without a desktop. Thin over the engine: each command opens the
  * workspace, does one thing, and closes it.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import type { BinaryFile } from '../../src-shared/api/procedure'
+import type { ReportJob } from '../../src-shared/api/reports'
 import type { DeploymentGate } from '../../src-shared/domain/attestations'
+import type { AuditChainVerification } from '../../src-shared/domain/audit'
 import { Role } from '../../src-shared/domain/common'
+import { verifyPackage } from '../engine/audit/package-verification'
 import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
 import { defaultWorkspacePath } from '../engine/workspace/location'
@@ -202,6 +206,66 @@ export function buildProgram(io: CliIo = processIo): Command {
     })
 
   program
+    .command('report')
+    .description('Generate the compliance report: a PDF, the CSV tables (zipped) or the audit package, for now or --as-of a past moment')
+    .addOption(dbOption())
+    .addOption(new Option('--format <format>', 'pdf, csv (a zip of one CSV per table) or package (PDF, CSVs, JSON, audit-trail extract, manifest)').choices(['pdf', 'csv', 'package']).makeOptionMandatory())
+    .option('--policy <id>', 'one policy (pol_…) rather than the whole organisation')
+    .option('--app <id>', 'one application (app_…)')
+    .option('--as-of <timestamp>', 'the moment to report on, e.g. 2026-03-31T23:59:59Z (default: now)')
+    .requiredOption('--out <path>', 'where to write the file')
+    .action(async (options: { db: string; format: 'pdf' | 'csv' | 'package'; policy?: string; app?: string; asOf?: string; out: string }) => {
+      await withEngine(options.db, async (engine) => {
+        const ctx = { actor: await engine.owner() }
+        const call = async <T>(procedure: Parameters<typeof dispatch>[1], input: unknown): Promise<T> => {
+          const result = await dispatch(engine, procedure, input, ctx, (message) => io.err(message))
+          if (!result.ok) throw new CliFailure(result.error.field ? `${result.error.field}: ${result.error.message}` : result.error.message)
+          return result.value as T
+        }
+        const request = { format: options.format, policy_id: options.policy, application_id: options.app, as_of: options.asOf }
+        let job = await call<ReportJob>('reports.start', request)
+        // On a terminal, one line that says how far it has got; in a pipeline, nothing but the result.
+        const tty = process.stderr.isTTY === true
+        while (job.state === 'running') {
+          if (tty) process.stderr.write(`\r${job.progress.activity} (${job.progress.done}/${job.progress.total})\x1b[K`)
+          await new Promise((resolve) => setTimeout(resolve, 100))
+          job = await call<ReportJob>('reports.job', { id: job.id })
+        }
+        if (tty) process.stderr.write('\r\x1b[K')
+        if (job.state !== 'done') throw new CliFailure(`the report ${job.state}${job.error ? `: ${job.error}` : ''}`)
+        const file = await call<BinaryFile>('reports.file', { id: job.id })
+        writeFileSync(options.out, Buffer.from(file.content_base64, 'base64'))
+        io.out(`Wrote ${options.out} (${job.result!.size.toLocaleString('en')} bytes, SHA-256 ${job.result!.sha256})`)
+      })
+    })
+
+  program
+    .command('audit')
+    .description('Check the audit trail')
+    .command('verify')
+    .description('Check the audit trail against its hash chain (exit 0 intact, 1 broken, naming the first bad event), or an audit package against its manifest')
+    .addOption(dbOption())
+    .option('--package <file>', 'an audit package (.zip) to check against its manifest.json, instead of a workspace')
+    .action(async (options: { db: string; package?: string }, command: Command) => {
+      // Exit 1 says "tampered", so a usage mistake here answers 2 like any other it cannot check.
+      if (options.package && command.getOptionValueSource('db') === 'cli') throw new CliFailure('pass --db FILE or --package FILE.zip, not both')
+      if (options.package) return verifyAuditPackage(options.package, io)
+      if (!existsSync(options.db)) throw new CliFailure(`there is no workspace at ${options.db}`)
+      const verification = await withEngine(options.db, async (engine) => {
+        const result = await dispatch(engine, 'audit.verify', {}, { actor: await engine.owner() }, (message) => io.err(message))
+        if (!result.ok) throw new CliFailure(result.error.message)
+        return result.value as AuditChainVerification
+      })
+      if (!verification.ok) {
+        io.out(verification.first_bad.message)
+        io.out(`${verification.events_checked.toLocaleString('en-US')} events before it are intact.`)
+        throw new CliExit(1)
+      }
+      io.out(`Audit trail intact: ${verification.events.toLocaleString('en-US')} events, each chained to the one before it.`)
+      io.out(`Head ${verification.head}`)
+    })
+
+  program
     .command('info')
     .description('Show the workspace file, its schema version and what it holds')
     .addOption(dbOption())
@@ -212,6 +276,19 @@ export function buildProgram(io: CliIo = processIo): Command {
       })
     })
   return program
+}
+
+function verifyAuditPackage(file: string, io: CliIo): void {
+  const verification = verifyPackage(file)
+  if (verification.status === 'unreadable') throw new CliFailure(`cannot verify ${file}: ${verification.problems.join('; ')}`)
+  if (verification.status === 'tampered') {
+    io.out(`Audit package ${file} does not match its manifest:`)
+    for (const problem of verification.problems) io.out(`  ${problem}`)
+    throw new CliExit(1)
+  }
+  const { manifest } = verification
+  io.out(`Audit package intact: all ${manifest.files.length} files match manifest.json.`)
+  io.out(`Workspace ${manifest.workspace_id}, as of ${manifest.as_of}, audit chain head ${manifest.audit_chain_head}`)
 }
 
 function formatFromExtension(file: string): 'jsonl' | 'csv' | undefined {

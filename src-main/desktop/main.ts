@@ -13,6 +13,7 @@ import { createIpcHandler } from '../transport/ipc/ipc-handler'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, CONSOLE_URL, createAppProtocolHandler } from './app-protocol'
 import { startAttestationAlerts, type AttestationAlerts } from './attestation-alerts'
 import { createConsoleUrlCheck } from './console-origin'
+import { handleDownloads } from './downloads'
 import { isAllowedExternalLink } from './external-links'
 import { installSecurityGuards } from './security'
 import { createTray } from './tray'
@@ -64,6 +65,12 @@ const showWindow = createWindowOpener({ current: () => window, create: createWin
 
 async function start(): Promise<void> {
   installSecurityGuards({ app, session: session.defaultSession, openExternal: (url) => shell.openExternal(url) }, { isConsoleUrl, isAllowedExternalLink })
+  handleDownloads({
+    session: session.defaultSession,
+    downloadsFolder: () => app.getPath('downloads'),
+    showMessageBox: (options) => (window && !window.isDestroyed() ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options)),
+    showItemInFolder: (path) => shell.showItemInFolder(path),
+  })
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererRoot, (path) => readFile(path)))
   const workspacePath = process.env.GOVERN_WORKSPACE ?? join(app.getPath('userData'), WORKSPACE_FILE)
   try {

@@ -10,19 +10,29 @@ import type { Clock } from './clock'
 import { EngineContext } from './context'
 import type { OpenedDatabase } from './db/open'
 import { createHandlers, type Handlers } from './handlers'
+import { generateHere, ReportJobs, type ReportRunner } from './reports/report-jobs'
 
 export interface EngineCore {
   context: EngineContext
   notifier: Notifier
   evaluator: Evaluator
+  compliance: ComplianceQueries
+  reports: ReportJobs
   handlers: Handlers
 }
 
-export function assembleEngine(path: string, database: OpenedDatabase, clock: Clock, elsewhere?: EvaluateEverythingElsewhere): EngineCore {
+/** Where the heavy work runs when not on this thread: full evaluations, and report generation. */
+export interface Elsewhere {
+  evaluateEverything?: EvaluateEverythingElsewhere
+  generateReport?: ReportRunner
+}
+
+export function assembleEngine(path: string, database: OpenedDatabase, clock: Clock, elsewhere: Elsewhere = {}): EngineCore {
   const context = new EngineContext(database.reader, database.write, clock)
   const notifier = new Notifier(context)
-  const evaluator = new Evaluator(context, notifier, elsewhere)
+  const evaluator = new Evaluator(context, notifier, elsewhere.evaluateEverything)
   const compliance = new ComplianceQueries(context, evaluator)
-  const handlers = createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance })
-  return { context, notifier, evaluator, handlers }
+  const reports = new ReportJobs(context, elsewhere.generateReport ?? generateHere(context.db, compliance))
+  const handlers = createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports })
+  return { context, notifier, evaluator, compliance, reports, handlers }
 }

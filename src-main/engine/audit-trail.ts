@@ -1,9 +1,13 @@
 /**
  * Writing the append-only trail auditors read: who changed what, when, with the before and after.
  * Every mutation records its events with the transaction of the change, so both commit or neither.
+ * Each event is chained to the one before it (audit-hash.ts); the transaction holds the write
+ * lock, so reading the head and appending after it cannot race another writer.
  */
+import { sql } from 'kysely'
 import type { AuditAction } from '../../src-shared/domain/audit'
 import type { Actor } from '../../src-shared/domain/common'
+import { auditEventHash, CHAIN_START } from './audit-hash'
 import { chunks, rowsPerInsert } from './batch'
 import type { Tx } from './db/schema'
 
@@ -20,22 +24,37 @@ export async function recordAudit(tx: Tx, actor: Pick<Actor, 'id' | 'name'>, at:
 }
 
 export async function recordAuditMany(tx: Tx, actor: Pick<Actor, 'id' | 'name'>, at: string, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return
+  let { id, hash } = await chainHead(tx)
+  const rows = entries.map((entry) => {
+    const row = {
+      id: ++id,
+      at,
+      actor_id: actor.id,
+      actor_name: actor.name,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+      prev_hash: hash,
+    }
+    hash = auditEventHash(hash, row)
+    return { ...row, hash }
+  })
   // SQLite caps the parameters of one statement: a large change is written in slices.
-  for (const slice of chunks(entries, rowsPerInsert(8))) {
-    await tx
-      .insertInto('audit_events')
-      .values(
-        slice.map((entry) => ({
-          at,
-          actor_id: actor.id,
-          actor_name: actor.name,
-          action: entry.action,
-          entity_type: entry.entityType,
-          entity_id: entry.entityId,
-          before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
-          after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
-        })),
-      )
-      .execute()
-  }
+  for (const slice of chunks(rows, rowsPerInsert(11))) await tx.insertInto('audit_events').values(slice).execute()
+}
+
+/**
+ * The last event's id and hash. Ids are given explicitly, after the highest ever handed out
+ * (SQLite's AUTOINCREMENT counter), so they stay consecutive and a removed last event leaves a gap.
+ */
+async function chainHead(tx: Tx): Promise<{ id: number; hash: string }> {
+  const { rows } = await sql<{ id: number | null; hash: string | null; seq: number | null }>`SELECT
+      (SELECT id FROM audit_events ORDER BY id DESC LIMIT 1) AS id,
+      (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS hash,
+      (SELECT seq FROM sqlite_sequence WHERE name = 'audit_events') AS seq`.execute(tx)
+  const head = rows[0]!
+  return { id: Math.max(head.id ?? 0, head.seq ?? 0), hash: head.hash ?? CHAIN_START }
 }

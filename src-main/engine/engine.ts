@@ -67,6 +67,14 @@ export interface EngineOptions extends OpenOptions {
   evaluateInWorker?: boolean
 }
 
+/**
+ * The report thread's heap: a bound so that a report far larger than any the console is meant
+ * for fails with a clear message rather than taking the machine's memory. The PDF of 1,000
+ * applications under four policies needs about 650 MB (bench/report-render.ts draws it so); a
+ * tighter bound makes the garbage collector work twice as long.
+ */
+export const REPORT_HEAP_MB = 1024
+
 export async function openEngine(file: string, options: EngineOptions = {}): Promise<Engine> {
   return (await openEngineParts(file, options)).engine
 }
@@ -85,8 +93,16 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
   const clock = options.clock ?? systemClock
   // On a set clock (tests, replays) the worker reads that clock's time; otherwise its own.
   const setNow = () => (options.clock ? options.clock.now().toISOString() : null)
-  const thread = options.evaluateInWorker ? new EngineThread({ file: path, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }, setNow) : undefined
-  const { context, notifier, evaluator, handlers } = assembleEngine(path, database, clock, thread ? () => thread.evaluateEverything() : undefined)
+  const setup = { file: path, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }
+  const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
+  // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
+  const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow, { maxOldGenerationSizeMb: REPORT_HEAP_MB }) : undefined
+  const { context, notifier, evaluator, handlers } = assembleEngine(
+    path,
+    database,
+    clock,
+    thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
+  )
   const background = new Set<Promise<unknown>>()
   let closed = false
   const inBackground = (work: () => Promise<unknown>) => {
@@ -144,6 +160,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
       await evaluator.idle()
       await notifier.idle()
       await thread?.close()
+      await reportThread?.close()
       await database.close()
     },
   }

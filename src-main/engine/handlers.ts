@@ -11,6 +11,7 @@ import { getRequest, inbox, loadAttestations, remindersFor, ruleSchedules } from
 import { deploymentGate } from './attestations/deployment-gate'
 import { submitAttestation } from './attestations/sign-off'
 import { listAuditEvents } from './audit/audit'
+import { verifyAuditChain } from './audit/audit-chain'
 import { exportAuditLog } from './audit/audit-export'
 import type { ComplianceQueries } from './compliance/compliance-queries'
 import type { Evaluator } from './compliance/evaluator'
@@ -26,6 +27,8 @@ import { createGroup, createUser, getGroup, getUser, listGroups, listUsers, upda
 import { archivePolicy, createPolicy, createPolicyFromTemplate, previewScope, updatePolicy } from './policies/policies'
 import { diffPolicyVersions, listPolicyVersions, policiesForApplication, policyCoverage } from './policies/policy-queries'
 import { getPolicy, loadPolicies } from './policies/policy-store'
+import { gatherReport } from './reports/report-data'
+import { exportHistory, type ReportJobs } from './reports/report-jobs'
 import { TEMPLATES } from './policies/templates'
 import { createAlertRule, createAttestationRule, listAlertRules, listAttestationRules } from './rules/rule-library'
 import { loadSampleWorkspace, sampleLoadingProgress } from './workspace/sample'
@@ -40,12 +43,13 @@ export type Handlers = { [K in ProcedureName]: Handler<K> }
 export interface ComplianceServices {
   evaluator: Evaluator
   compliance: ComplianceQueries
+  reports: ReportJobs
 }
 
 /** An application's change can move it in or out of policies, and so change its compliance. */
 const APPLICATION_CHANGE: Area[] = ['applications', 'policies', 'compliance']
 
-export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance }: ComplianceServices): Handlers {
+export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance, reports }: ComplianceServices): Handlers {
   const { db } = engine
   return {
     'applications.list': async (filter) => ({ applications: await listApplications(db, filter) }),
@@ -78,6 +82,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
 
     'audit.list': (filter) => listAuditEvents(db, filter),
     'audit.export': (filter) => exportAuditLog(db, filter, engine.nowIso()),
+    'audit.verify': () => verifyAuditChain(db),
 
     'users.list': async () => ({ users: await listUsers(db) }),
     'users.get': ({ id }) => getUser(db, id),
@@ -162,6 +167,16 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
       await evaluator.drain()
       return remindersFor(db, ctx.actor, after_id, limit)
     },
+    'reports.preview': async (scope) => {
+      const { scope: described, as_of, period_start, summary } = await gatherReport(db, compliance, scope)
+      return { scope: described, as_of, period_start, summary }
+    },
+    'reports.compliance': async (request, ctx) => (await reports.generate(request, ctx.actor)).file,
+    'reports.start': async (request, ctx) => reports.start(request, ctx.actor),
+    'reports.job': async ({ id }) => reports.get(id),
+    'reports.cancel': async ({ id }) => reports.cancel(id),
+    'reports.file': async ({ id }) => reports.file(id),
+    'reports.history': async ({ limit }) => ({ exports: await exportHistory(db, limit) }),
     'applications.deploymentGate': async ({ id }) => {
       const app = await getApplication(db, id)
       const { at, apps } = await compliance.statuses(undefined, [id])

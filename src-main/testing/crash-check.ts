@@ -5,6 +5,7 @@
  * without its audit event or a batch without its buckets shows up as a difference.
  */
 import type BetterSqlite3 from 'better-sqlite3'
+import { AUDIT_CHAIN_COLUMNS, checkAuditChain, type ChainedEventRow } from '../engine/audit/audit-chain'
 import type { CrashWrite, JournalEntry } from './crash-journal'
 
 const HOUR_MS = 3_600_000
@@ -242,13 +243,20 @@ export class WorkspaceModel {
   }
 }
 
-/** The checks SQLite itself makes: every page and index sound, every foreign key pointing somewhere. */
+/**
+ * The checks SQLite itself makes (every page and index sound, every foreign key pointing
+ * somewhere), and the audit trail one unbroken chain, however the writers sharing it were killed.
+ */
 export function fileProblems(db: BetterSqlite3.Database): string[] {
   const integrity = (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((row) => row.integrity_check)
   const foreignKeys = db.pragma('foreign_key_check') as unknown[]
+  const issued = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'").get() as { seq: number } | undefined)?.seq ?? 0
+  const events = db.prepare(`SELECT ${AUDIT_CHAIN_COLUMNS.join(', ')} FROM audit_events ORDER BY id`).raw(true).iterate() as Iterable<ChainedEventRow>
+  const chain = checkAuditChain(events, issued)
   return [
     ...(show(integrity) === show(['ok']) ? [] : [`integrity_check: ${integrity.join('; ')}`]),
     ...foreignKeys.map((row) => `foreign_key_check: ${show(row)}`),
+    ...(chain.ok ? [] : [`audit chain: ${chain.first_bad.message}`]),
   ]
 }
 

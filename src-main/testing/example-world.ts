@@ -29,7 +29,10 @@ export async function createExampleWorld(call: Call, clock: Clock): Promise<Exam
   const { import_id } = await call('inferences.begin', { id: application.id, format: 'csv' })
   await call('inferences.append', { import_id, part: 0, text: `timestamp,error,user_satisfaction\n${recent},false,4\n` })
   const inbox = await call('attestations.inbox', { tab: 'open', policy_id: policy.id })
+  const job = await call('reports.start', { format: 'csv', application_id: application.id })
+  while ((await call('reports.job', { id: job.id })).state === 'running') await new Promise((resolve) => setTimeout(resolve, 10))
   return {
+    reportJobId: job.id,
     attestationRequestId: inbox.requests[0]!.id,
     applicationId: application.id,
     policyId: policy.id,

@@ -15,6 +15,7 @@ import { useCompliance } from '../features/compliance/compliance-store'
 import { usePeople } from '../features/people/people-store'
 import { usePolicies } from '../features/policies/policies-store'
 import { usePolicyDetail } from '../features/policies/detail/policy-detail-store'
+import { useReports } from '../features/reports/reports-store'
 import { useRuleLibrary } from '../features/rules/rule-library-store'
 import { useNavigation } from './navigation'
 import { useReminders } from './reminders'
@@ -60,6 +61,10 @@ function refresh(areas: readonly string[]): void {
   if (showing('attestations', false) && attestations) void useInbox.getState().refresh()
   if (showing('attestations', true) && changed('attestations', 'policies', 'compliance', 'metrics')) void useReview.getState().refresh()
   if (showing('policies', true) && attestations) void usePolicyAttestations.getState().refresh()
+  // An export is an audit event; a report's summary moves with everything it reports on.
+  if (area === 'reports' && changed('audit')) void useReports.getState().loadHistory()
+  if (area === 'reports' && changed('compliance', 'metrics', 'policies', 'applications', 'attestations')) void useReports.getState().loadPreview()
+  if (area === 'reports' && changed('policies', 'applications')) void useReports.getState().loadChoices()
   // Small lists that pickers on several screens use.
   if (changed('rules')) void useRuleLibrary.getState().load()
   if (changed('people')) void usePeople.getState().load()

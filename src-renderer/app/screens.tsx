@@ -5,7 +5,7 @@
  */
 import { Center, Loader } from '@mantine/core'
 import { lazy, Suspense, useState, type ComponentType } from 'react'
-import { AREAS, type AreaId } from './navigation'
+import type { AreaId } from './navigation'
 
 interface LazyScreen<Props> {
   Component: ComponentType<Props>
@@ -43,7 +43,7 @@ const screens = {
   settings: lazyScreen(() => import('../features/settings/SettingsScreen'), 'SettingsScreen'),
   inbox: lazyScreen(() => import('../features/attestations/AttestationInbox'), 'AttestationInbox'),
   review: lazyScreen(() => import('../features/attestations/review/AttestationReview'), 'AttestationReview'),
-  upcoming: lazyScreen(() => import('../features/areas/UpcomingArea'), 'UpcomingArea'),
+  reports: lazyScreen(() => import('../features/reports/ReportsScreen'), 'ReportsScreen'),
 }
 
 /** The screen a route shows, to fetch it early. */
@@ -57,11 +57,10 @@ function screenFor(area: AreaId, path: string[]): Pick<LazyScreen<never>, 'prelo
       return path[0] ? screens.review : screens.inbox
     case 'dashboard':
     case 'templates':
+    case 'reports':
     case 'audit':
     case 'settings':
       return screens[area]
-    default:
-      return screens.upcoming
   }
 }
 
@@ -112,10 +111,10 @@ function ScreenFor({ area, path }: { area: AreaId; path: string[] }) {
       return path[0] ? <screens.review.Component requestId={path[0]} /> : <screens.inbox.Component />
     case 'audit':
       return <screens.audit.Component />
+    case 'reports':
+      return <screens.reports.Component />
     case 'settings':
       return <screens.settings.Component />
-    default:
-      return <screens.upcoming.Component area={area} title={AREAS.find((a) => a.id === area)?.label ?? area} />
   }
 }
 

@@ -1,4 +1,5 @@
-import { AuditExportFilter, AuditFilter, AuditPage } from '../domain/audit'
+import { z } from 'zod'
+import { AuditChainVerification, AuditExportFilter, AuditFilter, AuditPage } from '../domain/audit'
 import { CsvFile, procedure } from './procedure'
 
 export const auditApi = {
@@ -16,5 +17,13 @@ export const auditApi = {
     input: AuditExportFilter,
     output: CsvFile,
     rest: { method: 'GET', path: '/audit-events/export', produces: 'text/csv' },
+  }),
+  'audit.verify': procedure({
+    summary:
+      'Checks the whole audit trail against its hash chain: intact, with the number of events and the head hash, or the first event that was altered, removed or inserted, named in words.',
+    access: 'read',
+    input: z.strictObject({}),
+    output: AuditChainVerification,
+    rest: { method: 'GET', path: '/audit-events/verify' },
   }),
 }

@@ -18,6 +18,8 @@ export interface ExampleWorld {
   importId: string
   /** The open attestation request of the policy's monthly sign-off. */
   attestationRequestId: string
+  /** A report job started (an application's CSV report), finished by the time examples run. */
+  reportJobId: string
   /** A moment within the data window, an hour before the engine's clock. */
   recent: string
 }
@@ -39,6 +41,7 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'applications.policies': { id },
     'audit.list': { entity_type: 'policy', entity_id: policyId, action: 'policy.created', actor_id: 'owner', since: '2020-01-01T00:00:00Z', until: recent, limit: 10 },
     'audit.export': { entity_type: 'application', entity_id: id, action: 'application.created', actor_id: 'owner', since: '2020-01-01T00:00:00Z', until: recent },
+    'audit.verify': {},
     'users.list': {},
     'users.get': { id: world.userId },
     'users.create': { name: 'Ana Auditor', email: 'ana@example.com', role: 'auditor', group_ids: [world.groupId] },
@@ -127,6 +130,13 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'attestations.schedules': { id: policyId },
     'attestations.reminders': { after_id: 0, limit: 50 },
     'applications.deploymentGate': { id },
+    'reports.preview': { policy_id: policyId, as_of: recent },
+    'reports.compliance': { format: 'csv', application_id: id, as_of: recent },
+    'reports.start': { format: 'pdf', policy_id: policyId },
+    'reports.job': { id: world.reportJobId },
+    'reports.cancel': { id: world.reportJobId },
+    'reports.file': { id: world.reportJobId },
+    'reports.history': { limit: 20 },
   }
 }
 

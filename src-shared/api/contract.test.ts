@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { contract, type ProcedureName } from './contract'
-import { CsvFile } from './procedure'
+import { BinaryFile, CsvFile } from './procedure'
 import { contractExamples } from './contract-examples'
 import { errorFromZod } from './errors'
 
@@ -14,6 +14,7 @@ const examples = contractExamples({
   ruleId: 'rule_001',
   importId: 'imp_001',
   attestationRequestId: 'atq_001',
+  reportJobId: 'rpj_001',
   recent: '2026-03-01T09:30:00.000Z',
 })
 const procedures = Object.keys(contract) as ProcedureName[]
@@ -41,7 +42,7 @@ describe('every procedure of the contract', () => {
     expect(errorFromZod(parsed.error!).issues).toContainEqual({ field: 'colour', message: 'colour is not a field of this request' })
   })
 
-  it.each(procedures.filter((name) => contract[name].rest?.produces))('%s answers a file over REST, so answers a CsvFile', (name) => {
-    expect(contract[name].output).toBe(CsvFile)
+  it.each(procedures.filter((name) => contract[name].rest?.produces))('%s answers a file over REST, so answers the value of that kind of file', (name) => {
+    expect(contract[name].output).toBe(contract[name].rest!.produces === 'text/csv' ? CsvFile : BinaryFile)
   })
 })

@@ -6,6 +6,7 @@ import { complianceApi } from './compliance'
 import { metricsApi } from './metrics'
 import { peopleApi } from './people'
 import { policiesApi } from './policies'
+import { reportsApi } from './reports'
 import { rulesApi } from './rules'
 import type { InputOf, OutputOf } from './procedure'
 import { workspaceApi } from './workspace'
@@ -20,6 +21,7 @@ export const contract = {
   ...metricsApi,
   ...complianceApi,
   ...attestationsApi,
+  ...reportsApi,
 }
 
 export type Contract = typeof contract

@@ -8,9 +8,10 @@ import { z } from 'zod'
 /**
  * 'read' answers; 'write' changes the workspace and is for the roles that administer it;
  * 'attest' changes it too but is open to every role, as the engine itself decides who may sign
- * what off (the reviewers a rule names, and org admins).
+ * what off (the reviewers a rule names, and org admins). 'export' reads, for every role (auditors
+ * above all), and records that it did: a report's export is an audit event.
  */
-export type Access = 'read' | 'write' | 'attest'
+export type Access = 'read' | 'write' | 'attest' | 'export'
 
 export interface RestRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -19,10 +20,11 @@ export interface RestRoute {
   /** Status on success; 200 unless said otherwise. */
   status?: 200 | 201 | 204
   /**
-   * The answer is a file rather than JSON: the procedure answers a CsvFile, and over REST the
-   * response is the file itself, to download. Other transports (IPC) get the CsvFile value.
+   * The answer is a file rather than JSON: the procedure answers a CsvFile ('text/csv') or a
+   * BinaryFile ('file'), and over REST the response is the file itself, to download. Other
+   * transports (IPC) get the value.
    */
-  produces?: 'text/csv'
+  produces?: 'text/csv' | 'file'
 }
 
 /** A CSV file as a value: what IPC hands the desktop console to save, and REST sends as the body. */
@@ -33,6 +35,14 @@ export const CsvFile = z.object({
   csv: z.string(),
 })
 export type CsvFile = z.infer<typeof CsvFile>
+
+/** Any other file as a value (a PDF, a zip): its bytes in base64, with the name and type to save it under. */
+export const BinaryFile = z.object({
+  filename: z.string().regex(/^[A-Za-z0-9._-]+\.(pdf|zip|csv|json)$/),
+  content_type: z.enum(['application/pdf', 'application/zip', 'text/csv; charset=utf-8', 'application/json']),
+  content_base64: z.string(),
+})
+export type BinaryFile = z.infer<typeof BinaryFile>
 
 /**
  * How much a call may send. Most calls are small; monitoring data and files come in bulk; a file

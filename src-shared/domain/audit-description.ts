@@ -88,6 +88,8 @@ function application(reading: Reading): string {
 
 const ROLE_WORDS: Record<string, string> = { org_admin: 'an org admin', governance_manager: 'a governance manager', reviewer: 'a reviewer', auditor: 'an auditor' }
 
+const REPORT_WORDS: Readonly<Record<string, string>> = { pdf: 'the compliance report (PDF)', csv: 'the compliance report (CSV)', package: 'an audit package' }
+
 const ATTESTATION_WORDS: Readonly<Record<string, string>> = { compliant: 'Compliant', compliant_with_exceptions: 'Compliant with exceptions', non_compliant: 'Non-Compliant' }
 
 /** A timestamp's day, YYYY-MM-DD. */
@@ -177,6 +179,12 @@ const DESCRIPTIONS: Record<AuditAction, (reading: Reading) => string> = {
   'exception.granted': (reading) => `Granted an exception for ${text(reading.after.requirement) ?? 'a requirement'} on ${application(reading)}${text(reading.after.policy_name) ? ` under ${text(reading.after.policy_name)}` : ''} until ${text(reading.after.expiry_date) ?? '—'}${text(reading.after.justification) ? `: ${formatAuditValue(reading.after.justification, 120)}` : ''}`,
   'exception.expiring': (reading) => `The exception for ${text(reading.after.requirement) ?? 'a requirement'} on ${application(reading)} expires on ${text(reading.after.expiry_date) ?? '—'}`,
   'exception.expired': (reading) => `The exception for ${text(reading.after.requirement) ?? 'a requirement'} on ${application(reading)} expired; the requirement counts again`,
+  'report.exported': ({ after }) => {
+    const format = REPORT_WORDS[text(after.format) ?? ''] ?? 'a report'
+    const scope = isRecord(after.scope) ? text(after.scope.policy_name) ?? text(after.scope.application_name) ?? 'the organisation' : 'the organisation'
+    const sha = text(after.sha256)
+    return `Exported ${format} for ${scope}${day(after.as_of) ? ` as of ${day(after.as_of)}` : ''}${sha ? ` (SHA-256 ${sha.slice(0, 12)}…)` : ''}`
+  },
   'workspace.sample_loaded': ({ after }) => {
     const what = list([count(after.applications, 'application'), count(after.policies, 'policy', 'policies'), count(after.history_days, 'day')?.concat(' of history')])
     return `Loaded the sample workspace${what ? `: ${what}` : ''}`

@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'exception.granted',
   'exception.expiring',
   'exception.expired',
+  'report.exported',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -97,3 +98,36 @@ export const AuditPage = z.object({
   next_before_id: z.number().int().nullable(),
 })
 export type AuditPage = z.infer<typeof AuditPage>
+
+/**
+ * Why the audit chain breaks at an event: its content no longer matches its hash, or it was
+ * re-hashed and the next event recorded another (`altered`); it is missing (`removed`); the
+ * console never wrote it (`inserted`: no hash, or one that fits neither it nor its place); or its
+ * link to the event before it is missing or malformed (`unchained`).
+ */
+export const AUDIT_CHAIN_BREAKS = ['altered', 'removed', 'inserted', 'unchained'] as const
+export const AuditChainBreak = z.enum(AUDIT_CHAIN_BREAKS)
+export type AuditChainBreak = z.infer<typeof AuditChainBreak>
+
+/** The whole audit trail checked against its hash chain: intact, or where it first breaks. */
+export const AuditChainVerification = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    /** Events checked: all of them. */
+    events: z.number().int(),
+    /** The newest event's hash (64 zeros while the trail is empty): a package's manifest names it. */
+    head: z.string(),
+  }),
+  z.object({
+    ok: z.literal(false),
+    /** Events found intact before the first break. */
+    events_checked: z.number().int(),
+    first_bad: z.object({
+      id: z.number().int(),
+      reason: AuditChainBreak,
+      /** The event and the break in words: "Audit trail broken at event 1,234 (2026-03-01 10:30 UTC, policy.updated): …". */
+      message: z.string(),
+    }),
+  }),
+])
+export type AuditChainVerification = z.infer<typeof AuditChainVerification>

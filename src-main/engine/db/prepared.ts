@@ -42,3 +42,9 @@ export function rawRows<Row extends unknown[]>(handle: Db, query: Compilable): R
   const { sql, parameters } = query.compile()
   return connectionOf(handle).prepare(sql).raw(true).all(parameters) as Row[]
 }
+
+/** A read's rows as arrays, one at a time, for reading a whole large table without holding it. */
+export function iterateRawRows<Row extends unknown[]>(handle: Db, query: Compilable): IterableIterator<Row> {
+  const { sql, parameters } = query.compile()
+  return connectionOf(handle).prepare(sql).raw(true).iterate(parameters) as IterableIterator<Row>
+}

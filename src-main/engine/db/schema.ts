@@ -37,6 +37,16 @@ export interface AuditEventsTable {
   entity_id: string
   before_json: string | null
   after_json: string | null
+  /** The hash of the event before it (audit-hash.ts); the first event links to CHAIN_START. */
+  prev_hash: string | null
+  /** SHA-256 of this event's content, id and prev_hash. Null only on a row the console did not write. */
+  hash: string | null
+}
+
+/** One row, set once: the id audit packages name as their workspace. */
+export interface WorkspaceIdentityTable {
+  id: string
+  created_at: string
 }
 
 export interface ApiTokensTable {
@@ -438,6 +448,7 @@ export interface Database {
   attestation_reminders: AttestationRemindersTable
   attestation_reminder_recipients: AttestationReminderRecipientsTable
   attestation_clock: AttestationClockTable
+  workspace_identity: WorkspaceIdentityTable
 }
 
 /**

@@ -6,9 +6,11 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { Worker, type ResourceLimits } from 'node:worker_threads'
 import type { Actor } from '../../../src-shared/domain/common'
 import { EngineError } from '../errors'
+import type { GeneratedReport, Progress } from '../reports/report-files'
+import type { ReportRequest } from '../reports/report-jobs'
 import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
 
 /**
@@ -16,17 +18,18 @@ import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from '.
  * build, the bundler puts engine-worker.js in the build's main folder, beside or just above the
  * chunk holding this code.
  */
-function startWorker(setup: WorkerSetup): Worker {
+function startWorker(setup: WorkerSetup, resourceLimits?: ResourceLimits): Worker {
   if (__filename.endsWith('.ts')) {
     const source = join(__dirname, 'worker-entry.ts')
-    return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)})`, { eval: true, workerData: setup })
+    return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)})`, { eval: true, workerData: setup, resourceLimits })
   }
   const built = [join(__dirname, 'engine-worker.js'), join(__dirname, '..', 'engine-worker.js')].find((path) => existsSync(path))
   if (!built) throw new Error(`The engine's worker (engine-worker.js) is missing beside ${__dirname}; build the console again (npm run build).`)
-  return new Worker(built, { workerData: setup })
+  return new Worker(built, { workerData: setup, resourceLimits })
 }
 
-type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void }
+type Answer = Extract<WorkerReply, { ok: true }>
+type Pending = { resolve: (reply: Answer) => void; reject: (error: Error) => void; onProgress?: (progress: Progress) => void }
 
 /** Omitted from jobs: the worker picks its own time unless told the engine runs on a set clock. */
 type JobFields = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, 'id'> : never) : never
@@ -40,6 +43,8 @@ export class EngineThread {
     private readonly setup: WorkerSetup,
     /** The engine's time when it runs on a set clock; null on the system clock. */
     private readonly setNow: () => string | null,
+    /** A bound on the thread's memory (the report thread's), so a huge report cannot take the machine's. */
+    private readonly resourceLimits?: ResourceLimits,
   ) {}
 
   /** Evaluates every application, at the moment the worker holds the write lock. */
@@ -55,6 +60,28 @@ export class EngineThread {
     return Buffer.from(json.buffer, json.byteOffset, json.byteLength)
   }
 
+  /**
+   * A report generated on this thread. Aborting ends the thread at once (whatever it was
+   * drawing), and the job fails as cancelled; the thread starts again when next needed.
+   */
+  async report(request: ReportRequest, actor: Pick<Actor, 'id' | 'name'>, generatedAt: string, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<GeneratedReport> {
+    if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
+    const stop = () => void this.worker?.terminate()
+    signal.addEventListener('abort', stop, { once: true })
+    try {
+      const reply = await this.run({ kind: 'report', request, actor, generatedAt, now: this.setNow() }, onProgress)
+      return (reply as { report: GeneratedReport }).report
+    } catch (error) {
+      if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
+      if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory/i.test((error as Error).message)) {
+        throw new EngineError('too_large', 'This report is too large to draw as one PDF within the memory set aside for reports; narrow it to a policy or an application, or export the CSV tables')
+      }
+      throw error
+    } finally {
+      signal.removeEventListener('abort', stop)
+    }
+  }
+
   async close(): Promise<void> {
     const worker = this.worker
     this.worker = undefined
@@ -67,11 +94,11 @@ export class EngineThread {
     clearTimeout(timer)
   }
 
-  private run(job: JobFields): Promise<WorkerReply & { ok: true }> {
+  private run(job: JobFields, onProgress?: (progress: Progress) => void): Promise<Answer> {
     const worker = this.running()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
+      this.pending.set(id, { resolve, reject, onProgress })
       // While a job runs the process stays up for it; an idle worker keeps nothing alive.
       worker.ref()
       worker.postMessage({ ...job, id } as WorkerJob)
@@ -80,10 +107,11 @@ export class EngineThread {
 
   private running(): Worker {
     if (this.worker) return this.worker
-    const worker = startWorker(this.setup)
+    const worker = startWorker(this.setup, this.resourceLimits)
     worker.on('message', (reply: WorkerReply) => {
       const job = this.pending.get(reply.id)
       if (!job) return
+      if ('progress' in reply) return job.onProgress?.(reply.progress)
       this.pending.delete(reply.id)
       if (this.pending.size === 0) worker.unref()
       if (reply.ok) job.resolve(reply)

@@ -1,6 +1,8 @@
 /** Messages between the engine and its worker thread. */
 import type { ErrorCode } from '../../../src-shared/api/errors'
 import type { Actor } from '../../../src-shared/domain/common'
+import type { GeneratedReport, Progress } from '../reports/report-files'
+import type { ReportRequest } from '../reports/report-jobs'
 
 export interface WorkerSetup {
   file: string
@@ -27,6 +29,12 @@ export type WorkerJob =
       input: unknown
       actor: Actor
     })
+  | (Job & {
+      kind: 'report'
+      request: ReportRequest
+      actor: Pick<Actor, 'id' | 'name'>
+      generatedAt: string
+    })
 
 /** What a full evaluation did: when it evaluated, and how many applications (null: skipped). */
 export interface EverythingEvaluated {
@@ -37,4 +45,7 @@ export interface EverythingEvaluated {
 export type WorkerReply =
   | { id: number; ok: true; evaluated: EverythingEvaluated }
   | { id: number; ok: true; json: Uint8Array }
+  | { id: number; ok: true; report: GeneratedReport }
+  /** Not an answer: how far a report has got. */
+  | { id: number; progress: Progress }
   | { id: number; ok: false; code: ErrorCode | null; message: string; field?: string }

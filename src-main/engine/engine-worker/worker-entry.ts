@@ -13,6 +13,8 @@ import { evaluateEverything } from '../compliance/evaluator'
 import { openDatabase, type OpenedDatabase } from '../db/open'
 import { EngineError } from '../errors'
 import type { Handler } from '../handlers'
+import type { GeneratedReport } from '../reports/report-files'
+import { generateHere } from '../reports/report-jobs'
 import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
 
 const setup = workerData as WorkerSetup
@@ -42,6 +44,11 @@ async function answer(procedure: string, input: unknown, actor: Actor): Promise<
   return new TextEncoder().encode(JSON.stringify(contract[procedure].output.parse(value)))
 }
 
+async function report(job: WorkerJob & { kind: 'report' }): Promise<GeneratedReport> {
+  const { core } = await open()
+  return generateHere(core.context.db, core.compliance)(job.request, job.actor, job.generatedAt, (progress) => parentPort!.postMessage({ id: job.id, progress } satisfies WorkerReply), new AbortController().signal)
+}
+
 function refusal(id: number, error: unknown): WorkerReply {
   if (error instanceof EngineError) return { id, ok: false, code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) }
   return { id, ok: false, code: null, message: (error as Error).stack ?? String(error) }
@@ -56,6 +63,12 @@ parentPort!.on('message', (job: WorkerJob | 'close') => {
   if (job.kind === 'evaluate-everything') {
     evaluateAll().then(
       (evaluated) => parentPort!.postMessage({ id: job.id, ok: true, evaluated } satisfies WorkerReply),
+      (error: unknown) => parentPort!.postMessage(refusal(job.id, error)),
+    )
+  } else if (job.kind === 'report') {
+    // Cancelling a report ends this thread: the engine starts another when next needed.
+    report(job).then(
+      (generated) => parentPort!.postMessage({ id: job.id, ok: true, report: generated } satisfies WorkerReply),
       (error: unknown) => parentPort!.postMessage(refusal(job.id, error)),
     )
   } else {

@@ -7,7 +7,7 @@
 import type { Context, Hono } from 'hono'
 import { contract } from '../../../src-shared/api/contract'
 import { HTTP_STATUS, type ApiErrorBody, type Result } from '../../../src-shared/api/errors'
-import { CsvFile, type Procedure, type RestRoute } from '../../../src-shared/api/procedure'
+import { BinaryFile, CsvFile, type Procedure, type RestRoute } from '../../../src-shared/api/procedure'
 import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
 import { authorize, dispatch, dispatchSerialized, type Logger } from '../dispatch'
@@ -18,6 +18,7 @@ export function sendResult(c: Context, result: Result<unknown>, successStatus = 
   if (!result.ok) return errorResponse(c, result.error)
   if (successStatus === 204) return c.body(null, 204)
   if (produces === 'text/csv') return sendCsvFile(c, CsvFile.parse(result.value))
+  if (produces === 'file') return sendBinaryFile(c, BinaryFile.parse(result.value))
   return c.json(result.value as object, successStatus as 200)
 }
 
@@ -26,6 +27,15 @@ function sendCsvFile(c: Context, file: CsvFile): Response {
   c.header('Content-Type', 'text/csv; charset=utf-8')
   c.header('Content-Disposition', `attachment; filename="${file.filename}"`)
   return c.body(file.csv, 200)
+}
+
+/** A PDF or zip to download, its bytes as they were made. */
+function sendBinaryFile(c: Context, file: BinaryFile): Response {
+  const bytes = Buffer.from(file.content_base64, 'base64')
+  c.header('Content-Type', file.content_type)
+  c.header('Content-Length', String(bytes.byteLength))
+  c.header('Content-Disposition', `attachment; filename="${file.filename}"`)
+  return c.body(bytes, 200)
 }
 
 export function errorResponse(c: Context, error: ApiErrorBody): Response {

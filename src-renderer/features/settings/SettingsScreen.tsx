@@ -1,9 +1,10 @@
-/** The workspace and the console itself: which file is open, who you are, light or dark, and the people directory. */
+/** The workspace and the console itself: which file is open, who you are, its audit trail checked, light or dark, and the people directory. */
 import { Card, SegmentedControl, Stack, Table, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core'
 import { client } from '../../api/client'
 import { RemindersControl } from '../../app/RemindersControl'
 import { useWorkspace } from '../../app/workspace-store'
 import { PeopleSection } from '../people/PeopleSection'
+import { AuditTrailCheck } from './AuditTrailCheck'
 
 export function SettingsScreen() {
   const { info, actor } = useWorkspace()
@@ -38,6 +39,12 @@ export function SettingsScreen() {
             </Table.Tr>
           </Table.Tbody>
         </Table>
+      </Card>
+      <Card withBorder>
+        <Text fw={600} mb="xs">
+          Audit trail
+        </Text>
+        <AuditTrailCheck />
       </Card>
       <Card withBorder>
         <Text fw={600} mb="xs">
