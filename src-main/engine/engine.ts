@@ -97,7 +97,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
   const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
   // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
   const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow, { maxOldGenerationSizeMb: REPORT_HEAP_MB }) : undefined
-  const { context, notifier, evaluator, handlers } = assembleEngine(
+  const { context, notifier, evaluator, reports, handlers } = assembleEngine(
     path,
     database,
     clock,
@@ -156,6 +156,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
     close: async () => {
       closed = true
       evaluator.stop()
+      await reports.close()
       await Promise.allSettled([...background])
       await evaluator.idle()
       await notifier.idle()

@@ -39,6 +39,7 @@ const KEEP_JOBS = 20
 
 export class ReportJobs {
   private readonly jobs = new Map<string, Job>()
+  private readonly running = new Set<Promise<void>>()
 
   constructor(
     private readonly engine: EngineContext,
@@ -69,29 +70,40 @@ export class ReportJobs {
       finishedAt: null,
     }
     this.jobs.set(job.id, job)
-    const generatedAt = this.engine.nowIso()
-    void this.run(request, actor, generatedAt, (progress) => (job.progress = progress), job.abort.signal).then(
-      async (report) => {
-        if (job.state !== 'running') return
-        job.result = await this.record(job.id, request, actor, generatedAt, report)
-        job.file = report.file
-        job.state = 'done'
-        job.progress = { done: job.progress.total, total: job.progress.total, activity: 'Done' }
-        job.finishedAt = Date.now()
-      },
-      (error: unknown) => {
-        if (job.state !== 'running') return
-        job.state = 'failed'
-        // A reason the person can act on is shown; anything else is logged, never shown as a stack.
-        if (error instanceof EngineError) job.error = error.message
-        else {
-          job.error = 'The report could not be generated because of an unexpected error; it has been logged.'
-          console.error(`Report ${job.id} failed`, error)
-        }
-        job.finishedAt = Date.now()
-      },
-    )
+    const running = this.follow(job, actor)
+    this.running.add(running)
+    void running.finally(() => this.running.delete(running))
     return this.describe(job)
+  }
+
+  /** Stops every report under way and waits for them to settle: the engine is closing. */
+  async close(): Promise<void> {
+    for (const job of this.jobs.values()) if (job.state === 'running') this.cancel(job.id)
+    await Promise.allSettled([...this.running])
+  }
+
+  /** Runs a job to its end; never rejects, so nothing is left unhandled however it ends. */
+  private async follow(job: Job, actor: Actor): Promise<void> {
+    const generatedAt = this.engine.nowIso()
+    try {
+      const report = await this.run(job.request, actor, generatedAt, (progress) => (job.progress = progress), job.abort.signal)
+      if (job.state !== 'running') return
+      job.result = await this.record(job.id, job.request, actor, generatedAt, report)
+      job.file = report.file
+      job.state = 'done'
+      job.progress = { done: job.progress.total, total: job.progress.total, activity: 'Done' }
+    } catch (error) {
+      if (job.state !== 'running') return
+      job.state = 'failed'
+      // A reason the person can act on is shown; anything else is logged, never shown as a stack.
+      if (error instanceof EngineError) job.error = error.message
+      else {
+        job.error = 'The report could not be generated because of an unexpected error; it has been logged.'
+        console.error(`Report ${job.id} failed`, error)
+      }
+    } finally {
+      job.finishedAt ??= Date.now()
+    }
   }
 
   get(id: string): ReportJob {
