@@ -18,19 +18,7 @@ import { RequestOutcome } from './RequestOutcome'
 import { useReview } from './review-store'
 import { SignOffForm } from './SignOffForm'
 import { useSignOff } from './sign-off-store'
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" style={WRAP_ANYWHERE}>
-        {children}
-      </Text>
-    </div>
-  )
-}
+import { Fact } from '../../../components/Fact'
 
 export function AttestationReview({ requestId }: { requestId: string }) {
   const { request, evidence, gaps, attestation, loadedAt, error, open } = useReview()

@@ -10,19 +10,7 @@ import { useTemplates } from '../../templates/templates-store'
 import { POLICY_FIELD_LABELS as LABELS } from '../details-form/field-labels'
 import { EditDetailsModal } from './EditDetailsModal'
 import { usePolicyDetail } from './policy-detail-store'
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" style={WRAP_ANYWHERE}>
-        {children}
-      </Text>
-    </div>
-  )
-}
+import { Fact } from '../../../components/Fact'
 
 interface Props {
   policy: Policy

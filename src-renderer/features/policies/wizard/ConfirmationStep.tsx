@@ -8,19 +8,7 @@ import { groupName, usePeople } from '../../people/people-store'
 import { AttestationRulesTable } from '../../rules/AttestationRulesTable'
 import { useMetricLabel, useRuleLibrary } from '../../rules/rule-library-store'
 import { useWizard } from './wizard-store'
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" style={WRAP_ANYWHERE}>
-        {children}
-      </Text>
-    </div>
-  )
-}
+import { Fact } from '../../../components/Fact'
 
 export function ConfirmationStep() {
   const { details, alertRules, attestationRuleIds, errors } = useWizard()
