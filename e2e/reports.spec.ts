@@ -110,7 +110,7 @@ test('a PDF exported from the Reports screen is a PDF, and the history lists it 
   await expect(row).toContainText('PDF')
 })
 
-test('an audit package of one policy holds the files its manifest hashes, and govern audit verify accepts it', async ({ page, console }, testInfo) => {
+test('an audit package of one policy holds the files its manifest hashes, and govern audit verify accepts it against the workspace', async ({ page, console }, testInfo) => {
   const { policyName } = await policyWithAGapAndASignOff(console)
   await console.open(page)
   await openReports(page)
@@ -133,8 +133,10 @@ test('an audit package of one policy holds the files its manifest hashes, and go
   }
   expect(strFromU8(files['report.pdf']!.subarray(0, 5))).toBe('%PDF-')
 
-  const verify = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'govern.js'), 'audit', 'verify', '--package', testInfo.outputPath(zip.filename)], { encoding: 'utf8' })
+  // Checked against its manifest, and against the workspace the console has open.
+  const verify = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'govern.js'), 'audit', 'verify', '--package', testInfo.outputPath(zip.filename), '--db', console.workspace], { encoding: 'utf8' })
   expect(verify.status, `${verify.stdout}\n${verify.stderr}`).toBe(0)
+  expect(verify.stdout).toContain(`It matches the workspace ${console.workspace}`)
 })
 
 test('a report cancelled while it is generated reads cancelled, and nothing is added to the history', async ({ page, console }) => {

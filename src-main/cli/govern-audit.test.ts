@@ -4,11 +4,14 @@
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { strToU8, zipSync } from 'fflate'
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PackageManifest } from '../../src-shared/domain/reports'
+import type { ChainedEvent } from '../engine/audit/audit-chain'
 import { auditEventHash, type HashedAuditFields } from '../engine/audit-hash'
+import { auditTrailJsonl } from '../engine/reports/audit-package'
 import { caller, openTestEngine, tempFolder } from '../testing/workspace'
 
 const folder = tempFolder()
@@ -122,39 +125,98 @@ describe('govern audit verify --db', () => {
 })
 
 describe('govern audit verify --package', () => {
-  const text = 'id,name\r\napp_1,Claims Bot\r\n'
-  const manifest = (sha256: string) =>
-    JSON.stringify({
-      format: 'governance-console-audit-package/1',
-      workspace_id: 'ws_0123456789abcdef',
-      as_of: '2026-03-01T10:30:00.000Z',
-      scope: { kind: 'organization', policy_id: null, policy_name: null, application_id: null, application_name: null },
-      audit_chain_head: 'a'.repeat(64),
-      generated_at: '2026-03-01T10:31:00.000Z',
-      generated_by: { id: 'owner', name: 'Olivia Owner' },
-      files: [{ path: 'applications.csv', size: text.length, sha256 }],
-    })
-  const sha256 = (content: string) => createHash('sha256').update(content).digest('hex')
-
-  it('exits 0 for a package whose files match its manifest, and 1 naming the file that does not', () => {
-    const good = folder.path('good.zip')
-    writeFileSync(good, zipSync({ 'manifest.json': strToU8(manifest(sha256(text))), 'applications.csv': strToU8(text) }))
-    const intact = govern('audit', 'verify', '--package', good)
-    expect(intact.code).toBe(0)
-    expect(intact.out).toContain('Audit package intact: all 1 files match manifest.json.')
-
-    const bad = folder.path('bad.zip')
-    writeFileSync(bad, zipSync({ 'manifest.json': strToU8(manifest(sha256('something else'))), 'applications.csv': strToU8(text) }))
-    const tampered = govern('audit', 'verify', '--package', bad)
-    expect(tampered.code).toBe(1)
-    expect(tampered.out).toContain('applications.csv does not match its SHA-256 in the manifest')
+  let source: string
+  let pkg: string
+  beforeAll(() => {
+    source = copy()
+    pkg = folder.path('package.zip')
+    // A moment inside the workspace's history, so the package's trail extract holds its events.
+    const run = govern('report', '--db', source, '--format', 'package', '--as-of', '2026-03-01T12:00:00Z', '--out', pkg)
+    expect(run.code, run.err).toBe(0)
   })
 
-  it('exits 2 for a file that is not an audit package', () => {
+  /** The package with its files changed as `change` does, and its manifest's hashes brought in line, as a forger would. */
+  function forged(name: string, change: (files: Record<string, Uint8Array>, manifest: PackageManifest) => void): string {
+    const files = unzipSync(readFileSync(pkg))
+    const manifest = PackageManifest.parse(JSON.parse(strFromU8(files['manifest.json']!)))
+    change(files, manifest)
+    manifest.files = manifest.files.map((file) => ({ ...file, size: files[file.path]!.byteLength, sha256: createHash('sha256').update(files[file.path]!).digest('hex') }))
+    files['manifest.json'] = strToU8(JSON.stringify(manifest, null, 2))
+    const out = folder.path(name)
+    writeFileSync(out, zipSync(files))
+    return out
+  }
+  const trailOf = (files: Record<string, Uint8Array>) => strFromU8(files['audit-trail.jsonl']!).trimEnd().split('\n').map((line) => JSON.parse(line) as ChainedEvent)
+  const jsonl = (trail: ChainedEvent[]) => strToU8(auditTrailJsonl(trail))
+
+  it('exits 0 for an untouched package, its trail chained to its head, and matching the workspace it came from', () => {
+    const alone = govern('audit', 'verify', '--package', pkg)
+    expect(alone.code, alone.err).toBe(0)
+    expect(alone.out).toMatch(/Audit package intact: all \d+ files match manifest.json./)
+    expect(alone.out).toMatch(/Its audit trail extract \(events 1 to \d+\) chains to the head the manifest names./)
+    const against = govern('audit', 'verify', '--package', pkg, '--db', source)
+    expect(against.code, against.err).toBe(0)
+    expect(against.out).toMatch(/It matches the workspace .*: its head is event \d+ of the workspace's intact chain./)
+  })
+
+  it('exits 1 naming the file changed after the package was made', () => {
+    const files = unzipSync(readFileSync(pkg))
+    files['csv/gaps.csv'] = strToU8('id\r\n1\r\n')
+    const changed = folder.path('changed.zip')
+    writeFileSync(changed, zipSync(files))
+    const run = govern('audit', 'verify', '--package', changed)
+    expect(run.code).toBe(1)
+    expect(run.out).toMatch(/csv\/gaps.csv is \d+ bytes; the manifest says \d+/)
+  })
+
+  it('exits 1 naming the event of a trail edited in the package, even with the manifest rehashed', () => {
+    const edited = forged('edited-trail.zip', (files) => {
+      const trail = trailOf(files)
+      trail[2] = { ...trail[2]!, actor_name: 'Someone Else' }
+      files['audit-trail.jsonl'] = jsonl(trail)
+    })
+    const run = govern('audit', 'verify', '--package', edited)
+    expect(run.code).toBe(1)
+    expect(run.out).toContain(`audit-trail.jsonl: Audit trail broken at event 3 (`)
+    expect(run.out).toContain('its content was altered after it was written')
+  })
+
+  it('exits 1 against the workspace for a trail rewritten whole, hashes, head and manifest alike', () => {
+    const rewritten = forged('rewritten-trail.zip', (files, manifest) => {
+      let previous = ''
+      const trail = trailOf(files).map((event, index) => {
+        const content = index === 2 ? { ...event, actor_name: 'Someone Else' } : event
+        const prev_hash = index === 0 ? event.prev_hash! : previous
+        previous = auditEventHash(prev_hash, content)
+        return { ...content, prev_hash, hash: previous }
+      })
+      files['audit-trail.jsonl'] = jsonl(trail)
+      manifest.audit_chain_head = previous
+    })
+    // On its own the package is consistent: only the workspace's chain can tell.
+    expect(govern('audit', 'verify', '--package', rewritten).code).toBe(0)
+    const run = govern('audit', 'verify', '--package', rewritten, '--db', source)
+    expect(run.code).toBe(1)
+    expect(run.out).toContain("is no event of this workspace's chain: its trail was rewritten after the package was made")
+  })
+
+  it('exits 1 against another workspace, naming both', async () => {
+    const other = folder.path('other.sqlite')
+    const { engine } = await openTestEngine(other)
+    await engine.close()
+    const run = govern('audit', 'verify', '--package', pkg, '--db', other)
+    expect(run.code).toBe(1)
+    expect(run.out).toMatch(/the package is from workspace ws_\w+, not from this one \(ws_\w+\)/)
+  })
+
+  it('exits 2 for a file that is not an audit package, or a workspace that is not there', () => {
     const file = folder.path('notes.zip')
     writeFileSync(file, 'not a zip')
     const run = govern('audit', 'verify', '--package', file)
     expect(run.code).toBe(2)
     expect(run.err).toContain('is not a readable zip file')
+    const nowhere = govern('audit', 'verify', '--package', pkg, '--db', folder.path('nowhere.sqlite'))
+    expect(nowhere.code).toBe(2)
+    expect(nowhere.err).toContain('there is no workspace at')
   })
 })

@@ -10,7 +10,8 @@ import type { ReportJob } from '../../src-shared/api/reports'
 import type { DeploymentGate } from '../../src-shared/domain/attestations'
 import type { AuditChainVerification } from '../../src-shared/domain/audit'
 import { Role } from '../../src-shared/domain/common'
-import { verifyPackage } from '../engine/audit/package-verification'
+import { checkPackageProvenance, verifyPackage } from '../engine/audit/package-verification'
+import { openDatabase } from '../engine/db/open'
 import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
 import { defaultWorkspacePath } from '../engine/workspace/location'
@@ -243,13 +244,11 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('audit')
     .description('Check the audit trail')
     .command('verify')
-    .description('Check the audit trail against its hash chain (exit 0 intact, 1 broken, naming the first bad event), or an audit package against its manifest')
+    .description('Check the audit trail against its hash chain (exit 0 intact, 1 broken, naming the first bad event), or an audit package against its manifest (and, with --db, against the workspace it came from)')
     .addOption(dbOption())
-    .option('--package <file>', 'an audit package (.zip) to check against its manifest.json, instead of a workspace')
+    .option('--package <file>', 'an audit package (.zip) to check against its manifest.json and its trail against its chain head; with --db, also against that workspace')
     .action(async (options: { db: string; package?: string }, command: Command) => {
-      // Exit 1 says "tampered", so a usage mistake here answers 2 like any other it cannot check.
-      if (options.package && command.getOptionValueSource('db') === 'cli') throw new CliFailure('pass --db FILE or --package FILE.zip, not both')
-      if (options.package) return verifyAuditPackage(options.package, io)
+      if (options.package) return verifyAuditPackage(options.package, command.getOptionValueSource('db') === 'cli' ? options.db : undefined, io)
       if (!existsSync(options.db)) throw new CliFailure(`there is no workspace at ${options.db}`)
       const verification = await withEngine(options.db, async (engine) => {
         const result = await dispatch(engine, 'audit.verify', {}, { actor: await engine.owner() }, (message) => io.err(message))
@@ -278,7 +277,9 @@ export function buildProgram(io: CliIo = processIo): Command {
   return program
 }
 
-function verifyAuditPackage(file: string, io: CliIo): void {
+async function verifyAuditPackage(file: string, workspace: string | undefined, io: CliIo): Promise<void> {
+  // Exit 1 says "tampered", so anything it cannot check answers 2.
+  if (workspace !== undefined && !existsSync(workspace)) throw new CliFailure(`there is no workspace at ${workspace}`)
   const verification = verifyPackage(file)
   if (verification.status === 'unreadable') throw new CliFailure(`cannot verify ${file}: ${verification.problems.join('; ')}`)
   if (verification.status === 'tampered') {
@@ -286,9 +287,19 @@ function verifyAuditPackage(file: string, io: CliIo): void {
     for (const problem of verification.problems) io.out(`  ${problem}`)
     throw new CliExit(1)
   }
-  const { manifest } = verification
+  const { manifest, trail } = verification
   io.out(`Audit package intact: all ${manifest.files.length} files match manifest.json.`)
+  io.out(trail.events === 0 ? 'Its audit trail extract is empty: nothing was recorded in the period.' : `Its audit trail extract (events ${trail.first_id} to ${trail.last_id}) chains to the head the manifest names.`)
   io.out(`Workspace ${manifest.workspace_id}, as of ${manifest.as_of}, audit chain head ${manifest.audit_chain_head}`)
+  if (workspace === undefined) return
+  const database = await openDatabase(workspace)
+  const provenance = await checkPackageProvenance(database.reader, verification).finally(() => database.close())
+  if (!provenance.ok) {
+    io.out(`The package does not match the workspace ${workspace}:`)
+    for (const problem of provenance.problems) io.out(`  ${problem}`)
+    throw new CliExit(1)
+  }
+  io.out(`It matches the workspace ${workspace}: ${provenance.head_event === null ? 'both trails were empty then' : `its head is event ${provenance.head_event} of the workspace's intact chain`}.`)
 }
 
 function formatFromExtension(file: string): 'jsonl' | 'csv' | undefined {

@@ -30,7 +30,7 @@ class FakeContents implements GuardedContents {
 function fakeShell() {
   const created: ((event: unknown, contents: GuardedContents) => void)[] = []
   const opened: string[] = []
-  const permissions: { request?: Parameters<GuardedShell['session']['setPermissionRequestHandler']>[0]; check?: () => boolean } = {}
+  const permissions: { request?: Parameters<GuardedShell['session']['setPermissionRequestHandler']>[0]; check?: Parameters<GuardedShell['session']['setPermissionCheckHandler']>[0] } = {}
   const shell: GuardedShell = {
     app: { on: (_event, listener) => created.push(listener) },
     session: {
@@ -51,15 +51,27 @@ const DOCS = 'https://docs.governance-console.example/guide'
 const policy = { isConsoleUrl: createConsoleUrlCheck(), isAllowedExternalLink: (url: string) => url === DOCS }
 
 describe('the desktop security guards', () => {
-  it('denies every permission request and every permission check', () => {
+  it('denies every permission request and every permission check but clipboard writes from the console', () => {
+    const { shell, permissions } = fakeShell()
+    installSecurityGuards(shell, policy)
+    const console = 'app://console/index.html#/reports'
+    const answers: boolean[] = []
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+      permissions.request?.({}, permission, (granted) => answers.push(granted), { requestingUrl: console })
+      expect(permissions.check?.({}, permission, 'app://console', { requestingUrl: console }), permission).toBe(false)
+    }
+    expect(answers).toEqual([false, false, false, false, false])
+  })
+
+  it('lets the console write text to the clipboard, and nothing else do so', () => {
     const { shell, permissions } = fakeShell()
     installSecurityGuards(shell, policy)
     const answers: boolean[] = []
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
-      permissions.request?.({}, permission, (granted) => answers.push(granted))
+    for (const requestingUrl of ['app://console/index.html#/reports', 'https://evil.example/', 'app://other/index.html', undefined]) {
+      permissions.request?.({}, 'clipboard-sanitized-write', (granted) => answers.push(granted), { requestingUrl })
+      answers.push(permissions.check!({}, 'clipboard-sanitized-write', 'app://console', { requestingUrl }))
     }
-    expect(answers).toEqual([false, false, false, false, false])
-    expect(permissions.check?.()).toBe(false)
+    expect(answers).toEqual([true, true, false, false, false, false, false, false])
   })
 
   it('stops any frame, not only the main one, from navigating away from the console', () => {

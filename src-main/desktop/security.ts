@@ -1,6 +1,6 @@
 /**
- * The desktop shell's guards, following Electron's security checklist: no permission is granted,
- * no frame navigates away from the console, new windows are refused (allowed links open in the
+ * The desktop shell's guards, following Electron's security checklist: no permission is granted
+ * but writing plain text to the clipboard from the console's own pages (copying a report's hash), no frame navigates away from the console, new windows are refused (allowed links open in the
  * system browser), and no webview can be attached. Written over the few Electron calls it makes,
  * with no Electron import, so it is tested against fakes; main.ts passes the real objects.
  */
@@ -27,8 +27,8 @@ export interface GuardedContents {
 export interface GuardedShell {
   app: { on(event: 'web-contents-created', listener: (event: unknown, contents: GuardedContents) => void): unknown }
   session: {
-    setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void
-    setPermissionCheckHandler(handler: () => boolean): void
+    setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void): void
+    setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string, details: { requestingUrl?: string }) => boolean): void
   }
   openExternal(url: string): Promise<void>
 }
@@ -38,9 +38,14 @@ export interface GuardPolicy {
   isAllowedExternalLink(url: string): boolean
 }
 
+/** Sanitised clipboard writes only: the page may put text there, never read it. */
+const GRANTED = new Set(['clipboard-sanitized-write'])
+
 export function installSecurityGuards(shell: GuardedShell, policy: GuardPolicy): void {
-  shell.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  shell.session.setPermissionCheckHandler(() => false)
+  const grants = (permission: string, url: string | undefined) => GRANTED.has(permission) && url !== undefined && policy.isConsoleUrl(url)
+  // Chromium checks a permission first and asks only when the check says no: both answer alike.
+  shell.session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(grants(permission, details.requestingUrl)))
+  shell.session.setPermissionCheckHandler((_contents, permission, _origin, details) => grants(permission, details.requestingUrl))
   shell.app.on('web-contents-created', (_event, contents) => guardContents(contents, shell, policy))
 }
 

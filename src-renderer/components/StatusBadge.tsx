@@ -10,15 +10,6 @@ export const STATUS_COLOURS: Record<ComplianceStatus, string> = {
   pending: 'gray',
 }
 
-/** Chart colours in the same order of meaning as the badges. */
-export const STATUS_CHART_COLOURS: Record<ComplianceStatus, string> = {
-  compliant: '#2f9e44',
-  warning: '#f08c00',
-  non_compliant: '#e03131',
-  attestation_overdue: '#9c36b5',
-  pending: '#868e96',
-}
-
 /** Worst first, as the engine ranks statuses when it takes an application's worst: for sorting by status. */
 export const STATUS_ORDER: readonly ComplianceStatus[] = ['non_compliant', 'warning', 'attestation_overdue', 'pending', 'compliant']
 

@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely'
 import type { AuditChainBreak, AuditChainVerification } from '../../../src-shared/domain/audit'
-import { auditEventHash, CHAIN_START } from '../audit-hash'
+import { auditEventHash, CHAIN_START, type HashedAuditFields } from '../audit-hash'
 import { iterateRawRows } from '../db/prepared'
 import type { Db } from '../db/schema'
 
@@ -30,6 +30,14 @@ export type ChainedEventRow = [
 
 export const AUDIT_CHAIN_COLUMNS = ['id', 'at', 'actor_id', 'actor_name', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'prev_hash', 'hash'] as const
 
+/** An event with every column its place in the chain depends on, as stored: what an audit package's trail carries. */
+export interface ChainedEvent extends HashedAuditFields {
+  prev_hash: string | null
+  hash: string | null
+}
+
+export const chainedEventRow = (event: ChainedEvent): ChainedEventRow => AUDIT_CHAIN_COLUMNS.map((column) => event[column]) as ChainedEventRow
+
 const HASH = /^[0-9a-f]{64}$/
 
 export async function verifyAuditChain(db: Db): Promise<AuditChainVerification> {
@@ -46,12 +54,13 @@ export async function auditChainHead(db: Db): Promise<string> {
 
 /**
  * The check itself, over every event in id order and the highest id SQLite has handed out (its
- * AUTOINCREMENT counter). Stops reading at the first break.
+ * AUTOINCREMENT counter). Stops reading at the first break. A part of a trail (an audit package's
+ * extract) starts where its first event says it does.
  */
-export function checkAuditChain(events: Iterable<ChainedEventRow>, highestIssued: number): AuditChainVerification {
+export function checkAuditChain(events: Iterable<ChainedEventRow>, highestIssued: number, start: { id: number; head: string } = { id: 1, head: CHAIN_START }): AuditChainVerification {
   let checked = 0
-  let expectedId = 1
-  let head = CHAIN_START
+  let expectedId = start.id
+  let head = start.head
   let previous: ChainedEventRow | undefined
   // Returning from inside the loop ends the read, releasing the statement.
   const broken = (id: number, reason: AuditChainBreak, message: string, intact = checked): AuditChainVerification => ({
@@ -85,7 +94,7 @@ export function checkAuditChain(events: Iterable<ChainedEventRow>, highestIssued
     checked++
     expectedId++
   }
-  if (highestIssued > checked) {
+  if (highestIssued >= expectedId) {
     // SQLite's counter remembers ids handed out: the newest events were removed.
     const missing = highestIssued === expectedId ? `event ${count(expectedId)}` : `events ${count(expectedId)} to ${count(highestIssued)}`
     return broken(expectedId, 'removed', `event ${count(expectedId)}: it was removed (${missing} missing, after ${previous ? named(previous) : 'the start'})`)

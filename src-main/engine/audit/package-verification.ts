@@ -1,16 +1,25 @@
 /**
  * Checking an audit package (a zip) against its `manifest.json`: every file it lists is there with
- * that size and SHA-256, and nothing else is, so a file changed, removed or added shows.
+ * that size and SHA-256, and nothing else is, so a file changed, removed or added shows. Its audit
+ * trail extract must chain, event to event, up to the head the manifest names. Against the
+ * workspace it came from, that head must be in the workspace's own intact chain: a package whose
+ * files and hashes were all rebuilt shows there.
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { strFromU8, unzipSync, type Unzipped } from 'fflate'
+import { z } from 'zod'
 import { PackageManifest } from '../../../src-shared/domain/reports'
+import { CHAIN_START } from '../audit-hash'
+import type { Db } from '../db/schema'
+import { workspaceId } from '../workspace/identity'
+import { checkAuditChain, chainedEventRow, verifyAuditChain, type ChainedEventRow } from './audit-chain'
 
 export const MANIFEST_FILE = 'manifest.json'
+export const TRAIL_FILE = 'audit-trail.jsonl'
 
 export type PackageVerification =
-  | { status: 'intact'; manifest: PackageManifest }
+  | { status: 'intact'; manifest: PackageManifest; trail: TrailExtent }
   /** Files that differ from the manifest, each named with what is wrong. */
   | { status: 'tampered'; problems: string[] }
   /** Not an audit package at all: no zip, or no manifest to check against. */
@@ -62,5 +71,73 @@ export function verifyPackageBytes(zip: Uint8Array): PackageVerification {
     if (path === MANIFEST_FILE || path.endsWith('/') || listed.has(path)) continue
     problems.push(`${path} is in the package but not in the manifest: it was added`)
   }
-  return problems.length === 0 ? { status: 'intact', manifest } : { status: 'tampered', problems }
+  if (problems.length > 0) return { status: 'tampered', problems }
+  const trail = checkTrail(entries[TRAIL_FILE], manifest)
+  return 'problem' in trail ? { status: 'tampered', problems: [trail.problem] } : { status: 'intact', manifest, trail }
+}
+
+/** The extract's first and last events (null when the period had none), once it chains to the manifest's head. */
+export interface TrailExtent {
+  events: number
+  first_id: number | null
+  last_id: number | null
+}
+
+const TrailLine = z.strictObject({
+  id: z.number().int().positive(),
+  at: z.string(),
+  actor_id: z.string(),
+  actor_name: z.string(),
+  action: z.string(),
+  entity_type: z.string(),
+  entity_id: z.string(),
+  before_json: z.string().nullable(),
+  after_json: z.string().nullable(),
+  prev_hash: z.string().nullable(),
+  hash: z.string().nullable(),
+})
+
+function checkTrail(bytes: Uint8Array | undefined, manifest: PackageManifest): TrailExtent | { problem: string } {
+  if (!bytes || !manifest.files.some((file) => file.path === TRAIL_FILE)) return { problem: `${TRAIL_FILE} is missing: every audit package carries its period's audit trail` }
+  const rows: ChainedEventRow[] = []
+  const lines = strFromU8(bytes).split('\n')
+  if (lines.at(-1) === '') lines.pop()
+  for (const [index, line] of lines.entries()) {
+    let parsed: ReturnType<typeof TrailLine.safeParse>
+    try {
+      parsed = TrailLine.safeParse(JSON.parse(line))
+    } catch {
+      return { problem: `${TRAIL_FILE} line ${index + 1} is not JSON` }
+    }
+    if (!parsed.success) return { problem: `${TRAIL_FILE} line ${index + 1}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'the event'} ${issue.message}`).join('; ')}` }
+    rows.push(chainedEventRow(parsed.data))
+  }
+  const [first, last] = [rows[0], rows.at(-1)]
+  if (!first || !last) return { events: 0, first_id: null, last_id: null }
+  const chain = checkAuditChain(rows, last[0], { id: first[0], head: first[9] ?? CHAIN_START })
+  if (!chain.ok) return { problem: `${TRAIL_FILE}: ${chain.first_bad.message}` }
+  if (chain.head !== manifest.audit_chain_head) return { problem: `${TRAIL_FILE} ends on hash ${chain.head}, not on the audit_chain_head ${manifest.audit_chain_head} the manifest names` }
+  return { events: rows.length, first_id: first[0], last_id: last[0] }
+}
+
+/** Where the package stands against a workspace: problems found, or what matched. */
+export type ProvenanceCheck = { ok: true; head_event: number | null } | { ok: false; problems: string[] }
+
+/**
+ * Whether an intact package came from this workspace with its trail unchanged since: the same
+ * workspace id, and its chain head an event of this workspace's own intact chain, with the id
+ * the extract ends on. The head's hash commits to every event before it, so the extract matches
+ * the workspace's events one for one.
+ */
+export async function checkPackageProvenance(db: Db, verified: Extract<PackageVerification, { status: 'intact' }>): Promise<ProvenanceCheck> {
+  const { manifest, trail } = verified
+  const own = await workspaceId(db)
+  if (manifest.workspace_id !== own) return { ok: false, problems: [`the package is from workspace ${manifest.workspace_id}, not from this one (${own})`] }
+  const chain = await verifyAuditChain(db)
+  if (!chain.ok) return { ok: false, problems: [`this workspace's own audit trail is broken, so the package cannot be checked against it: ${chain.first_bad.message}`] }
+  if (manifest.audit_chain_head === CHAIN_START) return { ok: true, head_event: null }
+  const head = await db.selectFrom('audit_events').select('id').where('hash', '=', manifest.audit_chain_head).executeTakeFirst()
+  if (!head) return { ok: false, problems: [`the package's audit_chain_head ${manifest.audit_chain_head} is no event of this workspace's chain: its trail was rewritten after the package was made`] }
+  if (trail.last_id !== null && trail.last_id !== head.id) return { ok: false, problems: [`the package's trail ends on event ${trail.last_id}, but its head is event ${head.id} of this workspace`] }
+  return { ok: true, head_event: head.id }
 }

@@ -29,7 +29,7 @@ import { definitionsAt } from './governing'
 import { worstStatus } from './judge'
 import { decodeResults } from './stored-results'
 
-interface AppStatuses {
+export interface AppStatuses {
   id: string
   name: string
   team: string | null
@@ -202,23 +202,39 @@ export class ComplianceQueries {
     return (row?.at as string | null | undefined) ?? null
   }
 
-  /** Pairs in each status at the end of each of the last `days` days; today's point is live. */
-  async trend(input: { days: number; as_of?: string }): Promise<{ points: TrendPoint[] }> {
+  /**
+   * Pairs in each status at the end of each of the last `days` days, for every policy or those
+   * named. Today's point is live. A past moment's own day is counted from the statuses at that
+   * moment (or those given, already read for it): that day's roll-up goes on changing after it.
+   */
+  async trend(input: { days: number; as_of?: string; policy_ids?: readonly string[] }, statusesAtMoment?: readonly AppStatuses[]): Promise<{ points: TrendPoint[] }> {
     const end = this.moment(input.as_of) ?? this.engine.nowIso()
+    const policyIds = input.policy_ids
+    if (policyIds?.length === 0) return { points: [] }
     const endDay = Date.parse(`${end.slice(0, 10)}T00:00:00.000Z`)
     const firstDay = new Date(endDay - (input.days - 1) * 86_400_000).toISOString().slice(0, 10)
-    const rows = await this.db.selectFrom('compliance_daily').select(['day', 'status', (eb) => eb.fn.sum<number>('count').as('count')]).where('day', '>=', firstDay).where('day', '<=', end.slice(0, 10)).groupBy(['day', 'status']).execute()
+    let query = this.db.selectFrom('compliance_daily').select(['day', 'status', (eb) => eb.fn.sum<number>('count').as('count')]).where('day', '>=', firstDay).where('day', '<=', end.slice(0, 10))
+    if (policyIds) query = query.where('policy_id', 'in', policyIds)
+    const rows = await query.groupBy(['day', 'status']).execute()
     const byDay = new Map<string, StatusCounts>()
     for (const row of rows) {
       const counts = byDay.get(row.day) ?? zeroCounts()
       counts[row.status as ComplianceStatus] = Number(row.count)
       byDay.set(row.day, counts)
     }
+    if (input.as_of !== undefined) {
+      const statuses = (statusesAtMoment ?? (await this.statuses(end)).apps).flatMap((app) => app.statuses).filter((status) => !policyIds || policyIds.includes(status.policy_id))
+      const counts = zeroCounts()
+      for (const status of statuses) counts[status.status]++
+      if (statuses.length > 0) byDay.set(end.slice(0, 10), counts)
+      else byDay.delete(end.slice(0, 10))
+    }
     const points: TrendPoint[] = []
     for (let i = input.days - 1; i >= 0; i--) {
       const dayStart = endDay - i * 86_400_000
       const day = new Date(dayStart).toISOString().slice(0, 10)
       const counts = byDay.get(day)
+      // A day the console did not evaluate (it was closed) has no point rather than a made-up one.
       if (counts) points.push({ at: i === 0 ? end : new Date(dayStart + 86_400_000 - 1).toISOString(), counts })
     }
     return { points }

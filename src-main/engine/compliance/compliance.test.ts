@@ -126,3 +126,19 @@ describe('time travel', () => {
     expect(before.policies).toEqual([])
   })
 })
+
+describe('the trend as of a past moment', () => {
+  it('counts the moment’s own day as it stood then, however the day went on', async () => {
+    await appWithPolicy('sensitive_data')
+    await sensitiveDay([0, 1000])
+    const compliantAt = fixture.clock.now().toISOString()
+    const then = (await call('compliance.trend', { days: 3, as_of: compliantAt })).points
+    expect(then.at(-1)).toEqual({ at: compliantAt, counts: expect.objectContaining({ compliant: 1, non_compliant: 0 }) })
+    // Later the same day the application breaches; the day's roll-up changes, the moment does not.
+    fixture.clock.advance(3 * HOUR)
+    await sensitiveDay([90, 1000])
+    await call('compliance.evaluate', {})
+    expect((await call('compliance.trend', { days: 3 })).points.at(-1)!.counts).toMatchObject({ compliant: 0, non_compliant: 1 })
+    expect((await call('compliance.trend', { days: 3, as_of: compliantAt })).points).toEqual(then)
+  })
+})

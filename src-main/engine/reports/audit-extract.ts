@@ -3,35 +3,15 @@
  * first, each with its place in the hash chain, so an auditor can check the extract against the
  * chain's head the manifest names.
  */
+import { AUDIT_CHAIN_COLUMNS, type ChainedEvent } from '../audit/audit-chain'
 import type { Db } from '../db/schema'
 
-export interface ExtractedEvent {
-  id: number
-  at: string
-  actor: { id: string; name: string }
-  action: string
-  entity_type: string
-  entity_id: string
-  before: unknown
-  after: unknown
-  prev_hash: string | null
-  hash: string | null
-}
-
-export async function auditTrailExtract(db: Db, from: string, to: string): Promise<ExtractedEvent[]> {
-  const rows = await db.selectFrom('audit_events').selectAll().where('at', '>=', from).where('at', '<=', to).orderBy('id').execute()
-  return rows.map((row) => ({
-    id: row.id,
-    at: row.at,
-    actor: { id: row.actor_id, name: row.actor_name },
-    action: row.action,
-    entity_type: row.entity_type,
-    entity_id: row.entity_id,
-    before: row.before_json === null ? null : JSON.parse(row.before_json),
-    after: row.after_json === null ? null : JSON.parse(row.after_json),
-    prev_hash: row.prev_hash,
-    hash: row.hash,
-  }))
+/**
+ * Each event as stored, its JSON fields as the exact text that was hashed: anyone can recompute
+ * the chain from the file alone (README: tamper-evident audit trail).
+ */
+export function auditTrailExtract(db: Db, from: string, to: string): Promise<ChainedEvent[]> {
+  return db.selectFrom('audit_events').select(AUDIT_CHAIN_COLUMNS).where('at', '>=', from).where('at', '<=', to).orderBy('id').execute()
 }
 
 /**

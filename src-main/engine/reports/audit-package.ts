@@ -6,9 +6,10 @@
  */
 import { zipSync, type Zippable } from 'fflate'
 import type { PackageManifest, ReportData } from '../../../src-shared/domain/reports'
+import type { ChainedEvent } from '../audit/audit-chain'
 import { reportCsvFiles } from './report-csv'
 import { reportJson, sha256Hex } from './report-json'
-import { renderReportPdf } from './report-pdf'
+import { renderReportPdf, type PdfProgress } from './report-pdf'
 
 export interface AuditPackageInput {
   data: ReportData
@@ -16,7 +17,7 @@ export interface AuditPackageInput {
   /** The hash of the newest audit event at generation: the trail extract ends there. */
   audit_chain_head: string
   /** The audit events of the period, oldest first, as the audit trail reads them. */
-  audit_trail: readonly unknown[]
+  audit_trail: readonly ChainedEvent[]
   generated_at: string
   generated_by: { id: string; name: string }
 }
@@ -43,15 +44,15 @@ function zipTime(asOf: string): Date {
 }
 
 /** One JSON per line, oldest first, each line ended by a newline. */
-export function auditTrailJsonl(events: readonly unknown[]): string {
+export function auditTrailJsonl(events: readonly ChainedEvent[]): string {
   return events.map((event) => `${JSON.stringify(event)}\n`).join('')
 }
 
-export async function buildAuditPackage(input: AuditPackageInput): Promise<AuditPackage> {
+export async function buildAuditPackage(input: AuditPackageInput, onPdfProgress?: PdfProgress): Promise<AuditPackage> {
   const encoder = new TextEncoder()
   const json = reportJson(input.data)
   const digest = sha256Hex(json)
-  const pdf = await renderReportPdf(input.data, { generated_at: input.generated_at, generated_by: input.generated_by, digest })
+  const pdf = await renderReportPdf(input.data, { generated_at: input.generated_at, generated_by: input.generated_by, digest }, onPdfProgress)
   const files: Array<{ path: string; bytes: Uint8Array }> = [
     { path: 'report.pdf', bytes: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength) },
     { path: 'report.json', bytes: encoder.encode(json) },

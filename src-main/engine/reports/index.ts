@@ -6,5 +6,5 @@
 export { buildAuditPackage, auditTrailJsonl, type AuditPackage, type AuditPackageInput } from './audit-package'
 export { reportCsvFiles, REPORT_CSV_TABLES, type ReportFile } from './report-csv'
 export { reportDigest, reportJson, sha256Hex } from './report-json'
-export { renderReportPdf, type ReportFacts } from './report-pdf'
+export { renderReportPdf, type PdfProgress, type ReportFacts } from './report-pdf'
 export { trendChartSvg } from './trend-chart'

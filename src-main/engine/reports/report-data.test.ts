@@ -6,6 +6,8 @@ import { pdfPages } from '../../testing/pdf-text'
 import { formatTime, statusLabel } from './report-text'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
 import { failure } from '../../testing/refusal'
+import { ComplianceQueries } from '../compliance/compliance-queries'
+import { generateReport, type Progress } from './report-files'
 
 const fixture = freshEngineForEachTest('report-data', '2026-03-01T10:00:00.000Z')
 const HOUR = 3_600_000
@@ -62,7 +64,6 @@ async function history() {
 
 async function gather(scope: { policy_id?: string; application_id?: string; as_of?: string }) {
   const { gatherReport } = await import('./report-data')
-  const { ComplianceQueries } = await import('../compliance/compliance-queries')
   return gatherReport(fixture.context.db, new ComplianceQueries(fixture.context, fixture.evaluator), scope)
 }
 
@@ -189,5 +190,19 @@ describe('the exported report', () => {
     const file = await fixture.call('reports.file', { id: job.id })
     expect(Buffer.from(file.content_base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-')
     expect((await fixture.call('reports.history', {})).exports.map((entry) => entry.id)).toEqual([job.id])
+  })
+
+  it('tells its progress part by part while the PDF is drawn, counting up to its end', async () => {
+    await history()
+    const seen: Progress[] = []
+    const compliance = new ComplianceQueries(fixture.context, fixture.evaluator)
+    const facts = { generated_at: fixture.clock.now().toISOString(), generated_by: { id: 'owner', name: 'Olivia Owner' } }
+    await generateReport(fixture.context.db, compliance, { format: 'package' }, facts, (progress) => seen.push(progress))
+    const drawing = seen.filter((progress) => progress.activity.startsWith('Drawing the PDF, part'))
+    expect(drawing.length).toBeGreaterThan(3)
+    expect(drawing.at(-1)!.activity).toBe(`Drawing the PDF, part ${drawing.length} of ${drawing.length}`)
+    seen.slice(1).forEach((progress, index) => expect(progress.done).toBeGreaterThanOrEqual(seen[index]!.done))
+    seen.forEach((progress) => expect(progress.done).toBeLessThan(progress.total))
+    expect(seen.at(-1)).toEqual({ done: seen.at(-1)!.total - 1, total: 3 + drawing.length, activity: 'Done' })
   })
 })

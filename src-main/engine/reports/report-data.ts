@@ -5,7 +5,7 @@
  * coverage, gaps still open then, sign-offs made by then and exceptions' state at that moment.
  */
 import type { AttestationException } from '../../../src-shared/domain/attestations'
-import { COMPLIANCE_STATUSES, type ComplianceStatus, type PolicyStatus, type StatusCounts, type TrendPoint } from '../../../src-shared/domain/compliance'
+import { COMPLIANCE_STATUSES, type ComplianceStatus, type PolicyStatus, type StatusCounts } from '../../../src-shared/domain/compliance'
 import { PolicyDefinition } from '../../../src-shared/domain/policy'
 import type { InventoryRule, ReportData, ReportPolicy, ReportScope } from '../../../src-shared/domain/reports'
 import { getApplication } from '../applications/applications'
@@ -68,7 +68,9 @@ export async function gatherReport(db: Db, compliance: ComplianceQueries, scope:
     .filter((exception) => !scope.application_id || exception.application_id === scope.application_id)
     .sort((a, b) => a.granted_at.localeCompare(b.granted_at) || a.id.localeCompare(b.id))
 
-  const trend = await trendOf(db, policyIds, at)
+  // The trend counts every application under the policies in scope; an application's own report
+  // reads the statuses of the others at its moment too.
+  const { points: trend } = await compliance.trend({ days: TREND_DAYS, as_of: at, policy_ids: policyIds }, scope.application_id ? undefined : apps)
   return {
     format: 'governance-console-report/1',
     scope: {
@@ -129,30 +131,6 @@ function summarise(applications: ReadonlyArray<{ status: ComplianceStatus | null
     return { id: policy.id, name: policy.name, version: policy.version, counts, total }
   })
   return { application_counts, not_covered: notCovered, policies: perPolicy }
-}
-
-/** Application × policy status counts at the end of each day of the period, for the policies in scope. */
-async function trendOf(db: Db, policyIds: readonly string[], at: string): Promise<TrendPoint[]> {
-  const endDay = Date.parse(`${at.slice(0, 10)}T00:00:00.000Z`)
-  const days = Array.from({ length: TREND_DAYS }, (_, index) => new Date(endDay - (TREND_DAYS - 1 - index) * DAY_MS).toISOString().slice(0, 10))
-  const rows = policyIds.length
-    ? await db
-        .selectFrom('compliance_daily')
-        .select(['day', 'status', (eb) => eb.fn.sum<number>('count').as('count')])
-        .where('day', '>=', days[0]!)
-        .where('day', '<=', days.at(-1)!)
-        .where('policy_id', 'in', policyIds)
-        .groupBy(['day', 'status'])
-        .execute()
-    : []
-  const byDay = new Map<string, StatusCounts>()
-  for (const row of rows) {
-    const counts = byDay.get(row.day) ?? zeroCounts()
-    counts[row.status as ComplianceStatus] = Number(row.count)
-    byDay.set(row.day, counts)
-  }
-  // A day the console did not evaluate (it was closed) has no point rather than a made-up one.
-  return days.filter((day) => byDay.has(day)).map((day) => ({ at: `${day}T23:59:59.999Z` > at ? at : `${day}T23:59:59.999Z`, counts: byDay.get(day)! }))
 }
 
 /** Per application, the alert rules its policies require then: one per metric and direction, the strictest, with every source. */

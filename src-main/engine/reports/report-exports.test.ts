@@ -2,8 +2,10 @@ import { parse } from 'csv-parse/sync'
 import { unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { PackageManifest } from '../../../src-shared/domain/reports'
+import { chainedTrail } from '../../testing/chained-trail'
 import { FORMULA_NAME, sampleReportData } from '../../testing/report-fixtures'
-import { buildAuditPackage, type AuditPackageInput } from './audit-package'
+import { verifyPackageBytes } from '../audit/package-verification'
+import { auditTrailJsonl, buildAuditPackage, type AuditPackageInput } from './audit-package'
 import { reportCsvFiles } from './report-csv'
 import { reportDigest, reportJson, sha256Hex } from './report-json'
 
@@ -54,15 +56,14 @@ describe('the CSV and JSON exports', () => {
   })
 })
 
+const TRAIL = chainedTrail(2)
+
 describe('the audit package', () => {
   const input = (generatedAt: string): AuditPackageInput => ({
     data,
     workspace_id: 'ws_test',
-    audit_chain_head: 'a'.repeat(64),
-    audit_trail: [
-      { id: 1, at: '2026-03-01T00:00:00.000Z', action: 'policy.created', hash: '1'.repeat(64) },
-      { id: 2, at: '2026-03-02T10:15:00.000Z', action: 'attestation.submitted', hash: 'a'.repeat(64) },
-    ],
+    audit_chain_head: TRAIL.at(-1)!.hash!,
+    audit_trail: TRAIL,
     generated_at: generatedAt,
     generated_by: { id: 'usr_olga', name: 'Olga Auditor' },
   })
@@ -75,14 +76,15 @@ describe('the audit package', () => {
     ])
     const manifest = PackageManifest.parse(JSON.parse(new TextDecoder().decode(files['manifest.json'])))
     expect(manifest).toEqual(built.manifest)
-    expect(manifest).toMatchObject({ workspace_id: 'ws_test', as_of: data.as_of, audit_chain_head: 'a'.repeat(64), generated_by: { id: 'usr_olga', name: 'Olga Auditor' } })
+    expect(manifest).toMatchObject({ workspace_id: 'ws_test', as_of: data.as_of, audit_chain_head: TRAIL.at(-1)!.hash, generated_by: { id: 'usr_olga', name: 'Olga Auditor' } })
     expect(manifest.files.map((file) => file.path)).toEqual(Object.keys(files).filter((path) => path !== 'manifest.json'))
     for (const file of manifest.files) {
       expect(sha256Hex(files[file.path]!), file.path).toBe(file.sha256)
       expect(files[file.path]!.byteLength, file.path).toBe(file.size)
     }
     expect(built.digest).toBe(reportDigest(data))
-    expect(new TextDecoder().decode(files['audit-trail.jsonl']).split('\n')).toEqual([JSON.stringify(input('').audit_trail[0]), JSON.stringify(input('').audit_trail[1]), ''])
+    expect(new TextDecoder().decode(files['audit-trail.jsonl'])).toBe(auditTrailJsonl(TRAIL))
+    expect(verifyPackageBytes(built.zip)).toMatchObject({ status: 'intact', trail: { events: 2, first_id: 1, last_id: 2 } })
   })
 
   it('differs between two generations only in the generation facts', async () => {

@@ -11,7 +11,7 @@ import type { ComplianceQueries } from '../compliance/compliance-queries'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
 import { auditTrailExtract, chainHeadAt } from './audit-extract'
-import { buildAuditPackage, renderReportPdf, reportCsvFiles, reportDigest } from '.'
+import { buildAuditPackage, renderReportPdf, reportCsvFiles, reportDigest, type PdfProgress } from '.'
 import { gatherReport } from './report-data'
 import { workspaceId } from '../workspace/identity'
 
@@ -61,9 +61,16 @@ export async function generateReport(
   const { format, ...scope } = request
   const total = format === 'package' ? 4 : 3
   let done = 0
+  // Drawing the PDF is one step made of parts; once their number is known, each counts as a step.
+  let parts = 1
   const step = (activity: string) => {
     checkCancelled()
-    onProgress({ done: done++, total, activity })
+    onProgress({ done: done++ + parts - 1, total: total + parts - 1, activity })
+  }
+  const drawing: PdfProgress = (part, count) => {
+    checkCancelled()
+    parts = count
+    onProgress({ done: done - 1 + part, total: total + parts - 1, activity: `Drawing the PDF, part ${part + 1} of ${count}` })
   }
   step('Reading compliance, gaps, attestations and exceptions')
   const data = await gatherReport(db, compliance, scope)
@@ -73,20 +80,23 @@ export async function generateReport(
     bytes = zipSync(Object.fromEntries(reportCsvFiles(data).map((file) => [file.path, [new TextEncoder().encode(file.text), { mtime: FIXED_ZIP_TIME }]])), { level: 6 })
   } else if (format === 'pdf') {
     step('Drawing the PDF')
-    bytes = await renderReportPdf(data, { ...facts, digest: reportDigest(data) })
+    bytes = await renderReportPdf(data, { ...facts, digest: reportDigest(data) }, drawing)
   } else {
     step('Extracting the audit trail')
     const trail = await auditTrailExtract(db, data.period_start, data.as_of)
     step('Drawing the PDF, packing and hashing every file')
     bytes = (
-      await buildAuditPackage({
-        data,
-        workspace_id: await workspaceId(db),
-        audit_chain_head: await chainHeadAt(db, data.as_of),
-        audit_trail: trail,
-        generated_at: facts.generated_at,
-        generated_by: facts.generated_by,
-      })
+      await buildAuditPackage(
+        {
+          data,
+          workspace_id: await workspaceId(db),
+          audit_chain_head: await chainHeadAt(db, data.as_of),
+          audit_trail: trail,
+          generated_at: facts.generated_at,
+          generated_by: facts.generated_by,
+        },
+        drawing,
+      )
     ).zip
   }
   step('Done')

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { pdfPages } from '../../testing/pdf-text'
-import { FORMULA_NAME, SAMPLE_AS_OF, sampleReportData } from '../../testing/report-fixtures'
+import { FORMULA_NAME, SAMPLE_AS_OF, sampleReportData, syntheticReportData } from '../../testing/report-fixtures'
 import { reportDigest } from './report-json'
-import { renderReportPdf, type ReportFacts } from './report-pdf'
+import { ROWS_PER_PART, renderReportPdf, type ReportFacts } from './report-pdf'
 
 const data = sampleReportData()
 const facts: ReportFacts = { generated_at: '2026-04-01T08:00:00.000Z', generated_by: { id: 'usr_olga', name: 'Olga Auditor' }, digest: reportDigest(data) }
@@ -29,6 +29,17 @@ describe('the PDF report', () => {
   it('lists its sections in a table of contents', () => {
     const contents = pages[1]!
     for (const section of ['Contents', 'Summary', 'Policies', 'Applications and statuses', 'Gaps', 'Attestation history', 'Rule inventory']) expect(contents).toContain(section)
+  })
+
+  it('gives in its contents the page each section begins on', () => {
+    const sections = ['Summary', 'Policies', 'Applications and statuses', 'Gaps', 'Open gaps (1)', 'Resolved gaps (1)', 'Attestation history', 'Rule inventory']
+    for (const section of sections) {
+      const listed = new RegExp(`${section.replace(/[()]/g, '\\$&')} (\\d+)`).exec(pages[1]!)
+      expect(listed, section).not.toBeNull()
+      const page = Number(listed![1])
+      expect(pages[page - 1], `${section} on page ${page}`).toContain(section)
+      expect(pages.slice(2, page - 1).some((earlier) => earlier.startsWith(section)), `${section} before page ${page}`).toBe(false)
+    }
   })
 
   it('numbers every page and carries the digest in every footer', () => {
@@ -73,4 +84,23 @@ describe('the PDF report', () => {
     const again = await pdfPages(await renderReportPdf(data, facts))
     expect(again).toEqual(pages)
   })
+
+  it('keeps every row, in order, of a table drawn in several parts, and its numbering whole', async () => {
+    const applications = Math.ceil((ROWS_PER_PART * 1.5) / 4) // 4 policies each: the table takes two parts
+    const large = syntheticReportData(applications)
+    const progress: Array<[number, number]> = []
+    const largePages = await pdfPages(await renderReportPdf(large, { ...facts, digest: reportDigest(large) }, (done, total) => progress.push([done, total])))
+    const all = largePages.join('\n')
+    const start = largePages.findIndex((page) => page.includes('Applications and statuses'))
+    const end = largePages.findIndex((page) => page.startsWith('Gaps') || page.includes(' Gaps Open gaps'))
+    expect(end).toBeGreaterThan(start)
+    const section = largePages.slice(start, end).join('\n')
+    const positions = large.applications.map((app) => section.indexOf(`${app.name} ${app.id}`))
+    expect(positions.every((at) => at >= 0)).toBe(true)
+    expect(positions).toEqual([...positions].sort((a, b) => a - b))
+    largePages.forEach((page, index) => expect(page).toContain(`Page ${index + 1} of ${largePages.length}`))
+    expect(all).toContain(`Pages ${largePages.length}`)
+    expect(progress.at(-1)![0]).toBe(progress.at(-1)![1] - 1)
+    expect(progress.length).toBeGreaterThan(8)
+  }, 60_000)
 })

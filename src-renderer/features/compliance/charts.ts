@@ -1,7 +1,7 @@
 /** Chart options for the dashboard, built from what the engine answers. */
 import type { EChartsCoreOption } from 'echarts/core'
+import { STATUS_CHART_COLOURS, trendDays, trendSeries } from '../../../src-shared/charts/compliance-charts'
 import { COMPLIANCE_STATUSES, STATUS_LABELS, type ComplianceOverview, type TrendPoint } from '../../../src-shared/domain/compliance'
-import { STATUS_CHART_COLOURS } from '../../components/StatusBadge'
 
 /** One stacked horizontal bar per policy: how many covered applications are in each status. */
 export function policyBarsOption(overview: ComplianceOverview): EChartsCoreOption {
@@ -28,17 +28,9 @@ export function trendOption(points: readonly TrendPoint[]): EChartsCoreOption {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 28, right: 16, top: 60, bottom: 32, containLabel: true },
-    xAxis: { type: 'category', boundaryGap: false, data: points.map((p) => p.at.slice(0, 10)), name: 'End of day (UTC)', nameLocation: 'middle', nameGap: 28 },
+    xAxis: { type: 'category', boundaryGap: false, data: trendDays(points), name: 'End of day (UTC)', nameLocation: 'middle', nameGap: 28 },
     yAxis: { type: 'value', minInterval: 1, name: 'Application × policy pairs', nameLocation: 'middle', nameGap: 40 },
-    series: COMPLIANCE_STATUSES.map((status) => ({
-      name: STATUS_LABELS[status],
-      type: 'line',
-      stack: 'pairs',
-      areaStyle: {},
-      symbol: 'none',
-      itemStyle: { color: STATUS_CHART_COLOURS[status] },
-      data: points.map((p) => p.counts[status]),
-    })),
+    series: trendSeries(points),
   }
 }
 
