@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const file = join(folder, 'server.sqlite')
   const token = await buildWorkspace(file)
   const auth = { authorization: `Bearer ${token}` }
-  const server = await startProcess([...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', join(root, 'src-main/cli/govern.ts'), 'serve', '--db', file, '--port', '0'], /REST API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/)
+  const server = await startProcess([...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', join(root, 'src-main/cli/govern.ts'), 'serve', '--db', file, '--port', '0', '--rate-limit', '0'], /REST API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/)
   const api = `${server.url}/api/v1`
   const orgUrl = `${api}/organization/policies/compliance`
   const appUrl = `${api}/applications/${appId(1)}/compliance`

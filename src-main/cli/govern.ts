@@ -19,6 +19,7 @@ import { dispatch } from '../transport/dispatch'
 import { isLoopbackBind, parseAllowedHosts } from '../transport/http/host-check'
 import { tokenCommandFor } from '../transport/http/access-guards'
 import { DEFAULT_BODY_LIMITS } from '../transport/http/request-body'
+import { DEFAULT_REQUESTS_PER_MINUTE } from '../transport/http/token-rate-limit'
 import { startServer } from '../transport/http/server'
 
 export interface CliIo {
@@ -37,6 +38,12 @@ function parseMegabytes(value: string): number {
   const megabytes = Number(value)
   if (!Number.isFinite(megabytes) || megabytes <= 0) throw new InvalidArgumentError('a size is a number of megabytes above 0')
   return megabytes
+}
+
+function parseRequestRate(value: string): number {
+  const requests = Number(value)
+  if (!Number.isInteger(requests) || requests < 0) throw new InvalidArgumentError('a rate is a whole number of requests per minute, or 0 for no limit')
+  return requests
 }
 
 function parsePort(value: string): number {
@@ -90,7 +97,8 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--body-limit <MB>', 'largest request body for ordinary calls', parseMegabytes, DEFAULT_BODY_LIMITS.small / MB)
     .option('--bulk-body-limit <MB>', 'largest body for monitoring data and files sent as JSON', parseMegabytes, DEFAULT_BODY_LIMITS.bulk / MB)
     .option('--upload-limit <MB>', 'largest file sent as a request body of its own (CSV or JSON Lines), read as it arrives', parseMegabytes, DEFAULT_BODY_LIMITS.upload / MB)
-    .action(async (options: { db: string; host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number }) => {
+    .option('--rate-limit <requests>', 'requests per minute each API token may make, then 429 with Retry-After (0: no limit)', parseRequestRate, DEFAULT_REQUESTS_PER_MINUTE)
+    .action(async (options: { db: string; host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number; rateLimit: number }) => {
       if (!isLoopbackBind(options.host) && !options.allowedHosts) {
         throw new CliFailure(`--host ${options.host} is reachable beyond this computer; list the names it is reached by with --allowed-hosts (or GOVERN_ALLOWED_HOSTS), e.g. --allowed-hosts governance.example.com,10.0.0.5`)
       }
@@ -98,7 +106,7 @@ export function buildProgram(io: CliIo = processIo): Command {
       let server
       try {
         const bodyLimits = { small: options.bodyLimit * MB, bulk: options.bulkBodyLimit * MB, upload: options.uploadLimit * MB }
-        server = await startServer({ engine, host: options.host, port: options.port, staticRoot: consoleUiFolder(), allowedHosts: options.allowedHosts, bodyLimits })
+        server = await startServer({ engine, host: options.host, port: options.port, staticRoot: consoleUiFolder(), allowedHosts: options.allowedHosts, bodyLimits, requestsPerMinute: options.rateLimit })
       } catch (error) {
         await engine.close()
         throw error

@@ -11,6 +11,7 @@ import { getRequest, inbox, loadAttestations, remindersFor, ruleSchedules } from
 import { deploymentGate } from './attestations/deployment-gate'
 import { submitAttestation } from './attestations/sign-off'
 import { listAuditEvents } from './audit/audit'
+import { createApiToken, listApiTokens, revokeApiToken } from './auth/tokens'
 import { verifyAuditChain } from './audit/audit-chain'
 import { exportAuditLog } from './audit/audit-export'
 import type { ComplianceQueries } from './compliance/compliance-queries'
@@ -83,6 +84,10 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'audit.list': (filter) => listAuditEvents(db, filter),
     'audit.export': (filter) => exportAuditLog(db, filter, engine.nowIso()),
     'audit.verify': () => verifyAuditChain(db),
+
+    'tokens.list': async () => ({ tokens: await listApiTokens(db) }),
+    'tokens.create': (draft, ctx) => createApiToken(engine, ctx, draft),
+    'tokens.revoke': ({ id }, ctx) => revokeApiToken(engine, ctx, id),
 
     'users.list': async () => ({ users: await listUsers(db) }),
     'users.get': ({ id }) => getUser(db, id),

@@ -1,7 +1,7 @@
 /**
  * A small workspace in which every example of the contract is a valid call: an application under
- * a policy with two versions, a group and a person, library rules, data, and a CSV import under way
- * with its first part.
+ * a policy with two versions, a group and a person, library rules, data, an API token, and a CSV
+ * import under way with its first part.
  */
 import type { ExampleWorld } from '../../src-shared/api/contract-examples'
 import type { caller } from './workspace'
@@ -29,10 +29,12 @@ export async function createExampleWorld(call: Call, clock: Clock): Promise<Exam
   const { import_id } = await call('inferences.begin', { id: application.id, format: 'csv' })
   await call('inferences.append', { import_id, part: 0, text: `timestamp,error,user_satisfaction\n${recent},false,4\n` })
   const inbox = await call('attestations.inbox', { tab: 'open', policy_id: policy.id })
+  const token = await call('tokens.create', { name: 'monitoring pipeline', role: 'governance_manager' })
   const job = await call('reports.start', { format: 'csv', application_id: application.id })
   while ((await call('reports.job', { id: job.id })).state === 'running') await new Promise((resolve) => setTimeout(resolve, 10))
   return {
     reportJobId: job.id,
+    tokenId: token.token.id,
     attestationRequestId: inbox.requests[0]!.id,
     applicationId: application.id,
     policyId: policy.id,

@@ -6,7 +6,8 @@
 import { contract, isProcedureName, type ProcedureName } from '../../src-shared/api/contract'
 import { errorFromZod, type ApiErrorBody, type Result } from '../../src-shared/api/errors'
 import { loneSurrogateError } from '../../src-shared/api/unicode-text'
-import { WRITING_ROLES, type Actor } from '../../src-shared/domain/common'
+import { mayCall } from '../../src-shared/api/access'
+import type { Actor } from '../../src-shared/domain/common'
 import type { CallContext } from '../engine/context'
 import { isSqliteBusy, workspaceBusy } from '../engine/db/write-lock'
 import type { Engine } from '../engine/engine'
@@ -24,7 +25,7 @@ const defaultLogger: Logger = (message, error) => console.error(message, error)
 export function authorize(name: unknown, actor: Actor): ApiErrorBody | undefined {
   if (!isProcedureName(name)) return { error: 'unknown_procedure', message: `Unknown procedure ${JSON.stringify(name)}` }
   const procedure = contract[name]
-  if (procedure.access === 'write' && !WRITING_ROLES.has(actor.role)) {
+  if (!mayCall(actor.role, procedure.access)) {
     return { error: 'forbidden', message: `The ${actor.role} role cannot ${procedure.summary.toLowerCase()}` }
   }
   return undefined

@@ -23,14 +23,14 @@ export const applicationsApi = {
   }),
   'applications.create': procedure({
     summary: 'Register an application: name, tags, team, environment.',
-    access: 'write',
+    access: 'manage',
     input: ApplicationDraft,
     output: Application,
     rest: { method: 'POST', path: '/applications', status: 201 },
   }),
   'applications.update': procedure({
     summary: 'Change an application’s name, tags, team or environment.',
-    access: 'write',
+    access: 'manage',
     input: ApplicationPatch,
     output: Application,
     rest: { method: 'PATCH', path: '/applications/{id}' },
@@ -38,14 +38,14 @@ export const applicationsApi = {
   'applications.retire': procedure({
     summary:
       'Retire an application: from now on no policy covers it, its materialised rules are removed and compliance leaves it out; its history stays. With dry_run, the consequences and nothing written.',
-    access: 'write',
+    access: 'manage',
     input: z.strictObject({ id: ApplicationId, dry_run: DryRun }),
     output: ApplicationRetirement,
     rest: { method: 'DELETE', path: '/applications/{id}' },
   }),
   'applications.reinstate': procedure({
     summary: 'Bring a retired application back: the policies it had cover it again as they stood, with their rules materialised anew.',
-    access: 'write',
+    access: 'manage',
     input: z.strictObject({ id: ApplicationId }),
     output: ApplicationReinstatement,
     rest: { method: 'POST', path: '/applications/{id}/reinstate' },
@@ -59,14 +59,14 @@ export const applicationsApi = {
   }),
   'applications.deleteRule': procedure({
     summary: 'Delete a materialised alert rule; the application is non-compliant until it is restored.',
-    access: 'write',
+    access: 'manage',
     input: z.strictObject({ id: ApplicationId, rule_id: z.string().min(1) }),
     output: z.object({ deleted: MaterialisedRule, restored: MaterialisedRule.nullable() }),
     rest: { method: 'DELETE', path: '/applications/{id}/alert-rules/{rule_id}' },
   }),
   'applications.restoreRules': procedure({
     summary: 'Recreate required alert rules that were deleted from an application.',
-    access: 'write',
+    access: 'manage',
     input: z.strictObject({ id: ApplicationId, requirement: MetricKey.optional() }),
     output: z.object({ restored: z.array(MaterialisedRule) }),
     rest: { method: 'POST', path: '/applications/{id}/alert-rules/restore' },

@@ -53,7 +53,7 @@ export const complianceApi = {
   }),
   'compliance.evaluate': procedure({
     summary: 'Evaluate now: returns once every status is current.',
-    access: 'write',
+    access: 'manage',
     input: z.strictObject({ application_id: ApplicationId.optional() }),
     output: z.object({ evaluated_at: Timestamp, applications: z.number().int() }),
     rest: { method: 'POST', path: '/organization/compliance/evaluate' },

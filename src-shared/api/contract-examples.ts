@@ -20,6 +20,8 @@ export interface ExampleWorld {
   attestationRequestId: string
   /** A report job started (an application's CSV report), finished by the time examples run. */
   reportJobId: string
+  /** An API token, acting for no one. */
+  tokenId: string
   /** A moment within the data window, an hour before the engine's clock. */
   recent: string
 }
@@ -42,6 +44,9 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'audit.list': { entity_type: 'policy', entity_id: policyId, action: 'policy.created', actor_id: 'owner', since: '2020-01-01T00:00:00Z', until: recent, limit: 10 },
     'audit.export': { entity_type: 'application', entity_id: id, action: 'application.created', actor_id: 'owner', since: '2020-01-01T00:00:00Z', until: recent },
     'audit.verify': {},
+    'tokens.list': {},
+    'tokens.create': { name: 'nightly export', role: 'auditor', user: world.userId },
+    'tokens.revoke': { id: world.tokenId },
     'users.list': {},
     'users.get': { id: world.userId },
     'users.create': { name: 'Ana Auditor', email: 'ana@example.com', role: 'auditor', group_ids: [world.groupId] },

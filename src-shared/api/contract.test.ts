@@ -15,6 +15,7 @@ const examples = contractExamples({
   importId: 'imp_001',
   attestationRequestId: 'atq_001',
   reportJobId: 'rpj_001',
+  tokenId: 'tok_001',
   recent: '2026-03-01T09:30:00.000Z',
 })
 const procedures = Object.keys(contract) as ProcedureName[]

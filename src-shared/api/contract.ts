@@ -8,6 +8,7 @@ import { peopleApi } from './people'
 import { policiesApi } from './policies'
 import { reportsApi } from './reports'
 import { rulesApi } from './rules'
+import { tokensApi } from './tokens'
 import type { InputOf, OutputOf } from './procedure'
 import { workspaceApi } from './workspace'
 
@@ -15,6 +16,7 @@ export const contract = {
   ...applicationsApi,
   ...auditApi,
   ...peopleApi,
+  ...tokensApi,
   ...rulesApi,
   ...policiesApi,
   ...workspaceApi,

@@ -10,7 +10,7 @@ const ImportId = z.string().regex(/^imp_[A-Za-z0-9_-]+$/, 'must be an import id 
 export const metricsApi = {
   'metrics.ingest': procedure({
     summary: 'Send monitoring observations for an application; the whole batch is stored, or none of it.',
-    access: 'write',
+    access: 'manage',
     input: IngestRequest,
     output: IngestResult,
     rest: { method: 'POST', path: '/applications/{id}/metrics' },
@@ -30,7 +30,7 @@ export const metricsApi = {
   }),
   'inferences.import': procedure({
     summary: 'Import per-inference events (JSONL or CSV) in one call; all lines are stored, or none.',
-    access: 'write',
+    access: 'manage',
     // `content` holds the file; without it, the file is the request's upload (a stream of text).
     input: z.strictObject({ id: ApplicationId, format: InferenceFormat, content: z.string().min(1, 'content is empty').optional(), batch_id: BatchId.optional() }),
     output: InferenceImportResult,
@@ -40,26 +40,26 @@ export const metricsApi = {
   // A large file travels in parts so the console can show progress; nothing is stored until commit.
   'inferences.begin': procedure({
     summary: 'Start importing a file of per-inference events in parts.',
-    access: 'write',
+    access: 'manage',
     input: z.strictObject({ id: ApplicationId, format: InferenceFormat, file_name: z.string().max(500).default('') }),
     output: z.object({ import_id: ImportId }),
   }),
   'inferences.append': procedure({
     summary: 'Add the next part of an import: whole lines, checked at once.',
-    access: 'write',
+    access: 'manage',
     input: z.strictObject({ import_id: ImportId, part: z.number().int().min(0), text: z.string() }),
     output: z.object({ import_id: ImportId, lines: z.number().int() }),
     payload: 'bulk',
   }),
   'inferences.commit': procedure({
     summary: 'Store every part of an import in one transaction.',
-    access: 'write',
+    access: 'manage',
     input: z.strictObject({ import_id: ImportId }),
     output: InferenceImportResult,
   }),
   'inferences.cancel': procedure({
     summary: 'Drop an import that was not committed.',
-    access: 'write',
+    access: 'manage',
     input: z.strictObject({ import_id: ImportId }),
     output: z.object({ cancelled: z.boolean() }),
   }),

@@ -14,14 +14,14 @@ export const peopleApi = {
   }),
   'users.create': procedure({
     summary: 'Add a person to the directory.',
-    access: 'write',
+    access: 'administer',
     input: UserDraft,
     output: User,
     rest: { method: 'POST', path: '/users', status: 201 },
   }),
   'users.update': procedure({
     summary: 'Change a person’s name, email, role or groups.',
-    access: 'write',
+    access: 'administer',
     input: UserPatch,
     output: User,
     rest: { method: 'PATCH', path: '/users/{id}' },
@@ -36,14 +36,14 @@ export const peopleApi = {
   'users.deactivate': procedure({
     summary:
       'Deactivate a person: they stay on record but are no longer picked as reviewer, owner or escalation contact, and their API tokens stop working. With dry_run, what it touches and nothing written.',
-    access: 'write',
+    access: 'administer',
     input: z.strictObject({ id: UserId, dry_run: DryRun }),
     output: PersonDeactivation,
     rest: { method: 'POST', path: '/users/{id}/deactivate' },
   }),
   'users.reactivate': procedure({
     summary: 'Make a deactivated person active again.',
-    access: 'write',
+    access: 'administer',
     input: z.strictObject({ id: UserId }),
     output: User,
     rest: { method: 'POST', path: '/users/{id}/reactivate' },
@@ -57,14 +57,14 @@ export const peopleApi = {
   }),
   'groups.create': procedure({
     summary: 'Create a group.',
-    access: 'write',
+    access: 'administer',
     input: GroupDraft,
     output: Group,
     rest: { method: 'POST', path: '/groups', status: 201 },
   }),
   'groups.update': procedure({
     summary: 'Rename a group or change its members.',
-    access: 'write',
+    access: 'administer',
     input: GroupPatch,
     output: Group,
     rest: { method: 'PATCH', path: '/groups/{id}' },

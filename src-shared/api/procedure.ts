@@ -6,12 +6,13 @@
 import { z } from 'zod'
 
 /**
- * 'read' answers; 'write' changes the workspace and is for the roles that administer it;
- * 'attest' changes it too but is open to every role, as the engine itself decides who may sign
- * what off (the reviewers a rule names, and org admins). 'export' reads, for every role (auditors
- * above all), and records that it did: a report's export is an audit event.
+ * What a call does, which decides the roles that may make it (access.ts): 'read' answers;
+ * 'manage' changes what is governed (policies, rules, scope, applications and their data);
+ * 'administer' changes who may do what (people, groups, tokens, the workspace itself); 'attest'
+ * signs off, the engine deciding which reviewers a rule names; 'export' reads into a file and
+ * records that it did (a report's export is an audit event).
  */
-export type Access = 'read' | 'write' | 'attest' | 'export'
+export type Access = 'read' | 'manage' | 'administer' | 'attest' | 'export'
 
 export interface RestRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'

@@ -31,7 +31,7 @@ export const rulesApi = {
   }),
   'alertRules.create': procedure({
     summary: 'Add an alert rule to the library.',
-    access: 'write',
+    access: 'manage',
     input: AlertRuleDraft,
     output: AlertRule,
     rest: { method: 'POST', path: '/organization/alert-rules', status: 201 },
@@ -45,7 +45,7 @@ export const rulesApi = {
   }),
   'attestationRules.create': procedure({
     summary: 'Add an attestation rule to the library.',
-    access: 'write',
+    access: 'manage',
     input: AttestationRuleDraft,
     output: AttestationRule,
     rest: { method: 'POST', path: '/organization/attestation-rules', status: 201 },

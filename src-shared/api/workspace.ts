@@ -21,7 +21,7 @@ export const workspaceApi = {
   }),
   'workspace.loadSample': procedure({
     summary: 'Fill an empty workspace with a realistic sample portfolio to explore the console.',
-    access: 'write',
+    access: 'administer',
     input: z.strictObject({}),
     output: z.object({ applications_created: z.number().int() }),
   }),

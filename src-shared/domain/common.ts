@@ -30,8 +30,6 @@ export const DryRun = z.stringbool().or(z.boolean()).default(false)
 export const Role = z.enum(['org_admin', 'governance_manager', 'reviewer', 'auditor'])
 export type Role = z.infer<typeof Role>
 
-/** Roles that may change the workspace; the others read (and, later, attest). */
-export const WRITING_ROLES: ReadonlySet<Role> = new Set(['org_admin', 'governance_manager'])
 
 export const Actor = z.object({ id: z.string(), name: z.string(), role: Role })
 export type Actor = z.infer<typeof Actor>

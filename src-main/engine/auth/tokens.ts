@@ -3,7 +3,9 @@
  * Tokens are 256 random bits, so a plain hash is enough (no slow KDF is needed against guessing).
  */
 import { createHash, randomBytes } from 'node:crypto'
+import { effectiveTokenRole } from '../../../src-shared/api/access'
 import { Role, type Actor } from '../../../src-shared/domain/common'
+import type { ApiToken } from '../../../src-shared/domain/tokens'
 import { recordAudit } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
 import type { Db } from '../db/schema'
@@ -12,16 +14,7 @@ import { newId } from '../ids'
 
 const TOKEN_PREFIX = 'gov_'
 
-export interface ApiTokenInfo {
-  id: string
-  name: string
-  role: Role
-  /** The directory user this token acts for; without one, the token itself is the actor. */
-  user_id: string | null
-  created_at: string
-  last_used_at: string | null
-  revoked_at: string | null
-}
+export type ApiTokenInfo = ApiToken
 
 export function hashToken(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex')
@@ -90,11 +83,11 @@ export async function authenticateToken(engine: EngineContext, secret: string): 
     .where('token_hash', '=', hashToken(secret))
     .executeTakeFirst()
   if (!row || row.revoked_at) return undefined
-  const user = row.user_id ? await engine.db.selectFrom('users').select(['id', 'name', 'deactivated_at']).where('id', '=', row.user_id).executeTakeFirst() : undefined
-  // A token acts for its person only while they are active.
+  const user = row.user_id ? await engine.db.selectFrom('users').select(['id', 'name', 'role', 'deactivated_at']).where('id', '=', row.user_id).executeTakeFirst() : undefined
+  // A token acts for its person only while they are active, and never with more than their role now.
   if (user?.deactivated_at) return undefined
   recordLastUse(engine, row.id, row.last_used_at)
-  if (user) return { id: user.id, name: user.name, role: Role.parse(row.role) }
+  if (user) return { id: user.id, name: user.name, role: effectiveTokenRole(Role.parse(row.role), Role.parse(user.role)) }
   return { id: row.id, name: `${row.name} (API token)`, role: Role.parse(row.role) }
 }
 

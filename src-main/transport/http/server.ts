@@ -27,6 +27,7 @@ import { DEFAULT_BODY_LIMITS, limitFor, readJsonObject, type BodyLimits } from '
 import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
 import { errorResponse, mountRestApi, sendResult } from './rest'
 import type { SessionLimits } from './sessions'
+import { createTokenRateLimit, DEFAULT_REQUESTS_PER_MINUTE } from './token-rate-limit'
 
 /** The console's client sends this header; a cross-site form cannot, so cookies alone never suffice. */
 export const CONSOLE_HEADER = 'x-govern-console'
@@ -48,6 +49,8 @@ export interface ServerOptions {
   clock?: Clock
   /** The largest request bodies accepted, by kind of call (defaults in request-body.ts). */
   bodyLimits?: Partial<BodyLimits>
+  /** Requests per minute each bearer token may make (DEFAULT_REQUESTS_PER_MINUTE); 0 for no limit. */
+  requestsPerMinute?: number
 }
 
 export interface RunningServer {
@@ -83,6 +86,18 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     return engine.authenticate(token)
   }
 
+  const perMinute = options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE
+  const rateLimit = perMinute > 0 ? createTokenRateLimit(perMinute) : undefined
+  /** 429 with Retry-After once the request's token has spent its allowance, else undefined. */
+  async function overTokenRate(c: Context): Promise<Response | undefined> {
+    const bearer = bearerOf(c)
+    if (!rateLimit || !bearer) return undefined
+    const verdict = await rateLimit.take(bearer)
+    if (verdict.ok) return undefined
+    c.header('Retry-After', String(verdict.retryAfterSeconds))
+    return errorResponse(c, verdict.error)
+  }
+
   const app = new Hono<Env>()
 
   app.onError((error, c) => {
@@ -112,6 +127,8 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
       const error = bearerOf(c) ? unknownToken : unauthorized('Send Authorization: Bearer <token>; create a token with `govern token create`.')
       return c.req.header('authorization') ? access.refuseCredential(c, error) : errorResponse(c, error)
     }
+    const limited = await overTokenRate(c)
+    if (limited) return limited
     c.set('call', { actor })
     await next()
   })
@@ -127,6 +144,8 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     if (c.req.header('authorization')) {
       actor = await actorFromBearer(c)
       if (!actor) return access.refuseCredential(c, bearerOf(c) ? unknownToken : unauthorized('Send Authorization: Bearer <token>; create a token with `govern token create`.'))
+      const limited = await overTokenRate(c)
+      if (limited) return limited
     } else {
       if (!c.req.header(CONSOLE_HEADER)) return errorResponse(c, unauthorized(SIGN_IN_MESSAGE))
       const refused = access.refuseConsoleRequest(c)
