@@ -1,4 +1,5 @@
 import type { ApiErrorBody, ErrorCode } from '../../src-shared/api/errors'
+import type { EditConflict } from '../../src-shared/domain/policy'
 
 /** An error the engine means to show: a code, a message a person can act on, the field at fault. */
 export class EngineError extends Error {
@@ -13,6 +14,20 @@ export class EngineError extends Error {
 
   toBody(): ApiErrorBody {
     return { error: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) }
+  }
+}
+
+/** A stale edit refused: the 409 carries both versions, so the person can choose. */
+export class EditConflictError extends EngineError {
+  constructor(
+    message: string,
+    readonly conflict: EditConflict,
+  ) {
+    super('conflict', message, 'base_version')
+  }
+
+  override toBody(): ApiErrorBody {
+    return { ...super.toBody(), conflict: this.conflict }
   }
 }
 

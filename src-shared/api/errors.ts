@@ -3,6 +3,7 @@
  * act on, and the field at fault. Never a stack trace.
  */
 import { z } from 'zod'
+import { EditConflict } from '../domain/policy'
 
 export const ErrorCode = z.enum([
   'invalid_input',
@@ -29,6 +30,8 @@ export const ApiErrorBody = z.object({
   message: z.string(),
   field: z.string().optional(),
   issues: z.array(FieldIssue).optional(),
+  /** With `conflict` on a stale edit: both versions, to choose between. */
+  conflict: EditConflict.optional(),
 })
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>
 
@@ -88,11 +91,13 @@ export class ApiError extends Error {
   readonly code: ErrorCode
   readonly field: string | undefined
   readonly issues: FieldIssue[]
+  readonly conflict: EditConflict | undefined
   constructor(body: ApiErrorBody) {
     super(body.message)
     this.name = 'ApiError'
     this.code = body.error
     this.field = body.field
     this.issues = body.issues ?? []
+    this.conflict = body.conflict
   }
 }

@@ -124,11 +124,18 @@ export const PolicyDraft = z.strictObject({
 })
 export type PolicyDraft = z.input<typeof PolicyDraft>
 
+/**
+ * The version an edit was made on: when the policy has moved on since, the edit is refused as a
+ * conflict showing both versions, rather than applied over changes its author never saw.
+ */
+const BaseVersion = z.number().int().min(1).optional()
+
 export const PolicyPatch = z.strictObject({
   id: PolicyId,
   dry_run: DryRun,
+  base_version: BaseVersion,
   ...Object.fromEntries(Object.entries(policyFields).map(([key, schema]) => [key, schema.optional()])),
-} as { id: typeof PolicyId; dry_run: typeof DryRun } & { [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]> })
+} as { id: typeof PolicyId; dry_run: typeof DryRun; base_version: typeof BaseVersion } & { [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]> })
 export type PolicyPatch = z.input<typeof PolicyPatch>
 
 export const FromTemplate = z.strictObject({
@@ -179,6 +186,20 @@ export type PolicyVersion = z.infer<typeof PolicyVersion>
 
 export const DefinitionChange = z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })
 export type DefinitionChange = z.infer<typeof DefinitionChange>
+
+/**
+ * An edit refused because the policy moved on after the version it was made on: the version it
+ * started from, the version now (who made it, when, and what it holds), what others changed in
+ * between, and what the refused edit would change if applied to the version now.
+ */
+export const EditConflict = z.object({
+  policy_id: PolicyId,
+  base: PolicyVersion,
+  current: PolicyVersion,
+  their_changes: z.array(DefinitionChange),
+  your_changes: z.array(DefinitionChange),
+})
+export type EditConflict = z.infer<typeof EditConflict>
 
 export const PolicyTemplate = z.object({
   id: TemplateId,

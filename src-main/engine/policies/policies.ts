@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
-import type { FromTemplate, Policy, PolicyDefinition, PolicyDraft, PolicyPatch, Requirement, RequirementInput, Scope } from '../../../src-shared/domain/policy'
+import { PolicyDefinition, type FromTemplate, type Policy, type PolicyDraft, type PolicyPatch, type Requirement, type RequirementInput, type Scope } from '../../../src-shared/domain/policy'
 import { thresholdRangeError, type Operator } from '../../../src-shared/domain/rules'
 import type { AuditAction } from '../../../src-shared/domain/audit'
 import type { Impact, ScopePreview } from '../../../src-shared/domain/compliance'
@@ -13,13 +13,14 @@ import { listApplications } from '../applications/applications'
 import { rehearseWithImpact, summarise } from '../compliance/impact'
 import type { CallContext, EngineContext } from '../context'
 import type { Db, PoliciesTable, Tx } from '../db/schema'
-import { EngineError } from '../errors'
+import { EditConflictError, EngineError } from '../errors'
 import { newId } from '../ids'
 import { keepAttestationsCurrent } from '../attestations/upkeep'
 import { syncApplications } from '../materialisation/materialise'
 import { listAlertRules, listAttestationRules } from '../rules/rule-library'
 import { diffDefinitions, summariseChanges } from './diff'
 import { definitionOf, getPolicy, insertVersion, writeDefinitionRows } from './policy-store'
+import { listPolicyVersions } from './policy-queries'
 import { templateById } from './templates'
 
 type Draft = z.output<typeof PolicyDraft>
@@ -189,7 +190,42 @@ export async function insertPolicyFromTemplate(tx: Tx, now: string, ctx: CallCon
 }
 
 export async function updatePolicy(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy & { impact?: Impact }> {
-  return policyChange(engine, patch.dry_run, patch.id, (tx) => changePolicy(tx, engine, ctx, patch))
+  try {
+    return await policyChange(engine, patch.dry_run, patch.id, (tx) => changePolicy(tx, engine, ctx, patch))
+  } catch (error) {
+    if (error instanceof StaleEdit) throw await editConflict(engine, ctx, patch, error.currentVersion)
+    throw error
+  }
+}
+
+/** Thrown inside the edit's transaction, where the version is read under the write lock. */
+class StaleEdit extends Error {
+  constructor(readonly currentVersion: number) {
+    super(`stale edit: the policy is at version ${currentVersion}`)
+  }
+}
+
+/**
+ * Both sides of a stale edit: what others changed since its base version, and what the edit would
+ * change if applied to the version now (rehearsed, so it is exactly what applying would do).
+ */
+async function editConflict(engine: EngineContext, ctx: CallContext, patch: Patch, currentVersion: number): Promise<EditConflictError> {
+  const versions = await listPolicyVersions(engine.db, patch.id)
+  const at = (version: number) => versions.find((candidate) => candidate.version === version)
+  const base = at(patch.base_version!)
+  const current = at(currentVersion)
+  if (!base || !current) throw new Error(`Policy ${patch.id} has no record of version ${base ? currentVersion : patch.base_version}`)
+  const applied = await policyChange(engine, true, patch.id, (tx) => changePolicy(tx, engine, ctx, { ...patch, base_version: undefined, dry_run: true }))
+  return new EditConflictError(
+    `${current.actor.name} changed policy ${current.definition.name} (to version ${current.version}, at ${current.created_at}) after version ${base.version}, which this edit was made on; nothing was saved. Review both versions, then apply your edit to version ${current.version} or keep it as it is.`,
+    {
+      policy_id: patch.id,
+      base,
+      current,
+      their_changes: diffDefinitions(base.definition, current.definition),
+      your_changes: diffDefinitions(current.definition, PolicyDefinition.parse(applied)),
+    },
+  )
 }
 
 /**
@@ -223,6 +259,10 @@ export async function previewScope(engine: EngineContext, ctx: CallContext, id: 
 async function changePolicy(tx: Tx, engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy> {
   const before = await getPolicy(tx, patch.id)
   if (before.archived) throw new EngineError('conflict', `Policy ${patch.id} is archived and cannot be changed`, 'id')
+  if (patch.base_version !== undefined && patch.base_version > before.version) {
+    throw new EngineError('invalid_input', `Policy ${patch.id} is at version ${before.version}; there is no version ${patch.base_version} to edit`, 'base_version')
+  }
+  if (patch.base_version !== undefined && patch.base_version !== before.version) throw new StaleEdit(before.version)
   const definition: Definition = {
     name: patch.name ?? before.name,
     description: patch.description !== undefined ? patch.description : before.description,

@@ -71,7 +71,7 @@ export function ApplyToApplicationsModal({ policyId, onApplied }: { policyId: st
         </Grid.Col>
       </Grid>
       <Stack mt="md">
-        <FormError message={errors.form ?? errors.scope ?? errors.id ?? errorFor(errors, 'scope.application_ids')} />
+        <FormError message={errors.form ?? errors.scope ?? errors.id ?? errors.base_version ?? errorFor(errors, 'scope.application_ids')} />
         <Group justify="flex-end">
           <Button variant="default" onClick={close}>
             Cancel

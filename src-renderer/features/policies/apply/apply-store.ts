@@ -7,8 +7,10 @@ import type { Output } from '../../../../src-shared/api/contract'
 import type { Application, ApplicationFilter } from '../../../../src-shared/domain/application'
 import type { Impact } from '../../../../src-shared/domain/compliance'
 import type { Policy, ScopeInput } from '../../../../src-shared/domain/policy'
+import { ApiError } from '../../../../src-shared/api/errors'
 import { client } from '../../../api/client'
 import { errorsByField } from '../../../components/field-errors'
+import { usePolicyDetail } from '../detail/policy-detail-store'
 
 export type ScopeMode = 'all' | 'tags' | 'selected'
 export type PickerFilters = { tag: string | null; team: string | null; environment: string | null }
@@ -156,11 +158,21 @@ export const useApplyScope = create<ApplyState>((set, get) => {
       const { policy } = get()
       if (!policy) return undefined
       set({ applying: true, errors: {} })
+      const scope = scopeOf(get())
       try {
-        const updated = await client.call('policies.update', { id: policy.id, scope: scopeOf(get()) })
+        const updated = await client.call('policies.update', { id: policy.id, scope, base_version: policy.version })
         get().close()
         return updated
       } catch (error) {
+        // Changed by someone else since the dialog opened: on the policy's page, the conflict
+        // opens there with both versions; elsewhere its message says what happened.
+        const detail = usePolicyDetail.getState()
+        if (error instanceof ApiError && error.conflict && detail.policyId === policy.id) {
+          usePolicyDetail.setState({ conflict: { conflict: error.conflict, edit: { scope } } })
+          void detail.refresh()
+          get().close()
+          return undefined
+        }
         set({ errors: errorsByField(error) })
         return undefined
       } finally {

@@ -13,11 +13,13 @@ import { WRAPPING_MODAL_TITLE } from '../../../components/long-text'
 import { PolicyDetailsFields } from '../details-form/PolicyDetailsFields'
 import { labelledErrors } from '../details-form/field-labels'
 import { EDITABLE_FIELDS, checkEditedDetails, editedPayload, valuesOf, type PolicyDetailsValues } from '../details-form/policy-details'
-import { usePolicyDetail } from './policy-detail-store'
+import { isEditConflict, usePolicyDetail } from './policy-detail-store'
 
 function EditDetailsForm({ policy, onClose }: { policy: Policy; onClose(): void }) {
   const updateDetails = usePolicyDetail((state) => state.updateDetails)
   const [values, setValues] = useState<PolicyDetailsValues>(() => valuesOf(policy))
+  // The version the form was filled from: what the edit is made on, however the page refreshes meanwhile.
+  const [baseVersion] = useState(policy.version)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [saving, setSaving] = useState(false)
 
@@ -36,10 +38,12 @@ function EditDetailsForm({ policy, onClose }: { policy: Policy; onClose(): void 
     if (Object.keys(changed).length === 0) return onClose()
     setSaving(true)
     try {
-      const updated = await updateDetails(changed)
+      const updated = await updateDetails(changed, baseVersion)
       notifyDone(`Saved the details of ${updated.name} (version ${updated.version}).`)
       onClose()
     } catch (error) {
+      // The conflict opens on the page, with both versions; this form has nothing more to say.
+      if (isEditConflict(error)) return onClose()
       setErrors(labelledErrors(errorsByField(error)))
     } finally {
       setSaving(false)

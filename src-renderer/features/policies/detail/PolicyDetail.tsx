@@ -15,6 +15,7 @@ import { PolicyHeader } from './PolicyHeader'
 import { RequirementsTable } from './RequirementsTable'
 import { ScopeSummary } from './ScopeSummary'
 import { VersionsTab } from './VersionsTab'
+import { EditConflictModal } from './EditConflictModal'
 import { usePolicyDetail } from './policy-detail-store'
 
 const TABS = ['overview', 'versions', 'coverage', 'attestations'] as const
@@ -84,7 +85,8 @@ export function PolicyDetail({ policyId }: { policyId: string }) {
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <Stack gap="xl">
-            <RequirementsTable key={policy.version} policy={policy} />
+            {/* Kept mounted as new versions arrive: an edit under way survives, and a stale one meets the conflict on saving. */}
+            <RequirementsTable key={policy.id} policy={policy} />
             <Stack gap="xs">
               <Title order={4}>Attestation rules</Title>
               {policy.attestation_rules.length ? (
@@ -108,6 +110,7 @@ export function PolicyDetail({ policyId }: { policyId: string }) {
           <PolicyAttestations policyId={policy.id} />
         </Tabs.Panel>
       </Tabs>
+      <EditConflictModal />
       <ApplyToApplicationsModal
         policyId={policy.id}
         onApplied={() => {

@@ -15,7 +15,7 @@ import { formatCondition } from '../../../components/format'
 import { client } from '../../../api/client'
 import { ImpactPreview } from '../impact/ImpactPreview'
 import { useMetricLabel } from '../../rules/rule-library-store'
-import { usePolicyDetail } from './policy-detail-store'
+import { isEditConflict, usePolicyDetail } from './policy-detail-store'
 
 type Edit = { threshold: number | string; severity: Severity }
 
@@ -44,6 +44,8 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
   const saveRequirements = usePolicyDetail((state) => state.saveRequirements)
   const metricLabel = useMetricLabel()
   const [edits, setEdits] = useState<Record<string, Edit> | undefined>()
+  /** The version the thresholds were being edited on. */
+  const [baseVersion, setBaseVersion] = useState(policy.version)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [saving, setSaving] = useState(false)
   /** The edits rehearsed on current data, awaiting confirmation. */
@@ -52,6 +54,7 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
 
   function startEditing() {
     setErrors({})
+    setBaseVersion(policy.version)
     setEdits(Object.fromEntries(policy.alert_rules.map((r) => [r.requirement, { threshold: r.threshold, severity: r.severity }])))
   }
 
@@ -78,12 +81,14 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
     if (!edits) return
     setSaving(true)
     try {
-      const saved = await saveRequirements(requirementsWithEdits(policy.alert_rules, edits))
+      const saved = await saveRequirements(requirementsWithEdits(policy.alert_rules, edits), baseVersion)
       notifyDone(`Saved the thresholds of ${saved.name} as version ${saved.version}; its ${saved.covered_application_count} covered applications follow.`)
       setEdits(undefined)
       setImpact(undefined)
     } catch (error) {
       setImpact(undefined)
+      // The conflict, with both versions, now decides; the edit travels with it.
+      if (isEditConflict(error)) return setEdits(undefined)
       showErrors(error)
     } finally {
       setSaving(false)
