@@ -13,6 +13,7 @@ import * as applicationRetirement from './0007_application_retirement'
 import * as inactivePeople from './0008_inactive_people'
 import * as attestations from './0009_attestations'
 import * as auditChain from './0010_audit_chain'
+import * as appliedCommands from './0011_applied_commands'
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_foundation', foundation],
@@ -25,4 +26,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0008_inactive_people', inactivePeople],
   ['0009_attestations', attestations],
   ['0010_audit_chain', auditChain],
+  ['0011_applied_commands', appliedCommands],
 ]

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events'
 import type { Actor } from '../../src-shared/domain/common'
 import type { Clock } from './clock'
+import { recordCommandIn } from './commands/applied-commands'
 import type { Db, Tx } from './db/schema'
 
 /** The areas of the workspace a mutation can touch; the console refreshes exactly these. */
@@ -22,6 +23,8 @@ export interface CallContext {
    * it arrives. Only procedures whose payload is 'upload' read it.
    */
   upload?: AsyncIterable<Uint8Array | string>
+  /** The id its sender gave this change (an Idempotency-Key), so that it is applied once. */
+  commandId?: string
 }
 
 /** Runs work in one write transaction on the workspace (see db/open.ts). */
@@ -47,7 +50,13 @@ export class EngineContext {
    * depend on what the change did (a long task's step announces its writes only with its last).
    */
   async mutate<T>(areas: Area[] | ((result: T) => Area[]), work: (tx: Tx) => Promise<T>): Promise<T> {
-    const result = await this.write(work)
+    let committed: (() => void) | undefined
+    const result = await this.write(async (tx) => {
+      // A call sent as a command (an Idempotency-Key) is recorded with its first change.
+      committed = await recordCommandIn(tx, this.nowIso())
+      return work(tx)
+    })
+    committed?.()
     const changed = typeof areas === 'function' ? areas(result) : areas
     // A change that found nothing to do (its areas empty) wrote nothing worth announcing.
     if (changed.length > 0) this.announce(changed)

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path'
 import { contract, type ProcedureName } from '../../src-shared/api/contract'
 import type { Actor } from '../../src-shared/domain/common'
+import { applyOnce, type Command, type CommandOutcome } from './commands/applied-commands'
 import { authenticateToken, createApiToken, listApiTokens, revokeApiToken, type ApiTokenInfo } from './auth/tokens'
 import type { Clock } from './clock'
 import { systemClock } from './clock'
@@ -40,6 +41,8 @@ export interface Engine {
    * costs the thread serving requests nothing. Engine errors are thrown as they are.
    */
   serializedAnswer(procedure: ProcedureName, input: unknown, ctx: CallContext): Promise<Buffer>
+  /** Runs a change its sender gave an id once: a repeat is answered as the first call was, changing nothing. */
+  applyOnce(command: Command, call: () => Promise<unknown>): Promise<CommandOutcome>
   /** Tells `listener` which areas changed after each commit; returns the unsubscribe. */
   onChange(listener: (event: ChangeEvent) => void): () => void
   /**
@@ -134,6 +137,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
       const value = await (handlers[procedure] as Handler<ProcedureName>)(input as never, ctx)
       return Buffer.from(JSON.stringify(contract[procedure].output.parse(value)))
     },
+    applyOnce: (command, call) => applyOnce(context.db, (work) => context.bookkeep(work), command, call),
     onChange: (listener) => {
       context.changes.on('changed', listener)
       return () => context.changes.off('changed', listener)

@@ -35,7 +35,8 @@ export const ApiErrorBody = z.object({
 })
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody }
+/** `replayed`: a change sent again with its Idempotency-Key, answered as the first time, changing nothing. */
+export type Result<T> = { ok: true; value: T; replayed?: boolean } | { ok: false; error: ApiErrorBody }
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_input: 422,

@@ -407,8 +407,18 @@ export interface AttestationClockTable {
   next_due_at: string
 }
 
+export interface AppliedCommandsTable {
+  actor_id: string
+  id: string
+  procedure: string
+  request_sha256: string
+  applied_at: string
+  answer_json: string | null
+}
+
 export interface Database {
   applications: ApplicationsTable
+  applied_commands: AppliedCommandsTable
   application_retirements: ApplicationRetirementsTable
   application_tags: ApplicationTagsTable
   audit_events: AuditEventsTable

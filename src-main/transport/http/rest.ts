@@ -16,10 +16,23 @@ import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonOb
 
 export function sendResult(c: Context, result: Result<unknown>, successStatus = 200, produces?: RestRoute['produces']): Response {
   if (!result.ok) return errorResponse(c, result.error)
+  if (result.replayed) c.header('Idempotent-Replayed', 'true')
   if (successStatus === 204) return c.body(null, 204)
   if (produces === 'text/csv') return sendCsvFile(c, CsvFile.parse(result.value))
   if (produces === 'file') return sendBinaryFile(c, BinaryFile.parse(result.value))
   return c.json(result.value as object, successStatus as 200)
+}
+
+/**
+ * The sender's id for a change (`Idempotency-Key`, as the IETF draft names it): a retry with the
+ * same key is answered as the first call was and changes nothing again. Up to 255 printable ASCII
+ * characters, e.g. a UUID.
+ */
+export function commandIdOf(c: Context): { ok: true; id?: string } | { ok: false; error: ApiErrorBody } {
+  const key = c.req.header('idempotency-key')
+  if (key === undefined) return { ok: true }
+  if (/^[\x21-\x7e]{1,255}$/.test(key)) return { ok: true, id: key }
+  return { ok: false, error: { error: 'invalid_input', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces, such as a UUID', field: 'Idempotency-Key' } }
 }
 
 /** A file to download: the CSV itself, named for saving. The engine names it safely (CsvFile checks). */
@@ -73,6 +86,8 @@ export function mountRestApi(
       // Whether this caller may make this call at all is settled before a byte of the body is read.
       const refused = authorize(name, call.actor)
       if (refused) return errorResponse(c, refused)
+      const command = commandIdOf(c)
+      if (!command.ok) return errorResponse(c, command.error)
       let fields: Record<string, unknown> = c.req.query()
       let upload: AsyncIterable<Uint8Array> | undefined
       if (route.method === 'POST' || route.method === 'PATCH') {
@@ -96,7 +111,7 @@ export function mountRestApi(
         const answered = await cache.answer(generation, queryKey(name, input), () => dispatchSerialized(engine, name, input, call, log))
         return answered.ok ? sendCachedAnswer(c, answered.answer) : errorResponse(c, answered.error)
       }
-      const result = await dispatch(engine, name, input, { ...call, upload }, log)
+      const result = await dispatch(engine, name, input, { ...call, upload, commandId: command.id }, log)
       return sendResult(c, result, route.status, route.produces)
     })
   }

@@ -25,7 +25,7 @@ import type { ThrottlePolicy } from './auth-throttle'
 import { hostCheckFor, isLoopbackBind, type HostCheck } from './host-check'
 import { DEFAULT_BODY_LIMITS, limitFor, readJsonObject, type BodyLimits } from './request-body'
 import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
-import { errorResponse, mountRestApi, sendResult } from './rest'
+import { commandIdOf, errorResponse, mountRestApi, sendResult } from './rest'
 import type { SessionLimits } from './sessions'
 import { createTokenRateLimit, DEFAULT_REQUESTS_PER_MINUTE } from './token-rate-limit'
 
@@ -164,7 +164,9 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
       const answered = await answers.answer(generation, queryKey(name, body.value), () => dispatchSerialized(engine, name, body.value, { actor }, log))
       return answered.ok ? sendCachedAnswer(c, answered.answer) : errorResponse(c, answered.error)
     }
-    const result = await dispatch(engine, name, body.value, { actor }, log)
+    const command = commandIdOf(c)
+    if (!command.ok) return errorResponse(c, command.error)
+    const result = await dispatch(engine, name, body.value, { actor, commandId: command.id }, log)
     return sendResult(c, result)
   })
 
