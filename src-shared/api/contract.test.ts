@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contract, type ProcedureName } from './contract'
+import { contract, contractAreas, type ProcedureName } from './contract'
 import { BinaryFile, CsvFile } from './procedure'
 import { contractExamples } from './contract-examples'
 import { errorFromZod } from './errors'
@@ -45,5 +45,12 @@ describe('every procedure of the contract', () => {
 
   it.each(procedures.filter((name) => contract[name].rest?.produces))('%s answers a file over REST, so answers the value of that kind of file', (name) => {
     expect(contract[name].output).toBe(contract[name].rest!.produces === 'text/csv' ? CsvFile : BinaryFile)
+  })
+})
+
+describe('the contract’s areas', () => {
+  it('hold every procedure, each in one area only', () => {
+    const names = Object.values(contractAreas).flatMap((area) => Object.keys(area))
+    expect(names.sort()).toEqual(Object.keys(contract).sort())
   })
 })

@@ -12,19 +12,27 @@ import { tokensApi } from './tokens'
 import type { InputOf, OutputOf } from './procedure'
 import { workspaceApi } from './workspace'
 
-export const contract = {
-  ...applicationsApi,
-  ...auditApi,
-  ...peopleApi,
-  ...tokensApi,
-  ...rulesApi,
-  ...policiesApi,
-  ...workspaceApi,
-  ...metricsApi,
-  ...complianceApi,
-  ...attestationsApi,
-  ...reportsApi,
+/** The API's areas, one contract file each; the OpenAPI document groups operations by them. */
+export const contractAreas = {
+  applications: applicationsApi,
+  audit: auditApi,
+  people: peopleApi,
+  tokens: tokensApi,
+  rules: rulesApi,
+  policies: policiesApi,
+  workspace: workspaceApi,
+  metrics: metricsApi,
+  compliance: complianceApi,
+  attestations: attestationsApi,
+  reports: reportsApi,
 }
+export type ContractArea = keyof typeof contractAreas
+
+type Areas = typeof contractAreas
+/** Every area's procedures as one type: the intersection of the areas' maps. */
+type AllProcedures = { [A in ContractArea]: (procedures: Areas[A]) => void }[ContractArea] extends (procedures: infer All) => void ? All : never
+
+export const contract: AllProcedures = Object.assign({}, ...Object.values(contractAreas))
 
 export type Contract = typeof contract
 export type ProcedureName = keyof Contract
@@ -34,4 +42,3 @@ export type Output<K extends ProcedureName> = OutputOf<Contract[K]>
 export function isProcedureName(name: unknown): name is ProcedureName {
   return typeof name === 'string' && Object.hasOwn(contract, name)
 }
-

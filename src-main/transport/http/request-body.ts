@@ -93,10 +93,17 @@ export async function readJsonObject(c: Context, limit: number): Promise<Request
   return { ok: true, value: body as Record<string, unknown> }
 }
 
+/** The Content-Types a file sent as the body itself may carry, and the import format each names. */
+export const UPLOAD_FORMATS: Readonly<Record<string, 'jsonl' | 'csv'>> = {
+  'text/csv': 'csv',
+  'application/x-ndjson': 'jsonl',
+  'application/jsonl': 'jsonl',
+  'application/jsonlines': 'jsonl',
+  'application/x-jsonlines': 'jsonl',
+}
+
 /** The import format an upload's Content-Type names, if it names one. */
 export function uploadFormat(c: Context): 'jsonl' | 'csv' | undefined {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-  if (type === 'text/csv') return 'csv'
-  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/jsonlines' || type === 'application/x-jsonlines') return 'jsonl'
-  return undefined
+  return Object.hasOwn(UPLOAD_FORMATS, type) ? UPLOAD_FORMATS[type] : undefined
 }

@@ -14,6 +14,9 @@ import { authorize, dispatch, dispatchSerialized, type Logger } from '../dispatc
 import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
 import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonObject, uploadFormat, type BodyLimits } from './request-body'
 
+/** Where the REST API answers; every route's path is under it. */
+export const API_BASE_PATH = '/api/v1'
+
 export function sendResult(c: Context, result: Result<unknown>, successStatus = 200, produces?: RestRoute['produces']): Response {
   if (!result.ok) return errorResponse(c, result.error)
   if (result.replayed) c.header('Idempotent-Replayed', 'true')
@@ -64,8 +67,14 @@ function routerPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1')
 }
 
-function placeholders(path: string): number {
-  return path.split('{').length - 1
+/** The `{param}` placeholders of a route's path, in order. */
+export function pathParameters(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name!)
+}
+
+/** Whether a route's input comes in a JSON body (else from the path and the query string). */
+export function takesBody(route: RestRoute): boolean {
+  return route.method === 'POST' || route.method === 'PATCH'
 }
 
 export function mountRestApi(
@@ -78,7 +87,7 @@ export function mountRestApi(
   // Fixed paths first, so /organization/policies/compliance is not taken for a policy id.
   const routed = (Object.entries(contract) as Array<[string, Procedure]>)
     .filter(([, definition]) => definition.rest)
-    .sort(([, a], [, b]) => placeholders(a.rest!.path) - placeholders(b.rest!.path))
+    .sort(([, a], [, b]) => pathParameters(a.rest!.path).length - pathParameters(b.rest!.path).length)
   for (const [name, definition] of routed) {
     const route = definition.rest!
     api.on(route.method, routerPath(route.path), async (c) => {
@@ -90,7 +99,7 @@ export function mountRestApi(
       if (!command.ok) return errorResponse(c, command.error)
       let fields: Record<string, unknown> = c.req.query()
       let upload: AsyncIterable<Uint8Array> | undefined
-      if (route.method === 'POST' || route.method === 'PATCH') {
+      if (takesBody(route)) {
         const streamedFormat = definition.payload === 'upload' ? uploadFormat(c) : undefined
         if (streamedFormat) {
           // A file sent as the body itself: read as it arrives, within the upload limit.

@@ -25,7 +25,8 @@ import type { ThrottlePolicy } from './auth-throttle'
 import { hostCheckFor, isLoopbackBind, type HostCheck } from './host-check'
 import { DEFAULT_BODY_LIMITS, limitFor, readJsonObject, type BodyLimits } from './request-body'
 import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
-import { commandIdOf, errorResponse, mountRestApi, sendResult } from './rest'
+import { OPENAPI_PATH, openApiJson } from './openapi'
+import { API_BASE_PATH, commandIdOf, errorResponse, mountRestApi, sendResult } from './rest'
 import type { SessionLimits } from './sessions'
 import { createTokenRateLimit, DEFAULT_REQUESTS_PER_MINUTE } from './token-rate-limit'
 
@@ -120,6 +121,9 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
 
   // Public REST API: bearer tokens only (API tokens, or this run's login token).
   const api = new Hono<Env>()
+  // Its description holds no data, so it is open: a client is generated before anyone has a token.
+  // Routed ahead of the token check, which therefore never runs for it.
+  api.get(OPENAPI_PATH, (c) => c.body(openApiJson(), 200, { 'Content-Type': 'application/json' }))
   api.use('*', async (c, next) => {
     const actor = await actorFromBearer(c)
     if (!actor) {
@@ -136,7 +140,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
   const answers = new AnswerCache()
   mountRestApi(api, engine, log, limits, answers)
   api.all('*', (c) => c.json({ error: 'not_found', message: `No API route ${c.req.method} ${c.req.path}` }, 404))
-  app.route('/api/v1', api)
+  app.route(API_BASE_PATH, api)
 
   // The browser console's typed client.
   app.post('/rpc/:procedure', async (c) => {
