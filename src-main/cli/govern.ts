@@ -18,9 +18,11 @@ import { defaultWorkspacePath } from '../engine/workspace/location'
 import { dispatch } from '../transport/dispatch'
 import { isLoopbackBind, parseAllowedHosts } from '../transport/http/host-check'
 import { tokenCommandFor } from '../transport/http/access-guards'
+import { jsonLog } from '../transport/http/json-log'
 import { DEFAULT_BODY_LIMITS } from '../transport/http/request-body'
 import { DEFAULT_REQUESTS_PER_MINUTE } from '../transport/http/token-rate-limit'
 import { startServer } from '../transport/http/server'
+import { stopOnSignals } from './stop-on-signals'
 
 export interface CliIo {
   out: (line: string) => void
@@ -44,6 +46,13 @@ function parseRequestRate(value: string): number {
   const requests = Number(value)
   if (!Number.isInteger(requests) || requests < 0) throw new InvalidArgumentError('a rate is a whole number of requests per minute, or 0 for no limit')
   return requests
+}
+
+/** An hour is already longer than any orchestrator waits after SIGTERM before it kills the process. */
+function parseGraceSeconds(value: string): number {
+  const seconds = Number(value)
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw new InvalidArgumentError('a grace period is a number of seconds from 0 to 3600')
+  return seconds
 }
 
 function parsePort(value: string): number {
@@ -98,15 +107,17 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--bulk-body-limit <MB>', 'largest body for monitoring data and files sent as JSON', parseMegabytes, DEFAULT_BODY_LIMITS.bulk / MB)
     .option('--upload-limit <MB>', 'largest file sent as a request body of its own (CSV or JSON Lines), read as it arrives', parseMegabytes, DEFAULT_BODY_LIMITS.upload / MB)
     .option('--rate-limit <requests>', 'requests per minute each API token may make, then 429 with Retry-After (0: no limit)', parseRequestRate, DEFAULT_REQUESTS_PER_MINUTE)
-    .action(async (options: { db: string; host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number; rateLimit: number }) => {
+    .option('--shutdown-grace <seconds>', 'on SIGTERM or SIGINT, how long requests under way may take to finish', parseGraceSeconds, 10)
+    .action(async (options: { db: string; host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number; rateLimit: number; shutdownGrace: number }) => {
       if (!isLoopbackBind(options.host) && !options.allowedHosts) {
         throw new CliFailure(`--host ${options.host} is reachable beyond this computer; list the names it is reached by with --allowed-hosts (or GOVERN_ALLOWED_HOSTS), e.g. --allowed-hosts governance.example.com,10.0.0.5`)
       }
       const engine = await openEngine(options.db, { evaluateInWorker: true })
+      const log = jsonLog()
       let server
       try {
         const bodyLimits = { small: options.bodyLimit * MB, bulk: options.bulkBodyLimit * MB, upload: options.uploadLimit * MB }
-        server = await startServer({ engine, host: options.host, port: options.port, staticRoot: consoleUiFolder(), allowedHosts: options.allowedHosts, bodyLimits, requestsPerMinute: options.rateLimit })
+        server = await startServer({ engine, host: options.host, port: options.port, staticRoot: consoleUiFolder(), allowedHosts: options.allowedHosts, bodyLimits, requestsPerMinute: options.rateLimit, log })
       } catch (error) {
         await engine.close()
         throw error
@@ -118,13 +129,13 @@ export function buildProgram(io: CliIo = processIo): Command {
       if (!isLoopbackBind(options.host)) {
         io.err(`  Warning: bound to ${options.host}, reachable beyond this computer as ${options.allowedHosts?.join(', ')}.`)
       }
-      const stop = async () => {
-        await server.close()
+      stopOnSignals(async (signal) => {
+        log({ level: 'info', msg: `${signal}: refusing new connections; requests under way have ${options.shutdownGrace} s to finish` })
+        const { cutShort } = await server.close(options.shutdownGrace * 1000)
+        if (cutShort > 0) log({ level: 'warn', msg: `${cutShort} request(s) were still under way after ${options.shutdownGrace} s and were cut short` })
         await engine.close()
-        process.exit(0)
-      }
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
+        log({ level: 'info', msg: 'stopped' })
+      }, log)
     })
 
   const token = program.command('token').description('Manage API tokens for the REST API')

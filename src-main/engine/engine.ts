@@ -14,7 +14,8 @@ import { assembleEngine } from './assemble'
 import { EVALUATION_INTERVAL_MS, type Evaluator } from './compliance/evaluator'
 import type { Notifier } from './compliance/notifier'
 import type { Area, CallContext, ChangeEvent, EngineContext } from './context'
-import { openDatabase, type OpenOptions } from './db/open'
+import { KNOWN_MIGRATIONS, openDatabase, type OpenOptions } from './db/open'
+import { readinessOfDatabase, WORKSPACE_CLOSED, type WorkspaceReadiness } from './db/readiness'
 import { EngineThread } from './engine-worker/engine-thread'
 import type { Handler, Handlers } from './handlers'
 import { ownerActor } from './people/people'
@@ -58,6 +59,11 @@ export interface Engine {
   startBackgroundWork(): void
   /** Resolves once every change so far has been evaluated and its alerts handed to delivery. */
   settle(): Promise<void>
+  /**
+   * Whether the workspace can serve now: open, its database answering a read, and upgraded to
+   * exactly the migrations this build knows. Cheap enough for a load balancer to ask every second.
+   */
+  readiness(): Promise<WorkspaceReadiness>
   close(): Promise<void>
 }
 
@@ -157,6 +163,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
       await evaluator.drain()
       await evaluator.idle()
     },
+    readiness: async () => (closed ? WORKSPACE_CLOSED : readinessOfDatabase(database.appliedMigrations, KNOWN_MIGRATIONS)),
     close: async () => {
       closed = true
       evaluator.stop()

@@ -80,4 +80,16 @@ describe('opening a workspace', () => {
     expect(() => sqlite.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/)
     sqlite.close()
   })
+
+  it('leaves everything in the workspace file when closed, even after raw reads alone on the read connection', async () => {
+    const file = folder.path('closed-clean.sqlite')
+    const opened = await openDatabase(file)
+    expect(opened.appliedMigrations()).toEqual(KNOWN_MIGRATIONS)
+    await opened.close()
+    // A copy of the file alone (a backup, say) then holds every migration: nothing was left in the WAL.
+    expect(existsSync(`${file}-wal`)).toBe(false)
+    const raw = new BetterSqlite3(file, { readonly: true })
+    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(KNOWN_MIGRATIONS.length)
+    raw.close()
+  })
 })

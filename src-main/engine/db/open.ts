@@ -36,6 +36,8 @@ export interface OpenedDatabase {
   dataVersion(): number
   /** Name of the newest migration applied. */
   schemaVersion: string
+  /** The migrations the file records as applied, oldest first, read afresh on the read connection. */
+  appliedMigrations(): string[]
   close(): Promise<void>
 }
 
@@ -98,6 +100,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
   const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(readerSqlite) }) })
   bindConnection(reader, readerSqlite)
   const readConnection = readerSqlite
+  const appliedStatement = readerSqlite.prepare(`SELECT name FROM ${MIGRATION_TABLE} ORDER BY name`).pluck()
 
   return {
     reader,
@@ -108,8 +111,13 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
       }),
     dataVersion: () => readConnection.pragma('data_version', { simple: true }) as number,
     schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
+    appliedMigrations: () => appliedStatement.all() as string[],
     close: async () => {
       await reader.destroy()
+      // kysely closes only a connection it has run a query on, and raw reads (the readiness
+      // probe's among them) may be all this one served; left open with a statement prepared on
+      // it, it keeps the writer's close from checkpointing the WAL into the workspace file.
+      if (readConnection.open) readConnection.close()
       await writer.destroy()
     },
   }

@@ -8,11 +8,11 @@ import type { Context, Hono } from 'hono'
 import { contract } from '../../../src-shared/api/contract'
 import { HTTP_STATUS, type ApiErrorBody, type Result } from '../../../src-shared/api/errors'
 import { BinaryFile, CsvFile, type Procedure, type RestRoute } from '../../../src-shared/api/procedure'
-import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
-import { authorize, dispatch, dispatchSerialized, type Logger } from '../dispatch'
+import { authorize, dispatch, dispatchSerialized } from '../dispatch'
 import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
 import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonObject, uploadFormat, type BodyLimits } from './request-body'
+import type { HttpEnv } from './request-log'
 
 /** Where the REST API answers; every route's path is under it. */
 export const API_BASE_PATH = '/api/v1'
@@ -78,9 +78,8 @@ export function takesBody(route: RestRoute): boolean {
 }
 
 export function mountRestApi(
-  api: Hono<{ Variables: { call: CallContext } }>,
+  api: Hono<HttpEnv>,
   engine: Engine,
-  log: Logger,
   limits: BodyLimits = DEFAULT_BODY_LIMITS,
   cache: AnswerCache = new AnswerCache(),
 ): void {
@@ -92,6 +91,7 @@ export function mountRestApi(
     const route = definition.rest!
     api.on(route.method, routerPath(route.path), async (c) => {
       const call = c.get('call')
+      const log = c.get('failureLog')
       // Whether this caller may make this call at all is settled before a byte of the body is read.
       const refused = authorize(name, call.actor)
       if (refused) return errorResponse(c, refused)

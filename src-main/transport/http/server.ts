@@ -1,14 +1,17 @@
 /**
  * The HTTP face of the engine: the public REST API (/api/v1, bearer tokens), the browser console
- * (static UI + /rpc for its typed client, signed in through the link `govern serve` prints) and
- * nothing else. Binds loopback unless told otherwise, and answers only to loopback host names and
- * those listed in allowedHosts, so a web page elsewhere cannot reach it through DNS rebinding.
+ * (static UI + /rpc for its typed client, signed in through the link `govern serve` prints), and
+ * the probes a load balancer asks (/healthz, /readyz). Binds loopback unless told otherwise, and
+ * answers only to loopback host names and those listed in allowedHosts, so a web page elsewhere
+ * cannot reach it through DNS rebinding; the probes alone answer any name (see probes.ts).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
@@ -17,14 +20,17 @@ import type { ApiErrorBody } from '../../../src-shared/api/errors'
 import type { Actor } from '../../../src-shared/domain/common'
 import { CONTENT_SECURITY_POLICY } from '../../../src-shared/security/csp'
 import { systemClock, type Clock } from '../../engine/clock'
-import type { CallContext } from '../../engine/context'
 import type { Engine } from '../../engine/engine'
-import { authorize, dispatch, dispatchSerialized, type Logger } from '../dispatch'
+import { authorize, dispatch, dispatchSerialized } from '../dispatch'
 import { createAccessGuards, SIGN_IN_MESSAGE, unknownTokenMessage } from './access-guards'
 import type { ThrottlePolicy } from './auth-throttle'
 import { hostCheckFor, isLoopbackBind, type HostCheck } from './host-check'
 import { DEFAULT_BODY_LIMITS, limitFor, readJsonObject, type BodyLimits } from './request-body'
 import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
+import { gracefulCloser, type ClosedServer } from './graceful-close'
+import { jsonLog, type ServerLog } from './json-log'
+import { mountProbes } from './probes'
+import { requestLog, type HttpEnv } from './request-log'
 import { OPENAPI_PATH, openApiJson } from './openapi'
 import { API_BASE_PATH, commandIdOf, errorResponse, mountRestApi, sendResult } from './rest'
 import type { SessionLimits } from './sessions'
@@ -39,7 +45,8 @@ export interface ServerOptions {
   port?: number
   /** Folder of the built console UI (out/renderer); the API works without it. */
   staticRoot?: string
-  log?: Logger
+  /** Where the line per request and the failures go; JSON lines on stderr unless told otherwise. */
+  log?: ServerLog
   /** Host names besides loopback the server answers to; required when host is not loopback. */
   allowedHosts?: readonly string[]
   /** Idle and absolute limits of console sessions, and how many are kept (defaults in sessions.ts). */
@@ -59,18 +66,23 @@ export interface RunningServer {
   /** Open this to sign in to the browser console; it carries this run's login token. */
   loginUrl: string
   loginToken: string
-  close(): Promise<void>
+  /**
+   * Stops taking connections at once, answers /readyz 503 and ends the change feeds; requests
+   * under way have `graceMs` to finish before their connections are cut.
+   */
+  close(graceMs?: number): Promise<ClosedServer>
 }
 
-type Env = { Variables: { call: CallContext } }
+/** How often an open change feed sends a comment line, so proxies do not time it out. */
+const KEEP_ALIVE_MS = 25_000
 
 const unauthorized = (message: string): ApiErrorBody => ({ error: 'unauthorized', message })
 
-export function createHttpApp(options: ServerOptions & { loginToken: string; hostCheck: HostCheck }): Hono<Env> {
-  const { engine, loginToken, staticRoot } = options
+export function createHttpApp(options: ServerOptions & { loginToken: string; hostCheck: HostCheck; stopping: AbortSignal }): Hono<HttpEnv> {
+  const { engine, loginToken, staticRoot, stopping } = options
   // The sign-in link acts as the workspace owner, read afresh for each call so a rename shows at once.
   const owner = () => engine.owner()
-  const log = options.log ?? ((message, error) => console.error(message, error))
+  const log = options.log ?? jsonLog()
   // A session is the owner's: the sign-in link is the only way to get one.
   const access = createAccessGuards({ clock: options.clock ?? systemClock, sessionLimits: options.sessionLimits, authThrottle: options.authThrottle })
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits }
@@ -99,17 +111,15 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     return errorResponse(c, verdict.error)
   }
 
-  const app = new Hono<Env>()
+  const app = new Hono<HttpEnv>()
 
   app.onError((error, c) => {
-    log(`HTTP ${c.req.method} ${c.req.path} failed`, error)
+    c.get('failureLog')(`HTTP ${c.req.method} ${c.req.path} failed`, error)
     return c.json({ error: 'internal', message: 'The server hit an unexpected error; it has been logged.' }, 500)
   })
 
+  app.use('*', requestLog(log))
   app.use('*', async (c, next) => {
-    if (!options.hostCheck.accepts(c.req.header('host'))) {
-      return c.json({ error: 'forbidden', message: `Host ${c.req.header('host') || '(none)'} is not served here` }, 403)
-    }
     await next()
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Referrer-Policy', 'no-referrer')
@@ -119,8 +129,18 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store')
   })
 
+  // Before the host check: probers address the server by names of their own.
+  mountProbes(app, engine, stopping)
+
+  app.use('*', async (c, next) => {
+    if (!options.hostCheck.accepts(c.req.header('host'))) {
+      return c.json({ error: 'forbidden', message: `Host ${c.req.header('host') || '(none)'} is not served here` }, 403)
+    }
+    await next()
+  })
+
   // Public REST API: bearer tokens only (API tokens, or this run's login token).
-  const api = new Hono<Env>()
+  const api = new Hono<HttpEnv>()
   // Its description holds no data, so it is open: a client is generated before anyone has a token.
   // Routed ahead of the token check, which therefore never runs for it.
   api.get(OPENAPI_PATH, (c) => c.body(openApiJson(), 200, { 'Content-Type': 'application/json' }))
@@ -138,7 +158,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
   })
   // The API and the console share kept answers: a report built for one is sent to the other.
   const answers = new AnswerCache()
-  mountRestApi(api, engine, log, limits, answers)
+  mountRestApi(api, engine, limits, answers)
   api.all('*', (c) => c.json({ error: 'not_found', message: `No API route ${c.req.method} ${c.req.path}` }, 404))
   app.route(API_BASE_PATH, api)
 
@@ -156,6 +176,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
       if (refused) return refused
       actor = await owner()
     }
+    c.set('call', { actor })
     const name = c.req.param('procedure')
     // The call is settled before a byte of the body is read.
     const refused = authorize(name, actor)
@@ -165,12 +186,12 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     if (CACHED_PROCEDURES.has(name)) {
       // Built once per workspace generation, off the event loop, and sent compressed, as over REST.
       const generation = await engine.settledGeneration()
-      const answered = await answers.answer(generation, queryKey(name, body.value), () => dispatchSerialized(engine, name, body.value, { actor }, log))
+      const answered = await answers.answer(generation, queryKey(name, body.value), () => dispatchSerialized(engine, name, body.value, { actor }, c.get('failureLog')))
       return answered.ok ? sendCachedAnswer(c, answered.answer) : errorResponse(c, answered.error)
     }
     const command = commandIdOf(c)
     if (!command.ok) return errorResponse(c, command.error)
-    const result = await dispatch(engine, name, body.value, { actor, commandId: command.id }, log)
+    const result = await dispatch(engine, name, body.value, { actor, commandId: command.id }, c.get('failureLog'))
     return sendResult(c, result)
   })
 
@@ -181,11 +202,18 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     return streamSSE(c, async (stream) => {
       const send = (notice: { areas: string[] }) => void stream.writeSSE({ event: 'changed', data: JSON.stringify(notice) })
       const unsubscribe = engine.onChange(send)
-      stream.onAbort(unsubscribe)
-      // Keep the connection open; a comment line every 25 s stops proxies timing it out.
-      while (!stream.aborted && access.sessionStillLive(c)) {
-        await stream.write(': keep-alive\n\n')
-        await stream.sleep(25_000)
+      // The feed ends when the browser leaves, its session ends or the server stops (the browser
+      // reconnects to whichever server answers next); a stopping server must not wait out a pause.
+      const browserLeft = new AbortController()
+      stream.onAbort(() => browserLeft.abort())
+      const over = AbortSignal.any([browserLeft.signal, stopping])
+      try {
+        while (!over.aborted && access.sessionStillLive(c)) {
+          await stream.write(': keep-alive\n\n')
+          await sleep(KEEP_ALIVE_MS, undefined, { signal: over }).catch(() => undefined)
+        }
+      } finally {
+        unsubscribe()
       }
     })
   })
@@ -212,11 +240,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hostCheck = hostCheckFor(host, options.allowedHosts ?? [])
   if (!hostCheck.ok) throw new Error(`Cannot serve on ${host}: ${hostCheck.message} (allowedHosts).`)
   const loginToken = randomBytes(24).toString('base64url')
-  const app = createHttpApp({ ...options, loginToken, hostCheck: hostCheck.value })
-  let server: ServerType | undefined
+  const stopping = new AbortController()
+  const app = createHttpApp({ ...options, loginToken, hostCheck: hostCheck.value, stopping: stopping.signal })
+  let close: ((graceMs: number) => Promise<ClosedServer>) | undefined
   const address = await new Promise<AddressInfo>((resolvePort, reject) => {
     // app.fetch receives the socket in its bindings; the sign-in lockout is keyed by its peer address.
-    server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 4780 }, (info) => resolvePort(info))
+    // Without createServer options, serve() makes a plain node:http server.
+    const server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 4780 }, (info) => resolvePort(info)) as Server
+    // Watched before the first connection can arrive, so no request escapes the close.
+    close = gracefulCloser(server, stopping)
     server.once('error', reject)
   })
   const url = `http://${hostCheck.value.linkHost}:${address.port}`
@@ -224,10 +256,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url,
     loginUrl: `${url}/?token=${loginToken}`,
     loginToken,
-    close: () =>
-      new Promise<void>((resolveClose, reject) => {
-        server!.close((error) => (error ? reject(error) : resolveClose()))
-        ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
-      }),
+    close: (graceMs = 0) => close!(graceMs),
   }
 }
