@@ -16,7 +16,6 @@ const URL_SHAPE = 'postgres://USER:PASSWORD@HOST:5432/DATABASE'
 
 /** A checked database URL, and how to name it where people read: without its password. */
 export interface PostgresTarget {
-  url: string
   label: string
   user: string
   server: string
@@ -24,7 +23,7 @@ export interface PostgresTarget {
   password: string
 }
 
-export function parseDatabaseUrl(url: string): PostgresTarget {
+function parseDatabaseUrl(url: string): PostgresTarget {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -40,7 +39,7 @@ export function parseDatabaseUrl(url: string): PostgresTarget {
   const problem = !host ? 'names no server' : !database ? 'names no database' : database.includes('/') ? `names "${database}", which is not a database name` : undefined
   if (problem) throw new WorkspaceError('bad_database_url', `The database URL ${problem}; write it as ${URL_SHAPE}.`)
   const label = `postgres://${user ? `${user}@` : ''}${host}/${database}`
-  return { url, label, user, server: host, database, password: decodeURIComponent(parsed.password) }
+  return { label, user, server: host, database, password: decodeURIComponent(parsed.password) }
 }
 
 /**
