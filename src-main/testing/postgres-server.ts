@@ -3,7 +3,7 @@
  * temporary folder, listening on 127.0.0.1 alone, stopped and removed afterwards, even if the
  * process that started it dies first.
  */
-import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -66,9 +66,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   if (owner) chownSync(folder, owner.uid, owner.gid)
   chmodSync(folder, 0o700)
 
-  const run = (program: string, args: string[], options: SpawnSyncOptions = {}) => {
+  const run = (program: string, args: string[]) => {
     const [command, argv] = owner ? owner.run(join(bin, program), args) : [join(bin, program), args]
-    const result = spawnSync(command, argv, { encoding: 'utf8', timeout: 60_000, ...options })
+    const result = spawnSync(command, argv, { encoding: 'utf8', timeout: 60_000 })
     if (result.status !== 0) {
       const serverLog = existsSync(log) ? `\n${readFileSync(log, 'utf8').split('\n').slice(-20).join('\n')}` : ''
       throw new Error(`${program} ${args[0]} failed (${result.error?.message ?? `exit ${result.status}`}): ${String(result.stderr ?? '').trim()}${serverLog}`)
@@ -76,7 +76,10 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   }
   const stopCluster = (mode: 'fast' | 'immediate') => run('pg_ctl', ['stop', '-D', data, '-m', mode, '-w', '-t', '30'])
 
-  let watchdog: ReturnType<typeof spawn> | undefined
+  // Stops the cluster and removes the folder once this process is gone, however it went.
+  const pgCtl = owner ? `runuser -u postgres -- ${join(bin, 'pg_ctl')}` : join(bin, 'pg_ctl')
+  const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${pgCtl} stop -D '${data}' -m immediate; rm -rf '${folder}'`], { detached: true, stdio: 'ignore' })
+  watchdog.unref()
   let running = false
   try {
     const passwordFile = join(folder, 'password')
@@ -101,25 +104,19 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       }
     }
 
-    // Stops the cluster and removes the folder once this process is gone, however it went.
-    const stop = owner ? `runuser -u postgres -- ${join(bin, 'pg_ctl')}` : join(bin, 'pg_ctl')
-    watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stop} stop -D '${data}' -m immediate; rm -rf '${folder}'`], { detached: true, stdio: 'ignore' })
-    watchdog.unref()
-
     const startupMs = performance.now() - started
-    const watcher = watchdog
     return {
       url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
       startupMs,
       stop() {
         // Should this fail, the watchdog still stops the cluster once this process ends.
         stopCluster('fast')
-        watcher.kill()
+        watchdog.kill()
         rmSync(folder, { recursive: true, force: true })
       },
     }
   } catch (error) {
-    watchdog?.kill()
+    watchdog.kill()
     if (running) stopCluster('immediate')
     rmSync(folder, { recursive: true, force: true })
     throw error
