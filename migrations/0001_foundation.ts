@@ -1,6 +1,7 @@
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
+import type { MigrationDialect } from './dialect'
 
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   await db.schema
     .createTable('applications')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -34,10 +35,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('audit_events_by_entity').on('audit_events').columns(['entity_type', 'entity_id']).execute()
   await db.schema.createIndex('audit_events_by_at').on('audit_events').column('at').execute()
   // The trail is evidence for auditors: the database itself refuses to rewrite or drop it.
-  await sql`CREATE TRIGGER audit_events_append_only_update BEFORE UPDATE ON audit_events
-    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`.execute(db)
-  await sql`CREATE TRIGGER audit_events_append_only_delete BEFORE DELETE ON audit_events
-    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`.execute(db)
+  await dialect.refuse(db, { name: 'audit_events_append_only_update', change: 'UPDATE', table: 'audit_events', message: 'audit events are append-only' })
+  await dialect.refuse(db, { name: 'audit_events_append_only_delete', change: 'DELETE', table: 'audit_events', message: 'audit events are append-only' })
 
   await db.schema
     .createTable('api_tokens')

@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely'
+import type { MigrationDialect } from './dialect'
 
 /** People, rule libraries, policies with their versions and scope, and what they materialise. */
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   await db.schema
     .createTable('users')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -125,10 +126,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('definition_json', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('policy_versions_pk', ['policy_id', 'version'])
     .execute()
-  await sql`CREATE TRIGGER policy_versions_immutable_update BEFORE UPDATE ON policy_versions
-    BEGIN SELECT RAISE(ABORT, 'policy versions are immutable'); END`.execute(db)
-  await sql`CREATE TRIGGER policy_versions_immutable_delete BEFORE DELETE ON policy_versions
-    BEGIN SELECT RAISE(ABORT, 'policy versions are immutable'); END`.execute(db)
+  await dialect.refuse(db, { name: 'policy_versions_immutable_update', change: 'UPDATE', table: 'policy_versions', message: 'policy versions are immutable' })
+  await dialect.refuse(db, { name: 'policy_versions_immutable_delete', change: 'DELETE', table: 'policy_versions', message: 'policy versions are immutable' })
 
   await db.schema
     .createTable('policy_coverage')
@@ -187,8 +186,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute()
   await db.schema.createIndex('gaps_open').on('gaps').columns(['application_id', 'policy_id', 'resolved_at']).execute()
 
+  const now = new Date().toISOString()
   await sql`INSERT INTO users (id, name, email, role, created_at, updated_at)
-    VALUES ('usr_owner', 'Workspace owner', NULL, 'org_admin', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`.execute(db)
+    VALUES ('usr_owner', 'Workspace owner', NULL, 'org_admin', ${now}, ${now})`.execute(db)
 
   // The library starts with the rules behind the four built-in templates, all recommended.
   const builtin: Array<[id: string, name: string, metric: string, operator: string, threshold: number, severity: string, windowHours: number]> = [

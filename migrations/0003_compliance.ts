@@ -1,11 +1,12 @@
 import { type Kysely, sql } from 'kysely'
+import type { MigrationDialect } from './dialect'
 
 /**
  * Metric data in hourly buckets, ingestion bookkeeping (batch and observation idempotency,
  * staged imports), evaluated compliance, its daily history, coverage history for time travel,
  * gap alert state and the notification outbox.
  */
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   await db.schema
     .createTable('metric_series')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
@@ -15,15 +16,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute()
   // One row per series and hour (hours since the epoch). Rates: n flagged of total; scores: sum
   // over n; latency: a quantile sketch of n values; requests: n.
+  const { type } = dialect
   await sql`CREATE TABLE metric_buckets (
-    series_id INTEGER NOT NULL REFERENCES metric_series (id) ON DELETE CASCADE,
-    hour INTEGER NOT NULL,
-    n INTEGER NOT NULL,
-    total INTEGER,
-    sum REAL,
-    sketch BLOB,
+    series_id ${type('INTEGER')} NOT NULL REFERENCES metric_series (id) ON DELETE CASCADE,
+    hour ${type('INTEGER')} NOT NULL,
+    n ${type('INTEGER')} NOT NULL,
+    total ${type('INTEGER')},
+    sum ${type('REAL')},
+    sketch ${type('BLOB')},
     PRIMARY KEY (series_id, hour)
-  ) WITHOUT ROWID`.execute(db)
+  )${dialect.tableOptions}`.execute(db)
 
   await db.schema
     .createTable('metric_batches')
@@ -35,10 +37,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('metric_batches_pk', ['application_id', 'batch_id'])
     .execute()
   await sql`CREATE TABLE metric_observation_keys (
-    application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
+    application_id ${type('TEXT')} NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    key ${type('TEXT')} NOT NULL,
     PRIMARY KEY (application_id, key)
-  ) WITHOUT ROWID`.execute(db)
+  )${dialect.tableOptions}`.execute(db)
 
   await db.schema
     .createTable('inference_imports')

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { auditEventHash, CHAIN_START, type HashedAuditFields } from '../src-main/engine/audit-hash'
 import { newId } from '../src-main/engine/ids'
+import type { MigrationDialect } from './dialect'
 
 /**
  * A tamper-evident audit trail: every event carries its own hash and the hash of the event before
@@ -14,11 +15,11 @@ const CHAINED_PER_READ = 1000
 /** Three parameters a row, well under SQLite's limit on one statement's parameters. */
 const HASHES_PER_UPDATE = 500
 
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   await db.schema.alterTable('audit_events').addColumn('prev_hash', 'text').execute()
   await db.schema.alterTable('audit_events').addColumn('hash', 'text').execute()
 
-  await sql`DROP TRIGGER audit_events_append_only_update`.execute(db)
+  await dialect.dropTrigger(db, 'audit_events_append_only_update', 'audit_events')
   let prevHash = CHAIN_START
   let afterId = 0
   for (;;) {
@@ -33,18 +34,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     }
     for (let start = 0; start < links.length; start += HASHES_PER_UPDATE) {
       const values = sql.join(links.slice(start, start + HASHES_PER_UPDATE).map(([id, prev, hash]) => sql`(${id}, ${prev}, ${hash})`))
+      // PostgreSQL reads the bound values as text: the id is cast to compare with the column.
       await sql`UPDATE audit_events SET prev_hash = link.column2, hash = link.column3
-        FROM (VALUES ${values}) AS link WHERE audit_events.id = link.column1`.execute(db)
+        FROM (VALUES ${values}) AS link WHERE audit_events.id = CAST(link.column1 AS ${dialect.type('INTEGER')})`.execute(db)
     }
     afterId = rows.at(-1)!.id
   }
   // The trail is evidence for auditors: the database itself refuses to rewrite or drop it.
-  await sql`CREATE TRIGGER audit_events_append_only_update BEFORE UPDATE ON audit_events
-    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`.execute(db)
-  // INSERT OR REPLACE onto an existing id would rewrite an event without firing the delete trigger.
-  await sql`CREATE TRIGGER audit_events_append_only_replace BEFORE INSERT ON audit_events
-    WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id)
-    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`.execute(db)
+  await dialect.refuse(db, { name: 'audit_events_append_only_update', change: 'UPDATE', table: 'audit_events', message: 'audit events are append-only' })
+  await dialect.refuseReplace(db, { name: 'audit_events_append_only_replace', table: 'audit_events', key: 'id', message: 'audit events are append-only' })
 
   await db.schema
     .createTable('workspace_identity')
@@ -53,10 +51,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute()
   await sql`INSERT INTO workspace_identity (id, created_at) VALUES (${newId('ws')}, ${new Date().toISOString()})`.execute(db)
   // A workspace is one workspace for good: its packages name it, so its id never changes.
-  await sql`CREATE TRIGGER workspace_identity_fixed_insert BEFORE INSERT ON workspace_identity
-    BEGIN SELECT RAISE(ABORT, 'a workspace has one identity'); END`.execute(db)
-  await sql`CREATE TRIGGER workspace_identity_fixed_update BEFORE UPDATE ON workspace_identity
-    BEGIN SELECT RAISE(ABORT, 'a workspace identity never changes'); END`.execute(db)
-  await sql`CREATE TRIGGER workspace_identity_fixed_delete BEFORE DELETE ON workspace_identity
-    BEGIN SELECT RAISE(ABORT, 'a workspace identity never changes'); END`.execute(db)
+  await dialect.refuse(db, { name: 'workspace_identity_fixed_insert', change: 'INSERT', table: 'workspace_identity', message: 'a workspace has one identity' })
+  await dialect.refuse(db, { name: 'workspace_identity_fixed_update', change: 'UPDATE', table: 'workspace_identity', message: 'a workspace identity never changes' })
+  await dialect.refuse(db, { name: 'workspace_identity_fixed_delete', change: 'DELETE', table: 'workspace_identity', message: 'a workspace identity never changes' })
 }

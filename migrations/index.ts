@@ -1,8 +1,10 @@
 /**
- * Every migration, in order. Forward-only: a shipped migration is never edited; new ones are
- * added at the end. A workspace whose applied list is not a prefix of this one is refused.
+ * Every migration, in order. Forward-only: what a shipped migration does to a SQLite workspace
+ * never changes (fresh-sqlite-workspace.test.ts holds it to that); new ones are added at the end.
+ * A workspace whose applied list is not a prefix of this one is refused.
  */
-import type { Migration } from 'kysely'
+import type { Kysely, Migration } from 'kysely'
+import type { MigrationDialect } from './dialect'
 import * as foundation from './0001_foundation'
 import * as policies from './0002_policies'
 import * as compliance from './0003_compliance'
@@ -15,7 +17,12 @@ import * as attestations from './0009_attestations'
 import * as auditChain from './0010_audit_chain'
 import * as appliedCommands from './0011_applied_commands'
 
-export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+/** A migration, written once for SQLite and PostgreSQL: it asks `dialect` where they differ. */
+export interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>
+}
+
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: DialectMigration]> = [
   ['0001_foundation', foundation],
   ['0002_policies', policies],
   ['0003_compliance', compliance],
@@ -28,3 +35,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0010_audit_chain', auditChain],
   ['0011_applied_commands', appliedCommands],
 ]
+
+/** The migrations as kysely's Migrator runs them on one kind of database. */
+export function migrationsFor(dialect: MigrationDialect): Record<string, Migration> {
+  return Object.fromEntries(MIGRATIONS.map(([name, migration]) => [name, { up: (db: Kysely<unknown>) => migration.up(dialect.builder(db), dialect) }]))
+}

@@ -1,29 +1,60 @@
-// `npm test`: installs what is missing (dependencies, Debian's Chromium), then runs typecheck,
-// lint, the unit/integration tests (vitest, real SQLite files) and the end-to-end tests
-// (Playwright driving Chromium against `govern serve`, and the desktop app where Electron exists).
+// `npm test`: installs what is missing (dependencies, Debian's Chromium and PostgreSQL), then runs
+// typecheck, lint, the unit/integration tests (vitest, real SQLite files and a throwaway PostgreSQL
+// server) and the end-to-end tests (Playwright driving Chromium against `govern serve`, and the
+// desktop app where Electron exists).
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { electronBinary, ensureDependencies, mustRun, root, say } from './lib/setup.mjs'
 
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
+/** Runs a command as root: directly when we are root, through sudo otherwise. */
+function asRoot(command, args) {
+  const [program, argv] = process.getuid?.() === 0 ? [command, args] : ['sudo', [command, ...args]]
+  return spawnSync(program, argv, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+}
+
+let aptUpdated = false
+function aptInstall(name) {
+  if (!aptUpdated) asRoot('apt-get', ['update', '-qq'])
+  aptUpdated = true
+  asRoot('apt-get', ['install', '-y', '-qq', name])
+}
+
 function ensureChromium() {
   if (existsSync(chromium)) return
   say('Installing Debian’s Chromium for the end-to-end tests (apt-get install chromium)')
-  const asRoot = process.getuid?.() === 0 ? [] : ['sudo']
-  const apt = (...args) => spawnSync(asRoot[0] ?? 'apt-get', asRoot.length ? ['apt-get', ...args] : args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-  apt('update', '-qq')
-  apt('install', '-y', '-qq', 'chromium')
+  aptInstall('chromium')
   if (!existsSync(chromium)) {
     process.stderr.write(`✖ Chromium is needed at ${chromium} for the end-to-end tests; install it (apt-get install chromium) or set CHROMIUM_PATH.\n`)
     process.exit(1)
   }
 }
 
+/** Debian's PostgreSQL server binaries, of any version: the tests start a cluster of their own. */
+function postgresInstalled() {
+  const versions = '/usr/lib/postgresql'
+  return existsSync(versions) && readdirSync(versions).some((version) => existsSync(join(versions, version, 'bin', 'initdb')))
+}
+
+function ensurePostgres() {
+  if (process.env.GOVERN_TEST_DATABASE_URL || postgresInstalled()) return
+  say('Installing Debian’s PostgreSQL for the PostgreSQL tests (apt-get install postgresql)')
+  // Only the binaries are wanted: the package would otherwise create a cluster and leave it running
+  // as a service. Its own configuration reads this folder.
+  asRoot('sh', ['-c', 'mkdir -p /etc/postgresql-common/createcluster.d && echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/governance-console-tests.conf'])
+  aptInstall('postgresql')
+  if (!postgresInstalled()) {
+    process.stderr.write('✖ PostgreSQL is needed for the PostgreSQL tests; install it (apt-get install postgresql) or set GOVERN_TEST_DATABASE_URL to a server of your own.\n')
+    process.exit(1)
+  }
+}
+
 await ensureDependencies()
 ensureChromium()
+ensurePostgres()
 
 const reports = join(root, '.tmp', 'test-reports')
 rmSync(reports, { recursive: true, force: true })
@@ -35,7 +66,7 @@ await mustRun('Build (electron-vite)', bin('electron-vite'), ['build'])
 
 const vitestJson = join(reports, 'vitest.json')
 const playwrightJson = join(reports, 'playwright.json')
-say('Unit and integration tests (vitest, real SQLite files)')
+say('Unit and integration tests (vitest, real SQLite files and a throwaway PostgreSQL server)')
 const unitCode = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], { cwd: root, stdio: 'inherit' }).status
 say(`End-to-end tests (Playwright in ${chromium}${electronBinary() ? ', and the Electron app' : '; no Electron runtime here, so the desktop tests are skipped'})`)
 const e2eCode = spawnSync(bin('playwright'), ['test', '--reporter=list,json'], {

@@ -22,7 +22,7 @@ describe('govern', () => {
   it('documents every command in --help', () => {
     const help = govern('--help')
     expect(help.code).toBe(0)
-    for (const command of ['serve', 'token', 'import', 'check', 'audit', 'info']) expect(help.out).toContain(command)
+    for (const command of ['migrate', 'serve', 'token', 'import', 'check', 'audit', 'info']) expect(help.out).toContain(command)
     const tokenHelp = govern('token', '--help')
     for (const command of ['create', 'list', 'revoke']) expect(tokenHelp.out).toContain(command)
     const serveHelp = govern('serve', '--help')

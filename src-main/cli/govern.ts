@@ -11,7 +11,9 @@ import type { DeploymentGate } from '../../src-shared/domain/attestations'
 import type { AuditChainVerification } from '../../src-shared/domain/audit'
 import { Role } from '../../src-shared/domain/common'
 import { checkPackageProvenance, verifyPackage } from '../engine/audit/package-verification'
+import { KNOWN_MIGRATIONS } from '../engine/db/migrate'
 import { openDatabase } from '../engine/db/open'
+import { migrateDatabaseAt } from '../engine/db/postgres'
 import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
 import { defaultWorkspacePath } from '../engine/workspace/location'
@@ -91,6 +93,27 @@ export function buildProgram(io: CliIo = processIo): Command {
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
   const dbOption = () =>
     new Option('--db <file>', 'workspace file (a SQLite database, created if missing)').default(defaultWorkspacePath())
+
+  program
+    .command('migrate')
+    .description('Bring a workspace up to date with this version of the console and list the migrations applied: a file, or a PostgreSQL database')
+    .addOption(dbOption())
+    .addOption(
+      new Option('--database-url <url>', 'a PostgreSQL database instead of a file: postgres://USER:PASSWORD@HOST:5432/DATABASE')
+        .env('GOVERN_DATABASE_URL')
+        .conflicts('db'),
+    )
+    .action(async (options: { db: string; databaseUrl?: string }) => {
+      const { workspace, applied } = options.databaseUrl ? await migrateDatabaseAt(options.databaseUrl) : await migrateFile(options.db)
+      const schema = KNOWN_MIGRATIONS.at(-1)
+      if (applied.length === 0) {
+        io.out(`${workspace} is up to date (schema ${schema}); nothing to apply.`)
+        return
+      }
+      io.out(`Applied ${applied.length} ${applied.length === 1 ? 'migration' : 'migrations'} to ${workspace}:`)
+      for (const name of applied) io.out(`  ${name}`)
+      io.out(`It is now at schema ${schema}.`)
+    })
 
   program
     .command('serve')
@@ -319,6 +342,12 @@ async function verifyAuditPackage(file: string, workspace: string | undefined, i
     throw new CliExit(1)
   }
   io.out(`It matches the workspace ${workspace}: ${provenance.head_event === null ? 'both trails were empty then' : `its head is event ${provenance.head_event} of the workspace's intact chain`}.`)
+}
+
+async function migrateFile(file: string): Promise<{ workspace: string; applied: readonly string[] }> {
+  const database = await openDatabase(file)
+  await database.close()
+  return { workspace: file, applied: database.migrated }
 }
 
 function formatFromExtension(file: string): 'jsonl' | 'csv' | undefined {

@@ -1,7 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
-import { MIGRATIONS } from '../../../migrations'
+import { migrationsFor } from '../../../migrations'
+import { sqliteMigrations } from '../../../migrations/dialect'
 import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { auditEventHash, CHAIN_START } from '../audit-hash'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
@@ -70,7 +71,7 @@ describe('the audit hash chain', () => {
     const file = folder.path('before-the-chain.sqlite')
     const sqlite = new BetterSqlite3(file)
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) })
-    const earlier = Object.fromEntries(MIGRATIONS.filter(([name]) => name < '0010'))
+    const earlier = Object.fromEntries(Object.entries(migrationsFor(sqliteMigrations)).filter(([name]) => name < '0010'))
     const { error } = await new Migrator({ db, provider: { getMigrations: async () => earlier }, migrationTableName: 'kysely_migration' }).migrateToLatest()
     expect(error).toBeUndefined()
     const insert = sqlite.prepare("INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id, after_json) VALUES (?, 'owner', 'Olivia', 'application.created', 'application', ?, ?)")

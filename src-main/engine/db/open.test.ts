@@ -4,7 +4,8 @@ import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { WorkspaceError } from '../errors'
 import { tempFolder } from '../../testing/workspace'
-import { KNOWN_MIGRATIONS, openDatabase } from './open'
+import { KNOWN_MIGRATIONS } from './migrate'
+import { openDatabase } from './open'
 
 const folder = tempFolder()
 afterAll(() => folder.remove())

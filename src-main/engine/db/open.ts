@@ -5,16 +5,16 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely'
-import { MIGRATIONS } from '../../../migrations'
+import { Kysely, SqliteDialect } from 'kysely'
+import { sqliteMigrations } from '../../../migrations/dialect'
 import { WorkspaceError } from '../errors'
+import { appliedMigrationsProblem, KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from './migrate'
 import { bindConnection } from './prepared'
 import { withStatementCache } from './statement-cache'
 import type { Database, Db, Tx } from './schema'
 import { ImmediateTransactionDialect } from './write-lock'
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
-const MIGRATION_TABLE = 'kysely_migration'
 
 export interface OpenOptions {
   /** Path to a better-sqlite3 build for this runtime (the desktop app passes its Electron build). */
@@ -38,10 +38,10 @@ export interface OpenedDatabase {
   schemaVersion: string
   /** The migrations the file records as applied, oldest first, read afresh on the read connection. */
   appliedMigrations(): string[]
+  /** The migrations applied in opening it, oldest first: none when it was up to date. */
+  migrated: readonly string[]
   close(): Promise<void>
 }
-
-export const KNOWN_MIGRATIONS: readonly string[] = MIGRATIONS.map(([name]) => name)
 
 /** While opening, waiting on another process (say, one migrating the same file) is fine. */
 const OPENING_BUSY_TIMEOUT_MS = 10_000
@@ -85,8 +85,9 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
 
   const writer = new Kysely<Database>({ dialect: new ImmediateTransactionDialect({ database: withStatementCache(writerSqlite) }, options.lockWaitMs) })
   let readerSqlite: BetterSqlite3.Database | undefined
+  let migrated: string[]
   try {
-    await migrate(writer, file)
+    migrated = await migrateToLatest(writer, sqliteMigrations, file)
     // From here on a write waits for the lock asynchronously (see write-lock.ts), never blocking the thread.
     writerSqlite.pragma('busy_timeout = 0')
     readerSqlite = connect(file, options)
@@ -112,6 +113,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
     dataVersion: () => readConnection.pragma('data_version', { simple: true }) as number,
     schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
     appliedMigrations: () => appliedStatement.all() as string[],
+    migrated,
     close: async () => {
       await reader.destroy()
       // kysely closes only a connection it has run a query on, and raw reads (the readiness
@@ -175,36 +177,17 @@ function assertSchemaIsOurs(sqlite: BetterSqlite3.Database, file: string): void 
   const applied = (sqlite.prepare(`SELECT name FROM ${MIGRATION_TABLE} ORDER BY name`).all() as { name: string }[]).map(
     (row) => row.name,
   )
-  const unknown = applied.filter((name) => !KNOWN_MIGRATIONS.includes(name))
-  if (unknown.length > 0) {
+  const problem = appliedMigrationsProblem(applied)
+  if (problem?.reason === 'schema_too_new') {
     throw new WorkspaceError(
       'schema_too_new',
-      `${file} was written by a newer version of Governance Console (schema ${unknown.at(-1)}; this version knows up to ${KNOWN_MIGRATIONS.at(-1)}). Update the console to open it. The file was left untouched.`,
+      `${file} was written by a newer version of Governance Console (schema ${problem.newest}; this version knows up to ${KNOWN_MIGRATIONS.at(-1)}). Update the console to open it. The file was left untouched.`,
     )
   }
-  const isPrefix = applied.every((name, index) => KNOWN_MIGRATIONS[index] === name)
-  if (!isPrefix) {
+  if (problem) {
     throw new WorkspaceError(
       'schema_mismatch',
       `${file} has schema migrations applied out of order (${applied.join(', ')}); it cannot be opened safely. It was left untouched.`,
-    )
-  }
-}
-
-const provider: MigrationProvider = {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return Object.fromEntries(MIGRATIONS)
-  },
-}
-
-async function migrate(db: Kysely<Database>, file: string): Promise<void> {
-  const migrator = new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE })
-  const { error, results } = await migrator.migrateToLatest()
-  if (error) {
-    const failed = results?.find((result) => result.status === 'Error')?.migrationName
-    throw new WorkspaceError(
-      'migration_failed',
-      `Could not bring ${file} up to date${failed ? ` (migration ${failed})` : ''}: ${(error as Error).message}`,
     )
   }
 }

@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openEngine } from '../engine'
 import { tempFolder } from '../../testing/workspace'
-import { KNOWN_MIGRATIONS } from './open'
+import { KNOWN_MIGRATIONS } from './migrate'
 
 const folder = tempFolder()
 afterAll(() => folder.remove())

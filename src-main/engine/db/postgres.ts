@@ -1,0 +1,126 @@
+/**
+ * A workspace on a PostgreSQL server, named by a URL (postgres://USER:PASSWORD@HOST:5432/DATABASE).
+ * Opening one checks the URL, then the connection, and says which is at fault, never repeating
+ * the password; a database that holds another program's tables is refused before anything is
+ * written, as a foreign SQLite file is.
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Pool, types } from 'pg'
+import { postgresMigrations } from '../../../migrations/dialect'
+import { WorkspaceError } from '../errors'
+import { appliedMigrationsProblem, KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from './migrate'
+import type { Database } from './schema'
+
+const CONNECT_TIMEOUT_MS = 10_000
+const URL_SHAPE = 'postgres://USER:PASSWORD@HOST:5432/DATABASE'
+
+/** A checked database URL, and how to name it where people read: without its password. */
+export interface PostgresTarget {
+  label: string
+  user: string
+  server: string
+  database: string
+  password: string
+}
+
+function parseDatabaseUrl(url: string): PostgresTarget {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new WorkspaceError('bad_database_url', `The database URL is not a URL; write it as ${URL_SHAPE}.`)
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new WorkspaceError('bad_database_url', `The database URL starts with ${parsed.protocol}// where a PostgreSQL one starts with postgres://; write it as ${URL_SHAPE}.`)
+  }
+  const host = parsed.host
+  const database = decodeURIComponent(parsed.pathname.slice(1))
+  const user = decodeURIComponent(parsed.username)
+  const problem = !host ? 'names no server' : !database ? 'names no database' : database.includes('/') ? `names "${database}", which is not a database name` : undefined
+  if (problem) throw new WorkspaceError('bad_database_url', `The database URL ${problem}; write it as ${URL_SHAPE}.`)
+  const label = `postgres://${user ? `${user}@` : ''}${host}/${database}`
+  return { label, user, server: host, database, password: decodeURIComponent(parsed.password) }
+}
+
+/**
+ * SQLite hands back its 64-bit integers as numbers, and the engine keeps every stored integer
+ * below 2^53 (metrics/exact-buckets.ts); so do we, rather than pg's strings. A hash over a row
+ * (the audit chain) must see the same values on either database.
+ */
+function parseInt8(text: string): number {
+  const value = Number(text)
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${text} is beyond the integers JavaScript holds exactly`)
+  return value
+}
+
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === types.builtins.INT8 ? parseInt8 : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'])
+
+function connectionRefusal(error: unknown, target: PostgresTarget): WorkspaceError {
+  const { code, message } = error as { code?: string; message: string }
+  const because =
+    code === '28P01' || code === '28000' || /SASL|password/i.test(message)
+      ? `the server at ${target.server} did not accept ${target.user ? `user ${target.user}` : 'the user'} (${message}); check the user and password in the URL`
+      : code === '3D000'
+        ? `there is no database ${target.database} on the server at ${target.server}; create it first (createdb ${target.database})`
+        : (code && UNREACHABLE.has(code)) || /timeout|terminated/i.test(message)
+          ? `no PostgreSQL server answers at ${target.server} (${message})`
+          : message
+  const text = `Cannot connect to ${target.label}: ${because}.`
+  return new WorkspaceError('cannot_connect', target.password ? text.replaceAll(target.password, '***') : text)
+}
+
+/** Connects to the database the URL names; refuses with what is wrong when it cannot. */
+export async function connectPostgres(url: string): Promise<{ db: Kysely<Database>; target: PostgresTarget }> {
+  const target = parseDatabaseUrl(url)
+  const pool = new Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: typeParsers })
+  // An idle connection the server drops is discarded by the pool; the next query opens another.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  try {
+    await sql`SELECT 1`.execute(db)
+  } catch (error) {
+    await db.destroy()
+    throw connectionRefusal(error, target)
+  }
+  return { db, target }
+}
+
+/**
+ * Brings a PostgreSQL workspace up to date; answers the migrations applied, oldest first. An empty
+ * database (its current schema without tables) becomes a new workspace.
+ */
+export async function migratePostgres(db: Kysely<Database>, target: PostgresTarget): Promise<string[]> {
+  const { rows: tables } = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
+    WHERE table_schema = current_schema() ORDER BY table_name`.execute(db)
+  if (tables.length > 0) {
+    if (!tables.some((table) => table.name === MIGRATION_TABLE)) {
+      const some = tables.slice(0, 3).map((table) => table.name).join(', ')
+      throw new WorkspaceError('not_a_workspace', `${target.label} holds tables of another program (${some}${tables.length > 3 ? ', …' : ''}), not a Governance Console workspace. It was left untouched; name an empty database.`)
+    }
+    const { rows } = await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)} ORDER BY name`.execute(db)
+    const applied = rows.map((row) => row.name)
+    const problem = appliedMigrationsProblem(applied)
+    if (problem?.reason === 'schema_too_new') {
+      throw new WorkspaceError('schema_too_new', `${target.label} was written by a newer version of Governance Console (schema ${problem.newest}; this version knows up to ${KNOWN_MIGRATIONS.at(-1)}). Update the console to use it. It was left untouched.`)
+    }
+    if (problem) {
+      throw new WorkspaceError('schema_mismatch', `${target.label} has schema migrations applied out of order (${applied.join(', ')}); it cannot be used safely. It was left untouched.`)
+    }
+  }
+  return migrateToLatest(db, postgresMigrations, target.label)
+}
+
+/** `govern migrate --database-url`: connects, brings the database up to date, and lets go. */
+export async function migrateDatabaseAt(url: string): Promise<{ workspace: string; applied: string[] }> {
+  const { db, target } = await connectPostgres(url)
+  try {
+    return { workspace: target.label, applied: await migratePostgres(db, target) }
+  } finally {
+    await db.destroy()
+  }
+}

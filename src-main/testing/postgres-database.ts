@@ -1,0 +1,35 @@
+/**
+ * Databases of their own for PostgreSQL tests, on the run's test server (postgres-global-setup.ts):
+ * each test makes the empty ones it needs, so files running side by side never meet.
+ */
+import { randomBytes } from 'node:crypto'
+import { Client } from 'pg'
+import { afterAll, inject } from 'vitest'
+
+async function asAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: inject('postgresAdminUrl') })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Makes empty databases on demand, each answered as its URL; all are dropped after the file. */
+export function testDatabases(): { create: () => Promise<string> } {
+  const made: string[] = []
+  afterAll(() => asAdmin(async (client) => {
+    for (const name of made) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  }))
+  return {
+    async create() {
+      const name = `govern_test_${randomBytes(6).toString('hex')}`
+      await asAdmin((client) => client.query(`CREATE DATABASE ${name}`))
+      made.push(name)
+      const url = new URL(inject('postgresAdminUrl'))
+      url.pathname = `/${name}`
+      return url.toString()
+    },
+  }
+}
