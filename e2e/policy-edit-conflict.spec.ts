@@ -11,11 +11,13 @@ test('a stale edit opens both versions side by side, and is applied on top of th
   const policy = policies.find((candidate) => candidate.name === 'System Health')!
   await page.goto(`${console.server.origin}/#/policies/${policy.id}`)
   await page.getByRole('button', { name: 'Edit details' }).click()
-  const dialog = page.getByRole('dialog', { name: 'Edit details of System Health' })
+  // Its title follows the policy's name as the page shows it.
+  const dialog = page.getByRole('dialog', { name: /^Edit details of/ })
   await dialog.getByRole('textbox', { name: 'Description' }).fill('Latency and errors, everywhere.')
 
-  // Meanwhile, from elsewhere, a colleague saves a new version.
+  // Meanwhile, from elsewhere, a colleague saves a new version, which the page behind shows.
   await console.call('policies.update', { id: policy.id, name: 'Platform Health' })
+  await expect(page.getByTestId('policy-version')).toHaveText(`Version ${policy.version + 1}`)
   await dialog.getByRole('button', { name: 'Save details' }).click()
 
   const conflict = page.getByRole('dialog', { name: /changed this policy while you were editing/ })
@@ -35,7 +37,7 @@ test('a stale edit opens both versions side by side, and is applied on top of th
   await expect(page.getByTestId('policy-version')).toHaveText(`Version ${policy.version + 2}`)
 })
 
-test('a stale threshold edit can be dropped, keeping the colleague’s version as it is', async ({ page, console }) => {
+test('a stale threshold edit changes only the row edited, and can be dropped, keeping the colleague’s version as it is', async ({ page, console }) => {
   await console.open(page, { sample: true })
   const { policies } = await console.call('policies.list', { include_archived: false })
   const policy = policies.find((candidate) => candidate.name === 'System Health')!
@@ -43,15 +45,28 @@ test('a stale threshold edit can be dropped, keeping the colleague’s version a
   await page.getByRole('button', { name: 'Edit thresholds' }).click()
   await page.getByLabel('Threshold for Error rate').fill('7')
 
-  await console.call('policies.update', { id: policy.id, enforcement_delay_days: 3 })
+  // A colleague tightens another row, latency, and the page behind shows their version.
+  const tightened = policy.alert_rules.map(({ metric, operator, threshold, severity, window_hours, no_data }) => ({
+    metric,
+    operator,
+    threshold: metric === 'latency_p95' ? 4000 : threshold,
+    severity,
+    window_hours,
+    no_data,
+  }))
+  await console.call('policies.update', { id: policy.id, alert_rules: tightened })
+  await expect(page.getByTestId('policy-version')).toHaveText(`Version ${policy.version + 1}`)
   await page.getByRole('button', { name: 'Save thresholds' }).click()
   await page.getByRole('dialog', { name: 'Impact of the new thresholds' }).getByRole('button', { name: 'Confirm and save' }).click()
 
+  // Their row is theirs; the edit touches only the row the person changed.
   const conflict = page.getByRole('dialog', { name: /changed this policy while you were editing/ })
-  await expect(conflict.getByTestId('conflict-row').filter({ hasText: 'enforcement_delay_days' })).toContainText('3')
+  const rows = conflict.getByTestId('conflict-row')
+  await expect(rows.filter({ hasText: 'latency_p95.threshold' })).toContainText(`as in version ${policy.version + 1}`)
+  await expect(rows.filter({ hasText: 'error_rate.threshold' })).toContainText('7')
   await conflict.getByRole('button', { name: `Keep version ${policy.version + 1}, drop my edit` }).click()
   await expect(conflict).toBeHidden()
   const now = await console.call('policies.get', { id: policy.id })
-  expect(now).toMatchObject({ version: policy.version + 1, enforcement_delay_days: 3 })
-  expect(now.alert_rules).toEqual(policy.alert_rules)
+  expect(now.version).toBe(policy.version + 1)
+  expect(now.alert_rules.map((rule) => [rule.requirement, rule.threshold])).toEqual(policy.alert_rules.map((rule) => [rule.requirement, rule.requirement === 'latency_p95' ? 4000 : rule.threshold]))
 })

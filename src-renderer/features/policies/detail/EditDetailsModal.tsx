@@ -17,9 +17,10 @@ import { isEditConflict, usePolicyDetail } from './policy-detail-store'
 
 function EditDetailsForm({ policy, onClose }: { policy: Policy; onClose(): void }) {
   const updateDetails = usePolicyDetail((state) => state.updateDetails)
-  const [values, setValues] = useState<PolicyDetailsValues>(() => valuesOf(policy))
-  // The version the form was filled from: what the edit is made on, however the page refreshes meanwhile.
-  const [baseVersion] = useState(policy.version)
+  // The policy as the form was filled from it: the edit is what changed from this, made on its
+  // version, however the page refreshes meanwhile (a colleague's change is not the person's edit).
+  const [base] = useState(policy)
+  const [values, setValues] = useState<PolicyDetailsValues>(() => valuesOf(base))
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [saving, setSaving] = useState(false)
 
@@ -34,11 +35,11 @@ function EditDetailsForm({ policy, onClose }: { policy: Policy; onClose(): void 
     if (Object.keys(problems).length) return setErrors(problems)
     // Only what changed goes, so an untouched form makes no new version.
     const edited = editedPayload(values)
-    const changed = Object.fromEntries(EDITABLE_FIELDS.filter((field) => edited[field] !== policy[field]).map((field) => [field, edited[field]]))
+    const changed = Object.fromEntries(EDITABLE_FIELDS.filter((field) => edited[field] !== base[field]).map((field) => [field, edited[field]]))
     if (Object.keys(changed).length === 0) return onClose()
     setSaving(true)
     try {
-      const updated = await updateDetails(changed, baseVersion)
+      const updated = await updateDetails(changed, base.version)
       notifyDone(`Saved the details of ${updated.name} (version ${updated.version}).`)
       onClose()
     } catch (error) {

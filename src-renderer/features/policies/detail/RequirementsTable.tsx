@@ -20,12 +20,17 @@ import { isEditConflict, usePolicyDetail } from './policy-detail-store'
 type Edit = { threshold: number | string; severity: Severity }
 
 /**
- * The whole list goes back, as `policies.update` replaces it. A changed threshold drops the old
- * name, because library names state their threshold ("… above 2%"); the engine names it afresh.
+ * The whole list goes back, as `policies.update` replaces it: the rules as they are now, with what
+ * the person changed from the version they began editing (`base`), so a colleague's change to a row
+ * they left alone stays. A changed threshold drops the old name, because library names state their
+ * threshold ("… above 2%"); the engine names it afresh.
  */
-function requirementsWithEdits(requirements: readonly Requirement[], edits: Record<string, Edit>) {
+function requirementsWithEdits(requirements: readonly Requirement[], edits: Record<string, Edit>, base: readonly Requirement[]) {
+  const started = new Map(base.map((requirement) => [requirement.requirement, requirement]))
   return requirements.map((requirement) => {
-    const edit = edits[requirement.requirement]
+    const from = started.get(requirement.requirement)
+    const proposed = edits[requirement.requirement]
+    const edit = proposed && (!from || proposed.threshold !== from.threshold || proposed.severity !== from.severity) ? proposed : undefined
     const threshold = edit ? (edit.threshold as number) : requirement.threshold
     return {
       alert_rule_id: requirement.alert_rule_id,
@@ -44,8 +49,8 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
   const saveRequirements = usePolicyDetail((state) => state.saveRequirements)
   const metricLabel = useMetricLabel()
   const [edits, setEdits] = useState<Record<string, Edit> | undefined>()
-  /** The version the thresholds were being edited on. */
-  const [baseVersion, setBaseVersion] = useState(policy.version)
+  /** The policy as the thresholds began to be edited: the version the edit is made on. */
+  const [base, setBase] = useState(policy)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [saving, setSaving] = useState(false)
   /** The edits rehearsed on current data, awaiting confirmation. */
@@ -54,7 +59,7 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
 
   function startEditing() {
     setErrors({})
-    setBaseVersion(policy.version)
+    setBase(policy)
     setEdits(Object.fromEntries(policy.alert_rules.map((r) => [r.requirement, { threshold: r.threshold, severity: r.severity }])))
   }
 
@@ -68,7 +73,7 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
     setSaving(true)
     setErrors({})
     try {
-      const rehearsal = await client.call('policies.update', { id: policy.id, alert_rules: requirementsWithEdits(policy.alert_rules, edits), dry_run: true })
+      const rehearsal = await client.call('policies.update', { id: policy.id, alert_rules: requirementsWithEdits(policy.alert_rules, edits, base.alert_rules), dry_run: true })
       setImpact(rehearsal.impact)
     } catch (error) {
       showErrors(error)
@@ -81,7 +86,7 @@ export function RequirementsTable({ policy }: { policy: Policy }) {
     if (!edits) return
     setSaving(true)
     try {
-      const saved = await saveRequirements(requirementsWithEdits(policy.alert_rules, edits), baseVersion)
+      const saved = await saveRequirements(requirementsWithEdits(policy.alert_rules, edits, base.alert_rules), base.version)
       notifyDone(`Saved the thresholds of ${saved.name} as version ${saved.version}; its ${saved.covered_application_count} covered applications follow.`)
       setEdits(undefined)
       setImpact(undefined)
