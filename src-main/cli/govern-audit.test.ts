@@ -5,7 +5,6 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PackageManifest } from '../../src-shared/domain/reports'
@@ -13,18 +12,14 @@ import type { ChainedEvent } from '../engine/audit/audit-chain'
 import { auditEventHash, type HashedAuditFields } from '../engine/audit-hash'
 import { auditTrailJsonl } from '../engine/reports/audit-package'
 import { caller, openTestEngine, tempFolder } from '../testing/workspace'
+import { runGovern } from '../testing/govern-cli'
 
 const folder = tempFolder()
 afterAll(() => folder.remove())
 
-const root = join(__dirname, '..', '..')
-const entry = join(root, 'src-main', 'cli', 'govern.ts')
 const SQLITE3 = '/usr/bin/sqlite3'
 
-function govern(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, encoding: 'utf8' })
-  return { code: run.status, out: run.stdout, err: run.stderr }
-}
+const govern = (...args: string[]) => runGovern(args)
 
 function sqlite3(file: string, statements: string) {
   const run = spawnSync(SQLITE3, ['-bail', file, statements], { encoding: 'utf8' })

@@ -2,21 +2,15 @@
  * `govern check`: the deployment gate for a pipeline, run as the real command. Allowed and warned
  * exit 0, blocked exits 1 (an unknown application, 2), so a CI step can stop a deploy.
  */
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openEngine } from '../engine/engine'
 import { caller, tempFolder } from '../testing/workspace'
+import { runGovern } from '../testing/govern-cli'
 
 const folder = tempFolder()
-const root = join(__dirname, '..', '..')
-const entry = join(root, 'src-main', 'cli', 'govern.ts')
 const db = folder.path('gate.sqlite')
 
-function govern(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, encoding: 'utf8' })
-  return { code: run.status, out: run.stdout, err: run.stderr }
-}
+const govern = (...args: string[]) => runGovern(args)
 
 beforeAll(async () => {
   const engine = await openEngine(db)

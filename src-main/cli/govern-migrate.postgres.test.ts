@@ -1,18 +1,15 @@
 /** `govern migrate --database-url` on a real PostgreSQL server, run as the real command. */
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { KNOWN_MIGRATIONS } from '../engine/db/migrate'
 import { testDatabases } from '../testing/postgres-database'
+import { runGovern } from '../testing/govern-cli'
 
 const databases = testDatabases()
-const root = join(__dirname, '..', '..')
-const entry = join(root, 'src-main', 'cli', 'govern.ts')
 
 function govern(env: Record<string, string>, ...args: string[]) {
   const { GOVERN_DATABASE_URL: _ignored, ...inherited } = process.env
-  const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, encoding: 'utf8', env: { ...inherited, ...env } })
-  return { code: run.status, out: run.stdout, err: run.stderr }
+  return runGovern(args, { ...inherited, ...env })
 }
 
 /** How the command names a database: its URL without the password. */

@@ -1,19 +1,16 @@
 /** `govern migrate` on a workspace file, run as the real command. */
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { KNOWN_MIGRATIONS } from '../engine/db/migrate'
 import { tempFolder } from '../testing/workspace'
+import { runGovern } from '../testing/govern-cli'
 
 const folder = tempFolder()
 afterAll(() => folder.remove())
-const root = join(__dirname, '..', '..')
-const entry = join(root, 'src-main', 'cli', 'govern.ts')
 
 function govern(env: Record<string, string>, ...args: string[]) {
   const { GOVERN_DATABASE_URL: _ignored, ...inherited } = process.env
-  const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, encoding: 'utf8', env: { ...inherited, ...env } })
-  return { code: run.status, out: run.stdout, err: run.stderr }
+  return runGovern(args, { ...inherited, ...env })
 }
 
 describe('govern migrate --db', () => {

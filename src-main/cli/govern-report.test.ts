@@ -1,21 +1,15 @@
 /** `govern report`, run as the real command: the file written, named in its answer with its SHA-256. */
-import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openEngine } from '../engine/engine'
 import { caller, tempFolder } from '../testing/workspace'
+import { runGovern } from '../testing/govern-cli'
 
 const folder = tempFolder()
-const root = join(__dirname, '..', '..')
-const entry = join(root, 'src-main', 'cli', 'govern.ts')
 const db = folder.path('report.sqlite')
 
-function govern(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, encoding: 'utf8' })
-  return { code: run.status, out: run.stdout, err: run.stderr }
-}
+const govern = (...args: string[]) => runGovern(args)
 
 beforeAll(async () => {
   const engine = await openEngine(db)

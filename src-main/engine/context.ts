@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import type { Actor } from '../../src-shared/domain/common'
 import type { Clock } from './clock'
-import { recordCommandIn } from './commands/applied-commands'
+import { outsideCommand, recordCommandIn } from './commands/applied-commands'
 import type { Db, Tx } from './db/schema'
 
 /** The areas of the workspace a mutation can touch; the console refreshes exactly these. */
@@ -72,7 +72,8 @@ export class EngineContext {
   }
 
   announce(areas: Area[]): void {
-    this.changes.emit('changed', { areas: [...new Set<Area>([...areas, 'audit'])] })
+    // Listeners start background work (evaluation, webhooks); it must not count as the call's command.
+    outsideCommand(() => this.changes.emit('changed', { areas: [...new Set<Area>([...areas, 'audit'])] }))
   }
 
   /**

@@ -42,6 +42,11 @@ export function runAsCommand<T>(command: Command, call: () => Promise<T>): Promi
   return scope.run(current, async () => ({ value: await call(), recorded: current.recorded }))
 }
 
+/** Runs `work` outside any command: what a change sets going (announcements, background evaluation) is not the change. */
+export function outsideCommand<T>(work: () => T): T {
+  return scope.exit(work)
+}
+
 /** Thrown inside a write when the command is already applied: the transaction rolls back, changing nothing. */
 export class CommandAlreadyApplied extends Error {
   constructor(readonly applied: AppliedCommand) {
