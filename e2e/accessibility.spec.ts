@@ -235,6 +235,19 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(found).toEqual([])
     })
 
+    test('a policy edit met by a colleague’s newer version, both side by side, has no serious or critical violation', async ({ page }) => {
+      const { policies } = await rpc<{ policies: Array<{ id: string; version: number }> }>(page, 'policies.list', {})
+      const policy = policies.at(-1)!
+      await openScreen(page, `#/policies/${policy.id}`, (p) => expect(p.getByRole('button', { name: 'Edit details' })).toBeVisible())
+      await page.getByRole('button', { name: 'Edit details' }).click()
+      await page.getByRole('dialog', { name: /^Edit details of/ }).getByRole('textbox', { name: 'Description' }).fill(`Mine, in ${scheme} mode`)
+      const now = await rpc<{ version: number }>(page, 'policies.get', { id: policy.id })
+      await rpc(page, 'policies.update', { id: policy.id, description: `A colleague’s, in ${scheme} mode` })
+      await expect(page.getByTestId('policy-version')).toHaveText(`Version ${now.version + 1}`)
+      const found = await checkDialog(page, /changed this policy while you were editing/, () => page.getByRole('dialog', { name: /^Edit details of/ }).getByRole('button', { name: 'Save details' }).click())
+      expect(found).toEqual([])
+    })
+
     test('a policy’s page has no serious or critical violation', async ({ page }) => {
       const id = await firstId(page, 'policies.list', 'policies')
       await openScreen(page, `#/policies/${id}`, (p) => expect(p.getByRole('heading', { level: 2 }).first()).toBeVisible())
