@@ -34,6 +34,8 @@ const Email = z
   .nullable()
 
 export const UserDraft = z.strictObject({
+  /** Optional: an id the sender chooses (usr_…); generated when absent. */
+  id: UserId.optional(),
   name: PersonName,
   email: Email.default(null),
   role: Role.default('reviewer'),
@@ -63,6 +65,8 @@ const GroupName = nameText(100)
 const Description = z.string().trim().max(2000, 'description is at most 2000 characters').nullable()
 
 export const GroupDraft = z.strictObject({
+  /** Optional: an id the sender chooses (grp_…); generated when absent. */
+  id: GroupId.optional(),
   name: GroupName,
   description: Description.default(null),
   member_ids: MemberIds.default([]),

@@ -106,7 +106,11 @@ const policyFields = {
   status: PolicyStatus,
 }
 
+/** Optional: an id the sender chooses (pol_…), so later changes can name the policy before any answer; generated when absent. */
+const ChosenPolicyId = PolicyId.optional()
+
 export const PolicyDraft = z.strictObject({
+  id: ChosenPolicyId,
   ...policyFields,
   description: Description.default(null),
   owner_group_id: GroupId.nullable().default(null),
@@ -139,6 +143,7 @@ export const PolicyPatch = z.strictObject({
 export type PolicyPatch = z.input<typeof PolicyPatch>
 
 export const FromTemplate = z.strictObject({
+  id: ChosenPolicyId,
   template_id: TemplateId,
   name: PolicyName.optional(),
   scope: Scope.optional(),

@@ -59,7 +59,8 @@ export const AlertRule = z.object({
 export type AlertRule = z.infer<typeof AlertRule>
 
 export const AlertRuleDraft = z
-  .strictObject({ name: RuleName, ...AlertCheck.shape, recommended: z.boolean().default(false) })
+  // id: optional, one the sender chooses (ar_…); generated when absent.
+  .strictObject({ id: AlertRuleId.optional(), name: RuleName, ...AlertCheck.shape, recommended: z.boolean().default(false) })
   .superRefine(checkThresholdRange)
 export type AlertRuleDraft = z.input<typeof AlertRuleDraft>
 
@@ -87,6 +88,8 @@ const PrincipalRefInput = z.strictObject(PrincipalRef.shape)
 
 export const AttestationRuleDraft = z
   .strictObject({
+    /** Optional: an id the sender chooses (atr_…); generated when absent. */
+    id: AttestationRuleId.optional(),
     name: RuleName,
     frequency: Frequency,
     every_days: z.number().int().min(1, 'every_days is at least 1').max(3650).nullable().default(null),

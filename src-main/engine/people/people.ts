@@ -6,7 +6,7 @@ import { recordAudit } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
 import type { Db, Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
-import { newId } from '../ids'
+import { idFor } from '../chosen-id'
 
 type NewUser = z.output<typeof UserDraft>
 type UserChange = z.output<typeof UserPatch>
@@ -90,7 +90,7 @@ export async function createUser(engine: EngineContext, ctx: CallContext, draft:
 export async function insertUser(tx: Tx, now: string, ctx: CallContext, draft: NewUser): Promise<User> {
   await assertEmailFree(tx, draft.email)
   await assertAllExist(tx, 'groups', draft.group_ids, 'group_ids')
-  const id = newId('usr')
+  const id = await idFor(tx, 'users', 'usr', draft.id)
   await tx.insertInto('users').values({ id, name: draft.name, email: draft.email, role: draft.role, created_at: now, updated_at: now }).execute()
   if (draft.group_ids.length) {
     await tx.insertInto('group_members').values(draft.group_ids.map((group_id) => ({ group_id, user_id: id }))).execute()
@@ -139,7 +139,7 @@ export async function insertGroup(tx: Tx, now: string, ctx: CallContext, draft: 
   await assertGroupNameFree(tx, draft.name)
   await assertAllExist(tx, 'users', draft.member_ids, 'member_ids')
   await assertActivePeople(tx, draft.member_ids, 'member_ids')
-  const id = newId('grp')
+  const id = await idFor(tx, 'groups', 'grp', draft.id)
   await tx.insertInto('groups').values({ id, name: draft.name, description: draft.description, created_at: now, updated_at: now }).execute()
   if (draft.member_ids.length) {
     await tx.insertInto('group_members').values([...new Set(draft.member_ids)].map((user_id) => ({ group_id: id, user_id }))).execute()

@@ -13,8 +13,8 @@ import { listApplications } from '../applications/applications'
 import { rehearseWithImpact, summarise } from '../compliance/impact'
 import type { CallContext, EngineContext } from '../context'
 import type { Db, PoliciesTable, Tx } from '../db/schema'
+import { idFor } from '../chosen-id'
 import { EditConflictError, EngineError } from '../errors'
-import { newId } from '../ids'
 import { keepAttestationsCurrent } from '../attestations/upkeep'
 import { syncApplications } from '../materialisation/materialise'
 import { listAlertRules, listAttestationRules } from '../rules/rule-library'
@@ -128,9 +128,9 @@ function policyRow(definition: Definition, previous: PoliciesTable | undefined, 
   }
 }
 
-async function insertPolicy(tx: Tx, now: string, ctx: CallContext, definition: Definition, templateId: string | null): Promise<Policy> {
+async function insertPolicy(tx: Tx, now: string, ctx: CallContext, definition: Definition, templateId: string | null, chosenId?: string): Promise<Policy> {
   await validateDefinition(tx, definition)
-  const id = newId('pol')
+  const id = await idFor(tx, 'policies', 'pol', chosenId)
   await tx
     .insertInto('policies')
     .values({ id, version: 1, created_at: now, template_id: templateId, ...policyRow(definition, undefined, now) })
@@ -152,8 +152,8 @@ function policyChange(engine: EngineContext, dryRun: boolean, policyId: string |
 export async function createPolicy(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Policy & { impact?: Impact }> {
   return policyChange(engine, draft.dry_run, null, async (tx) => {
     const requirements = await resolveRequirements(tx, draft.alert_rules)
-    const { alert_rules: _inputs, attestation_rule_ids, dry_run: _dryRun, template_id, ...rest } = draft
-    return insertPolicy(tx, engine.nowIso(), ctx, { ...rest, requirements, attestationRuleIds: attestation_rule_ids }, template_id)
+    const { alert_rules: _inputs, attestation_rule_ids, dry_run: _dryRun, template_id, id, ...rest } = draft
+    return insertPolicy(tx, engine.nowIso(), ctx, { ...rest, requirements, attestationRuleIds: attestation_rule_ids }, template_id, id)
   })
 }
 
@@ -186,7 +186,7 @@ export async function insertPolicyFromTemplate(tx: Tx, now: string, ctx: CallCon
     auto_restore: false,
     status: request.status ?? 'published',
   }
-  return insertPolicy(tx, now, ctx, definition, template.id)
+  return insertPolicy(tx, now, ctx, definition, template.id, request.id)
 }
 
 export async function updatePolicy(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy & { impact?: Impact }> {

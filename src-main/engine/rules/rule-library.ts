@@ -16,7 +16,7 @@ import { recordAudit } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
 import type { AlertRulesTable, AttestationRulesTable, Db } from '../db/schema'
 import { EngineError } from '../errors'
-import { newId } from '../ids'
+import { idFor } from '../chosen-id'
 
 function toAlertRule(row: AlertRulesTable): AlertRule {
   return {
@@ -66,7 +66,7 @@ export async function createAlertRule(engine: EngineContext, ctx: CallContext, d
   return engine.mutate(['rules'], async (tx) => {
     const now = engine.nowIso()
     const row: AlertRulesTable = {
-      id: newId('ar'),
+      id: await idFor(tx, 'alert_rules', 'ar', draft.id),
       name: draft.name,
       metric: draft.metric,
       operator: draft.operator,
@@ -111,7 +111,7 @@ export async function createAttestationRule(
     await assertPrincipalsExist(tx, draft.escalation_path, 'escalation_path')
     const now = engine.nowIso()
     const row: AttestationRulesTable = {
-      id: newId('atr'),
+      id: await idFor(tx, 'attestation_rules', 'atr', draft.id),
       name: draft.name,
       frequency: draft.frequency,
       every_days: draft.frequency === 'every_n_days' ? draft.every_days : null,
