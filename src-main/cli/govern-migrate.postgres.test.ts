@@ -1,5 +1,4 @@
 /** `govern migrate --database-url` on a real PostgreSQL server, run as the real command. */
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { KNOWN_MIGRATIONS } from '../engine/db/migrate'
 import { testDatabases } from '../testing/postgres-database'

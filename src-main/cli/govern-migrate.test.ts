@@ -1,5 +1,4 @@
 /** `govern migrate` on a workspace file, run as the real command. */
-import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { KNOWN_MIGRATIONS } from '../engine/db/migrate'
 import { tempFolder } from '../testing/workspace'
