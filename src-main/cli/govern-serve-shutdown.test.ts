@@ -3,10 +3,10 @@
  * slow client is still sending a file, then (for those who will not wait) a second signal.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { get } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openEngine } from '../engine/engine'
+import { statusOnNewConnection } from '../testing/new-connection'
 import { inferenceRows, startSlowUpload } from '../testing/slow-upload'
 import { caller, tempFolder } from '../testing/workspace'
 
@@ -54,15 +54,6 @@ async function serving(...args: string[]): Promise<Serving> {
   return { child, base, stdout: () => stdout, stderr: () => stderr, exited }
 }
 
-/** Asks on a connection of its own; ECONNREFUSED once the server no longer takes connections. */
-function statusOnNewConnection(url: string): Promise<number | string> {
-  return new Promise((resolve) => {
-    get(url, { agent: false }, (res) => {
-      res.resume()
-      resolve(res.statusCode ?? 0)
-    }).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
-  })
-}
 
 async function untilConnectionsRefused(base: string): Promise<void> {
   const deadline = Date.now() + 10_000

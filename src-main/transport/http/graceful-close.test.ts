@@ -2,11 +2,11 @@
  * Closing the server with a grace period: what is under way finishes, nothing new gets in, the
  * change feed does not hold the close, and only what outlasts the grace period is cut.
  */
-import { get } from 'node:http'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestEngine } from '../../testing/workspace'
 import { openTestEngine, tempFolder } from '../../testing/workspace'
+import { statusOnNewConnection } from '../../testing/new-connection'
 import { inferenceRows, startSlowUpload } from '../../testing/slow-upload'
 import { startServer, type RunningServer } from './server'
 
@@ -34,15 +34,6 @@ afterAll(async () => {
 const uploadUrl = (server: RunningServer) => `${server.url}/api/v1/applications/app_one/inferences`
 const storedBatches = async () => (await parts.context.db.selectFrom('metric_batches').select('batch_id').execute()).length
 
-/** A request on a connection of its own: its status, or the code of the error that stopped it. */
-function statusOnNewConnection(url: string): Promise<number | string> {
-  return new Promise((resolve) => {
-    get(url, { agent: false }, (res) => {
-      res.resume()
-      resolve(res.statusCode ?? 0)
-    }).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
-  })
-}
 
 describe('closing the server with a grace period', () => {
   it('finishes an upload under way, telling its client to reconnect elsewhere, and refuses new connections', async () => {
