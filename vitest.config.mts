@@ -18,6 +18,19 @@ export default defineConfig({
         extends: true,
         test: { name: 'postgres', include: postgresTests, globalSetup: ['src-main/testing/postgres-global-setup.ts'] },
       },
+      {
+        // The engine's and the API's suites again, each test's workspace a PostgreSQL database
+        // (src-main/testing/engine-database.ts). Opening, locking and crash-safety of SQLite
+        // files (engine/db) are SQLite's alone; PostgreSQL's own are in *.postgres.test.ts.
+        extends: true,
+        test: {
+          name: 'engine-on-postgres',
+          include: ['src-main/engine/**/*.test.ts', 'src-main/transport/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...postgresTests, 'src-main/engine/db/**'],
+          env: { GOVERN_TEST_DATABASE: 'postgres' },
+          globalSetup: ['src-main/testing/postgres-global-setup.ts'],
+        },
+      },
     ],
   },
 })

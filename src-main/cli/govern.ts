@@ -76,6 +76,16 @@ function consoleUiFolder(): string | undefined {
   )
 }
 
+/** Where a command's workspace is: --db names a file, --database-url (or GOVERN_DATABASE_URL) a PostgreSQL database. */
+interface Workspace {
+  db: string
+  databaseUrl?: string
+}
+
+function workspaceOf(options: Workspace): string {
+  return options.databaseUrl ?? options.db
+}
+
 async function withEngine<T>(file: string, work: (engine: Engine) => Promise<T>): Promise<T> {
   const engine = await openEngine(file)
   try {
@@ -93,17 +103,17 @@ export function buildProgram(io: CliIo = processIo): Command {
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
   const dbOption = () =>
     new Option('--db <file>', 'workspace file (a SQLite database, created if missing)').default(defaultWorkspacePath())
+  const databaseUrlOption = () =>
+    new Option('--database-url <url>', 'a PostgreSQL database instead of a file: postgres://USER:PASSWORD@HOST:5432/DATABASE')
+      .env('GOVERN_DATABASE_URL')
+      .conflicts('db')
 
   program
     .command('migrate')
     .description('Bring a workspace up to date with this version of the console and list the migrations applied: a file, or a PostgreSQL database')
     .addOption(dbOption())
-    .addOption(
-      new Option('--database-url <url>', 'a PostgreSQL database instead of a file: postgres://USER:PASSWORD@HOST:5432/DATABASE')
-        .env('GOVERN_DATABASE_URL')
-        .conflicts('db'),
-    )
-    .action(async (options: { db: string; databaseUrl?: string }) => {
+    .addOption(databaseUrlOption())
+    .action(async (options: Workspace) => {
       const { workspace, applied } = options.databaseUrl ? await migrateDatabaseAt(options.databaseUrl) : await migrateFile(options.db)
       const schema = KNOWN_MIGRATIONS.at(-1)
       if (applied.length === 0) {
@@ -119,6 +129,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('serve')
     .description('Serve the REST API (/api/v1) and the console in a browser, on this workspace')
     .addOption(dbOption())
+    .addOption(databaseUrlOption())
     .option('--host <address>', 'address to bind; loopback unless you say otherwise', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 4780)
     .addOption(
@@ -131,11 +142,11 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--upload-limit <MB>', 'largest file sent as a request body of its own (CSV or JSON Lines), read as it arrives', parseMegabytes, DEFAULT_BODY_LIMITS.upload / MB)
     .option('--rate-limit <requests>', 'requests per minute each API token may make, then 429 with Retry-After (0: no limit)', parseRequestRate, DEFAULT_REQUESTS_PER_MINUTE)
     .option('--shutdown-grace <seconds>', 'on SIGTERM or SIGINT, how long requests under way may take to finish', parseGraceSeconds, 10)
-    .action(async (options: { db: string; host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number; rateLimit: number; shutdownGrace: number }) => {
+    .action(async (options: Workspace & { host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number; rateLimit: number; shutdownGrace: number }) => {
       if (!isLoopbackBind(options.host) && !options.allowedHosts) {
         throw new CliFailure(`--host ${options.host} is reachable beyond this computer; list the names it is reached by with --allowed-hosts (or GOVERN_ALLOWED_HOSTS), e.g. --allowed-hosts governance.example.com,10.0.0.5`)
       }
-      const engine = await openEngine(options.db, { evaluateInWorker: true })
+      const engine = await openEngine(workspaceOf(options), { evaluateInWorker: true })
       const log = jsonLog()
       let server
       try {
@@ -166,11 +177,12 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('create')
     .description('Create an API token and print it (it is stored hashed and shown only once)')
     .addOption(dbOption())
+    .addOption(databaseUrlOption())
     .requiredOption('--name <name>', 'who or what will use the token, e.g. "ci-pipeline"')
     .addOption(new Option('--role <role>', 'what the token may do').choices(Role.options).default('org_admin'))
     .option('--user <id-or-email>', 'the directory user the token acts for (recorded as the actor of its changes)')
-    .action(async (options: { db: string; name: string; role: string; user?: string }) => {
-      await withEngine(options.db, async (engine) => {
+    .action(async (options: Workspace & { name: string; role: string; user?: string }) => {
+      await withEngine(workspaceOf(options), async (engine) => {
         const { token: created, secret } = await engine.tokens.create(options)
         io.out(secret)
         io.err(`Created ${created.id} "${created.name}" (${created.role}). Keep the token safe: it cannot be shown again.`)
@@ -180,8 +192,9 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('list')
     .description('List API tokens (never their secrets)')
     .addOption(dbOption())
-    .action(async (options: { db: string }) => {
-      await withEngine(options.db, async (engine) => {
+    .addOption(databaseUrlOption())
+    .action(async (options: Workspace) => {
+      await withEngine(workspaceOf(options), async (engine) => {
         for (const t of await engine.tokens.list()) {
           const state = t.revoked_at ? `revoked ${t.revoked_at}` : t.last_used_at ? `last used ${t.last_used_at}` : 'never used'
           io.out(`${t.id}\t${t.name}\t${t.role}\t${state}`)
@@ -192,9 +205,10 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('revoke')
     .description('Revoke an API token by id (tok_…)')
     .addOption(dbOption())
+    .addOption(databaseUrlOption())
     .argument('<id>', 'the token id shown by `govern token list`')
-    .action(async (id: string, options: { db: string }) => {
-      await withEngine(options.db, async (engine) => {
+    .action(async (id: string, options: Workspace) => {
+      await withEngine(workspaceOf(options), async (engine) => {
         await engine.tokens.revoke(id)
         io.out(`Revoked ${id}`)
       })
@@ -204,10 +218,11 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('import')
     .description('Import per-inference events (JSONL or CSV: timestamp, latency_ms, error, pii, toxicity, …) into an application; all lines or none')
     .addOption(dbOption())
+    .addOption(databaseUrlOption())
     .requiredOption('--app <id>', 'the application the events belong to (app_…)')
     .addOption(new Option('--format <format>', 'file format; by default from the extension (.jsonl, .ndjson, .csv)').choices(['jsonl', 'csv']))
     .argument('<file>', 'the events file')
-    .action(async (file: string, options: { db: string; app: string; format?: 'jsonl' | 'csv' }) => {
+    .action(async (file: string, options: Workspace & { app: string; format?: 'jsonl' | 'csv' }) => {
       const format = options.format ?? formatFromExtension(file)
       if (!format) throw new CliFailure(`cannot tell the format of ${file} from its extension; pass --format jsonl or --format csv`)
       try {
@@ -215,7 +230,7 @@ export function buildProgram(io: CliIo = processIo): Command {
       } catch (error) {
         throw new CliFailure(`cannot read ${file}: ${(error as Error).message}`)
       }
-      await withEngine(options.db, async (engine) => {
+      await withEngine(workspaceOf(options), async (engine) => {
         // The file is read as it streams in: a large import never sits in memory whole.
         const ctx = { actor: await engine.owner(), upload: createReadStream(file) }
         const result = await dispatch(engine, 'inferences.import', { id: options.app, format }, ctx, (message) => io.err(message))
@@ -232,10 +247,11 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('check')
     .description('The deployment gate, for a pipeline before it deploys: allowed or warned (exit 0), blocked (exit 1), with the reasons')
     .addOption(dbOption())
+    .addOption(databaseUrlOption())
     .requiredOption('--app <id>', 'the application about to be deployed (app_…)')
     .option('--json', 'print the gate as JSON, as GET /api/v1/applications/{id}/deployment-gate answers')
-    .action(async (options: { db: string; app: string; json?: boolean }) => {
-      const gate = await withEngine(options.db, async (engine) => {
+    .action(async (options: Workspace & { app: string; json?: boolean }) => {
+      const gate = await withEngine(workspaceOf(options), async (engine) => {
         const result = await dispatch(engine, 'applications.deploymentGate', { id: options.app }, { actor: await engine.owner() }, (message) => io.err(message))
         if (!result.ok) throw new CliFailure(result.error.message)
         return result.value as DeploymentGate
@@ -252,13 +268,14 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('report')
     .description('Generate the compliance report: a PDF, the CSV tables (zipped) or the audit package, for now or --as-of a past moment')
     .addOption(dbOption())
+    .addOption(databaseUrlOption())
     .addOption(new Option('--format <format>', 'pdf, csv (a zip of one CSV per table) or package (PDF, CSVs, JSON, audit-trail extract, manifest)').choices(['pdf', 'csv', 'package']).makeOptionMandatory())
     .option('--policy <id>', 'one policy (pol_…) rather than the whole organisation')
     .option('--app <id>', 'one application (app_…)')
     .option('--as-of <timestamp>', 'the moment to report on, e.g. 2026-03-31T23:59:59Z (default: now)')
     .requiredOption('--out <path>', 'where to write the file')
-    .action(async (options: { db: string; format: 'pdf' | 'csv' | 'package'; policy?: string; app?: string; asOf?: string; out: string }) => {
-      await withEngine(options.db, async (engine) => {
+    .action(async (options: Workspace & { format: 'pdf' | 'csv' | 'package'; policy?: string; app?: string; asOf?: string; out: string }) => {
+      await withEngine(workspaceOf(options), async (engine) => {
         const ctx = { actor: await engine.owner() }
         const call = async <T>(procedure: Parameters<typeof dispatch>[1], input: unknown): Promise<T> => {
           const result = await dispatch(engine, procedure, input, ctx, (message) => io.err(message))
@@ -288,11 +305,12 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('verify')
     .description('Check the audit trail against its hash chain (exit 0 intact, 1 broken, naming the first bad event), or an audit package against its manifest (and, with --db, against the workspace it came from)')
     .addOption(dbOption())
+    .addOption(databaseUrlOption())
     .option('--package <file>', 'an audit package (.zip) to check against its manifest.json and its trail against its chain head; with --db, also against that workspace')
-    .action(async (options: { db: string; package?: string }, command: Command) => {
+    .action(async (options: Workspace & { package?: string }, command: Command) => {
       if (options.package) return verifyAuditPackage(options.package, command.getOptionValueSource('db') === 'cli' ? options.db : undefined, io)
-      if (!existsSync(options.db)) throw new CliFailure(`there is no workspace at ${options.db}`)
-      const verification = await withEngine(options.db, async (engine) => {
+      if (!options.databaseUrl && !existsSync(options.db)) throw new CliFailure(`there is no workspace at ${options.db}`)
+      const verification = await withEngine(workspaceOf(options), async (engine) => {
         const result = await dispatch(engine, 'audit.verify', {}, { actor: await engine.owner() }, (message) => io.err(message))
         if (!result.ok) throw new CliFailure(result.error.message)
         return result.value as AuditChainVerification
@@ -310,8 +328,9 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('info')
     .description('Show the workspace file, its schema version and what it holds')
     .addOption(dbOption())
-    .action(async (options: { db: string }) => {
-      await withEngine(options.db, async (engine) => {
+    .addOption(databaseUrlOption())
+    .action(async (options: Workspace) => {
+      await withEngine(workspaceOf(options), async (engine) => {
         const info = await engine.handlers['workspace.info']({}, { actor: await engine.owner() })
         io.out(`workspace ${info.path}\nschema ${info.schema_version}\napplications ${info.application_count}`)
       })

@@ -48,13 +48,13 @@ export async function recordAuditMany(tx: Tx, actor: Pick<Actor, 'id' | 'name'>,
 
 /**
  * The last event's id and hash. Ids are given explicitly, after the highest ever handed out
- * (SQLite's AUTOINCREMENT counter), so they stay consecutive and a removed last event leaves a gap.
+ * (kept in audit_ids_issued), so they stay consecutive and a removed last event leaves a gap.
  */
 async function chainHead(tx: Tx): Promise<{ id: number; hash: string }> {
   const { rows } = await sql<{ id: number | null; hash: string | null; seq: number | null }>`SELECT
       (SELECT id FROM audit_events ORDER BY id DESC LIMIT 1) AS id,
       (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS hash,
-      (SELECT seq FROM sqlite_sequence WHERE name = 'audit_events') AS seq`.execute(tx)
+      (SELECT highest_id FROM audit_ids_issued) AS seq`.execute(tx)
   const head = rows[0]!
   return { id: Math.max(head.id ?? 0, head.seq ?? 0), hash: head.hash ?? CHAIN_START }
 }

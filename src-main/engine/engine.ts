@@ -3,7 +3,6 @@
  * of Electron, HTTP or React; the shells (desktop, `govern`, the server) use the capabilities
  * named here, and transports call the contract's handlers.
  */
-import { resolve } from 'node:path'
 import { contract, type ProcedureName } from '../../src-shared/api/contract'
 import type { Actor } from '../../src-shared/domain/common'
 import { applyOnce, type Command, type CommandOutcome } from './commands/applied-commands'
@@ -15,8 +14,9 @@ import { EVALUATION_INTERVAL_MS, type Evaluator } from './compliance/evaluator'
 import type { Notifier } from './compliance/notifier'
 import type { Area, CallContext, ChangeEvent, EngineContext } from './context'
 import { KNOWN_MIGRATIONS } from './db/migrate'
-import { openDatabase, type OpenOptions } from './db/open'
+import type { OpenOptions } from './db/open'
 import { readinessOfDatabase, WORKSPACE_CLOSED, type WorkspaceReadiness } from './db/readiness'
+import { openWorkspaceDatabase } from './db/workspace-database'
 import { EngineThread } from './engine-worker/engine-thread'
 import type { Handler, Handlers } from './handlers'
 import { ownerActor } from './people/people'
@@ -24,6 +24,7 @@ import { resumeUnfinishedTasks } from './resumable-tasks'
 import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
 
 export interface Engine {
+  /** Where the workspace is: its file, or its PostgreSQL database named without the password. */
   readonly path: string
   readonly schemaVersion: string
   /** The contract implemented: what every transport calls. */
@@ -52,7 +53,7 @@ export interface Engine {
    * evaluated first, then the number that changes whenever the workspace does, in this process or
    * any other. An answer kept with a generation is current while the generation stays the same.
    */
-  settledGeneration(): Promise<number>
+  settledGeneration(): Promise<string>
   /**
    * What a running console does on its own: evaluate now and every few minutes (windows slide,
    * grace periods end), send due alerts, and finish any long write a crash left half-way.
@@ -85,8 +86,12 @@ export interface EngineOptions extends OpenOptions {
  */
 export const REPORT_HEAP_MB = 1024
 
-export async function openEngine(file: string, options: EngineOptions = {}): Promise<Engine> {
-  return (await openEngineParts(file, options)).engine
+/**
+ * Opens the engine on a workspace: a SQLite file's path, or a PostgreSQL database's postgres://
+ * URL (a server's, shared by its processes).
+ */
+export async function openEngine(location: string, options: EngineOptions = {}): Promise<Engine> {
+  return (await openEngineParts(location, options)).engine
 }
 
 /** The engine with its inner parts in reach, for the engine's own tests and benchmarks. */
@@ -97,13 +102,12 @@ export interface EngineParts {
   notifier: Notifier
 }
 
-export async function openEngineParts(file: string, options: EngineOptions = {}): Promise<EngineParts> {
-  const path = resolve(file)
-  const database = await openDatabase(path, options)
+export async function openEngineParts(location: string, options: EngineOptions = {}): Promise<EngineParts> {
+  const { database, label: path } = await openWorkspaceDatabase(location, options)
   const clock = options.clock ?? systemClock
   // On a set clock (tests, replays) the worker reads that clock's time; otherwise its own.
   const setNow = () => (options.clock ? options.clock.now().toISOString() : null)
-  const setup = { file: path, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }
+  const setup = { file: location, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }
   const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
   // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
   const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow, { maxOldGenerationSizeMb: REPORT_HEAP_MB }) : undefined
@@ -151,7 +155,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
     },
     settledGeneration: async () => {
       await evaluator.drain()
-      return database.dataVersion()
+      return database.generation()
     },
     startBackgroundWork: () => {
       evaluator.start(EVALUATION_INTERVAL_MS)

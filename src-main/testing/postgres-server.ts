@@ -14,6 +14,9 @@ import { join } from 'node:path'
 const DEBIAN_POSTGRES = '/usr/lib/postgresql'
 const INSTALL_HINT = "install Debian's postgresql package (apt-get install postgresql; `npm test` does), or point GOVERN_TEST_DATABASE_URL at a server of your own"
 
+/** The migrated database every engine test's database is copied from (postgres-global-setup.ts). */
+export const TEMPLATE_DATABASE = 'govern_engine_template'
+
 export interface PostgresServer {
   /** Connects as the cluster's superuser to its `postgres` database. */
   url: string

@@ -5,6 +5,7 @@ import type { Application, ApplicationDraft, ApplicationListFilter, ApplicationP
 import { recordAudit } from '../audit-trail'
 import { chunks } from '../batch'
 import type { CallContext } from '../context'
+import { jsonArrayOf } from '../db/dialect-sql'
 import type { Database, Db, Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
 import { newId } from '../ids'
@@ -14,10 +15,10 @@ type Patch = z.output<typeof ApplicationPatch>
 /** Active applications unless `status` says otherwise. */
 type Filter = Partial<z.output<typeof ApplicationListFilter>>
 
-function tagsOf(eb: ExpressionBuilder<Database, 'applications'>) {
+function tagsOf(db: Db, eb: ExpressionBuilder<Database, 'applications'>) {
   return eb
     .selectFrom('application_tags')
-    .select(sql<string>`json_group_array(tag ORDER BY tag)`.as('tags'))
+    .select(jsonArrayOf(db, 'tag').as('tags'))
     .whereRef('application_tags.application_id', '=', 'applications.id')
     .as('tags_json')
 }
@@ -29,17 +30,18 @@ export async function listApplications(db: Db, filter: Filter = {}, ids?: readon
     for (const slice of chunks(ids, 5000)) found.push(...(await listApplications(db, filter, slice)))
     return found.sort(byListOrder)
   }
-  let query = db.selectFrom('applications').selectAll('applications').select(tagsOf)
+  let query = db.selectFrom('applications').selectAll('applications').select((eb) => tagsOf(db, eb))
   if (ids) query = query.where('id', 'in', ids.length ? ids : [''])
   if (filter.status === 'retired') query = query.where('retired_at', 'is not', null)
   else if (filter.status !== 'all') query = query.where('retired_at', 'is', null)
   if (filter.search) {
-    const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    // Case-insensitive on either database: both lower-case ASCII alone, as the C locale does.
+    const pattern = `%${asciiLower(filter.search.replace(/[\\%_]/g, (c) => `\\${c}`))}%`
     query = query.where((eb) =>
       eb.or([
-        eb(sql`name`, 'like', sql`${pattern} ESCAPE '\\'`),
-        eb(sql`id`, 'like', sql`${pattern} ESCAPE '\\'`),
-        eb(sql`team`, 'like', sql`${pattern} ESCAPE '\\'`),
+        eb(sql`lower(name)`, 'like', sql`${pattern} ESCAPE '\\'`),
+        eb(sql`lower(id)`, 'like', sql`${pattern} ESCAPE '\\'`),
+        eb(sql`lower(team)`, 'like', sql`${pattern} ESCAPE '\\'`),
       ]),
     )
   }
@@ -62,7 +64,7 @@ export async function listApplications(db: Db, filter: Filter = {}, ids?: readon
 }
 
 export async function findApplication(db: Db, id: string): Promise<Application | undefined> {
-  const row = await db.selectFrom('applications').selectAll('applications').select(tagsOf).where('id', '=', id).executeTakeFirst()
+  const row = await db.selectFrom('applications').selectAll('applications').select((eb) => tagsOf(db, eb)).where('id', '=', id).executeTakeFirst()
   return row ? toApplication(row) : undefined
 }
 
@@ -183,9 +185,11 @@ async function writeTags(tx: Tx, applicationId: string, tags: readonly string[])
     .execute()
 }
 
-/** The order lists come in: lower(name) as SQLite folds it (ASCII only), then id. */
+/** lower() as both databases fold text: ASCII letters only. */
+const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase())
+
+/** The order lists come in: lower(name), then id. */
 function byListOrder(a: Application, b: Application): number {
-  const asciiLower = (name: string) => name.replace(/[A-Z]/g, (c) => c.toLowerCase())
   const [x, y] = [asciiLower(a.name), asciiLower(b.name)]
   return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }

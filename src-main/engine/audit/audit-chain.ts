@@ -7,7 +7,6 @@
  * some event on, hashes and all, is seen only by comparing the head with one recorded earlier
  * (an audit package's manifest).
  */
-import { sql } from 'kysely'
 import type { AuditChainBreak, AuditChainVerification } from '../../../src-shared/domain/audit'
 import { auditEventHash, CHAIN_START, type HashedAuditFields } from '../audit-hash'
 import { iterateRawRows } from '../db/prepared'
@@ -42,8 +41,8 @@ const HASH = /^[0-9a-f]{64}$/
 
 export async function verifyAuditChain(db: Db): Promise<AuditChainVerification> {
   // Read before the events: anything appended in between only raises the last id seen.
-  const highestIssued = (await sql<{ seq: number }>`SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'`.execute(db)).rows[0]?.seq ?? 0
-  return checkAuditChain(iterateRawRows<ChainedEventRow>(db, db.selectFrom('audit_events').select(AUDIT_CHAIN_COLUMNS).orderBy('id')), highestIssued)
+  const highestIssued = (await db.selectFrom('audit_ids_issued').select('highest_id').executeTakeFirst())?.highest_id ?? 0
+  return checkAuditChain(await iterateRawRows<ChainedEventRow>(db, db.selectFrom('audit_events').select(AUDIT_CHAIN_COLUMNS).orderBy('id')), highestIssued)
 }
 
 /** The newest event's hash, as an audit package's manifest records it (CHAIN_START while the trail is empty). */
@@ -53,8 +52,8 @@ export async function auditChainHead(db: Db): Promise<string> {
 }
 
 /**
- * The check itself, over every event in id order and the highest id SQLite has handed out (its
- * AUTOINCREMENT counter). Stops reading at the first break. A part of a trail (an audit package's
+ * The check itself, over every event in id order and the highest id ever handed out
+ * (migrations/0012_audit_ids_issued.ts). Stops reading at the first break. A part of a trail (an audit package's
  * extract) starts where its first event says it does.
  */
 export function checkAuditChain(events: Iterable<ChainedEventRow>, highestIssued: number, start: { id: number; head: string } = { id: 1, head: CHAIN_START }): AuditChainVerification {

@@ -39,7 +39,7 @@ export async function evaluateAt(db: Db, at: string, applicationIds?: readonly s
   const definitions = new Set<readonly Requirement[]>()
   for (const app of governed) for (const policy of app.policies) definitions.add(policy.requirements)
   const windows = [...definitions].flatMap((requirements) => requirements.map((rule) => ({ metric: rule.metric, windowHours: rule.window_hours })))
-  const measurements = measure(db, Date.parse(at), windows, applicationIds)
+  const measurements = await measure(db, Date.parse(at), windows, applicationIds)
   const missing = await missingRulesAt(db, at, governed.map((app) => app.id))
   const policyIds = [...new Set(governed.flatMap((app) => app.policies.map((policy) => policy.policyId)))]
   const [standings, exceptions] = await Promise.all([standingAt(db, at, policyIds), exceptionsAt(db, at, policyIds, applicationIds)])

@@ -8,7 +8,7 @@ import { sql } from 'kysely'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
 import { chunks, rowsPerInsert } from '../batch'
 import type { EngineContext } from '../context'
-import { preparedStatement } from '../db/prepared'
+import { repeatedStatement } from '../db/prepared'
 import type { Db, Tx } from '../db/schema'
 import { clearQueued, isQueued, queuedApplications } from '../evaluation-queue'
 import { taskUnderWay } from '../resumable-tasks'
@@ -202,12 +202,12 @@ export async function applyEvaluation(tx: Tx, at: string, applicationIds: readon
 async function storeStatuses(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], requested: readonly string[] | undefined): Promise<void> {
   if (requested === undefined) await tx.deleteFrom('compliance_current').execute()
   else for (const slice of chunks(requested, 5000)) await tx.deleteFrom('compliance_current').where('application_id', 'in', slice).execute()
-  const insert = preparedStatement(tx, 'compliance_current.insert', () =>
+  const insert = repeatedStatement(tx, 'compliance_current.insert', () =>
     tx.insertInto('compliance_current').values({ application_id: '', policy_id: '', policy_version: 0, status: '', in_grace: 0, evaluated_at: '', results_json: '' }).compile(),
   )
   for (const app of evaluated) {
     for (const judged of app.judged) {
-      insert.run(app.id, judged.policy.policyId, judged.policy.version, judged.status, judged.inGracePeriod ? 1 : 0, at, encodeResults(judged))
+      await insert.run([app.id, judged.policy.policyId, judged.policy.version, judged.status, judged.inGracePeriod ? 1 : 0, at, encodeResults(judged)])
     }
   }
 }

@@ -85,7 +85,7 @@ export function windowStartOf(metric: MetricKey, hours: number, atMs: number): s
  * `applicationIds` the queries are limited to those applications; without, they cover every
  * application at once. Each query answers per application and metric, so results land in place.
  */
-export function measure(db: Db, atMs: number, windows: Iterable<MeasuredWindow>, applicationIds?: readonly string[]): Measurements {
+export async function measure(db: Db, atMs: number, windows: Iterable<MeasuredWindow>, applicationIds?: readonly string[]): Promise<Measurements> {
   const out = new Measurements(atMs)
   const scopes = applicationIds ? chunks(applicationIds, 5000) : [undefined]
 
@@ -106,14 +106,14 @@ export function measure(db: Db, atMs: number, windows: Iterable<MeasuredWindow>,
     for (const scope of scopes) {
       if (summed.length > 0) {
         const windowStart = new Date(window.from * HOUR_MS).toISOString()
-        for (const [applicationId, metric, n, total, sum] of sumBuckets(db, summed, scope, window.from, window.to)) {
+        for (const [applicationId, metric, n, total, sum] of await sumBuckets(db, summed, scope, window.from, window.to)) {
           const rate = METRIC_BY_KEY[metric].kind === 'rate'
           const value = rate ? (total > 0 ? (n * 100) / total : null) : n > 0 ? sum / n : null
           out.set(applicationId, metric, hours, { value, volume: rate ? total : n, windowStart, windowEnd })
         }
       }
-      if (latency.length > 0) measureLatency(db, out, latency, hours, scope, window.from, window.to, windowEnd)
-      if (metrics.has('throughput_drop')) measureThroughput(db, out, scope, window.from, window.to, windowEnd)
+      if (latency.length > 0) await measureLatency(db, out, latency, hours, scope, window.from, window.to, windowEnd)
+      if (metrics.has('throughput_drop')) await measureThroughput(db, out, scope, window.from, window.to, windowEnd)
     }
   }
 
@@ -146,14 +146,14 @@ function sumBuckets(db: Db, metrics: readonly MetricKey[], applicationIds: reado
 }
 
 /** p95 of the merged hourly sketches; the sketch's own count is the volume. */
-function measureLatency(db: Db, out: Measurements, metrics: readonly MetricKey[], hours: number, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): void {
+async function measureLatency(db: Db, out: Measurements, metrics: readonly MetricKey[], hours: number, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): Promise<void> {
   // Tens of thousands of sketch rows: each carries only its series id, and the few series are read apart.
   let seriesQuery = db.selectFrom('metric_series').where('metric', 'in', metrics)
   if (applicationIds) seriesQuery = seriesQuery.where('application_id', 'in', applicationIds)
   const series = new Map(
-    rawRows<[id: number, applicationId: string, metric: MetricKey]>(db, seriesQuery.select(['id', 'application_id', 'metric'])).map(([id, applicationId, metric]) => [id, { applicationId, metric, bins: emptyBins() }]),
+    (await rawRows<[id: number, applicationId: string, metric: MetricKey]>(db, seriesQuery.select(['id', 'application_id', 'metric']))).map(([id, applicationId, metric]) => [id, { applicationId, metric, bins: emptyBins() }]),
   )
-  const rows = rawRows<[seriesId: number, sketch: Uint8Array | null]>(
+  const rows = await rawRows<[seriesId: number, sketch: Uint8Array | null]>(
     db,
     db.selectFrom('metric_buckets').select(['series_id', 'sketch']).where('series_id', 'in', seriesQuery.select('id')).where('hour', '>=', from).where('hour', '<', to),
   )
@@ -176,17 +176,17 @@ function measureLatency(db: Db, out: Measurements, metrics: readonly MetricKey[]
 }
 
 /** Requests in the last window against the window before it. */
-function measureThroughput(db: Db, out: Measurements, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): void {
+async function measureThroughput(db: Db, out: Measurements, applicationIds: readonly string[] | undefined, from: number, to: number, windowEnd: string): Promise<void> {
   const hours = to - from
-  const requestsIn = (start: number, end: number) =>
+  const requestsIn = async (start: number, end: number) =>
     new Map(
-      rawRows<[applicationId: string, n: number]>(
+      await rawRows<[applicationId: string, n: number]>(
         db,
         bucketsOf(db, ['throughput_drop'], applicationIds, start, end).select(['metric_series.application_id', sql<number>`sum(metric_buckets.n)`.as('n')]).groupBy('metric_series.id'),
       ),
     )
-  const last = requestsIn(from, to)
-  const prior = requestsIn(from - hours, from)
+  const last = await requestsIn(from, to)
+  const prior = await requestsIn(from - hours, from)
   const windowStart = new Date((from - hours) * HOUR_MS).toISOString()
   for (const applicationId of new Set([...last.keys(), ...prior.keys()])) {
     const lastCount = last.get(applicationId) ?? 0

@@ -85,7 +85,7 @@ describe('opening a workspace', () => {
   it('leaves everything in the workspace file when closed, even after raw reads alone on the read connection', async () => {
     const file = folder.path('closed-clean.sqlite')
     const opened = await openDatabase(file)
-    expect(opened.appliedMigrations()).toEqual(KNOWN_MIGRATIONS)
+    expect(await opened.appliedMigrations()).toEqual(KNOWN_MIGRATIONS)
     await opened.close()
     // A copy of the file alone (a backup, say) then holds every migration: nothing was left in the WAL.
     expect(existsSync(`${file}-wal`)).toBe(false)

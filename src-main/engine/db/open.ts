@@ -32,12 +32,15 @@ export interface OpenedDatabase {
   reader: Db
   /** Runs `work` in one write transaction: committed if it resolves, rolled back if it throws. */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T>
-  /** Changes whenever any connection (this process's writer, another process) commits. */
-  dataVersion(): number
+  /**
+   * Changes whenever anything is committed to the workspace (by this process or another). Read
+   * before an answer is built, it is never newer than what the answer saw.
+   */
+  generation(): Promise<string>
   /** Name of the newest migration applied. */
   schemaVersion: string
-  /** The migrations the file records as applied, oldest first, read afresh on the read connection. */
-  appliedMigrations(): string[]
+  /** The migrations the workspace records as applied, oldest first, read afresh on the read connection. */
+  appliedMigrations(): Promise<string[]>
   /** The migrations applied in opening it, oldest first: none when it was up to date. */
   migrated: readonly string[]
   close(): Promise<void>
@@ -110,9 +113,9 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
         bindConnection(tx, writerSqlite)
         return work(tx)
       }),
-    dataVersion: () => readConnection.pragma('data_version', { simple: true }) as number,
+    generation: () => Promise.resolve(String(readConnection.pragma('data_version', { simple: true }))),
     schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
-    appliedMigrations: () => appliedStatement.all() as string[],
+    appliedMigrations: () => Promise.resolve(appliedStatement.all() as string[]),
     migrated,
     close: async () => {
       await reader.destroy()

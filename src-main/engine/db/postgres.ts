@@ -4,12 +4,14 @@
  * the password; a database that holds another program's tables is refused before anything is
  * written, as a foreign SQLite file is.
  */
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
 import { Pool, types } from 'pg'
 import { postgresMigrations } from '../../../migrations/dialect'
 import { WorkspaceError } from '../errors'
 import { appliedMigrationsProblem, KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from './migrate'
+import type { OpenedDatabase } from './open'
 import type { Database } from './schema'
+import { DEFAULT_LOCK_WAIT_MS, workspaceBusy } from './write-lock'
 
 const CONNECT_TIMEOUT_MS = 10_000
 const URL_SHAPE = 'postgres://USER:PASSWORD@HOST:5432/DATABASE'
@@ -53,9 +55,19 @@ function parseInt8(text: string): number {
   return value
 }
 
+/**
+ * PostgreSQL sums integers as numeric, which pg hands back as text; a sum is a number to the
+ * engine, as SQLite answers it.
+ */
+function parseNumeric(text: string): number {
+  const value = Number(text)
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new RangeError(`${text} is beyond the integers JavaScript holds exactly`)
+  return value
+}
+
 const typeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === types.builtins.INT8 ? parseInt8 : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    oid === types.builtins.INT8 ? parseInt8 : oid === types.builtins.NUMERIC ? parseNumeric : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'])
@@ -122,5 +134,59 @@ export async function migrateDatabaseAt(url: string): Promise<{ workspace: strin
     return { workspace: target.label, applied: await migratePostgres(db, target) }
   } finally {
     await db.destroy()
+  }
+}
+
+/**
+ * The engine writes one transaction at a time, as it does on a SQLite file: the audit chain links
+ * each event to the one before, and the sync change feed numbers changes in commit order. Every
+ * write transaction therefore takes this advisory lock first, held until it commits or rolls back,
+ * whichever server process it runs in. Reads never take it.
+ */
+const WRITE_LOCK_KEY = 0x676f7665 // "gove"
+
+/** PostgreSQL's code for a lock wait that ran past lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03'
+
+async function takeWriteLock(tx: Transaction<Database>, lockWaitMs: number): Promise<void> {
+  const started = performance.now()
+  await sql`SELECT set_config('lock_timeout', ${`${Math.max(1, Math.round(lockWaitMs))}ms`}, true)`.execute(tx)
+  try {
+    await sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(tx)
+  } catch (error) {
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw workspaceBusy(performance.now() - started)
+    throw error
+  }
+  await sql`SELECT set_config('lock_timeout', '0', true)`.execute(tx)
+}
+
+/**
+ * A workspace on PostgreSQL, opened as a SQLite file is (db/open.ts): brought up to date, then
+ * read through a pool of connections and written one transaction at a time under the write lock.
+ */
+export async function openPostgresDatabase(url: string, options: { lockWaitMs?: number } = {}): Promise<OpenedDatabase & { label: string }> {
+  const { db, target } = await connectPostgres(url)
+  let migrated: string[]
+  try {
+    migrated = await migratePostgres(db, target)
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS
+  return {
+    label: target.label,
+    reader: db,
+    write: (work) =>
+      db.transaction().execute(async (tx) => {
+        await takeWriteLock(tx, lockWaitMs)
+        return work(tx)
+      }),
+    // The snapshot names every transaction still running: it changes as soon as any commits.
+    generation: async () => (await sql<{ snapshot: string }>`SELECT pg_current_snapshot()::text AS snapshot`.execute(db)).rows[0]!.snapshot,
+    schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
+    appliedMigrations: async () => (await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)} ORDER BY name`.execute(db)).rows.map((row) => row.name),
+    migrated,
+    close: () => db.destroy(),
   }
 }

@@ -25,10 +25,10 @@ export function readinessOfMigrations(applied: readonly string[], known: readonl
 }
 
 /** The read that shows the database answers is the one that lists the migrations applied. */
-export function readinessOfDatabase(appliedMigrations: () => string[], known: readonly string[]): WorkspaceReadiness {
+export async function readinessOfDatabase(appliedMigrations: () => Promise<string[]>, known: readonly string[]): Promise<WorkspaceReadiness> {
   let applied: string[]
   try {
-    applied = appliedMigrations()
+    applied = await appliedMigrations()
   } catch (error) {
     return { ready: false, reason: 'database_unreachable', message: `The workspace database did not answer a read: ${(error as Error).message}` }
   }

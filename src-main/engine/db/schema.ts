@@ -407,6 +407,12 @@ export interface AttestationClockTable {
   next_due_at: string
 }
 
+/** The highest audit event id ever handed out: one row (migrations/0012_audit_ids_issued.ts). */
+export interface AuditIdsIssuedTable {
+  id: number
+  highest_id: number
+}
+
 export interface AppliedCommandsTable {
   actor_id: string
   id: string
@@ -422,6 +428,7 @@ export interface Database {
   application_retirements: ApplicationRetirementsTable
   application_tags: ApplicationTagsTable
   audit_events: AuditEventsTable
+  audit_ids_issued: AuditIdsIssuedTable
   api_tokens: ApiTokensTable
   users: UsersTable
   groups: GroupsTable

@@ -95,12 +95,12 @@ describe('reading', () => {
     const writing = db.write(async (tx) => {
       await addApplication('app_pending')(tx)
       // Inside its own transaction, the write sees itself, raw reads included.
-      expect(rawRows(tx, tx.selectFrom('applications').select('id'))).toEqual([['app_pending']])
+      expect(await rawRows(tx, tx.selectFrom('applications').select('id'))).toEqual([['app_pending']])
       await held
     })
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(await names(db)).toEqual([])
-    expect(rawRows(db.reader, db.reader.selectFrom('applications').select('id'))).toEqual([])
+    expect(await rawRows(db.reader, db.reader.selectFrom('applications').select('id'))).toEqual([])
     release()
     await writing
     expect(await names(db)).toEqual(['app_pending'])
@@ -116,13 +116,13 @@ describe('reading', () => {
 
   it('reports a new generation whenever any connection commits', async () => {
     const { file, db } = await workspace()
-    const first = db.dataVersion()
-    expect(db.dataVersion()).toBe(first)
+    const first = await db.generation()
+    expect(await db.generation()).toBe(first)
     await db.write(addApplication('app_mine'))
-    const second = db.dataVersion()
+    const second = await db.generation()
     expect(second).not.toBe(first)
     holdWriteLock(file).release()
-    expect(db.dataVersion()).not.toBe(second)
+    expect(await db.generation()).not.toBe(second)
     await db.close()
   })
 })

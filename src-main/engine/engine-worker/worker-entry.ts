@@ -1,7 +1,7 @@
 /**
  * The engine's worker thread: the long CPU work a request thread must not do. It evaluates every
  * application, and builds the answers of heavy reads (the organisation's compliance report)
- * down to their JSON bytes. It opens its own connections to the workspace file and writes as
+ * down to their JSON bytes. It opens its own connections to the workspace and writes as
  * another process would, under the write lock.
  */
 import { parentPort, workerData } from 'node:worker_threads'
@@ -10,7 +10,8 @@ import type { Actor } from '../../../src-shared/domain/common'
 import { assembleEngine, type EngineCore } from '../assemble'
 import type { Clock } from '../clock'
 import { evaluateEverything } from '../compliance/evaluator'
-import { openDatabase, type OpenedDatabase } from '../db/open'
+import type { OpenedDatabase } from '../db/open'
+import { openWorkspaceDatabase } from '../db/workspace-database'
 import { EngineError } from '../errors'
 import type { Handler } from '../handlers'
 import type { GeneratedReport } from '../reports/report-files'
@@ -24,9 +25,9 @@ let setNow: string | null = null
 const clock: Clock = { now: () => (setNow ? new Date(setNow) : new Date()) }
 
 function open(): Promise<{ database: OpenedDatabase; core: EngineCore }> {
-  opened ??= openDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs }).then((database) => ({
+  opened ??= openWorkspaceDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs }).then(({ database, label }) => ({
     database,
-    core: assembleEngine(setup.file, database, clock),
+    core: assembleEngine(label, database, clock),
   }))
   return opened
 }

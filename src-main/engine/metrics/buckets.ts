@@ -3,10 +3,9 @@
  * stored buckets in one pass — counts and sums add in SQL, latency sketches merge bin by bin.
  */
 import { sql } from 'kysely'
-import type BetterSqlite3 from 'better-sqlite3'
 import { METRIC_BY_KEY, METRIC_INDEX, METRIC_KEYS, type MetricKey, type MetricKind } from '../../../src-shared/domain/metrics'
 import { chunks, rowsPerInsert } from '../batch'
-import { preparedStatement } from '../db/prepared'
+import { repeatedStatement, type RepeatedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
 import { emptyBins, encodeBins, mergeBins, mergeEncoded, type SketchBins } from './latency-sketch'
 
@@ -69,8 +68,8 @@ const BATCH_SIZES = [256, 64, 16, 4, 1] as const
  * A prepared multi-row upsert of `rows` buckets: counts and sums add in SQL; sketches arrive
  * already merged with what was stored.
  */
-function upsertStatement(tx: Tx, rows: number): BetterSqlite3.Statement {
-  return preparedStatement(tx, `metric_buckets.upsert.${rows}`, () =>
+function upsertStatement(tx: Tx, rows: number): RepeatedStatement {
+  return repeatedStatement(tx, `metric_buckets.upsert.${rows}`, () =>
     tx
       .insertInto('metric_buckets')
       .values(Array.from({ length: rows }, () => ({ series_id: 0, hour: 0, n: 0, total: null, sum: null, sketch: null })))
@@ -133,7 +132,7 @@ export async function writeBuckets(tx: Tx, applicationId: string, buckets: Bucke
     const params = new Array<unknown>(size * COLUMNS)
     for (; deltas.length - row >= size; row += size) {
       for (let i = 0; i < size; i++) rowParams(params, i * COLUMNS, deltas[row + i]!, ids, stored)
-      statement.run(params)
+      await statement.run(params)
     }
   }
 }
@@ -187,7 +186,7 @@ export async function writeNewSeries(tx: Tx, applicationId: string, series: read
         params[at + 5] = s.sketches ? s.sketches[hour]! : null
         hour++
       }
-      statement.run(params)
+      await statement.run(params)
     }
   }
 }

@@ -113,6 +113,8 @@ export function unknownTokenMessage(workspacePath: string | undefined): string {
 
 /** The command that makes an API token for this workspace, ready to paste. */
 export function tokenCommandFor(workspacePath: string): string {
+  // A PostgreSQL workspace is named without its password, which the command needs.
+  if (workspacePath.startsWith('postgres://')) return 'govern token create --database-url "$GOVERN_DATABASE_URL" --name NAME'
   return `govern token create --db ${shellQuoted(workspacePath)} --name NAME`
 }
 

@@ -32,25 +32,25 @@ describe('the answer cache', () => {
       await new Promise((resolve) => setTimeout(resolve, 10))
       return { ok: true as const, value: Buffer.from(JSON.stringify({ n: builds })) }
     }
-    const answers = await Promise.all(Array.from({ length: 5 }, () => cache.answer(1, 'q', build)))
+    const answers = await Promise.all(Array.from({ length: 5 }, () => cache.answer('g1', 'q', build)))
     expect(builds).toBe(1)
     expect(new Set(answers.map((a) => (a.ok ? a.answer.etag : '')))).toHaveLength(1)
-    await cache.answer(2, 'q', build)
+    await cache.answer('g2', 'q', build)
     expect(builds).toBe(2)
   })
 
   it('passes an error to whoever asked and keeps nothing of it', async () => {
     const cache = new AnswerCache()
-    const failed = await cache.answer(1, 'q', async () => ({ ok: false as const, error: { error: 'not_found' as const, message: 'No application' } }))
+    const failed = await cache.answer('g1', 'q', async () => ({ ok: false as const, error: { error: 'not_found' as const, message: 'No application' } }))
     expect(failed).toEqual({ ok: false, error: { error: 'not_found', message: 'No application' } })
-    expect(await cache.answer(1, 'q', ok({ fine: true }))).toMatchObject({ ok: true })
+    expect(await cache.answer('g1', 'q', ok({ fine: true }))).toMatchObject({ ok: true })
   })
 
   it('gives a different ETag to a different answer, and the same to the same one', async () => {
     const cache = new AnswerCache()
-    const first = await cache.answer(1, 'a', ok({ n: 1 }))
-    const same = await cache.answer(2, 'a', ok({ n: 1 }))
-    const other = await cache.answer(3, 'a', ok({ n: 2 }))
+    const first = await cache.answer('g1', 'a', ok({ n: 1 }))
+    const same = await cache.answer('g2', 'a', ok({ n: 1 }))
+    const other = await cache.answer('g3', 'a', ok({ n: 2 }))
     const etag = (answered: typeof first) => (answered.ok ? answered.answer.etag : '')
     expect(etag(same)).toBe(etag(first))
     expect(etag(other)).not.toBe(etag(first))

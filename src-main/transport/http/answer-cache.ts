@@ -42,7 +42,7 @@ interface Entry {
 }
 
 export class AnswerCache {
-  private generation: number | undefined
+  private generation: string | undefined
   private readonly entries = new Map<string, Entry>()
   private bytes = 0
 
@@ -50,7 +50,7 @@ export class AnswerCache {
    * The answer kept for `key` under `generation`, or the one `build` makes (and keeps, when it is
    * a success). Concurrent requests for the same missing answer share one build.
    */
-  answer(generation: number, key: string, build: () => Promise<Result<Buffer>>): Promise<Answered> {
+  answer(generation: string, key: string, build: () => Promise<Result<Buffer>>): Promise<Answered> {
     if (generation !== this.generation) {
       this.generation = generation
       this.entries.clear()
