@@ -28,6 +28,8 @@ export default defineConfig({
           include: ['src-main/engine/**/*.test.ts', 'src-main/transport/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...postgresTests, 'src-main/engine/db/**'],
           env: { GOVERN_TEST_DATABASE: 'postgres' },
+          // Making and dropping a database per test takes longer than a file.
+          hookTimeout: 60_000,
           globalSetup: ['src-main/testing/postgres-global-setup.ts'],
         },
       },

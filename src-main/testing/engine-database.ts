@@ -5,7 +5,11 @@
  * migrated template so it opens as fast as a new file. Opening the same file again (a restart,
  * a second process) opens the same database. Each test file's databases are dropped after it.
  */
+import BetterSqlite3 from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Client, Pool } from 'pg'
 import { afterAll } from 'vitest'
+import { WRITE_LOCK_KEY } from '../engine/db/postgres'
 import { createDatabase, dropDatabases } from './postgres-database'
 import { TEMPLATE_DATABASE } from './postgres-server'
 
@@ -33,4 +37,47 @@ export async function testWorkspaceLocation(file: string): Promise<string> {
 function withoutPassword(url: string): string {
   const parsed = new URL(url)
   return `postgres://${parsed.username ? `${decodeURIComponent(parsed.username)}@` : ''}${parsed.host}${parsed.pathname}`
+}
+
+/** The database a test engine's `path` names, with the password to connect. */
+function databaseOf(path: string): Promise<string> {
+  const url = databases.get(path)
+  if (!url) throw new Error(`${path} is not a database this test file made`)
+  return url
+}
+
+/**
+ * Takes the workspace's write lock as another process would, until released: on a file, a SQLite
+ * write transaction; on PostgreSQL, the engine's advisory lock on a connection of its own.
+ */
+export async function holdWriteLock(enginePath: string): Promise<{ release: () => Promise<void> }> {
+  if (!ENGINE_TESTS_ON_POSTGRES) {
+    const other = new BetterSqlite3(enginePath)
+    other.exec('BEGIN IMMEDIATE')
+    return {
+      release: async () => {
+        other.exec('ROLLBACK')
+        other.close()
+      },
+    }
+  }
+  const client = new Client({ connectionString: await databaseOf(enginePath) })
+  await client.connect()
+  await client.query('SELECT pg_advisory_lock($1)', [WRITE_LOCK_KEY])
+  return { release: () => client.end() }
+}
+
+/**
+ * A connection of its own to a test engine's workspace, as another program (or someone with the
+ * database's password) would open it: for tests that change rows behind the engine's back.
+ */
+export async function withRawWorkspace<T>(enginePath: string, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
+  const db = ENGINE_TESTS_ON_POSTGRES
+    ? new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: await databaseOf(enginePath), max: 1 }) }) })
+    : new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(enginePath) }) })
+  try {
+    return await work(db)
+  } finally {
+    await db.destroy()
+  }
 }

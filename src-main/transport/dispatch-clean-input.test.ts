@@ -1,6 +1,7 @@
-import BetterSqlite3 from 'better-sqlite3'
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { HTTP_STATUS } from '../../src-shared/api/errors'
+import { withRawWorkspace } from '../testing/engine-database'
 import { asOwner } from '../testing/workspace'
 import { freshEngineForEachTest } from '../testing/fresh-engine'
 import { dispatch } from './dispatch'
@@ -43,6 +44,11 @@ describe('text that is not valid Unicode', () => {
     expect(result).toMatchObject({ ok: false, error: { error: 'invalid_input', field: 'team\ud800', message: expect.stringContaining('the field name contains a lone UTF-16 surrogate') } })
   })
 
+  it('refuses the NUL character, which text cannot hold, naming the field', async () => {
+    const result = await send('applications.create', { name: 'Bot\u0000', team: 'x' })
+    expect(result).toMatchObject({ ok: false, error: { error: 'invalid_input', field: 'name', message: expect.stringContaining('name contains a NUL character (U+0000)') } })
+  })
+
   it('takes characters outside the Basic Multilingual Plane, whose surrogates come in pairs', async () => {
     expect(await send('groups.create', { name: '🤖 Bots 𝔊' })).toMatchObject({ ok: true, value: { name: '🤖 Bots 𝔊' } })
   })
@@ -53,14 +59,12 @@ describe('a uniqueness index that refuses a write', () => {
     const logged: unknown[] = []
     // A create that forgot its name check: only the index on lower(name) stands in the way.
     const createUnchecked = async () => {
-      const sqlite = new BetterSqlite3(fixture.engine.path)
-      try {
-        const id = `grp_${sqlite.prepare('SELECT count(*) AS n FROM groups').pluck().get() as number}`
-        sqlite.prepare("INSERT INTO groups (id, name, created_at, updated_at) VALUES (?, 'Twins', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')").run(id)
-        return fixture.engine.handlers['groups.get']({ id }, asOwner)
-      } finally {
-        sqlite.close()
-      }
+      const id = await withRawWorkspace(fixture.engine.path, async (db) => {
+        const id = `grp_${(await sql<{ n: number }>`SELECT count(*) AS n FROM groups`.execute(db)).rows[0]!.n}`
+        await sql`INSERT INTO groups (id, name, created_at, updated_at) VALUES (${id}, 'Twins', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')`.execute(db)
+        return id
+      })
+      return fixture.engine.handlers['groups.get']({ id }, asOwner)
     }
     const slipping = { ...fixture.engine, handlers: { ...fixture.engine.handlers, 'groups.create': createUnchecked } }
     expect(await dispatch(slipping as never, 'groups.create', { name: 'Twins' }, asOwner, quiet)).toMatchObject({ ok: true })

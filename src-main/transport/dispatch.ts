@@ -36,7 +36,7 @@ export function authorize(name: unknown, actor: Actor): ApiErrorBody | undefined
 function admit(name: unknown, rawInput: unknown, actor: Actor): { ok: true; name: ProcedureName; input: unknown } | { ok: false; error: ApiErrorBody } {
   const refused = authorize(name, actor)
   if (refused || !isProcedureName(name)) return { ok: false, error: refused ?? { error: 'unknown_procedure', message: 'Unknown procedure' } }
-  // Text SQLite would store altered (a lone surrogate becomes U+FFFD) is refused before parsing.
+  // Text a database would store altered or refuse (a lone surrogate, a NUL) is refused before parsing.
   const badText = loneSurrogateError(rawInput)
   if (badText) return { ok: false, error: badText }
   const parsed = contract[name].input.safeParse(rawInput ?? {})
@@ -82,7 +82,8 @@ const TAKEN: ApiErrorBody = { error: 'conflict', message: 'A name or id in this 
 
 function isUniquenessViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  // PostgreSQL's unique_violation is 23505.
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505'
 }
 
 function failure(name: string, error: unknown, log: Logger): { ok: false; error: ApiErrorBody } {

@@ -1,8 +1,9 @@
 /**
- * Every text a request carries, field names included, must be valid Unicode. A lone UTF-16
- * surrogate (half of a character) cannot be stored: SQLite keeps U+FFFD in its place, so two
- * different names become one, and a uniqueness check that passed on the text sent fails on the
- * text stored. Checked once, on the raw input of every procedure, before its schema reads it.
+ * Every text a request carries, field names included, must be valid Unicode that both databases
+ * store as sent. A lone UTF-16 surrogate (half of a character) cannot be: SQLite keeps U+FFFD in
+ * its place, so two different names become one, and a uniqueness check that passed on the text
+ * sent fails on the text stored. Nor can the NUL character, which PostgreSQL's text refuses.
+ * Checked once, on the raw input of every procedure, before its schema reads it.
  */
 import { fieldPath, type ApiErrorBody } from './errors'
 
@@ -12,7 +13,7 @@ import { fieldPath, type ApiErrorBody } from './errors'
  */
 const DEEPEST_FIELD = 32
 
-const isWellFormed = (text: string) => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+const isWellFormed = (text: string) => (text as unknown as { isWellFormed(): boolean }).isWellFormed() && !text.includes('\0')
 
 /**
  * The refusal for the first text with a lone surrogate, naming its field as zod would (a field
@@ -23,7 +24,7 @@ export function loneSurrogateError(input: unknown): ApiErrorBody | undefined {
   if (typeof input !== 'object' || input === null || !hasLoneSurrogate(input, 0)) return undefined
   const at = loneSurrogateAt(input, 0)!
   const field = fieldPath(at.path)
-  const message = `${at.inKey ? `${field}: the field name` : field} contains a lone UTF-16 surrogate (half of a character); send valid Unicode text`
+  const message = `${at.inKey ? `${field}: the field name` : field} contains ${at.text.includes('\0') ? 'a NUL character (U+0000), which text cannot hold' : 'a lone UTF-16 surrogate (half of a character)'}; send valid Unicode text`
   return { error: 'invalid_input', message, field, issues: [{ field, message }] }
 }
 
@@ -47,8 +48,8 @@ function hasLoneSurrogate(value: unknown, depth: number): boolean {
 }
 
 /** Where the first lone surrogate is, once one is known to be there. */
-function loneSurrogateAt(value: unknown, depth: number): { path: PropertyKey[]; inKey: boolean } | undefined {
-  if (typeof value === 'string') return isWellFormed(value) ? undefined : { path: [], inKey: false }
+function loneSurrogateAt(value: unknown, depth: number): { path: PropertyKey[]; inKey: boolean; text: string } | undefined {
+  if (typeof value === 'string') return isWellFormed(value) ? undefined : { path: [], inKey: false, text: value }
   if (typeof value !== 'object' || value === null || depth > DEEPEST_FIELD) return undefined
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
@@ -58,7 +59,7 @@ function loneSurrogateAt(value: unknown, depth: number): { path: PropertyKey[]; 
     return undefined
   }
   for (const key in value) {
-    if (!isWellFormed(key)) return { path: [key], inKey: true }
+    if (!isWellFormed(key)) return { path: [key], inKey: true, text: key }
     const inner = loneSurrogateAt((value as Record<string, unknown>)[key], depth + 1)
     if (inner) return { ...inner, path: [key, ...inner.path] }
   }

@@ -8,7 +8,7 @@ import { sql } from 'kysely'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
 import { chunks, rowsPerInsert } from '../batch'
 import type { EngineContext } from '../context'
-import { repeatedStatement } from '../db/prepared'
+import { rowInserter } from '../db/prepared'
 import type { Db, Tx } from '../db/schema'
 import { clearQueued, isQueued, queuedApplications } from '../evaluation-queue'
 import { taskUnderWay } from '../resumable-tasks'
@@ -202,14 +202,14 @@ export async function applyEvaluation(tx: Tx, at: string, applicationIds: readon
 async function storeStatuses(tx: Tx, at: string, evaluated: readonly EvaluatedApplication[], requested: readonly string[] | undefined): Promise<void> {
   if (requested === undefined) await tx.deleteFrom('compliance_current').execute()
   else for (const slice of chunks(requested, 5000)) await tx.deleteFrom('compliance_current').where('application_id', 'in', slice).execute()
-  const insert = repeatedStatement(tx, 'compliance_current.insert', () =>
-    tx.insertInto('compliance_current').values({ application_id: '', policy_id: '', policy_version: 0, status: '', in_grace: 0, evaluated_at: '', results_json: '' }).compile(),
-  )
+  const insert = rowInserter(tx, 'compliance_current', ['application_id', 'policy_id', 'policy_version', 'status', 'in_grace', 'evaluated_at', 'results_json'])
   for (const app of evaluated) {
     for (const judged of app.judged) {
-      await insert.run([app.id, judged.policy.policyId, judged.policy.version, judged.status, judged.inGracePeriod ? 1 : 0, at, encodeResults(judged)])
+      const wrote = insert.add([app.id, judged.policy.policyId, judged.policy.version, judged.status, judged.inGracePeriod ? 1 : 0, at, encodeResults(judged)])
+      if (wrote) await wrote
     }
   }
+  await insert.finish()
 }
 
 /** Opens a gap for each new breach, resolves those that pass again, and owes one alert per transition. */

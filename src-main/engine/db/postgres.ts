@@ -143,7 +143,7 @@ export async function migrateDatabaseAt(url: string): Promise<{ workspace: strin
  * write transaction therefore takes this advisory lock first, held until it commits or rolls back,
  * whichever server process it runs in. Reads never take it.
  */
-const WRITE_LOCK_KEY = 0x676f7665 // "gove"
+export const WRITE_LOCK_KEY = 0x676f7665 // "gove"
 
 /** PostgreSQL's code for a lock wait that ran past lock_timeout. */
 const LOCK_NOT_AVAILABLE = '55P03'

@@ -8,7 +8,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import { CompiledQuery, PostgresAdapter, type Compilable } from 'kysely'
-import type { Db } from './schema'
+import type { Database, Db, Tx } from './schema'
 
 const connections = new WeakMap<object, BetterSqlite3.Database>()
 const statementCache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>()
@@ -34,6 +34,8 @@ export interface RepeatedStatement {
   run(parameters: readonly unknown[]): Promise<void>
 }
 
+const DONE = Promise.resolve()
+
 export function repeatedStatement(handle: Db, key: string, compile: () => CompiledQuery): RepeatedStatement {
   const sqlite = sqliteOf(handle)
   if (!sqlite) {
@@ -48,7 +50,7 @@ export function repeatedStatement(handle: Db, key: string, compile: () => Compil
   return {
     run: (parameters) => {
       prepared.run(parameters)
-      return Promise.resolve()
+      return DONE
     },
   }
 }
@@ -74,4 +76,46 @@ export async function iterateRawRows<Row extends unknown[]>(handle: Db, query: C
   if (!sqlite) return rawRows<Row>(handle, query)
   const { sql, parameters } = query.compile()
   return sqlite.prepare(sql).raw(true).iterate(parameters) as IterableIterator<Row>
+}
+
+/** Rows per statement when PostgreSQL is sent many rows: few round trips, well inside its 65,535 parameters. */
+const POSTGRES_ROWS_PER_INSERT = 1_000
+
+/**
+ * Inserts many rows into one table: on SQLite one prepared statement run per row (SQLite does no
+ * round trips, and reuses the statement); on PostgreSQL many rows per statement.
+ */
+export interface RowInserter {
+  /** Holds or writes a row; answers a promise only when it wrote (await it before the next). */
+  add(values: readonly unknown[]): Promise<void> | undefined
+  finish(): Promise<void>
+}
+
+export function rowInserter<T extends keyof Database & string>(tx: Tx, table: T, columns: ReadonlyArray<keyof Database[T] & string>): RowInserter {
+  const blank = Object.fromEntries(columns.map((column) => [column, null]))
+  if (!onPostgres(tx)) {
+    const statement = repeatedStatement(tx, `${table}.insert.${columns.join(',')}`, () => tx.insertInto(table).values(blank as never).compile())
+    return {
+      add: (values) => {
+        // SQLite has run it by the time run() returns: nothing to wait for, row after row.
+        void statement.run(values)
+        return undefined
+      },
+      finish: () => DONE,
+    }
+  }
+  let held: Array<Record<string, unknown>> = []
+  const finish = async () => {
+    if (held.length === 0) return
+    const rows = held
+    held = []
+    await tx.insertInto(table).values(rows as never).execute()
+  }
+  return {
+    add: (values) => {
+      held.push(Object.fromEntries(columns.map((column, index) => [column, values[index]])))
+      return held.length === POSTGRES_ROWS_PER_INSERT ? finish() : undefined
+    },
+    finish,
+  }
 }

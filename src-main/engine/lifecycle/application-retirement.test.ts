@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
 import { failure } from '../../testing/refusal'
-import { workspaceDigest } from '../../testing/workspace-digest'
+import { workspaceDigestOf } from '../../testing/workspace-digest'
 
 const fixture = freshEngineForEachTest('retirement', '2026-03-01T10:30:00.000Z')
 const call: typeof fixture.call = (...args) => fixture.call(...args)
@@ -36,7 +36,7 @@ const auditCount = async () => (await call('audit.list', { limit: 1000 })).event
 describe('retiring an application', () => {
   it('answers, as a dry run, the policies that cover it, the rules that go and its open gaps, and writes nothing', async () => {
     const { pii, latency } = await portfolio()
-    const before = workspaceDigest(fixture.engine.path)
+    const before = await workspaceDigestOf(fixture.engine.path)
     const rehearsal = await call('applications.retire', { id: 'app_chat', dry_run: true })
     expect(rehearsal).toMatchObject({
       dry_run: true,
@@ -50,7 +50,7 @@ describe('retiring an application', () => {
         open_gaps: [expect.objectContaining({ application_id: 'app_chat', policy_name: 'PII', requirement: 'pii', resolved_at: null })],
       },
     })
-    expect(workspaceDigest(fixture.engine.path)).toBe(before)
+    expect(await workspaceDigestOf(fixture.engine.path)).toBe(before)
     expect((await call('applications.get', { id: 'app_chat' })).retired_at).toBeNull()
   })
 

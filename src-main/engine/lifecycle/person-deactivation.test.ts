@@ -3,7 +3,7 @@ import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
 import { failure } from '../../testing/refusal'
 import { caller } from '../../testing/workspace'
-import { workspaceDigest } from '../../testing/workspace-digest'
+import { workspaceDigestOf } from '../../testing/workspace-digest'
 
 const fixture = freshEngineForEachTest('deactivation', '2026-03-01T10:30:00.000Z')
 const call: typeof fixture.call = (...args) => fixture.call(...args)
@@ -30,7 +30,7 @@ async function directory() {
 describe('deactivating a person', () => {
   it('answers, as a dry run, their groups, the policies those groups own, the rules naming them and their tokens, and writes nothing', async () => {
     const { ana, owners, risk, solo, shared, policy, token } = await directory()
-    const before = workspaceDigest(fixture.engine.path)
+    const before = await workspaceDigestOf(fixture.engine.path)
     const rehearsal = await call('users.deactivate', { id: ana.id, dry_run: true })
     expect(rehearsal).toMatchObject({ dry_run: true, user: { id: ana.id, active: false, deactivated_at: fixture.clock.now().toISOString() } })
     expect(rehearsal.consequences.groups).toHaveLength(2)
@@ -46,7 +46,7 @@ describe('deactivating a person', () => {
       ],
       api_tokens: [{ id: token.token.id, name: 'ana-laptop' }],
     })
-    expect(workspaceDigest(fixture.engine.path)).toBe(before)
+    expect(await workspaceDigestOf(fixture.engine.path)).toBe(before)
     expect(await fixture.engine.authenticate(token.secret)).toMatchObject({ id: ana.id })
   })
 

@@ -2,11 +2,10 @@
  * Hourly buckets: observations are gathered per metric and hour in memory, then merged into the
  * stored buckets in one pass — counts and sums add in SQL, latency sketches merge bin by bin.
  */
-import { sql } from 'kysely'
 import { METRIC_BY_KEY, METRIC_INDEX, METRIC_KEYS, type MetricKey, type MetricKind } from '../../../src-shared/domain/metrics'
 import { chunks, rowsPerInsert } from '../batch'
-import { repeatedStatement, type RepeatedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
+import { bucketUpsert } from './bucket-upsert'
 import { emptyBins, encodeBins, mergeBins, mergeEncoded, type SketchBins } from './latency-sketch'
 
 export interface BucketDelta {
@@ -61,30 +60,6 @@ export class BucketAccumulator {
   }
 }
 
-/** Rows per upsert statement: bigger batches first, so a write of any size needs few statements. */
-const BATCH_SIZES = [256, 64, 16, 4, 1] as const
-
-/**
- * A prepared multi-row upsert of `rows` buckets: counts and sums add in SQL; sketches arrive
- * already merged with what was stored.
- */
-function upsertStatement(tx: Tx, rows: number): RepeatedStatement {
-  return repeatedStatement(tx, `metric_buckets.upsert.${rows}`, () =>
-    tx
-      .insertInto('metric_buckets')
-      .values(Array.from({ length: rows }, () => ({ series_id: 0, hour: 0, n: 0, total: null, sum: null, sketch: null })))
-      .onConflict((oc) =>
-        oc.columns(['series_id', 'hour']).doUpdateSet({
-          n: sql`metric_buckets.n + excluded.n`,
-          total: sql`coalesce(metric_buckets.total, 0) + excluded.total`,
-          sum: sql`coalesce(metric_buckets.sum, 0) + excluded.sum`,
-          sketch: sql`coalesce(excluded.sketch, metric_buckets.sketch)`,
-        }),
-      )
-      .compile(),
-  )
-}
-
 /** Series ids for an application's metrics, creating the missing ones; `created` holds the new ones. */
 export async function seriesIds(tx: Tx, applicationId: string, metrics: Iterable<MetricKey>): Promise<{ ids: Map<MetricKey, number>; created: Set<MetricKey> }> {
   const wanted = new Set(metrics)
@@ -101,8 +76,6 @@ export async function seriesIds(tx: Tx, applicationId: string, metrics: Iterable
   }
   return { ids, created }
 }
-
-const COLUMNS = 6
 
 /** Merges the accumulated buckets into storage; must run inside the caller's transaction. */
 export async function writeBuckets(tx: Tx, applicationId: string, buckets: BucketAccumulator): Promise<void> {
@@ -124,17 +97,13 @@ export async function writeBuckets(tx: Tx, applicationId: string, buckets: Bucke
     }
   }
 
-  // Rows go out in multi-row statements, largest first, each filling one reused parameter array.
-  let row = 0
-  for (const size of BATCH_SIZES) {
-    if (deltas.length - row < size) continue
-    const statement = upsertStatement(tx, size)
-    const params = new Array<unknown>(size * COLUMNS)
-    for (; deltas.length - row >= size; row += size) {
-      for (let i = 0; i < size; i++) rowParams(params, i * COLUMNS, deltas[row + i]!, ids, stored)
-      await statement.run(params)
-    }
+  const upsert = bucketUpsert(tx)
+  for (const delta of deltas) {
+    const kind = delta.kind
+    const wrote = upsert.add(ids.get(delta.metric)!, delta.hour, delta.n, kind === 'rate' ? delta.total : null, kind === 'score' || kind === 'latency' ? delta.sum : null, mergedSketch(delta, stored))
+    if (wrote) await wrote
   }
+  await upsert.finish()
 }
 
 /**
@@ -162,52 +131,24 @@ export async function writeNewSeries(tx: Tx, applicationId: string, series: read
   if (created.size !== series.length) throw new Error(`writeNewSeries: ${applicationId} already has some of these series`)
   // In key order: series by id, each series' hours ascending.
   const ordered = [...series].sort((a, b) => ids.get(a.metric)! - ids.get(b.metric)!)
-  const rows = ordered.reduce((count, s) => count + s.n.length, 0)
-  let done = 0
-  let current = 0
-  let hour = 0
-  for (const size of BATCH_SIZES) {
-    if (rows - done < size) continue
-    const statement = upsertStatement(tx, size)
-    const params = new Array<unknown>(size * COLUMNS)
-    for (; rows - done >= size; done += size) {
-      for (let i = 0; i < size; i++) {
-        let s = ordered[current]!
-        if (hour === s.n.length) {
-          s = ordered[++current]!
-          hour = 0
-        }
-        const at = i * COLUMNS
-        params[at] = ids.get(s.metric)!
-        params[at + 1] = s.firstHour + hour
-        params[at + 2] = s.n[hour]!
-        params[at + 3] = s.total ? s.total[hour]! : null
-        params[at + 4] = s.sum ? s.sum[hour]! : null
-        params[at + 5] = s.sketches ? s.sketches[hour]! : null
-        hour++
-      }
-      await statement.run(params)
+  const upsert = bucketUpsert(tx)
+  for (const s of ordered) {
+    const id = ids.get(s.metric)!
+    for (let hour = 0; hour < s.n.length; hour++) {
+      const wrote = upsert.add(id, s.firstHour + hour, s.n[hour]!, s.total ? s.total[hour]! : null, s.sum ? s.sum[hour]! : null, s.sketches ? s.sketches[hour]! : null)
+      if (wrote) await wrote
     }
   }
+  await upsert.finish()
 }
 
-/** One bucket's columns, its sketch merged with the stored one. */
-function rowParams(params: unknown[], at: number, delta: BucketDelta, ids: Map<MetricKey, number>, stored: Map<number, Uint8Array>): void {
-  let sketch: Uint8Array | null = null
-  if (delta.bins) {
-    const previous = stored.get(delta.hour)
-    if (previous) {
-      const merged = emptyBins()
-      mergeEncoded(merged, previous)
-      mergeBins(merged, delta.bins)
-      sketch = encodeBins(merged)
-    } else sketch = encodeBins(delta.bins)
-  }
-  const kind = delta.kind
-  params[at] = ids.get(delta.metric)!
-  params[at + 1] = delta.hour
-  params[at + 2] = delta.n
-  params[at + 3] = kind === 'rate' ? delta.total : null
-  params[at + 4] = kind === 'score' || kind === 'latency' ? delta.sum : null
-  params[at + 5] = sketch
+/** A bucket's sketch merged with the stored one; null for metrics without one. */
+function mergedSketch(delta: BucketDelta, stored: Map<number, Uint8Array>): Uint8Array | null {
+  if (!delta.bins) return null
+  const previous = stored.get(delta.hour)
+  if (!previous) return encodeBins(delta.bins)
+  const merged = emptyBins()
+  mergeEncoded(merged, previous)
+  mergeBins(merged, delta.bins)
+  return encodeBins(merged)
 }

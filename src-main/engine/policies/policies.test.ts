@@ -1,5 +1,6 @@
-import BetterSqlite3 from 'better-sqlite3'
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { withRawWorkspace } from '../../testing/engine-database'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
 
 const fixture = freshEngineForEachTest('policies')
@@ -92,9 +93,7 @@ describe('policies', () => {
       { path: 'alert_rules.pii.threshold', before: 2, after: 1 },
       { path: 'scope.tags', before: [], after: ['external-facing'] },
     ])
-    const raw = new BetterSqlite3(fixture.engine.path)
-    expect(() => raw.prepare("UPDATE policy_versions SET summary = 'rewritten'").run()).toThrow(/immutable/)
-    raw.close()
+    await withRawWorkspace(fixture.engine.path, (db) => expect(sql`UPDATE policy_versions SET summary = 'rewritten'`.execute(db)).rejects.toThrow(/immutable/))
   })
 
   it('does not make a version for a change that changes nothing', async () => {

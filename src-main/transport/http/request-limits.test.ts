@@ -4,9 +4,9 @@
  * file can be sent as a stream; a lock held too long by another process is a 503, never a 500.
  */
 import { request } from 'node:http'
-import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineParts } from '../../engine/engine'
+import { holdWriteLock } from '../../testing/engine-database'
 import { openTestEngine, tempFolder } from '../../testing/workspace'
 import { startServer, type RunningServer } from './server'
 
@@ -170,16 +170,14 @@ describe('a file sent as the request body', () => {
 
 describe('a workspace another process keeps locked', () => {
   it('answers 503 with Retry-After, never 500, and writes nothing', async () => {
-    const other = new BetterSqlite3(parts.engine.path)
-    other.exec('BEGIN IMMEDIATE')
+    const other = await holdWriteLock(parts.engine.path)
     try {
       const response = await api('POST', '/applications', JSON.stringify({ id: 'app_locked_out', name: 'Locked out' }))
       expect(response.status).toBe(503)
       expect(response.headers.get('retry-after')).toBe('1')
       expect(await response.json()).toMatchObject({ error: 'busy' })
     } finally {
-      other.exec('ROLLBACK')
-      other.close()
+      await other.release()
     }
     expect((await api('GET', '/applications/app_locked_out')).status).toBe(404)
   })

@@ -2,6 +2,7 @@ import { request } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../engine/clock'
 import type { Engine } from '../../engine/engine'
+import { ENGINE_TESTS_ON_POSTGRES } from '../../testing/engine-database'
 import { openTestEngine, tempFolder } from '../../testing/workspace'
 import { unknownTokenMessage } from './access-guards'
 import { startServer, type RunningServer, type ServerOptions } from './server'
@@ -184,20 +185,24 @@ describe('the lockout after repeated authentication failures', () => {
 
 describe('the answer to a token this workspace does not know', () => {
   const throttle = { freeFailures: 2, firstLockoutMs: 30_000 }
-  const unknownHere = `This token is not known to the workspace served here (${folder.path('access.sqlite')}), or was revoked. Create one with \`govern token create --db ${folder.path('access.sqlite')} --name NAME\`.`
+  // On PostgreSQL the workspace is named without its password, which the command takes from the environment.
+  const unknownHere = () =>
+    ENGINE_TESTS_ON_POSTGRES
+      ? `This token is not known to the workspace served here (${engine.path}), or was revoked. Create one with \`govern token create --database-url "$GOVERN_DATABASE_URL" --name NAME\`.`
+      : `This token is not known to the workspace served here (${folder.path('access.sqlite')}), or was revoked. Create one with \`govern token create --db ${folder.path('access.sqlite')} --name NAME\`.`
 
   it('names the workspace served here and how to make a token for it, on /api/v1 and /rpc, until the address is locked out', async () => {
     const { server } = await serverWith({ authThrottle: throttle })
     const api = await apiCall(server, 'gov_made_for_my_sqlite')
     expect(api.status).toBe(401)
-    expect(await api.json()).toEqual({ error: 'unauthorized', message: unknownHere })
+    expect(await api.json()).toEqual({ error: 'unauthorized', message: unknownHere() })
     const rpc = await fetch(`${server.url}/rpc/session.whoami`, { method: 'POST', headers: { authorization: 'Bearer gov_made_for_my_sqlite' }, body: '{}' })
     expect(rpc.status).toBe(401)
-    expect(await rpc.json()).toEqual({ error: 'unauthorized', message: unknownHere })
+    expect(await rpc.json()).toEqual({ error: 'unauthorized', message: unknownHere() })
     // The hint is no way round the lockout, and the lockout's answer names nothing.
     const locked = await apiCall(server, 'gov_made_for_my_sqlite')
     expect(locked.status).toBe(429)
-    expect(JSON.stringify(await locked.json())).not.toContain(folder.path('access.sqlite'))
+    expect(JSON.stringify(await locked.json())).not.toContain(engine.path)
   })
 
   it('says a revoked token is not known either', async () => {
@@ -206,7 +211,7 @@ describe('the answer to a token this workspace does not know', () => {
     await engine.tokens.revoke(made.id)
     const response = await apiCall(server, secret)
     expect(response.status).toBe(401)
-    expect(await response.json()).toEqual({ error: 'unauthorized', message: unknownHere })
+    expect(await response.json()).toEqual({ error: 'unauthorized', message: unknownHere() })
   })
 
   it('still asks for a bearer token when none was sent, naming no workspace', async () => {
