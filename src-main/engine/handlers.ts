@@ -85,6 +85,14 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'audit.export': (filter) => exportAuditLog(db, filter, engine.nowIso()),
     'audit.verify': () => verifyAuditChain(db),
 
+    // Sync is being built on branch sync-engine; these placeholders never land on main.
+    'sync.changes': () => Promise.reject(new Error('sync is not built yet')),
+    'sync.status': () => Promise.reject(new Error('sync is not built yet')),
+    'sync.connect': () => Promise.reject(new Error('sync is not built yet')),
+    'sync.disconnect': () => Promise.reject(new Error('sync is not built yet')),
+    'sync.now': () => Promise.reject(new Error('sync is not built yet')),
+    'sync.resolve': () => Promise.reject(new Error('sync is not built yet')),
+
     'tokens.list': async () => ({ tokens: await listApiTokens(db) }),
     'tokens.create': (draft, ctx) => createApiToken(engine, ctx, draft),
     'tokens.revoke': ({ id }, ctx) => revokeApiToken(engine, ctx, id),
