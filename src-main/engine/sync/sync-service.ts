@@ -16,7 +16,7 @@ import { workspaceId } from '../workspace/identity'
 import { applyRowChange, beginApplyingServerRows, dropReplicatedRows, endApplyingServerRows } from './apply-rows'
 import type { CredentialStore } from './credentials'
 import type { Connection } from './recording'
-import { NotAConsole, ServerClient, ServerUnavailable } from './server-client'
+import { NotAConsole, ServerClient, ServerUnavailable, type SendOutcome } from './server-client'
 
 /** How often a connected desktop syncs on its own, and how soon after a change made here. */
 export const SYNC_INTERVAL_MS = 15_000
@@ -26,6 +26,10 @@ const PAGE_SIZE = 2_000
 const KEYS_PER_REQUEST = 2_000
 /** Push-then-pull rounds in one sync: changes made meanwhile are pushed before the pull goes on. */
 const ROUNDS = 4
+
+/** Edits that name the policy version they were made on. */
+const POLICY_EDITS: ReadonlySet<string> = new Set(['policies.update', 'policies.archive'])
+const POLICY_CHANGES: ReadonlySet<string> = new Set(['policies.create', 'policies.createFromTemplate', ...POLICY_EDITS])
 
 const EVERY_AREA: Area[] = ['applications', 'policies', 'people', 'rules', 'metrics', 'compliance', 'attestations', 'audit']
 
@@ -252,7 +256,8 @@ export class SyncService implements Connection {
     for (;;) {
       const command = await this.context.db.selectFrom('sync_outbox').selectAll().where('state', '=', 'pending').orderBy('position').limit(1).executeTakeFirst()
       if (!command || !this.isConnected) return
-      const outcome = await client.send(command.procedure, JSON.parse(command.input_json), command.command_id)
+      const input = JSON.parse(command.input_json) as Record<string, unknown>
+      const outcome = (await this.heldBehindRefusal(command.position, command.procedure, input)) ?? (await client.send(command.procedure, input, command.command_id))
       await this.options.afterSend?.(command.command_id)
       await this.context.bookkeep(async (tx) => {
         if (outcome.kind === 'applied') await tx.deleteFrom('sync_outbox').where('command_id', '=', command.command_id).execute()
@@ -265,6 +270,18 @@ export class SyncService implements Connection {
         }
       })
     }
+  }
+
+  /**
+   * An edit of a policy made here after an edit of the same policy the server refused builds on a
+   * version the server never had: it is held as a conflict, not sent, so it cannot land on the
+   * server's version unseen. Sending it anyway ('mine') gets the server's answer with both versions.
+   */
+  private async heldBehindRefusal(position: number, procedure: string, input: Record<string, unknown>): Promise<SendOutcome | undefined> {
+    if (!POLICY_EDITS.has(procedure) || typeof input.id !== 'string') return undefined
+    const refused = await this.context.db.selectFrom('sync_outbox').select(['procedure', 'input_json']).where('state', '!=', 'pending').where('position', '<', position).execute()
+    const samePolicy = refused.some((earlier) => POLICY_CHANGES.has(earlier.procedure) && (JSON.parse(earlier.input_json) as { id?: unknown }).id === input.id)
+    return samePolicy ? { kind: 'conflict', message: 'Made on this desktop after an edit of the same policy the server refused: settle that one first' } : undefined
   }
 
   /**
