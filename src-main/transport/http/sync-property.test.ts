@@ -4,7 +4,7 @@
  * server applied a change, before the desktop struck it off) and reopened from their files. Once
  * all are back online they converge on the server's state, with every attestation exactly once.
  */
-import fc from 'fast-check'
+import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { openDesktop, replicatedDigest, startSyncServer, SwitchableLink, type Desktop } from '../../testing/sync-world'
 import { asOwner, tempFolder } from '../../testing/workspace'
