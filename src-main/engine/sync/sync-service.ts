@@ -33,9 +33,15 @@ const POLICY_CHANGES: ReadonlySet<string> = new Set(['policies.create', 'policie
 
 const EVERY_AREA: Area[] = ['applications', 'policies', 'people', 'rules', 'metrics', 'compliance', 'attestations', 'audit']
 
-export interface SyncOptions {
+export interface SyncOptions extends SyncTuning {
   credentials: CredentialStore
-  /** A test's hook between the server applying a command and this desktop striking it off. */
+}
+
+/** For tests and benchmarks: smaller pages, and a hook to kill a desktop mid-push. */
+export interface SyncTuning {
+  /** Changes asked for a page (2,000 unless told). */
+  pageSize?: number
+  /** Called between the server applying a command and this desktop striking it off. */
   afterSend?: (commandId: string) => Promise<void>
 }
 
@@ -302,7 +308,7 @@ export class SyncService implements Connection {
     }
     let done = 0
     for (;;) {
-      const page = await client.changes(cursor, PAGE_SIZE)
+      const page = await client.changes(cursor, this.options.pageSize ?? PAGE_SIZE)
       sameWorkspace(page.workspace_id, serverWorkspace)
       batch.push(...page.changes)
       cursor = page.next
@@ -314,6 +320,8 @@ export class SyncService implements Connection {
         batch = []
         clear = false
         this.progress = { done, total: done + page.remaining }
+        // The status indicator follows the pull page by page.
+        this.context.announce(['workspace'])
       } else if (page.remaining === 0) {
         throw new ServerUnavailable('The server’s rows name rows it has not sent yet; trying again shortly')
       }

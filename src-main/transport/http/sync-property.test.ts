@@ -36,8 +36,11 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
   const desktops: Desktop[] = []
   const killArmed = new Set<number>()
   const open = (index: number) =>
-    openDesktop(`desktop-${index}`, folder.path(`desktop-${index}.sqlite`), links[index]!, START, async () => {
-      if (killArmed.delete(index)) throw new Killed('killed mid-push')
+    openDesktop(`desktop-${index}`, folder.path(`desktop-${index}.sqlite`), links[index]!, START, {
+      pageSize: 50,
+      afterSend: async () => {
+        if (killArmed.delete(index)) throw new Killed('killed mid-push')
+      },
     })
   try {
     const rule = await server.call('attestationRules.create', { name: 'Monthly sign-off', frequency: 'monthly', reviewers: [{ type: 'user', id: 'usr_owner' }], notes_required: false, blocking: 'warn' })
