@@ -47,6 +47,8 @@ export interface SyncTuning {
 
 export class SyncService implements Connection {
   private isConnected = false
+  /** The server workspace this one's changes are for, kept through a disconnect. */
+  private serverWorkspace: string | null = null
   private state: Exclude<SyncState, 'disconnected'> = 'offline'
   private progress: { done: number; total: number } | undefined
   private running: Promise<void> = Promise.resolve()
@@ -63,12 +65,13 @@ export class SyncService implements Connection {
 
   /** Reads whether this workspace is connected, as it was left. */
   async load(): Promise<void> {
-    const state = await this.context.db.selectFrom('sync_state').select('server_url').executeTakeFirst()
+    const state = await this.context.db.selectFrom('sync_state').select(['server_url', 'server_workspace_id']).executeTakeFirst()
+    this.serverWorkspace = state?.server_workspace_id ?? null
     this.setConnected(Boolean(state?.server_url))
   }
 
-  connected(): boolean {
-    return this.isConnected
+  recordsForServer(): boolean {
+    return this.serverWorkspace !== null
   }
 
   nowIso(): string {
@@ -127,7 +130,6 @@ export class SyncService implements Connection {
   async connect(draft: ConnectDraft, ctx: CallContext): Promise<SyncStatus> {
     const { db } = this.context
     const state = await db.selectFrom('sync_state').selectAll().executeTakeFirstOrThrow()
-    if (state.server_url) throw new EngineError('conflict', `This workspace is already connected to ${state.server_url}; disconnect it first`, 'url')
     let serverWorkspace: string
     try {
       serverWorkspace = (await new ServerClient(draft.url, draft.token).changes('0', 1)).workspace_id
@@ -136,6 +138,12 @@ export class SyncService implements Connection {
       throw new EngineError('invalid_input', error.message, error instanceof NotAConsole || !/token/.test(error.message) ? 'url' : 'token')
     }
     const sameServer = state.server_workspace_id === serverWorkspace
+    // Connected already: the same server may be given a new address or token, another may not.
+    if (state.server_url && !sameServer) throw new EngineError('conflict', `This workspace is already connected to ${state.server_url}; disconnect it first`, 'url')
+    const waiting = await db.selectFrom('sync_outbox').select('command_id').limit(1).executeTakeFirst()
+    if (!sameServer && waiting) {
+      throw new EngineError('conflict', 'Changes made here for the server this workspace was connected to are still waiting: connect it to that server again to send them', 'url')
+    }
     if (!sameServer && ((await countApplications(db, { includeRetired: true })) > 0 || (await db.selectFrom('policies').select('id').limit(1).executeTakeFirst()))) {
       throw new EngineError(
         'conflict',
@@ -154,6 +162,7 @@ export class SyncService implements Connection {
         await recordAudit(tx, ctx.actor, this.context.nowIso(), { action: 'sync.connected', entityType: 'workspace', entityId: local, after: { server_url: draft.url, server_workspace_id: serverWorkspace } })
       }),
     )
+    this.serverWorkspace = serverWorkspace
     this.setConnected(true)
     this.state = 'syncing'
     // The first pull runs on: the status shows its progress.

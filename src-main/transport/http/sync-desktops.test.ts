@@ -186,7 +186,7 @@ describe('two desktops and a server', () => {
     }
   })
 
-  it('forgets the token on disconnect, keeps unsent changes, and evaluates on its own again', async () => {
+  it('forgets the token on disconnect, keeps unsent changes, evaluates on its own again, and sends them once connected again', async () => {
     const [alice] = desktops as [Desktop, Desktop]
     const tokenFile = `${alice.file}.token.json`
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600)
@@ -198,6 +198,14 @@ describe('two desktops and a server', () => {
     expect(readFileSync(tokenFile, 'utf8')).not.toContain(server.token)
     expect((await alice.call('compliance.evaluate', {})).applications).toBeGreaterThan(0)
     expect((await alice.call('audit.list', { action: 'sync.disconnected' })).events).toHaveLength(1)
+    // Changes made while disconnected are kept for the same server too.
+    await alice.call('applications.create', { name: 'Made While Disconnected' })
+    expect((await alice.call('sync.status', {})).pending).toBe(2)
+    alice.link.setOnline(true)
+    await alice.call('sync.connect', { url: alice.link.url, token: server.token })
+    await settleAll()
+    expect((await server.call('applications.list', {})).applications.map((app) => app.name)).toEqual(expect.arrayContaining(['Unsent Bot', 'Made While Disconnected']))
+    expect(replicatedDigest(alice.file)).toBe(replicatedDigest(folder.path('server.sqlite')))
   })
 
   it('refuses to connect with a clear reason: unreachable, token refused, not a console', async () => {
