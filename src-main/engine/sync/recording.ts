@@ -93,7 +93,7 @@ export function recordingCommands<H extends Record<ProcedureName, unknown>>(hand
     if (SENT_TO_SERVER.has(name)) {
       wrapped[name] = async (input, ctx) => {
         if (!connection.recordsForServer()) return handler(input, ctx)
-        const prepared = await commandInput(name, input, ctx)
+        const prepared = await commandInput(name, input, ctx, db)
         const { value, recorded } = await runAsOutboxCommand(
           { commandId: newId('cmd'), procedure: name, input: prepared, actor: ctx.actor, madeAt: connection.nowIso() },
           () => handler(prepared, { ...ctx, upload: undefined }),
@@ -121,11 +121,19 @@ export function recordingCommands<H extends Record<ProcedureName, unknown>>(hand
   return wrapped as unknown as H
 }
 
-/** The input as the server is to get it: the desktop's chosen id filled in, a streamed file read in. */
-async function commandInput(name: ProcedureName, input: unknown, ctx: CallContext): Promise<unknown> {
+/**
+ * The input as the server is to get it: the desktop's chosen id filled in, a streamed file read in,
+ * and a policy edit made on the version this desktop holds, so the server refuses it if the policy
+ * moved on meanwhile rather than apply it over someone else's edit.
+ */
+async function commandInput(name: ProcedureName, input: unknown, ctx: CallContext, db: Db): Promise<unknown> {
   const fields = { ...(input as Record<string, unknown>) }
   const prefix = CHOSEN_ID_PREFIX[name]
   if (prefix && fields.id === undefined) fields.id = newId(prefix)
+  if (name === 'policies.update' && fields.base_version === undefined && typeof fields.id === 'string') {
+    const held = await db.selectFrom('policies').select('version').where('id', '=', fields.id).executeTakeFirst()
+    if (held) fields.base_version = held.version
+  }
   if (name === 'inferences.import' && fields.content === undefined && ctx.upload) {
     // Kept in the outbox to be sent when the server is reachable: a file imported offline is kept whole.
     let content = ''
