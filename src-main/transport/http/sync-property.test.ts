@@ -1,8 +1,9 @@
 /**
  * Sync over random interleavings (fast-check): two desktops attest, edit one policy and add
- * applications, offline and online, sync at random moments, and are killed mid-push (after the
- * server applied a change, before the desktop struck it off) and reopened from their files. Once
- * all are back online they converge on the server's state, with every attestation exactly once.
+ * applications, offline and online, sync at random moments, settle conflicts either way, meet edits
+ * made on the server itself, and are killed mid-push (after the server applied a change, before the
+ * desktop struck it off) and reopened from their files. Once all are back online they converge on
+ * the server's state, with every attestation exactly once.
  */
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -17,6 +18,8 @@ type Step =
   | { kind: 'attest'; desktop: number }
   | { kind: 'edit'; desktop: number; words: string }
   | { kind: 'add-application'; desktop: number }
+  | { kind: 'resolve'; desktop: number; choice: 'theirs' | 'mine' }
+  | { kind: 'edit-on-server'; desktop: number }
 
 const desktopIndex = fc.integer({ min: 0, max: DESKTOPS - 1 })
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -24,6 +27,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('attest' as const), desktop: desktopIndex }),
   fc.record({ kind: fc.constant('edit' as const), desktop: desktopIndex, words: fc.constantFrom('strict', 'lenient', 'reviewed', 'draft') }),
   fc.record({ kind: fc.constant('add-application' as const), desktop: desktopIndex }),
+  fc.record({ kind: fc.constant('resolve' as const), desktop: desktopIndex, choice: fc.constantFrom('theirs' as const, 'mine' as const) }),
+  fc.record({ kind: fc.constant('edit-on-server' as const), desktop: desktopIndex }),
 )
 
 /** Killed between the server applying a change and the desktop striking it off its outbox. */
@@ -74,6 +79,13 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
       } else if (kind === 'edit') {
         const current = await desktop.call('policies.get', { id: policy.id })
         await desktop.call('policies.update', { id: policy.id, base_version: current.version, description: `${(rest as { words: string }).words} ${position}` })
+      } else if (kind === 'resolve') {
+        // Settle the oldest problem, as a person would from the list.
+        const [problem] = (await desktop.call('sync.status', {})).problems
+        if (problem) await desktop.call('sync.resolve', { command_id: problem.command_id, choice: (rest as { choice: 'theirs' | 'mine' }).choice })
+      } else if (kind === 'edit-on-server') {
+        // Someone working on the server itself meanwhile.
+        await server.call('policies.update', { id: policy.id, name: `Customer Data ${position}` })
       } else {
         await desktop.call('applications.create', { name: `Bot ${position}` })
         made++
@@ -110,7 +122,7 @@ describe('sync over random interleavings', () => {
   it('converges with every attestation exactly once, through offline spells, reconnects and kills mid-push', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), (steps) => runScenario(steps)),
-      { numRuns: 20 },
+      { numRuns: 15 },
     )
   }, 90_000)
 })
