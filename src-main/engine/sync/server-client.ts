@@ -26,6 +26,8 @@ export class ServerClient {
   constructor(
     private readonly baseUrl: string,
     private readonly token: string,
+    /** Ends every request under way: the engine is closing. */
+    private readonly stopping?: AbortSignal,
   ) {}
 
   async send(procedure: string, input: unknown, commandId: string): Promise<SendOutcome> {
@@ -72,7 +74,7 @@ export class ServerClient {
       response = await fetch(`${this.baseUrl.replace(/\/+$/, '')}${API_BASE_PATH}${path}`, {
         ...init,
         headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.token}` },
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: this.stopping ? AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.stopping]) : AbortSignal.timeout(TIMEOUT_MS),
       })
     } catch (error) {
       throw new ServerUnavailable(`Could not reach ${this.baseUrl}: ${causeOf(error)}`)

@@ -57,6 +57,8 @@ export class SyncService implements Connection {
   private interval: NodeJS.Timeout | undefined
   private soon: NodeJS.Timeout | undefined
   private backoffMs = 1_000
+  /** Cut on close, so a sync waiting on an unanswering server does not hold the engine open. */
+  private readonly stopping = new AbortController()
 
   constructor(
     private readonly context: EngineContext,
@@ -98,6 +100,7 @@ export class SyncService implements Connection {
     this.closed = true
     clearInterval(this.interval)
     clearTimeout(this.soon)
+    this.stopping.abort()
     await this.running
   }
 
@@ -238,7 +241,7 @@ export class SyncService implements Connection {
     try {
       const token = await this.options.credentials.read(await workspaceId(db))
       if (!token) throw new ServerUnavailable('No token is kept for this workspace’s server: connect it again')
-      const client = new ServerClient(state.server_url, token)
+      const client = new ServerClient(state.server_url, token, this.stopping.signal)
       for (let round = 0; round < ROUNDS; round++) {
         await this.push(client)
         if (await this.pull(client, state.server_workspace_id)) break

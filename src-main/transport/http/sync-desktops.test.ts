@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { createServer as createTcpServer } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Policy } from '../../../src-shared/domain/policy'
 import { openDesktop, replicatedDigest, startSyncServer, SwitchableLink, type Desktop, type SyncServer } from '../../testing/sync-world'
@@ -207,6 +208,25 @@ describe('two desktops and a server', () => {
     await settleAll()
     expect((await server.call('applications.list', {})).applications.map((app) => app.name)).toEqual(expect.arrayContaining(['Unsent Bot', 'Made While Disconnected']))
     expect(replicatedDigest(alice.file)).toBe(replicatedDigest(folder.path('server.sqlite')))
+  })
+
+  it('closes at once while a sync waits on a server that does not answer', async () => {
+    const [alice] = desktops as [Desktop, Desktop]
+    // Takes the connection and never says a word.
+    const silent = createTcpServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`
+    await alice.parts.context.bookkeep((tx) => tx.updateTable('sync_state').set({ server_url: silentUrl }).execute())
+    await alice.call('applications.create', { name: 'Waiting Bot' })
+    const syncing = alice.call('sync.now', {}).catch(() => undefined)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const started = Date.now()
+    await alice.engine.close()
+    expect(Date.now() - started).toBeLessThan(2_000)
+    await syncing
+    silent.close()
+    desktops[0] = await openDesktop('alice', alice.file, alice.link, START)
+    expect((await desktops[0].call('sync.status', {})).pending).toBe(1)
   })
 
   it('refuses to connect with a clear reason: unreachable, token refused, not a console', async () => {
