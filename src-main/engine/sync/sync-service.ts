@@ -8,6 +8,8 @@
 import type { ConnectDraft, RowChange, RowKey, SyncProblem, SyncState, SyncStatus } from '../../../src-shared/domain/sync'
 import { EditConflict } from '../../../src-shared/domain/policy'
 import { countApplications } from '../applications/applications'
+import type { Db } from '../db/schema'
+import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { recordAudit } from '../audit-trail'
 import type { Area, CallContext, EngineContext } from '../context'
 import { EngineError, notFound } from '../errors'
@@ -147,10 +149,10 @@ export class SyncService implements Connection {
     if (!sameServer && waiting) {
       throw new EngineError('conflict', 'Changes made here for the server this workspace was connected to are still waiting: connect it to that server again to send them', 'url')
     }
-    if (!sameServer && ((await countApplications(db, { includeRetired: true })) > 0 || (await db.selectFrom('policies').select('id').limit(1).executeTakeFirst()))) {
+    if (!sameServer && (await holdsItsOwnWork(db))) {
       throw new EngineError(
         'conflict',
-        'This workspace holds applications or policies of its own, and a connected workspace becomes a copy of its server’s: connect a new workspace, or bring these into the server first (govern import)',
+        'This workspace holds applications, policies or people of its own, and a connected workspace becomes a copy of its server’s: connect a new workspace, or bring these into the server first (govern import)',
         'url',
       )
     }
@@ -372,6 +374,15 @@ export class SyncService implements Connection {
       throw error
     }
   }
+}
+
+/** Whether anything here was made by someone (not only what every new workspace holds), which a first pull would replace. */
+async function holdsItsOwnWork(db: Db): Promise<boolean> {
+  if ((await countApplications(db, { includeRetired: true })) > 0) return true
+  const policy = await db.selectFrom('policies').select('id').limit(1).executeTakeFirst()
+  const group = await db.selectFrom('groups').select('id').limit(1).executeTakeFirst()
+  const person = await db.selectFrom('users').select('id').where('id', '!=', OWNER_USER_ID).limit(1).executeTakeFirst()
+  return Boolean(policy ?? group ?? person)
 }
 
 function sameWorkspace(answered: string, expected: string): void {

@@ -64,6 +64,8 @@ describe('two desktops and a server', () => {
     expect(replicatedDigest(alice!.file)).toBe(replicatedDigest(folder.path('server.sqlite')))
     expect(await alice!.call('sync.status', {})).toMatchObject({ state: 'online', server_url: alice!.link.url, pending: 0, problems: [] })
     expect((await alice!.call('policies.get', { id: policy.id })).name).toBe('Customer Data')
+    // Connecting is recorded here, as the desktop's own event.
+    expect((await alice!.call('audit.list', { action: 'sync.connected' })).events).toEqual([expect.objectContaining({ id: -1 })])
   })
 
   for (const order of [['alice', 'bob'], ['bob', 'alice']] as const) {
