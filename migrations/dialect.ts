@@ -85,9 +85,11 @@ export const sqliteMigrations: MigrationDialect = {
     // into an ignore, and the row's change would keep its old seq, behind some reader's cursor.
     const record = (row: 'NEW.' | 'OLD.') => `DELETE FROM row_changes WHERE table_name = '${name}' AND row_key = ${sqliteKey(row, key)};
       INSERT INTO row_changes (table_name, row_key) VALUES ('${name}', ${sqliteKey(row, key)});`
-    await sql.raw(`CREATE TRIGGER row_changes_${name}_insert AFTER INSERT ON ${name} BEGIN ${record('NEW.')} END`).execute(db)
-    await sql.raw(`CREATE TRIGGER row_changes_${name}_update AFTER UPDATE ON ${name} BEGIN ${record('OLD.')} ${record('NEW.')} END`).execute(db)
-    await sql.raw(`CREATE TRIGGER row_changes_${name}_delete AFTER DELETE ON ${name} BEGIN ${record('OLD.')} END`).execute(db)
+    // A desktop applying its server's rows records nothing: they are not changes made there.
+    const unlessPulling = `WHEN NOT ${WHILE_PULLING}`
+    await sql.raw(`CREATE TRIGGER row_changes_${name}_insert AFTER INSERT ON ${name} ${unlessPulling} BEGIN ${record('NEW.')} END`).execute(db)
+    await sql.raw(`CREATE TRIGGER row_changes_${name}_update AFTER UPDATE ON ${name} ${unlessPulling} BEGIN ${record('OLD.')} ${record('NEW.')} END`).execute(db)
+    await sql.raw(`CREATE TRIGGER row_changes_${name}_delete AFTER DELETE ON ${name} ${unlessPulling} BEGIN ${record('OLD.')} END`).execute(db)
     await sql.raw(`INSERT INTO row_changes (table_name, row_key) SELECT '${name}', ${sqliteKey('', key)} FROM ${name}`).execute(db)
   },
   async relaxWhilePulling(db, trigger) {

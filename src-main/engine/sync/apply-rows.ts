@@ -1,15 +1,18 @@
 /**
- * Applying the server's rows on a desktop, inside one write transaction: each row upserted or
- * deleted by key, foreign keys checked only at commit (a page may hold a child before its parent).
- * The server is authoritative, so its row replaces the desktop's whatever the desktop held.
+ * Applying the server's rows on a desktop, inside one write transaction: deletes first, then
+ * upserts by key, many rows a statement, foreign keys checked only at commit (a page may hold a
+ * child before its parent). The server is authoritative: its row replaces the desktop's. A row
+ * whose unique value another row here still holds (a name the server moved from one policy to
+ * another) waits until that row has been applied; one still waiting at the end needs a later page.
  */
 import { sql } from 'kysely'
 import type { RowChange } from '../../../src-shared/domain/sync'
+import { chunks, rowsPerInsert } from '../batch'
 import type { Tx } from '../db/schema'
 import { decodeRow } from './change-feed'
-import { isReplicated, REPLICATED_TABLES } from './replicated-tables'
+import { isReplicated, REPLICATED_TABLES, type ReplicatedTable } from './replicated-tables'
 
-/** Lets the server's audit events and policy versions replace provisional ones (0012_sync.ts), for this transaction only. */
+/** Lets the server's audit events and policy versions replace provisional ones, and records nothing in the feed (0012_sync.ts): this transaction only. */
 export async function beginApplyingServerRows(tx: Tx): Promise<void> {
   await sql`PRAGMA defer_foreign_keys = ON`.execute(tx)
   await tx.updateTable('sync_state').set({ pulling: 1 }).execute()
@@ -30,22 +33,87 @@ export async function dropReplicatedRows(tx: Tx): Promise<void> {
   }
 }
 
-export async function applyRowChange(tx: Tx, change: RowChange): Promise<void> {
-  if (!isReplicated(change.table)) return
-  const key = REPLICATED_TABLES[change.table]
+type Upsert = { table: ReplicatedTable; row: Record<string, unknown> }
+
+export async function applyRowChanges(tx: Tx, changes: readonly RowChange[]): Promise<void> {
+  // The latest answer for each row wins (a row asked for by key may be in the page as well).
+  const latest = new Map<string, RowChange>()
+  for (const change of changes) {
+    if (!isReplicated(change.table)) continue
+    const id = JSON.stringify([change.table, ...change.key])
+    latest.delete(id)
+    latest.set(id, change)
+  }
+  const upserts: Upsert[] = []
+  for (const change of latest.values()) {
+    if (change.row === null) await deleteRow(tx, change)
+    else upserts.push({ table: change.table as ReplicatedTable, row: decodeRow(change.row) })
+  }
+  let waiting: Upsert[] = []
+  for (const run of runsOfOneTable(upserts)) {
+    for (const slice of chunks(run, rowsPerInsert(Object.keys(run[0]!.row).length))) {
+      try {
+        await upsertRows(tx, slice)
+      } catch (error) {
+        if (!isUniquenessViolation(error)) throw error
+        waiting.push(...(await upsertEach(tx, slice)))
+      }
+    }
+  }
+  // Each pass applies what the last one freed; a pass that frees nothing leaves it to a later page.
+  while (waiting.length > 0) {
+    const still = await upsertEach(tx, waiting)
+    // Nothing freed: let the refusal stand, so the caller asks for the next page.
+    if (still.length === waiting.length) await upsertRows(tx, [still[0]!])
+    waiting = still
+  }
+}
+
+async function deleteRow(tx: Tx, change: RowChange): Promise<void> {
+  const key = REPLICATED_TABLES[change.table as ReplicatedTable]
   const matches = sql.join(
     key.map((column, index) => sql`${sql.ref(column)} = ${change.key[index]}`),
     sql` AND `,
   )
-  if (change.row === null) {
-    await sql`DELETE FROM ${sql.table(change.table)} WHERE ${matches}`.execute(tx)
-    return
+  await sql`DELETE FROM ${sql.table(change.table)} WHERE ${matches}`.execute(tx)
+}
+
+/** Consecutive rows of one table, in order: one statement can carry each run. */
+function runsOfOneTable(upserts: readonly Upsert[]): Upsert[][] {
+  const runs: Upsert[][] = []
+  for (const upsert of upserts) {
+    const last = runs.at(-1)
+    if (last && last[0]!.table === upsert.table) last.push(upsert)
+    else runs.push([upsert])
   }
-  const row = decodeRow(change.row)
-  const columns = Object.keys(row)
-  const others = columns.filter((column) => !(key as readonly string[]).includes(column))
+  return runs
+}
+
+/** Upserts one at a time; answers those a uniqueness index refused for now. */
+async function upsertEach(tx: Tx, upserts: readonly Upsert[]): Promise<Upsert[]> {
+  const refused: Upsert[] = []
+  for (const upsert of upserts) {
+    try {
+      await upsertRows(tx, [upsert])
+    } catch (error) {
+      if (!isUniquenessViolation(error)) throw error
+      refused.push(upsert)
+    }
+  }
+  return refused
+}
+
+async function upsertRows(tx: Tx, upserts: readonly Upsert[]): Promise<void> {
+  const { table } = upserts[0]!
+  const key: readonly string[] = REPLICATED_TABLES[table]
+  const columns = Object.keys(upserts[0]!.row)
+  const others = columns.filter((column) => !key.includes(column))
   const onConflict = others.length > 0 ? sql`DO UPDATE SET ${sql.join(others.map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`))}` : sql`DO NOTHING`
-  await sql`INSERT INTO ${sql.table(change.table)} (${sql.join(columns.map((column) => sql.ref(column)))})
-    VALUES (${sql.join(columns.map((column) => row[column]))})
+  const values = sql.join(upserts.map(({ row }) => sql`(${sql.join(columns.map((column) => row[column]))})`))
+  await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((column) => sql.ref(column)))}) VALUES ${values}
     ON CONFLICT (${sql.join(key.map((column) => sql.ref(column)))}) ${onConflict}`.execute(tx)
+}
+
+export function isUniquenessViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE'
 }

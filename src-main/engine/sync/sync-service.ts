@@ -15,7 +15,7 @@ import type { Area, CallContext, EngineContext } from '../context'
 import { EngineError, notFound } from '../errors'
 import { outsideOutbox, runLocalOnly } from '../sync-outbox'
 import { workspaceId } from '../workspace/identity'
-import { applyRowChange, beginApplyingServerRows, dropReplicatedRows, endApplyingServerRows } from './apply-rows'
+import { applyRowChanges, beginApplyingServerRows, dropReplicatedRows, endApplyingServerRows, isUniquenessViolation } from './apply-rows'
 import type { CredentialStore } from './credentials'
 import type { Connection } from './recording'
 import { NotAConsole, ServerClient, ServerUnavailable, type SendOutcome } from './server-client'
@@ -351,7 +351,7 @@ export class SyncService implements Connection {
       .filter((key) => !(key.table === 'audit_events' && Number(key.key[0]) < 0))
   }
 
-  /** Applies rows in one transaction; 'needs-more' when they name a parent still to come. */
+  /** Applies rows in one transaction; 'needs-more' when they need rows still to come. */
   private async applyBatch(batch: readonly RowChange[], cursor: string, clear: boolean): Promise<'applied' | 'pending' | 'needs-more'> {
     try {
       return await this.context.mutate<'applied' | 'pending'>(
@@ -361,8 +361,8 @@ export class SyncService implements Connection {
           if (pending) return 'pending'
           await beginApplyingServerRows(tx)
           if (clear) await dropReplicatedRows(tx)
-          for (const change of batch) await applyRowChange(tx, change)
-          // Every row this desktop changed is now as the server has it.
+          await applyRowChanges(tx, batch)
+          // Every row this desktop changed is now as the server has it (pulled rows record nothing here).
           await tx.deleteFrom('row_changes').execute()
           await endApplyingServerRows(tx)
           await tx.updateTable('sync_state').set({ cursor }).execute()
@@ -370,7 +370,8 @@ export class SyncService implements Connection {
         },
       )
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'needs-more'
+      // A row names one still to come, or holds a name another row here has yet to give up.
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || isUniquenessViolation(error)) return 'needs-more'
       throw error
     }
   }

@@ -141,6 +141,17 @@ describe('two desktops and a server', () => {
     expect((await bob.call('audit.list', { action: 'sync.resolved' })).events).toHaveLength(2)
   })
 
+  it('takes a name the server moved from one policy to another, whatever order the rows come in', async () => {
+    const [alice] = desktops as [Desktop, Desktop]
+    await server.call('policies.update', { id: policy.id, name: 'Customer Data (retired wording)' })
+    await server.call('policies.create', { name: 'Customer Data', alert_rules: [{ metric: 'toxicity', operator: '>', threshold: 5, severity: 'medium' }], scope: { apply_to_all: false, tags: [], application_ids: [] } })
+    // The renamed policy changes again, so its row now comes after the one that took its old name.
+    await server.call('policies.update', { id: policy.id, description: 'touched after' })
+    await server.engine.settle()
+    expect(await alice.call('sync.now', {})).toMatchObject({ state: 'online', pending: 0 })
+    expect(replicatedDigest(alice.file)).toBe(replicatedDigest(folder.path('server.sqlite')))
+  })
+
   it('sets what a refused change did here back to the server’s version, and keeps the refusal as a problem', async () => {
     const [alice] = desktops as [Desktop, Desktop]
     alice.link.setOnline(false)
