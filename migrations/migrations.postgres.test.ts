@@ -136,6 +136,8 @@ describe('the migrations on PostgreSQL', () => {
     ])
     expect(page.remaining).toBe(0)
     expect((await changesAfter(db, page.next, 10)).changes).toEqual([])
+    // A full page counts what follows.
+    expect(await changesAfter(db, start, 1)).toMatchObject({ remaining: 3 })
   })
 
   it('chain the events a workspace held before it had a chain as SQLite does, to the same head', async () => {

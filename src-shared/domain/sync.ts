@@ -40,7 +40,10 @@ export const ChangePage = z.object({
   changes: z.array(RowChange),
   /** The cursor to ask from next. */
   next: SyncCursor,
-  /** Changes still to read after this page: for a progress bar. */
+  /**
+   * Changes still to read after this page, for a progress bar: exact below 10,000, estimated above
+   * (a page's worth of reading per page, not a count of millions). Zero exactly when none remain.
+   */
   remaining: z.number().int().nonnegative(),
 })
 export type ChangePage = z.infer<typeof ChangePage>

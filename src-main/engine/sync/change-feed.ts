@@ -3,7 +3,7 @@
  * key. Writes on a server are serialised (one writer on SQLite, a global advisory lock on
  * PostgreSQL), so seq order is commit order and a reader's cursor never passes a change it missed.
  */
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { ChangePage, RowChange, RowKey, RowsAnswer } from '../../../src-shared/domain/sync'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
@@ -12,15 +12,31 @@ import { isReplicated, REPLICATED_TABLES, type ReplicatedTable } from './replica
 
 type KeyValue = string | number
 /** Keys asked for in one statement: a few columns each, well inside SQLite's parameter limit. */
-const KEYS_PER_READ = 200
+const KEYS_PER_READ = 1_000
 
 export async function changesAfter(db: Db, after: string, limit: number): Promise<ChangePage> {
   const from = Number(after)
   const entries = await db.selectFrom('row_changes').select(['seq', 'table_name', 'row_key']).where('seq', '>', from).orderBy('seq').limit(limit).execute()
   const next = entries.length > 0 ? entries.at(-1)!.seq : from
-  const [{ remaining }] = (await db.selectFrom('row_changes').select((eb) => eb.fn.countAll<number>().as('remaining')).where('seq', '>', next).execute()) as [{ remaining: number }]
   const keys = entries.filter((entry) => isReplicated(entry.table_name)).map((entry) => ({ table: entry.table_name, key: JSON.parse(entry.row_key) as KeyValue[] }))
-  return { workspace_id: await workspaceId(db), changes: await currentRows(db, keys), next: String(next), remaining: Number(remaining) }
+  const remaining = entries.length < limit ? 0 : await remainingAfter(db, next, entries)
+  return { workspace_id: await workspaceId(db), changes: await currentRows(db, keys), next: String(next), remaining }
+}
+
+/** Counted exactly up to this many; beyond, estimated, as counting millions for every page would cost more than the page. */
+const COUNTED_EXACTLY = 10_000
+
+/**
+ * How many changes follow `next`: exact while few remain, else estimated from this page's density
+ * (seqs are skipped where a row changed again). Zero exactly when none remain.
+ */
+async function remainingAfter(db: Db, next: number, page: ReadonlyArray<{ seq: number }>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM row_changes WHERE seq > ${next} LIMIT ${COUNTED_EXACTLY}) AS following`.execute(db)
+  const counted = Number(rows[0]?.n ?? 0)
+  if (counted < COUNTED_EXACTLY) return counted
+  const newest = await db.selectFrom('row_changes').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst()
+  const density = page.length / (page.at(-1)!.seq - page[0]!.seq + 1)
+  return Math.max(COUNTED_EXACTLY, Math.round((Number(newest?.seq ?? next) - next) * density))
 }
 
 export async function rowsByKey(db: Db, keys: readonly RowKey[]): Promise<RowsAnswer> {
@@ -43,11 +59,7 @@ async function currentRows(db: Db, keys: readonly RowKey[]): Promise<RowChange[]
     const columns = REPLICATED_TABLES[table]
     for (let start = 0; start < tableKeys.length; start += KEYS_PER_READ) {
       const slice = tableKeys.slice(start, start + KEYS_PER_READ)
-      const matches = sql.join(
-        slice.map(({ key }) => sql`(${sql.join(columns.map((column, index) => sql`${sql.ref(column)} = ${key[index]}`), sql` AND `)})`),
-        sql` OR `,
-      )
-      const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} WHERE ${matches}`.execute(db)
+      const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} WHERE ${keysMatching(columns, slice)}`.execute(db)
       for (const row of rows) found.set(identify(table, columns.map((column) => row[column] as KeyValue)), row)
     }
   }
@@ -55,6 +67,30 @@ async function currentRows(db: Db, keys: readonly RowKey[]): Promise<RowChange[]
     const row = found.get(identify(table, key))
     return { table, key, row: row ? encodeRow(row) : null }
   })
+}
+
+/**
+ * A condition matching exactly these keys, which the primary key's index answers: keys sharing
+ * all but their last column (a metric series' hours) share one IN list.
+ */
+function keysMatching(columns: readonly string[], keys: readonly RowKey[]): RawBuilder<unknown> {
+  const leading = columns.slice(0, -1)
+  const last = columns.at(-1)!
+  const groups = new Map<string, { prefix: KeyValue[]; lasts: KeyValue[] }>()
+  for (const { key } of keys) {
+    const prefix = key.slice(0, -1)
+    const id = JSON.stringify(prefix)
+    const group = groups.get(id) ?? { prefix, lasts: [] }
+    group.lasts.push(key.at(-1)!)
+    groups.set(id, group)
+  }
+  return sql.join(
+    [...groups.values()].map(({ prefix, lasts }) => {
+      const fixed = leading.map((column, index) => sql`${sql.ref(column)} = ${prefix[index]} AND `)
+      return sql`(${sql.join(fixed, sql``)}${sql.ref(last)} IN (${sql.join(lasts)}))`
+    }),
+    sql` OR `,
+  )
 }
 
 function identify(table: string, key: readonly KeyValue[]): string {
