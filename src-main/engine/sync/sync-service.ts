@@ -7,9 +7,9 @@
  */
 import type { ConnectDraft, RowChange, RowKey, SyncProblem, SyncState, SyncStatus } from '../../../src-shared/domain/sync'
 import { EditConflict } from '../../../src-shared/domain/policy'
+import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { countApplications } from '../applications/applications'
 import type { Db } from '../db/schema'
-import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { recordAudit } from '../audit-trail'
 import type { Area, CallContext, EngineContext } from '../context'
 import { EngineError, notFound } from '../errors'
@@ -85,7 +85,7 @@ export class SyncService implements Connection {
   changedLocally(): void {
     if (!this.started || this.closed) return
     clearTimeout(this.soon)
-    this.soon = setTimeout(() => void this.sync(), SOON_AFTER_CHANGE_MS)
+    this.soon = setTimeout(() => this.syncInBackground(), SOON_AFTER_CHANGE_MS)
     this.soon.unref()
   }
 
@@ -93,9 +93,9 @@ export class SyncService implements Connection {
   start(): void {
     this.started = true
     clearInterval(this.interval)
-    this.interval = setInterval(() => void this.sync(), SYNC_INTERVAL_MS)
+    this.interval = setInterval(() => this.syncInBackground(), SYNC_INTERVAL_MS)
     this.interval.unref()
-    if (this.isConnected) void this.sync()
+    if (this.isConnected) this.syncInBackground()
   }
 
   async close(): Promise<void> {
@@ -171,7 +171,7 @@ export class SyncService implements Connection {
     this.setConnected(true)
     this.state = 'syncing'
     // The first pull runs on: the status shows its progress.
-    void this.sync()
+    this.syncInBackground()
     return this.status()
   }
 
@@ -229,6 +229,11 @@ export class SyncService implements Connection {
     return run
   }
 
+  /** A sync nobody waits for: how it went is in the status (last_error), not a rejection no one handles. */
+  private syncInBackground(): void {
+    this.sync().catch(() => undefined)
+  }
+
   private setConnected(connected: boolean): void {
     this.isConnected = connected
     this.context.replica = connected
@@ -266,7 +271,7 @@ export class SyncService implements Connection {
   private retryLater(): void {
     if (!this.started || this.closed) return
     clearTimeout(this.soon)
-    this.soon = setTimeout(() => void this.sync().catch(() => undefined), this.backoffMs)
+    this.soon = setTimeout(() => this.syncInBackground(), this.backoffMs)
     this.soon.unref()
     this.backoffMs = Math.min(this.backoffMs * 2, LONGEST_BACKOFF_MS)
   }
