@@ -21,6 +21,9 @@ import { EngineThread } from './engine-worker/engine-thread'
 import type { Handler, Handlers } from './handlers'
 import { ownerActor } from './people/people'
 import { resumeUnfinishedTasks } from './resumable-tasks'
+import type { CredentialStore } from './sync/credentials'
+import type { SyncTuning } from './sync/sync-service'
+import { credentialsFileFor, FileCredentialStore } from './sync/file-credentials'
 import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
 
 export interface Engine {
@@ -76,6 +79,13 @@ export interface EngineOptions extends OpenOptions {
   clock?: Clock
   /** Run full evaluations and heavy reports on a worker thread (the desktop app and `govern serve` do). */
   evaluateInWorker?: boolean
+  /**
+   * Where a connected workspace keeps its server token: the desktop app passes the OS keychain;
+   * without one, a file beside the workspace only its owner may read (sync/file-credentials.ts).
+   */
+  credentials?: CredentialStore
+  /** Sync's page size and a hook to kill a desktop mid-push: for tests and benchmarks. */
+  syncTuning?: SyncTuning
 }
 
 /**
@@ -111,12 +121,14 @@ export async function openEngineParts(location: string, options: EngineOptions =
   const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
   // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
   const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow, { maxOldGenerationSizeMb: REPORT_HEAP_MB }) : undefined
-  const { context, notifier, evaluator, reports, handlers } = assembleEngine(
+  const { context, notifier, evaluator, reports, sync, handlers } = assembleEngine(
     path,
     database,
     clock,
     thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
+    { ...options.syncTuning, credentials: options.credentials ?? new FileCredentialStore(credentialsFileFor(path)) },
   )
+  await sync.load()
   const background = new Set<Promise<unknown>>()
   let closed = false
   const inBackground = (work: () => Promise<unknown>) => {
@@ -158,6 +170,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
       return database.generation()
     },
     startBackgroundWork: () => {
+      sync.start()
       evaluator.start(EVALUATION_INTERVAL_MS)
       inBackground(async () => {
         await resumeUnfinishedTasks(context, [SAMPLE_WORKSPACE_TASK])
@@ -171,6 +184,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
     readiness: async () => (closed ? WORKSPACE_CLOSED : readinessOfDatabase(database.appliedMigrations, KNOWN_MIGRATIONS)),
     close: async () => {
       closed = true
+      await sync.close()
       evaluator.stop()
       await reports.close()
       await Promise.allSettled([...background])

@@ -9,7 +9,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import { Client, Pool } from 'pg'
 import { afterAll } from 'vitest'
-import { WRITE_LOCK_KEY } from '../engine/db/postgres'
+import { typeParsers, WRITE_LOCK_KEY } from '../engine/db/postgres'
 import { createDatabase, dropDatabases } from './postgres-database'
 import { TEMPLATE_DATABASE } from './postgres-server'
 
@@ -69,11 +69,12 @@ export async function holdWriteLock(enginePath: string): Promise<{ release: () =
 
 /**
  * A connection of its own to a test engine's workspace, as another program (or someone with the
- * database's password) would open it: for tests that change rows behind the engine's back.
+ * database's password) would open it: for tests that change rows behind the engine's back. A
+ * path this file's tests made no database for is a SQLite file (a desktop's, say).
  */
 export async function withRawWorkspace<T>(enginePath: string, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
-  const db = ENGINE_TESTS_ON_POSTGRES
-    ? new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: await databaseOf(enginePath), max: 1 }) }) })
+  const db = databases.has(enginePath)
+    ? new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: await databaseOf(enginePath), max: 1, types: typeParsers }) }) })
     : new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(enginePath) }) })
   try {
     return await work(db)

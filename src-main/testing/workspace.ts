@@ -30,6 +30,12 @@ export async function openTestEngine(file: string, start = '2026-01-15T09:00:00.
   return { ...(await openEngineParts(await testWorkspaceLocation(file), { ...options, clock })), clock }
 }
 
+/** A desktop's engine: always on its SQLite file, whichever database the server's tests run on. */
+export async function openDesktopTestEngine(file: string, start = '2026-01-15T09:00:00.000Z', options: EngineOptions = {}): Promise<TestEngine> {
+  const clock = new ManualClock(start)
+  return { ...(await openEngineParts(file, { ...options, clock })), clock }
+}
+
 /**
  * Calls a procedure as a transport would (input parsed by the contract, errors as values) and
  * unwraps the result, so tests read like API use: `await call('policies.create', {...})`.

@@ -60,9 +60,9 @@ describe('a uniqueness index that refuses a write', () => {
     // A create that forgot its name check: only the index on lower(name) stands in the way.
     const createUnchecked = async () => {
       const id = await withRawWorkspace(fixture.engine.path, async (db) => {
-        const id = `grp_${(await sql<{ n: number }>`SELECT count(*) AS n FROM groups`.execute(db)).rows[0]!.n}`
-        await sql`INSERT INTO groups (id, name, created_at, updated_at) VALUES (${id}, 'Twins', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')`.execute(db)
-        return id
+        const next = `grp_${(await sql<{ n: number }>`SELECT count(*) AS n FROM groups`.execute(db)).rows[0]!.n}`
+        await sql`INSERT INTO groups (id, name, created_at, updated_at) VALUES (${next}, 'Twins', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')`.execute(db)
+        return next
       })
       return fixture.engine.handlers['groups.get']({ id }, asOwner)
     }

@@ -142,6 +142,13 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'reports.cancel': { id: world.reportJobId },
     'reports.file': { id: world.reportJobId },
     'reports.history': { limit: 20 },
+    'sync.changes': { after: '0', limit: 500 },
+    'sync.rows': { keys: [{ table: 'policies', key: [world.policyId] }] },
+    'sync.status': {},
+    'sync.connect': { url: 'https://governance.example.org', token: 'gov_example' },
+    'sync.disconnect': {},
+    'sync.now': {},
+    'sync.resolve': { command_id: 'cmd_example', choice: 'theirs' },
   }
 }
 

@@ -8,6 +8,7 @@ import { peopleApi } from './people'
 import { policiesApi } from './policies'
 import { reportsApi } from './reports'
 import { rulesApi } from './rules'
+import { syncApi } from './sync'
 import { tokensApi } from './tokens'
 import type { InputOf, OutputOf } from './procedure'
 import { workspaceApi } from './workspace'
@@ -25,6 +26,7 @@ export const contractAreas = {
   compliance: complianceApi,
   attestations: attestationsApi,
   reports: reportsApi,
+  sync: syncApi,
 }
 export type ContractArea = keyof typeof contractAreas
 

@@ -65,7 +65,8 @@ function parseNumeric(text: string): number {
   return value
 }
 
-const typeParsers = {
+/** How the engine reads PostgreSQL's values, as SQLite answers them: every connection to a workspace reads with these. */
+export const typeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === types.builtins.INT8 ? parseInt8 : oid === types.builtins.NUMERIC ? parseNumeric : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
 }

@@ -1,0 +1,58 @@
+/**
+ * Sync. The server answers the change feed; a desktop workspace connects to a server, and says
+ * how its sync stands. Pushing a desktop's changes needs no procedure of its own: each is sent
+ * as the call it was, with its command id as the Idempotency-Key, so it is applied once.
+ */
+import { z } from 'zod'
+import { ChangePage, ConnectDraft, RowKey, RowsAnswer, SyncCursor, SyncStatus } from '../domain/sync'
+import { procedure } from './procedure'
+
+export const syncApi = {
+  'sync.changes': procedure({
+    summary: 'The rows changed since a cursor, oldest change first, each as it now stands (or deleted): what a connected desktop pulls.',
+    access: 'read',
+    input: z.strictObject({
+      after: SyncCursor.default('0'),
+      limit: z.coerce.number().int().min(1).max(10_000).default(2_000),
+    }),
+    output: ChangePage,
+    rest: { method: 'GET', path: '/sync/changes' },
+  }),
+  'sync.rows': procedure({
+    summary: 'Rows as they now stand, by key: what a desktop asks for to undo its own changes the server did not take.',
+    access: 'read',
+    input: z.strictObject({ keys: z.array(RowKey).max(2_000) }),
+    output: RowsAnswer,
+    rest: { method: 'POST', path: '/sync/rows' },
+  }),
+  'sync.status': procedure({
+    summary: 'How this workspace’s sync with its server stands: online or not, progress, last synced, pending changes and problems.',
+    access: 'read',
+    input: z.strictObject({}),
+    output: SyncStatus,
+  }),
+  'sync.connect': procedure({
+    summary: 'Connect this workspace to a server: its changes are then pushed there, and the server’s pulled here.',
+    access: 'administer',
+    input: ConnectDraft,
+    output: SyncStatus,
+  }),
+  'sync.disconnect': procedure({
+    summary: 'Stop syncing this workspace; its rows and any unsent changes stay here, and the token is forgotten.',
+    access: 'administer',
+    input: z.strictObject({}),
+    output: SyncStatus,
+  }),
+  'sync.now': procedure({
+    summary: 'Push pending changes and pull the server’s now, rather than at the next interval.',
+    access: 'read',
+    input: z.strictObject({}),
+    output: SyncStatus,
+  }),
+  'sync.resolve': procedure({
+    summary: 'Settle a change the server refused: keep the server’s version (drop the change), or send this desktop’s again over it.',
+    access: 'manage',
+    input: z.strictObject({ command_id: z.string().min(1), choice: z.enum(['theirs', 'mine']) }),
+    output: SyncStatus,
+  }),
+}
