@@ -31,6 +31,7 @@ export default defineConfig({
           // Making and dropping a database per test takes longer than a file.
           hookTimeout: 60_000,
           globalSetup: ['src-main/testing/postgres-global-setup.ts'],
+          setupFiles: ['src-main/testing/engine-on-postgres-setup.ts'],
         },
       },
     ],

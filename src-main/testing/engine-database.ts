@@ -4,13 +4,12 @@
  * where each workspace file a test names stands for a database of its own, copied from a
  * migrated template so it opens as fast as a new file. Opening the same file again (a restart,
  * a second process) opens the same database. Each test file's databases are dropped after it.
+ * Nothing here needs vitest, so scripts that tests run as processes of their own may import it.
  */
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import { Client, Pool } from 'pg'
-import { afterAll } from 'vitest'
 import { typeParsers, WRITE_LOCK_KEY } from '../engine/db/postgres'
-import { createDatabase, dropDatabases } from './postgres-database'
 import { TEMPLATE_DATABASE } from './postgres-server'
 
 export const ENGINE_TESTS_ON_POSTGRES = process.env.GOVERN_TEST_DATABASE === 'postgres'
@@ -18,7 +17,13 @@ export const ENGINE_TESTS_ON_POSTGRES = process.env.GOVERN_TEST_DATABASE === 'po
 
 const databases = new Map<string, Promise<string>>()
 
-if (ENGINE_TESTS_ON_POSTGRES) afterAll(async () => dropDatabases(await Promise.all(databases.values())))
+/** Drops the databases this test file made (engine-on-postgres-setup.ts runs it after each file). */
+export async function dropTestDatabases(): Promise<void> {
+  if (databases.size === 0) return
+  const { dropDatabases } = await import('./postgres-database')
+  await dropDatabases(new Set(await Promise.all(databases.values())))
+  databases.clear()
+}
 
 /**
  * The workspace a test's file name stands for: the file itself, or its PostgreSQL database's URL.
@@ -28,7 +33,8 @@ export async function testWorkspaceLocation(file: string): Promise<string> {
   if (!ENGINE_TESTS_ON_POSTGRES) return file
   let url = databases.get(file)
   if (!url) {
-    databases.set(file, (url = createDatabase(TEMPLATE_DATABASE)))
+    // Imported here: the helpers reach vitest's context, which scripts run beside tests lack.
+    databases.set(file, (url = import('./postgres-database').then(({ createDatabase }) => createDatabase(TEMPLATE_DATABASE))))
     void url.then((made) => databases.set(withoutPassword(made), url!), () => undefined)
   }
   return url
@@ -37,6 +43,11 @@ export async function testWorkspaceLocation(file: string): Promise<string> {
 function withoutPassword(url: string): string {
   const parsed = new URL(url)
   return `postgres://${parsed.username ? `${decodeURIComponent(parsed.username)}@` : ''}${parsed.host}${parsed.pathname}`
+}
+
+/** Whether a test engine's `path` names a PostgreSQL database this file's tests made (rather than a SQLite file). */
+export function isTestDatabase(path: string): boolean {
+  return databases.has(path)
 }
 
 /** The database a test engine's `path` names, with the password to connect. */

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
-import { ENGINE_TESTS_ON_POSTGRES, withRawWorkspace } from './engine-database'
+import { isTestDatabase, withRawWorkspace } from './engine-database'
 
 /** Read through a connection of its own, so it sees exactly what has been committed. */
 export function workspaceDigest(file: string): string {
@@ -29,11 +29,10 @@ function digestOf(sqlite: BetterSqlite3.Database): string {
  * The same fingerprint of a test engine's workspace, on SQLite or PostgreSQL alike
  * (engine-database.ts), read through a connection of its own.
  */
-export function workspaceDigestOf(enginePath: string): Promise<string> {
+export async function workspaceDigestOf(enginePath: string): Promise<string> {
+  if (!isTestDatabase(enginePath)) return workspaceDigest(enginePath)
   return withRawWorkspace(enginePath, async (db) => {
-    const tables = ENGINE_TESTS_ON_POSTGRES
-      ? (await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`.execute(db)).rows
-      : (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`.execute(db)).rows
+    const tables = (await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`.execute(db)).rows
     const hash = createHash('sha256')
     for (const { name } of tables) {
       const rows = (await db.selectFrom(name).selectAll().execute()).map((row) => JSON.stringify(row)).sort()
