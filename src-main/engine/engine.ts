@@ -76,6 +76,11 @@ export interface EngineOptions extends OpenOptions {
   clock?: Clock
   /** Run full evaluations and heavy reports on a worker thread (the desktop app and `govern serve` do). */
   evaluateInWorker?: boolean
+  /**
+   * How long a webhook receiver may take to answer one alert (10 s unless given). A delivery
+   * claimed by a process that dies passes to another within twice this.
+   */
+  webhookTimeoutMs?: number
 }
 
 /**
@@ -107,7 +112,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
   const clock = options.clock ?? systemClock
   // On a set clock (tests, replays) the worker reads that clock's time; otherwise its own.
   const setNow = () => (options.clock ? options.clock.now().toISOString() : null)
-  const setup = { file: location, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }
+  const setup = { file: location, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs, webhookTimeoutMs: options.webhookTimeoutMs }
   const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
   // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
   const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow, { maxOldGenerationSizeMb: REPORT_HEAP_MB }) : undefined
@@ -116,6 +121,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
     database,
     clock,
     thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
+    { webhookTimeoutMs: options.webhookTimeoutMs },
   )
   const background = new Set<Promise<unknown>>()
   let closed = false
@@ -159,6 +165,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
     },
     startBackgroundWork: () => {
       evaluator.start(EVALUATION_INTERVAL_MS)
+      notifier.start()
       inBackground(async () => {
         await resumeUnfinishedTasks(context, [SAMPLE_WORKSPACE_TASK])
         await evaluator.evaluateNow()
@@ -172,6 +179,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
     close: async () => {
       closed = true
       evaluator.stop()
+      notifier.stop()
       await reports.close()
       await Promise.allSettled([...background])
       await evaluator.idle()
