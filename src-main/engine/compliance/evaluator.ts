@@ -54,11 +54,17 @@ export class Evaluator {
    * into a write and a change announced, for nothing.
    */
   async drain(applicationId?: string): Promise<EvaluationRun> {
+    return (await this.evaluateIfDue(applicationId)) ?? { evaluated_at: this.engine.nowIso(), applications: 0 }
+  }
+
+  /** As drain, but undefined when nothing was due: then nothing was written, either. */
+  async evaluateIfDue(applicationId?: string): Promise<EvaluationRun | undefined> {
     const { db } = this.engine
     const now = this.engine.nowIso()
     // Time alone can make work: a period begins, a deadline or an exception's expiry passes.
-    const due = (await isQueued(db, applicationId)) || (await attestationWorkDue(db, now))
-    if (!due || (await taskUnderWay(db))) return { evaluated_at: now, applications: 0 }
+    // Both asked at once: on PostgreSQL each is a round trip, and every read begins with them.
+    const [queued, attestationsDue] = await Promise.all([isQueued(db, applicationId), attestationWorkDue(db, now)])
+    if (!(queued || attestationsDue) || (await taskUnderWay(db))) return undefined
     return this.track(this.evaluate([]))
   }
 
