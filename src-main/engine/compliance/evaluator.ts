@@ -15,7 +15,7 @@ import { taskUnderWay } from '../resumable-tasks'
 import { evaluateAt, type EvaluatedApplication, type Judged } from './evaluate'
 import { reasonFor, reportedValue } from './judge'
 import { queueAlert } from '../alert-outbox'
-import { attestationWorkDue, keepAttestationsCurrent } from '../attestations/upkeep'
+import { attestationWorkDue, keepAttestationsCurrent, nextAttestationWork } from '../attestations/upkeep'
 import type { Notifier } from './notifier'
 import { encodeResults } from './stored-results'
 
@@ -54,18 +54,25 @@ export class Evaluator {
    * into a write and a change announced, for nothing.
    */
   async drain(applicationId?: string): Promise<EvaluationRun> {
-    return (await this.evaluateIfDue(applicationId)) ?? { evaluated_at: this.engine.nowIso(), applications: 0 }
+    const drained = await this.evaluateIfDue(applicationId)
+    return 'run' in drained ? drained.run : { evaluated_at: this.engine.nowIso(), applications: 0 }
   }
 
-  /** As drain, but undefined when nothing was due: then nothing was written, either. */
-  async evaluateIfDue(applicationId?: string): Promise<EvaluationRun | undefined> {
+  /**
+   * As drain, answering the evaluation it ran, or, when nothing was due, until when nothing will
+   * be unless the workspace changes: the next attestation moment (now, if a long write is under
+   * way or `applicationId` narrowed the look at the queue).
+   */
+  async evaluateIfDue(applicationId?: string): Promise<{ run: EvaluationRun } | { quietUntil: string }> {
     const { db } = this.engine
     const now = this.engine.nowIso()
     // Time alone can make work: a period begins, a deadline or an exception's expiry passes.
     // Both asked at once: on PostgreSQL each is a round trip, and every read begins with them.
-    const [queued, attestationsDue] = await Promise.all([isQueued(db, applicationId), attestationWorkDue(db, now)])
-    if (!(queued || attestationsDue) || (await taskUnderWay(db))) return undefined
-    return this.track(this.evaluate([]))
+    const [queued, nextAttestation] = await Promise.all([isQueued(db, applicationId), nextAttestationWork(db)])
+    const due = queued || nextAttestation === null || nextAttestation <= now
+    if (!due) return { quietUntil: applicationId === undefined ? nextAttestation! : now }
+    if (await taskUnderWay(db)) return { quietUntil: now }
+    return { run: await this.track(this.evaluate([])) }
   }
 
   /** Evaluates the given application (with whatever is queued) now, or every application. */
