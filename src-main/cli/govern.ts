@@ -150,7 +150,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--rate-limit <requests>', 'requests per minute each API token may make, then 429 with Retry-After (0: no limit)', parseRequestRate, DEFAULT_REQUESTS_PER_MINUTE)
     .option('--shutdown-grace <seconds>', 'on SIGTERM or SIGINT, how long requests under way may take to finish', parseGraceSeconds, 10)
     .addOption(
-      new Option('--webhook-timeout <seconds>', 'how long a policy\'s webhook may take to answer one alert; a process that dies mid-delivery leaves its alerts to the others within twice this')
+      new Option('--webhook-timeout <seconds>', 'how long a policy\'s webhook may take to answer one alert; alerts a process was sending when it died go out from another within four times this')
         .env('GOVERN_WEBHOOK_TIMEOUT')
         .argParser(parseWebhookTimeout)
         .default(DEFAULT_WEBHOOK_TIMEOUT_MS / 1000),

@@ -77,8 +77,9 @@ export interface EngineOptions extends OpenOptions {
   /** Run full evaluations and heavy reports on a worker thread (the desktop app and `govern serve` do). */
   evaluateInWorker?: boolean
   /**
-   * How long a webhook receiver may take to answer one alert (10 s unless given). A delivery
-   * claimed by a process that dies passes to another within twice this.
+   * How long a webhook receiver may take to answer one alert (10 s unless given). Alerts claimed
+   * by a process that dies lapse to the others within twice this, and are taken at their next
+   * look (as often).
    */
   webhookTimeoutMs?: number
 }
