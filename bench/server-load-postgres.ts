@@ -8,7 +8,7 @@
  * Each figure is printed beside a bare Node server answering the same bytes, measured in the same
  * run just after it, and beside the issue's target: ≥ 1,500 requests/s at p99 ≤ 50 ms.
  * The cluster is the tests' (postgres-server.ts): fsync off, which reads do not notice.
- * Run with `npx tsx bench/server-load-postgres.ts`.
+ * Run with `npx tsx bench/server-load-postgres.ts`; BENCH_PROFILE=folder writes each server's CPU profile there.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -71,7 +71,14 @@ function startProcess(args: string[], pattern: RegExp): Promise<{ url: string; c
     const read = (piece: Buffer) => {
       output += piece.toString()
       const url = pattern.exec(output)?.[1]
-      if (url) resolve({ url, child })
+      if (!url) return
+      // From here its log lines (one a request) are drained unread: read, they would cost the load
+      // generator, which shares this process, more and more as they pile up.
+      child.stdout!.off('data', read)
+      child.stderr!.off('data', read)
+      child.stdout!.resume()
+      child.stderr!.resume()
+      resolve({ url, child })
     }
     child.stdout!.on('data', read)
     child.stderr!.on('data', read)
@@ -132,7 +139,8 @@ interface Measured {
 /** Serves `workspaceArgs` with `govern serve` and measures both reads, each beside the bare server. */
 async function measure(workspaceArgs: string[], token: string, folder: string): Promise<Measured> {
   const auth = { authorization: `Bearer ${token}` }
-  const server = await startProcess(['--import', 'tsx', join(root, 'src-main/cli/govern.ts'), 'serve', ...workspaceArgs, '--port', '0', '--rate-limit', '0'], /REST API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/)
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
+  const server = await startProcess([...profile, '--import', 'tsx', join(root, 'src-main/cli/govern.ts'), 'serve', ...workspaceArgs, '--port', '0', '--rate-limit', '0'], /REST API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/)
   const api = `${server.url}/api/v1`
   const orgUrl = `${api}/organization/policies/compliance`
   const appUrl = `${api}/applications/${appId(1)}/compliance`
