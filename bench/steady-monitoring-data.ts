@@ -31,30 +31,42 @@ export function benchLevel(metric: MetricKey, app: number, failingShare: number)
   }
 }
 
+/** One series' buckets: hour (since the epoch), n, total, sum, sketch, as metric_buckets holds them. */
+export type SteadyBucket = [hour: number, n: number, total: number | null, sum: number | null, sketch: Uint8Array | null]
+
+/** The buckets of `hours` hours, ending at the last whole hour, for each application id and metric. */
+export function* steadySeries(applicationIds: readonly string[], metrics: ReadonlySet<MetricKey>, hours: number, failingShare: number): Generator<{ applicationId: string; metric: MetricKey; buckets: SteadyBucket[] }> {
+  const lastHour = Math.floor(Date.now() / HOUR_MS)
+  for (const [i, applicationId] of applicationIds.entries()) {
+    for (const metric of metrics) {
+      const kind = METRIC_BY_KEY[metric].kind
+      const value = benchLevel(metric, i, failingShare)
+      const bins = emptyBins()
+      if (kind === 'latency') for (let k = 0; k < 20; k++) addValue(bins, value * (0.6 + k * 0.02), 10)
+      const sketch = kind === 'latency' ? encodeBins(bins) : null
+      const buckets: SteadyBucket[] = []
+      for (let hour = lastHour - hours; hour < lastHour; hour++) {
+        if (kind === 'rate') buckets.push([hour, Math.round(value * 10), 1000, null, null])
+        else if (kind === 'score') buckets.push([hour, 100, null, value * 100, null])
+        else if (kind === 'latency') buckets.push([hour, 200, null, value * 200, sketch])
+        else buckets.push([hour, 500, null, null, null])
+      }
+      yield { applicationId, metric, buckets }
+    }
+  }
+}
+
 /** Writes `hours` hours of buckets, ending at the last whole hour, for each application id and metric. */
 export function writeSteadyMonitoringData(file: string, applicationIds: readonly string[], metrics: ReadonlySet<MetricKey>, hours: number, failingShare: number): void {
   const sqlite = new BetterSqlite3(file)
   sqlite.pragma('busy_timeout = 10000')
   const insertSeries = sqlite.prepare('INSERT INTO metric_series (application_id, metric) VALUES (?, ?)')
   const insertBucket = sqlite.prepare('INSERT INTO metric_buckets (series_id, hour, n, total, sum, sketch) VALUES (?, ?, ?, ?, ?, ?)')
-  const lastHour = Math.floor(Date.now() / HOUR_MS)
   sqlite.transaction(() => {
-    applicationIds.forEach((id, i) => {
-      for (const metric of metrics) {
-        const series = Number(insertSeries.run(id, metric).lastInsertRowid)
-        const kind = METRIC_BY_KEY[metric].kind
-        const value = benchLevel(metric, i, failingShare)
-        const bins = emptyBins()
-        if (kind === 'latency') for (let k = 0; k < 20; k++) addValue(bins, value * (0.6 + k * 0.02), 10)
-        const sketch = kind === 'latency' ? encodeBins(bins) : null
-        for (let hour = lastHour - hours; hour < lastHour; hour++) {
-          if (kind === 'rate') insertBucket.run(series, hour, Math.round(value * 10), 1000, null, null)
-          else if (kind === 'score') insertBucket.run(series, hour, 100, null, value * 100, null)
-          else if (kind === 'latency') insertBucket.run(series, hour, 200, null, value * 200, sketch)
-          else insertBucket.run(series, hour, 500, null, null, null)
-        }
-      }
-    })
+    for (const { applicationId, metric, buckets } of steadySeries(applicationIds, metrics, hours, failingShare)) {
+      const series = Number(insertSeries.run(applicationId, metric).lastInsertRowid)
+      for (const bucket of buckets) insertBucket.run(series, ...bucket)
+    }
   })()
   sqlite.close()
 }

@@ -26,7 +26,7 @@ describe('govern', () => {
     const tokenHelp = govern('token', '--help')
     for (const command of ['create', 'list', 'revoke']) expect(tokenHelp.out).toContain(command)
     const serveHelp = govern('serve', '--help')
-    for (const option of ['--db', '--host', '--port', '127.0.0.1', '4780']) expect(serveHelp.out).toContain(option)
+    for (const option of ['--db', '--database-url', '--host', '--port', '127.0.0.1', '4780', '--webhook-timeout']) expect(serveHelp.out).toContain(option)
   })
 
   it('creates a token, prints it once, and stores only its hash', () => {

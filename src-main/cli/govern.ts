@@ -11,6 +11,7 @@ import type { DeploymentGate } from '../../src-shared/domain/attestations'
 import type { AuditChainVerification } from '../../src-shared/domain/audit'
 import { Role } from '../../src-shared/domain/common'
 import { checkPackageProvenance, verifyPackage } from '../engine/audit/package-verification'
+import { DEFAULT_WEBHOOK_TIMEOUT_MS } from '../engine/compliance/notifier'
 import { KNOWN_MIGRATIONS } from '../engine/db/migrate'
 import { openDatabase } from '../engine/db/open'
 import { migrateDatabaseAt } from '../engine/db/postgres'
@@ -54,6 +55,12 @@ function parseRequestRate(value: string): number {
 function parseGraceSeconds(value: string): number {
   const seconds = Number(value)
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw new InvalidArgumentError('a grace period is a number of seconds from 0 to 3600')
+  return seconds
+}
+
+function parseWebhookTimeout(value: string): number {
+  const seconds = Number(value)
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) throw new InvalidArgumentError('a webhook timeout is a number of seconds from 1 to 300')
   return seconds
 }
 
@@ -142,11 +149,17 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--upload-limit <MB>', 'largest file sent as a request body of its own (CSV or JSON Lines), read as it arrives', parseMegabytes, DEFAULT_BODY_LIMITS.upload / MB)
     .option('--rate-limit <requests>', 'requests per minute each API token may make, then 429 with Retry-After (0: no limit)', parseRequestRate, DEFAULT_REQUESTS_PER_MINUTE)
     .option('--shutdown-grace <seconds>', 'on SIGTERM or SIGINT, how long requests under way may take to finish', parseGraceSeconds, 10)
-    .action(async (options: Workspace & { host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number; rateLimit: number; shutdownGrace: number }) => {
+    .addOption(
+      new Option('--webhook-timeout <seconds>', 'how long a policy\'s webhook may take to answer one alert; alerts a process was sending when it died go out from another within four times this')
+        .env('GOVERN_WEBHOOK_TIMEOUT')
+        .argParser(parseWebhookTimeout)
+        .default(DEFAULT_WEBHOOK_TIMEOUT_MS / 1000),
+    )
+    .action(async (options: Workspace & { host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number; rateLimit: number; shutdownGrace: number; webhookTimeout: number }) => {
       if (!isLoopbackBind(options.host) && !options.allowedHosts) {
         throw new CliFailure(`--host ${options.host} is reachable beyond this computer; list the names it is reached by with --allowed-hosts (or GOVERN_ALLOWED_HOSTS), e.g. --allowed-hosts governance.example.com,10.0.0.5`)
       }
-      const engine = await openEngine(workspaceOf(options), { evaluateInWorker: true })
+      const engine = await openEngine(workspaceOf(options), { evaluateInWorker: true, webhookTimeoutMs: options.webhookTimeout * 1000 })
       const log = jsonLog()
       let server
       try {

@@ -5,7 +5,7 @@
  */
 import { ComplianceQueries } from './compliance/compliance-queries'
 import { Evaluator, type EvaluateEverythingElsewhere } from './compliance/evaluator'
-import { Notifier } from './compliance/notifier'
+import { Notifier, type NotifierOptions } from './compliance/notifier'
 import type { Clock } from './clock'
 import { EngineContext } from './context'
 import type { OpenedDatabase } from './db/open'
@@ -31,9 +31,9 @@ export interface Elsewhere {
   generateReport?: ReportRunner
 }
 
-export function assembleEngine(path: string, database: OpenedDatabase, clock: Clock, elsewhere: Elsewhere = {}, syncOptions?: SyncOptions): EngineCore {
+export function assembleEngine(path: string, database: OpenedDatabase, clock: Clock, elsewhere: Elsewhere = {}, syncOptions?: SyncOptions, delivery: NotifierOptions = {}): EngineCore {
   const context = new EngineContext(database.reader, database.write, clock)
-  const notifier = new Notifier(context)
+  const notifier = new Notifier(context, delivery)
   const evaluator = new Evaluator(context, notifier, elsewhere.evaluateEverything)
   const compliance = new ComplianceQueries(context, evaluator)
   const reports = new ReportJobs(context, elsewhere.generateReport ?? generateHere(context.db, compliance))

@@ -86,6 +86,12 @@ export interface EngineOptions extends OpenOptions {
   credentials?: CredentialStore
   /** Sync's page size and a hook to kill a desktop mid-push: for tests and benchmarks. */
   syncTuning?: SyncTuning
+  /**
+   * How long a webhook receiver may take to answer one alert (10 s unless given). Alerts claimed
+   * by a process that dies lapse to the others within twice this, and are taken at their next
+   * look (as often).
+   */
+  webhookTimeoutMs?: number
 }
 
 /**
@@ -117,7 +123,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
   const clock = options.clock ?? systemClock
   // On a set clock (tests, replays) the worker reads that clock's time; otherwise its own.
   const setNow = () => (options.clock ? options.clock.now().toISOString() : null)
-  const setup = { file: location, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs }
+  const setup = { file: location, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs, webhookTimeoutMs: options.webhookTimeoutMs }
   const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
   // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
   const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow, { maxOldGenerationSizeMb: REPORT_HEAP_MB }) : undefined
@@ -127,6 +133,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
     clock,
     thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
     { ...options.syncTuning, credentials: options.credentials ?? new FileCredentialStore(credentialsFileFor(path)) },
+    { webhookTimeoutMs: options.webhookTimeoutMs },
   )
   await sync.load()
   const background = new Set<Promise<unknown>>()
@@ -142,6 +149,8 @@ export async function openEngineParts(location: string, options: EngineOptions =
     if (areas.some((area) => EVALUATION_TRIGGERS.has(area))) setImmediate(() => inBackground(() => evaluator.drain()))
   })
   const asOwner = async () => ({ actor: await ownerActor(context.db) })
+  /** The last generation under which nothing awaited evaluation, and until when that holds. */
+  let settled: { generation: string; quietUntil: string } | undefined
 
   const engine: Engine = {
     path,
@@ -166,12 +175,22 @@ export async function openEngineParts(location: string, options: EngineOptions =
       return () => context.changes.off('changed', listener)
     },
     settledGeneration: async () => {
-      await evaluator.drain()
-      return database.generation()
+      // Nothing is queued without the generation changing: once the queue was seen empty under a
+      // generation, it stays empty while the generation does, and only the clock can make work
+      // (an attestation moment). So a cached read costs one look at the generation (on
+      // PostgreSQL, one round trip rather than three). Read before the queue, never after: a
+      // change committed in between must not be taken as seen.
+      const generation = await database.generation()
+      if (settled?.generation === generation && context.nowIso() < settled.quietUntil) return generation
+      const drained = await evaluator.evaluateIfDue()
+      if ('run' in drained) return database.generation()
+      settled = { generation, quietUntil: drained.quietUntil }
+      return generation
     },
     startBackgroundWork: () => {
       sync.start()
       evaluator.start(EVALUATION_INTERVAL_MS)
+      notifier.start()
       inBackground(async () => {
         await resumeUnfinishedTasks(context, [SAMPLE_WORKSPACE_TASK])
         await evaluator.evaluateNow()
@@ -186,6 +205,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
       closed = true
       await sync.close()
       evaluator.stop()
+      notifier.stop()
       await reports.close()
       await Promise.allSettled([...background])
       await evaluator.idle()

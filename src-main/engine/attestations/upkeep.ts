@@ -32,8 +32,14 @@ const startOfDay = (iso: string) => `${dayOf(iso)}T00:00:00.000Z`
 
 /** Whether anything is due at `at`: one row read. */
 export async function attestationWorkDue(db: Db, at: string): Promise<boolean> {
+  const next = await nextAttestationWork(db)
+  return next === null || next <= at
+}
+
+/** The next moment anything here falls due; null when it is due now (the clock was never set). */
+export async function nextAttestationWork(db: Db): Promise<string | null> {
   const row = await db.selectFrom('attestation_clock').select('next_due_at').where('id', '=', 1).executeTakeFirst()
-  return row === undefined || row.next_due_at <= at
+  return row?.next_due_at ?? null
 }
 
 export interface Upkeep {

@@ -141,8 +141,8 @@ export class ComplianceQueries {
   }
 
   async application(input: { id: string; as_of?: string }): Promise<ApplicationCompliance> {
-    const app = await getApplication(this.db, input.id)
-    const { at, apps } = await this.statuses(input.as_of, [input.id])
+    // Side by side: on PostgreSQL each is a round trip of its own.
+    const [app, { at, apps }] = await Promise.all([getApplication(this.db, input.id), this.statuses(input.as_of, [input.id])])
     const found = apps[0]
     const statuses = found?.statuses ?? []
     return {
@@ -366,8 +366,7 @@ async function storedStatuses(db: Db, applicationIds?: readonly string[]): Promi
       statusQuery = statusQuery.where('compliance_current.application_id', 'in', slice)
     }
     const [appRows, statusRows] = await Promise.all([appQuery.orderBy('name').orderBy('id').execute(), statusQuery.orderBy('policies.name').execute()])
-    const tags = await tagsOf(db, appRows.map((app) => app.id))
-    const definitions = await versionDefinitions(db, statusRows)
+    const [tags, definitions] = await Promise.all([tagsOf(db, appRows.map((app) => app.id)), versionDefinitions(db, statusRows)])
     const byApp = new Map<string, PolicyStatus[]>()
     const names = new Map(appRows.map((app) => [app.id, app.name]))
     for (const row of statusRows) {

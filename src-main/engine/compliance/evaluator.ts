@@ -15,7 +15,7 @@ import { taskUnderWay } from '../resumable-tasks'
 import { evaluateAt, type EvaluatedApplication, type Judged } from './evaluate'
 import { reasonFor, reportedValue } from './judge'
 import { queueAlert } from '../alert-outbox'
-import { attestationWorkDue, keepAttestationsCurrent } from '../attestations/upkeep'
+import { attestationWorkDue, keepAttestationsCurrent, nextAttestationWork } from '../attestations/upkeep'
 import type { Notifier } from './notifier'
 import { encodeResults } from './stored-results'
 
@@ -34,6 +34,9 @@ export interface EvaluationRun {
  * how many applications (null when it skipped: a long write was under way).
  */
 export type EvaluateEverythingElsewhere = () => Promise<{ at: string; applications: number | null }>
+
+/** Later than any moment the workspace will see. */
+const NEVER = '9999-12-31T23:59:59.999Z'
 
 export class Evaluator {
   private timer: NodeJS.Timeout | undefined
@@ -54,13 +57,27 @@ export class Evaluator {
    * into a write and a change announced, for nothing.
    */
   async drain(applicationId?: string): Promise<EvaluationRun> {
+    const drained = await this.evaluateIfDue(applicationId)
+    return 'run' in drained ? drained.run : { evaluated_at: this.engine.nowIso(), applications: 0 }
+  }
+
+  /**
+   * As drain, answering the evaluation it ran, or, when nothing was due, until when nothing will
+   * be unless the workspace changes: the next attestation moment (now, if a long write is under
+   * way or `applicationId` narrowed the look at the queue).
+   */
+  async evaluateIfDue(applicationId?: string): Promise<{ run: EvaluationRun } | { quietUntil: string }> {
     const { db } = this.engine
     const now = this.engine.nowIso()
-    if (this.engine.replica) return { evaluated_at: now, applications: 0 }
+    // A connected desktop evaluates nothing itself: only a pull, a change of its own, brings news.
+    if (this.engine.replica) return { quietUntil: NEVER }
     // Time alone can make work: a period begins, a deadline or an exception's expiry passes.
-    const due = (await isQueued(db, applicationId)) || (await attestationWorkDue(db, now))
-    if (!due || (await taskUnderWay(db))) return { evaluated_at: now, applications: 0 }
-    return this.track(this.evaluate([]))
+    // Both asked at once: on PostgreSQL each is a round trip, and every read begins with them.
+    const [queued, nextAttestation] = await Promise.all([isQueued(db, applicationId), nextAttestationWork(db)])
+    const due = queued || nextAttestation === null || nextAttestation <= now
+    if (!due) return { quietUntil: applicationId === undefined ? nextAttestation! : now }
+    if (await taskUnderWay(db)) return { quietUntil: now }
+    return { run: await this.track(this.evaluate([])) }
   }
 
   /** Evaluates the given application (with whatever is queued) now, or every application. */

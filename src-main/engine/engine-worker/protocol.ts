@@ -8,6 +8,7 @@ export interface WorkerSetup {
   file: string
   nativeBinding?: string
   lockWaitMs?: number
+  webhookTimeoutMs?: number
 }
 
 interface Job {

@@ -27,7 +27,7 @@ const clock: Clock = { now: () => (setNow ? new Date(setNow) : new Date()) }
 function open(): Promise<{ database: OpenedDatabase; core: EngineCore }> {
   opened ??= openWorkspaceDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs }).then(({ database, label }) => ({
     database,
-    core: assembleEngine(label, database, clock),
+    core: assembleEngine(label, database, clock, {}, undefined, { webhookTimeoutMs: setup.webhookTimeoutMs }),
   }))
   return opened
 }

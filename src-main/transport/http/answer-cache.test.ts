@@ -165,3 +165,39 @@ describe('GET /organization/policies/compliance, cached', () => {
     expect(JSON.parse(unknown.body.toString())).toMatchObject({ field: 'policy_id' })
   })
 })
+
+describe('a kept answer and the clock', () => {
+  const folder = tempFolder()
+  let opened: TestEngine
+  let server: RunningServer
+  let token: string
+  beforeAll(async () => {
+    opened = await openTestEngine(folder.path('cache-clock.sqlite'), '2026-03-02T09:00:00.000Z')
+    server = await startServer({ engine: opened.engine, port: 0, log: () => undefined })
+    token = (await opened.engine.tokens.create({ name: 'poller', role: 'auditor' })).secret
+    const call = caller(opened.engine)
+    const rita = await call('users.create', { name: 'Rita Reviewer', role: 'reviewer' })
+    const rule = await call('attestationRules.create', { name: 'Monthly sign-off', frequency: 'monthly', deadline_days: 7, reviewers: [{ type: 'user', id: rita.id }], notes_required: false, blocking: 'warn' })
+    await call('applications.create', { id: 'app_a', name: 'Alpha' })
+    await call('policies.create', { name: 'Signed off', enforcement_delay_days: 0, alert_rules: [{ metric: 'pii', operator: '>', threshold: 2, severity: 'critical' }], attestation_rule_ids: [rule.id], scope: { apply_to_all: true } })
+    await call('metrics.ingest', { id: 'app_a', observations: [{ metric: 'pii', timestamp: '2026-03-02T08:00:00.000Z', count: 0, total: 1000 }] })
+  })
+  afterAll(async () => {
+    await server.close()
+    await opened.engine.close()
+    folder.remove()
+  })
+
+  const compliantCount = async () => {
+    const response = await fetch(`${server.url}/api/v1/organization/policies/compliance`, { headers: { authorization: `Bearer ${token}` } })
+    return ((await response.json()) as { policies: Array<{ compliant_count: number }> }).policies.map((policy) => policy.compliant_count)
+  }
+
+  it('is not served once a sign-off deadline passes, though nothing in the workspace changed', async () => {
+    expect(await compliantCount()).toEqual([1])
+    expect(await compliantCount()).toEqual([1])
+    // Attestation Overdue from here: no write announced it, only the clock.
+    opened.clock.advance(8 * 86_400_000)
+    expect(await compliantCount()).toEqual([0])
+  })
+})
