@@ -22,6 +22,7 @@ import type { Handler, Handlers } from './handlers'
 import { ownerActor } from './people/people'
 import { resumeUnfinishedTasks } from './resumable-tasks'
 import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
+import type { CredentialStore } from './sync/credentials'
 
 export interface Engine {
   readonly path: string
@@ -75,6 +76,8 @@ export interface EngineOptions extends OpenOptions {
   clock?: Clock
   /** Run full evaluations and heavy reports on a worker thread (the desktop app and `govern serve` do). */
   evaluateInWorker?: boolean
+  /** Where a connected workspace keeps its server token (the desktop app: the OS keychain). */
+  credentials?: CredentialStore
 }
 
 /**
