@@ -33,6 +33,23 @@ export interface MigrationDialect {
    */
   refuseReplace(db: Kysely<unknown>, trigger: Omit<RefusalTrigger, 'change'> & { key: string }): Promise<void>
   dropTrigger(db: Kysely<unknown>, name: string, table: string): Promise<void>
+  /**
+   * Records every insert, update and delete of `table`'s rows in row_changes (0012_sync.ts): its
+   * key as a JSON array, with a new seq, one entry per row. Rows already there are recorded too.
+   */
+  recordRowChanges(db: Kysely<unknown>, table: string, key: readonly string[]): Promise<void>
+  /**
+   * Lets a refusal trigger stand aside while a desktop applies its server's rows (sync_state.pulling),
+   * so the server's trail and versions may replace a desktop's provisional ones. Only a SQLite
+   * workspace is ever a desktop: on PostgreSQL the refusal stays as it is.
+   */
+  relaxWhilePulling(db: Kysely<unknown>, trigger: RefusalTrigger & { key?: string }): Promise<void>
+}
+
+const WHILE_PULLING = 'EXISTS (SELECT 1 FROM sync_state WHERE pulling = 1)'
+
+function sqliteKey(row: 'NEW.' | 'OLD.' | '', key: readonly string[]): string {
+  return `json_array(${key.map((column) => row + identifier(column)).join(', ')})`
 }
 
 /** Names and messages are the migrations' own constants, written into DDL where nothing can be bound. */
@@ -61,6 +78,24 @@ export const sqliteMigrations: MigrationDialect = {
   },
   async dropTrigger(db, name) {
     await sql.raw(`DROP TRIGGER ${identifier(name)}`).execute(db)
+  },
+  async recordRowChanges(db, table, key) {
+    const name = identifier(table)
+    // Delete then insert, not INSERT OR REPLACE: an outer INSERT OR IGNORE would turn the replace
+    // into an ignore, and the row's change would keep its old seq, behind some reader's cursor.
+    const record = (row: 'NEW.' | 'OLD.') => `DELETE FROM row_changes WHERE table_name = '${name}' AND row_key = ${sqliteKey(row, key)};
+      INSERT INTO row_changes (table_name, row_key) VALUES ('${name}', ${sqliteKey(row, key)});`
+    await sql.raw(`CREATE TRIGGER row_changes_${name}_insert AFTER INSERT ON ${name} BEGIN ${record('NEW.')} END`).execute(db)
+    await sql.raw(`CREATE TRIGGER row_changes_${name}_update AFTER UPDATE ON ${name} BEGIN ${record('OLD.')} ${record('NEW.')} END`).execute(db)
+    await sql.raw(`CREATE TRIGGER row_changes_${name}_delete AFTER DELETE ON ${name} BEGIN ${record('OLD.')} END`).execute(db)
+    await sql.raw(`INSERT INTO row_changes (table_name, row_key) SELECT '${name}', ${sqliteKey('', key)} FROM ${name}`).execute(db)
+  },
+  async relaxWhilePulling(db, trigger) {
+    await sqliteMigrations.dropTrigger(db, trigger.name, trigger.table)
+    const replacing = trigger.key ? `EXISTS (SELECT 1 FROM ${identifier(trigger.table)} WHERE ${identifier(trigger.key)} = NEW.${identifier(trigger.key)}) AND ` : ''
+    await sql.raw(`CREATE TRIGGER ${identifier(trigger.name)} BEFORE ${trigger.change} ON ${identifier(trigger.table)}
+    WHEN ${replacing}NOT ${WHILE_PULLING}
+    BEGIN SELECT RAISE(ABORT, ${literal(trigger.message)}); END`).execute(db)
   },
 }
 
@@ -103,6 +138,27 @@ const postgresColumns: KyselyPlugin = {
 const REFUSE_CHANGE = sql.raw(`CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END $$`)
 
+/**
+ * The change feed's trigger: the row's key (the columns named as the trigger's arguments) as a
+ * JSON array, moved to a new seq, so the feed holds one entry per row with its latest change last.
+ * Writes on a server are serialised, so seq order is commit order.
+ */
+const RECORD_ROW_CHANGE = sql.raw(`CREATE OR REPLACE FUNCTION record_row_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE changed_key text;
+    BEGIN
+      IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        SELECT jsonb_agg(to_jsonb(OLD) -> column_name ORDER BY ordinal)::text INTO changed_key FROM unnest(TG_ARGV) WITH ORDINALITY AS pk(column_name, ordinal);
+        INSERT INTO row_changes (table_name, row_key) VALUES (TG_TABLE_NAME, changed_key)
+          ON CONFLICT (table_name, row_key) DO UPDATE SET seq = nextval(pg_get_serial_sequence('row_changes', 'seq'));
+      END IF;
+      IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        SELECT jsonb_agg(to_jsonb(NEW) -> column_name ORDER BY ordinal)::text INTO changed_key FROM unnest(TG_ARGV) WITH ORDINALITY AS pk(column_name, ordinal);
+        INSERT INTO row_changes (table_name, row_key) VALUES (TG_TABLE_NAME, changed_key)
+          ON CONFLICT (table_name, row_key) DO UPDATE SET seq = nextval(pg_get_serial_sequence('row_changes', 'seq'));
+      END IF;
+      RETURN NULL;
+    END $$`)
+
 export const postgresMigrations: MigrationDialect = {
   name: 'postgres',
   builder: (db) => db.withPlugin(postgresColumns),
@@ -123,4 +179,17 @@ export const postgresMigrations: MigrationDialect = {
   async dropTrigger(db, name, table) {
     await sql.raw(`DROP TRIGGER ${identifier(name)} ON ${identifier(table)}`).execute(db)
   },
+  async recordRowChanges(db, table, key) {
+    await RECORD_ROW_CHANGE.execute(db)
+    const name = identifier(table)
+    const columns = key.map((column) => literal(identifier(column))).join(', ')
+    // Named as on SQLite, one a kind of change, so both schemas hold the same triggers.
+    for (const change of ['insert', 'update', 'delete']) {
+      await sql.raw(`CREATE TRIGGER row_changes_${name}_${change} AFTER ${change.toUpperCase()} ON ${name}
+    FOR EACH ROW EXECUTE FUNCTION record_row_change(${columns})`).execute(db)
+    }
+    await sql.raw(`INSERT INTO row_changes (table_name, row_key) SELECT '${name}', jsonb_build_array(${key.map(identifier).join(', ')})::text FROM ${name}`).execute(db)
+  },
+  // A PostgreSQL workspace is a server: it never pulls, so its refusals never stand aside.
+  relaxWhilePulling: async () => {},
 }

@@ -16,6 +16,7 @@ import * as inactivePeople from './0008_inactive_people'
 import * as attestations from './0009_attestations'
 import * as auditChain from './0010_audit_chain'
 import * as appliedCommands from './0011_applied_commands'
+import * as sync from './0012_sync'
 
 /** A migration, written once for SQLite and PostgreSQL: it asks `dialect` where they differ. */
 export interface DialectMigration {
@@ -34,6 +35,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Dialec
   ['0009_attestations', attestations],
   ['0010_audit_chain', auditChain],
   ['0011_applied_commands', appliedCommands],
+  ['0012_sync', sync],
 ]
 
 /** The migrations as kysely's Migrator runs them on one kind of database. */

@@ -57,7 +57,7 @@ const POSTGRES_TYPE: Record<string, string> = { integer: 'bigint', real: 'double
 /**
  * SQLite's shape as PostgreSQL should hold it. Two documented differences in the guards: INSERT
  * OR REPLACE exists only on SQLite, so its trigger does too; TRUNCATE exists only on PostgreSQL,
- * so each table refusing deletes refuses it as well.
+ * so each table refusing deletes refuses it as well (the change feed's triggers record, not refuse).
  */
 function onPostgres(shape: SchemaShape): SchemaShape {
   return Object.fromEntries(
@@ -68,7 +68,7 @@ function onPostgres(shape: SchemaShape): SchemaShape {
         columns: table.columns.map((column) => ({ ...column, type: POSTGRES_TYPE[column.type] ?? `no PostgreSQL type for ${column.type}` })),
         triggers: table.triggers
           .filter((trigger) => trigger !== 'audit_events_append_only_replace')
-          .flatMap((trigger) => (trigger.endsWith('_delete') ? [trigger, `${trigger}_truncate`] : [trigger]))
+          .flatMap((trigger) => (trigger.endsWith('_delete') && !trigger.startsWith('row_changes_') ? [trigger, `${trigger}_truncate`] : [trigger]))
           .sort(),
       },
     ]),

@@ -11,6 +11,9 @@ import { EngineContext } from './context'
 import type { OpenedDatabase } from './db/open'
 import { createHandlers, type Handlers } from './handlers'
 import { generateHere, ReportJobs, type ReportRunner } from './reports/report-jobs'
+import { credentialsFileFor, FileCredentialStore } from './sync/file-credentials'
+import { recordingCommands } from './sync/recording'
+import { SyncService, type SyncOptions } from './sync/sync-service'
 
 export interface EngineCore {
   context: EngineContext
@@ -18,6 +21,7 @@ export interface EngineCore {
   evaluator: Evaluator
   compliance: ComplianceQueries
   reports: ReportJobs
+  sync: SyncService
   handlers: Handlers
 }
 
@@ -27,12 +31,14 @@ export interface Elsewhere {
   generateReport?: ReportRunner
 }
 
-export function assembleEngine(path: string, database: OpenedDatabase, clock: Clock, elsewhere: Elsewhere = {}): EngineCore {
+export function assembleEngine(path: string, database: OpenedDatabase, clock: Clock, elsewhere: Elsewhere = {}, syncOptions?: SyncOptions): EngineCore {
   const context = new EngineContext(database.reader, database.write, clock)
   const notifier = new Notifier(context)
   const evaluator = new Evaluator(context, notifier, elsewhere.evaluateEverything)
   const compliance = new ComplianceQueries(context, evaluator)
   const reports = new ReportJobs(context, elsewhere.generateReport ?? generateHere(context.db, compliance))
-  const handlers = createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports })
-  return { context, notifier, evaluator, compliance, reports, handlers }
+  const sync = new SyncService(context, syncOptions ?? { credentials: new FileCredentialStore(credentialsFileFor(path)) })
+  // A connected desktop records its changes for its server, whichever door they came in by.
+  const handlers = recordingCommands(createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports, sync }), context.db, sync)
+  return { context, notifier, evaluator, compliance, reports, sync, handlers }
 }

@@ -10,6 +10,7 @@ import type { Actor } from '../../src-shared/domain/common'
 import { auditEventHash, CHAIN_START } from './audit-hash'
 import { chunks, rowsPerInsert } from './batch'
 import type { Tx } from './db/schema'
+import { isLocalOnlyCall } from './sync-outbox'
 
 export interface AuditEntry {
   action: AuditAction
@@ -25,6 +26,7 @@ export async function recordAudit(tx: Tx, actor: Pick<Actor, 'id' | 'name'>, at:
 
 export async function recordAuditMany(tx: Tx, actor: Pick<Actor, 'id' | 'name'>, at: string, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return
+  if (isLocalOnlyCall()) return recordLocalOnly(tx, actor, at, entries)
   let { id, hash } = await chainHead(tx)
   const rows = entries.map((entry) => {
     const row = {
@@ -44,6 +46,34 @@ export async function recordAuditMany(tx: Tx, actor: Pick<Actor, 'id' | 'name'>,
   })
   // SQLite caps the parameters of one statement: a large change is written in slices.
   for (const slice of chunks(rows, rowsPerInsert(11))) await tx.insertInto('audit_events').values(slice).execute()
+}
+
+/**
+ * A connected desktop's own events (a sync setting changed, a report exported here): ids counting
+ * down from -1, which the server's trail never uses, so the server's events pulled here never
+ * meet them. They stand outside the hash chain, which is the server's.
+ */
+async function recordLocalOnly(tx: Tx, actor: Pick<Actor, 'id' | 'name'>, at: string, entries: readonly AuditEntry[]): Promise<void> {
+  const lowest = await tx.selectFrom('audit_events').select((eb) => eb.fn.min('id').as('id')).executeTakeFirst()
+  let id = Math.min(0, Number(lowest?.id ?? 0))
+  for (const entry of entries) {
+    await tx
+      .insertInto('audit_events')
+      .values({
+        id: --id,
+        at,
+        actor_id: actor.id,
+        actor_name: actor.name,
+        action: entry.action,
+        entity_type: entry.entityType,
+        entity_id: entry.entityId,
+        before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+        after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+        prev_hash: null,
+        hash: null,
+      })
+      .execute()
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Actor } from '../../src-shared/domain/common'
 import type { Clock } from './clock'
 import { outsideCommand, recordCommandIn } from './commands/applied-commands'
 import type { Db, Tx } from './db/schema'
+import { outsideOutbox, recordOutboxIn } from './sync-outbox'
 
 /** The areas of the workspace a mutation can touch; the console refreshes exactly these. */
 export type Area = 'applications' | 'audit' | 'tokens' | 'workspace' | 'people' | 'rules' | 'policies' | 'metrics' | 'compliance' | 'attestations'
@@ -32,6 +33,11 @@ export type WriteTransaction = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>
 
 export class EngineContext {
   readonly changes = new EventEmitter<{ changed: [ChangeEvent] }>()
+  /**
+   * A desktop connected to a server: the server evaluates compliance, keeps attestations due and
+   * sends alerts, and this workspace pulls what it decided, so its own evaluator stands down.
+   */
+  replica = false
 
   constructor(
     /** The read connection: only committed work is visible through it. */
@@ -51,12 +57,16 @@ export class EngineContext {
    */
   async mutate<T>(areas: Area[] | ((result: T) => Area[]), work: (tx: Tx) => Promise<T>): Promise<T> {
     let committed: (() => void) | undefined
+    let queued: (() => void) | undefined
     const result = await this.write(async (tx) => {
       // A call sent as a command (an Idempotency-Key) is recorded with its first change.
       committed = await recordCommandIn(tx, this.nowIso())
+      // So is a connected desktop's change, as the command its server is to be sent.
+      queued = await recordOutboxIn(tx)
       return work(tx)
     })
     committed?.()
+    queued?.()
     const changed = typeof areas === 'function' ? areas(result) : areas
     // A change that found nothing to do (its areas empty) wrote nothing worth announcing.
     if (changed.length > 0) this.announce(changed)
@@ -73,7 +83,7 @@ export class EngineContext {
 
   announce(areas: Area[]): void {
     // Listeners start background work (evaluation, webhooks); it must not count as the call's command.
-    outsideCommand(() => this.changes.emit('changed', { areas: [...new Set<Area>([...areas, 'audit'])] }))
+    outsideCommand(() => outsideOutbox(() => this.changes.emit('changed', { areas: [...new Set<Area>([...areas, 'audit'])] })))
   }
 
   /**

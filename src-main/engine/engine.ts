@@ -21,8 +21,9 @@ import { EngineThread } from './engine-worker/engine-thread'
 import type { Handler, Handlers } from './handlers'
 import { ownerActor } from './people/people'
 import { resumeUnfinishedTasks } from './resumable-tasks'
-import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
 import type { CredentialStore } from './sync/credentials'
+import { credentialsFileFor, FileCredentialStore } from './sync/file-credentials'
+import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
 
 export interface Engine {
   readonly path: string
@@ -76,8 +77,13 @@ export interface EngineOptions extends OpenOptions {
   clock?: Clock
   /** Run full evaluations and heavy reports on a worker thread (the desktop app and `govern serve` do). */
   evaluateInWorker?: boolean
-  /** Where a connected workspace keeps its server token (the desktop app: the OS keychain). */
+  /**
+   * Where a connected workspace keeps its server token: the desktop app passes the OS keychain;
+   * without one, a file beside the workspace only its owner may read (sync/file-credentials.ts).
+   */
   credentials?: CredentialStore
+  /** A test's hook between the server applying a pushed change and this desktop striking it off. */
+  afterSyncSend?: (commandId: string) => Promise<void>
 }
 
 /**
@@ -110,12 +116,14 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
   const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
   // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
   const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow, { maxOldGenerationSizeMb: REPORT_HEAP_MB }) : undefined
-  const { context, notifier, evaluator, reports, handlers } = assembleEngine(
+  const { context, notifier, evaluator, reports, sync, handlers } = assembleEngine(
     path,
     database,
     clock,
     thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
+    { credentials: options.credentials ?? new FileCredentialStore(credentialsFileFor(path)), afterSend: options.afterSyncSend },
   )
+  await sync.load()
   const background = new Set<Promise<unknown>>()
   let closed = false
   const inBackground = (work: () => Promise<unknown>) => {
@@ -157,6 +165,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
       return database.dataVersion()
     },
     startBackgroundWork: () => {
+      sync.start()
       evaluator.start(EVALUATION_INTERVAL_MS)
       inBackground(async () => {
         await resumeUnfinishedTasks(context, [SAMPLE_WORKSPACE_TASK])
@@ -170,6 +179,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
     readiness: async () => (closed ? WORKSPACE_CLOSED : readinessOfDatabase(database.appliedMigrations, KNOWN_MIGRATIONS)),
     close: async () => {
       closed = true
+      await sync.close()
       evaluator.stop()
       await reports.close()
       await Promise.allSettled([...background])

@@ -32,6 +32,8 @@ import { gatherReport } from './reports/report-data'
 import { exportHistory, type ReportJobs } from './reports/report-jobs'
 import { TEMPLATES } from './policies/templates'
 import { createAlertRule, createAttestationRule, listAlertRules, listAttestationRules } from './rules/rule-library'
+import { changesAfter, rowsByKey } from './sync/change-feed'
+import type { SyncService } from './sync/sync-service'
 import { loadSampleWorkspace, sampleLoadingProgress } from './workspace/sample'
 
 export type Handler<K extends ProcedureName> = (
@@ -45,12 +47,13 @@ export interface ComplianceServices {
   evaluator: Evaluator
   compliance: ComplianceQueries
   reports: ReportJobs
+  sync: SyncService
 }
 
 /** An application's change can move it in or out of policies, and so change its compliance. */
 const APPLICATION_CHANGE: Area[] = ['applications', 'policies', 'compliance']
 
-export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance, reports }: ComplianceServices): Handlers {
+export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance, reports, sync }: ComplianceServices): Handlers {
   const { db } = engine
   return {
     'applications.list': async (filter) => ({ applications: await listApplications(db, filter) }),
@@ -85,13 +88,13 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'audit.export': (filter) => exportAuditLog(db, filter, engine.nowIso()),
     'audit.verify': () => verifyAuditChain(db),
 
-    // Sync is being built on branch sync-engine; these placeholders never land on main.
-    'sync.changes': () => Promise.reject(new Error('sync is not built yet')),
-    'sync.status': () => Promise.reject(new Error('sync is not built yet')),
-    'sync.connect': () => Promise.reject(new Error('sync is not built yet')),
-    'sync.disconnect': () => Promise.reject(new Error('sync is not built yet')),
-    'sync.now': () => Promise.reject(new Error('sync is not built yet')),
-    'sync.resolve': () => Promise.reject(new Error('sync is not built yet')),
+    'sync.changes': ({ after, limit }) => changesAfter(db, after, limit),
+    'sync.rows': ({ keys }) => rowsByKey(db, keys),
+    'sync.status': () => sync.status(),
+    'sync.connect': (draft, ctx) => sync.connect(draft, ctx),
+    'sync.disconnect': (_input, ctx) => sync.disconnect(ctx),
+    'sync.now': () => sync.syncNow(),
+    'sync.resolve': (input, ctx) => sync.resolve(input, ctx),
 
     'tokens.list': async () => ({ tokens: await listApiTokens(db) }),
     'tokens.create': (draft, ctx) => createApiToken(engine, ctx, draft),

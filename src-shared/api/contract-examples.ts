@@ -143,6 +143,7 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'reports.file': { id: world.reportJobId },
     'reports.history': { limit: 20 },
     'sync.changes': { after: '0', limit: 500 },
+    'sync.rows': { keys: [{ table: 'policies', key: [world.policyId] }] },
     'sync.status': {},
     'sync.connect': { url: 'https://governance.example.org', token: 'gov_example' },
     'sync.disconnect': {},

@@ -4,7 +4,7 @@
  * as the call it was, with its command id as the Idempotency-Key, so it is applied once.
  */
 import { z } from 'zod'
-import { ChangePage, ConnectDraft, SyncCursor, SyncStatus } from '../domain/sync'
+import { ChangePage, ConnectDraft, RowKey, RowsAnswer, SyncCursor, SyncStatus } from '../domain/sync'
 import { procedure } from './procedure'
 
 export const syncApi = {
@@ -17,6 +17,13 @@ export const syncApi = {
     }),
     output: ChangePage,
     rest: { method: 'GET', path: '/sync/changes' },
+  }),
+  'sync.rows': procedure({
+    summary: 'Rows as they now stand, by key: what a desktop asks for to undo its own changes the server did not take.',
+    access: 'read',
+    input: z.strictObject({ keys: z.array(RowKey).max(2_000) }),
+    output: RowsAnswer,
+    rest: { method: 'POST', path: '/sync/rows' },
   }),
   'sync.status': procedure({
     summary: 'How this workspace’s sync with its server stands: online or not, progress, last synced, pending changes and problems.',

@@ -54,6 +54,9 @@ const RECORDED: Record<AuditAction, Partial<DescribedEvent>> = {
   'exception.granted': { after: { requirement: 'pii', policy_name: 'PII', expiry_date: '2026-06-01', justification: 'Accepted risk — JIRA-1234' } },
   'exception.expiring': { ...system, after: { requirement: 'pii', expiry_date: '2026-06-01', days_left: 7 } },
   'exception.expired': { ...system, after: { requirement: 'pii', expiry_date: '2026-06-01' } },
+  'sync.connected': { entity_type: 'workspace', entity_id: 'ws_1', entity_name: null, after: { server_url: 'https://governance.example.org', server_workspace_id: 'ws_2' } },
+  'sync.disconnected': { entity_type: 'workspace', entity_id: 'ws_1', entity_name: null, before: { server_url: 'https://governance.example.org' } },
+  'sync.resolved': { entity_type: 'sync_command', entity_id: 'cmd_1', entity_name: null, before: { procedure: 'policies.update', state: 'conflict' }, after: { choice: 'theirs' } },
   'report.exported': { entity_type: 'report', entity_id: 'rpj_1', entity_name: null, after: { format: 'package', scope: { kind: 'policy', policy_name: 'PII' }, as_of: '2026-03-01T10:00:00.000Z', sha256: 'ab'.repeat(32) } },
 }
 

@@ -185,6 +185,12 @@ const DESCRIPTIONS: Record<AuditAction, (reading: Reading) => string> = {
     const sha = text(after.sha256)
     return `Exported ${format} for ${scope}${day(after.as_of) ? ` as of ${day(after.as_of)}` : ''}${sha ? ` (SHA-256 ${sha.slice(0, 12)}…)` : ''}`
   },
+  'sync.connected': ({ after }) => `Connected this workspace to the server ${text(after.server_url) ?? ''}`.trim(),
+  'sync.disconnected': ({ before }) => `Disconnected this workspace from the server ${text(before.server_url) ?? ''}`.trim(),
+  'sync.resolved': ({ before, after }) =>
+    after.choice === 'mine'
+      ? `Sent a change the server refused (${text(before.procedure) ?? 'a change'}) again, over the server’s version`
+      : `Kept the server’s version over a change it refused (${text(before.procedure) ?? 'a change'})`,
   'workspace.sample_loaded': ({ after }) => {
     const what = list([count(after.applications, 'application'), count(after.policies, 'policy', 'policies'), count(after.history_days, 'day')?.concat(' of history')])
     return `Loaded the sample workspace${what ? `: ${what}` : ''}`

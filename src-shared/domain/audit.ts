@@ -48,6 +48,9 @@ export const AUDIT_ACTIONS = [
   'exception.expiring',
   'exception.expired',
   'report.exported',
+  'sync.connected',
+  'sync.disconnected',
+  'sync.resolved',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -10,14 +10,29 @@ import { EditConflict } from './policy'
 /** Where the change feed has been read up to: opaque to clients, compared only by the server. */
 export const SyncCursor = z.string().regex(/^[0-9]+$/, 'must be a cursor from an earlier answer')
 
-/** One row as it now stands on the server, or `row: null` where it has been deleted. */
-export const RowChange = z.object({
+/** A row's primary key: its table, and the key's column values in the key's order. */
+export const RowKey = z.object({
   table: z.string(),
-  /** The row's primary key, column values in the key's order. */
   key: z.array(z.union([z.string(), z.number()])),
+})
+export type RowKey = z.infer<typeof RowKey>
+
+/**
+ * One row as it now stands on the server, or `row: null` where it has been deleted. Column values
+ * are as stored: text, numbers, null; bytes (a metric bucket's latency sketch) are sent as
+ * `{ "$base64": "…" }`, the only object a row's column ever holds.
+ */
+export const RowChange = RowKey.extend({
   row: z.record(z.string(), z.unknown()).nullable(),
 })
 export type RowChange = z.infer<typeof RowChange>
+
+/** Rows asked for by key (see sync.rows): each as it stands, null where the server has none. */
+export const RowsAnswer = z.object({
+  workspace_id: z.string(),
+  rows: z.array(RowChange),
+})
+export type RowsAnswer = z.infer<typeof RowsAnswer>
 
 export const ChangePage = z.object({
   /** The server workspace's id: a desktop refuses to mix in another workspace's rows. */

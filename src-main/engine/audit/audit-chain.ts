@@ -40,10 +40,11 @@ export const chainedEventRow = (event: ChainedEvent): ChainedEventRow => AUDIT_C
 
 const HASH = /^[0-9a-f]{64}$/
 
+/** Events below id 1 are a connected desktop's own, outside the server's chain (audit-trail.ts). */
 export async function verifyAuditChain(db: Db): Promise<AuditChainVerification> {
   // Read before the events: anything appended in between only raises the last id seen.
   const highestIssued = (await sql<{ seq: number }>`SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'`.execute(db)).rows[0]?.seq ?? 0
-  return checkAuditChain(iterateRawRows<ChainedEventRow>(db, db.selectFrom('audit_events').select(AUDIT_CHAIN_COLUMNS).orderBy('id')), highestIssued)
+  return checkAuditChain(iterateRawRows<ChainedEventRow>(db, db.selectFrom('audit_events').select(AUDIT_CHAIN_COLUMNS).where('id', '>', 0).orderBy('id')), highestIssued)
 }
 
 /** The newest event's hash, as an audit package's manifest records it (CHAIN_START while the trail is empty). */

@@ -56,6 +56,7 @@ export class Evaluator {
   async drain(applicationId?: string): Promise<EvaluationRun> {
     const { db } = this.engine
     const now = this.engine.nowIso()
+    if (this.engine.replica) return { evaluated_at: now, applications: 0 }
     // Time alone can make work: a period begins, a deadline or an exception's expiry passes.
     const due = (await isQueued(db, applicationId)) || (await attestationWorkDue(db, now))
     if (!due || (await taskUnderWay(db))) return { evaluated_at: now, applications: 0 }
@@ -64,6 +65,8 @@ export class Evaluator {
 
   /** Evaluates the given application (with whatever is queued) now, or every application. */
   evaluateNow(applicationId?: string): Promise<EvaluationRun> {
+    // A connected desktop's statuses, gaps and attestation requests are its server's, pulled.
+    if (this.engine.replica) return Promise.resolve({ evaluated_at: this.engine.nowIso(), applications: 0 })
     if (applicationId) return this.track(this.evaluate([applicationId]))
     // Calls while a full evaluation runs share it rather than queue another.
     this.everything ??= this.track(this.evaluateEverything()).finally(() => {

@@ -20,6 +20,8 @@ export class Notifier {
 
   /** Sends whatever is due; concurrent calls queue behind each other so nothing is sent twice. */
   deliverDue(): Promise<void> {
+    // A connected desktop sends no alerts: its server does, once.
+    if (this.engine.replica) return this.delivering
     this.delivering = this.delivering.then(() => this.sendDue()).catch(() => undefined)
     return this.delivering
   }

@@ -416,6 +416,42 @@ export interface AppliedCommandsTable {
   answer_json: string | null
 }
 
+/** The change feed: one entry per row of a replicated table, its seq renewed by each change. */
+export interface RowChangesTable {
+  seq: Generated<number>
+  table_name: string
+  /** The row's primary key as a JSON array, in the key's order. */
+  row_key: string
+}
+
+export type OutboxState = 'pending' | 'conflict' | 'rejected'
+
+/** A change made on a connected desktop, kept until its server has applied it. */
+export interface SyncOutboxTable {
+  position: Generated<number>
+  command_id: string
+  procedure: string
+  input_json: string
+  made_at: string
+  /** Who made it here: { id, name, role }. */
+  actor_json: string
+  state: Generated<OutboxState>
+  message: string | null
+  /** For a stale policy edit: the EditConflict the server answered. */
+  conflict_json: string | null
+}
+
+/** One row: the server this desktop syncs with, and how far it has pulled. */
+export interface SyncStateTable {
+  id: number
+  server_url: string | null
+  server_workspace_id: string | null
+  cursor: Generated<string>
+  last_synced_at: string | null
+  last_error: string | null
+  pulling: Generated<number>
+}
+
 export interface Database {
   applications: ApplicationsTable
   applied_commands: AppliedCommandsTable
@@ -459,6 +495,9 @@ export interface Database {
   attestation_reminder_recipients: AttestationReminderRecipientsTable
   attestation_clock: AttestationClockTable
   workspace_identity: WorkspaceIdentityTable
+  row_changes: RowChangesTable
+  sync_outbox: SyncOutboxTable
+  sync_state: SyncStateTable
 }
 
 /**

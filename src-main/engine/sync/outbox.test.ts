@@ -1,0 +1,65 @@
+/**
+ * A connected desktop's outbox on a real workspace file: each change and the command its server
+ * will be sent commit together or not at all; creates carry the id the desktop chose; the
+ * desktop's own business (tokens, sync settings) is not sent, and its evaluator stands down.
+ */
+import BetterSqlite3 from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FileCredentialStore } from './file-credentials'
+import { caller, openTestEngine, tempFolder, type TestEngine } from '../../testing/workspace'
+import { workspaceDigest } from '../../testing/workspace-digest'
+
+const folder = tempFolder()
+const file = folder.path('desktop.sqlite')
+let desktop: TestEngine
+let call: ReturnType<typeof caller>
+
+beforeAll(async () => {
+  // Connected, as a desktop is once it has met its server; the server is never reached here.
+  await (await openTestEngine(file)).engine.close()
+  const sqlite = new BetterSqlite3(file)
+  sqlite.prepare("UPDATE sync_state SET server_url = 'http://127.0.0.1:9', server_workspace_id = 'ws_server', cursor = '10'").run()
+  sqlite.close()
+  desktop = await openTestEngine(file, undefined, { credentials: new FileCredentialStore(folder.path('tokens.json')) })
+  call = caller(desktop.engine)
+})
+afterAll(async () => {
+  await desktop.engine.close()
+  folder.remove()
+})
+
+const outbox = () => desktop.context.db.selectFrom('sync_outbox').selectAll().orderBy('position').execute()
+
+describe('the outbox of a connected desktop', () => {
+  it('records a change as a command in the transaction that makes it, with the id the desktop chose', async () => {
+    const app = await call('applications.create', { name: 'Claims Bot', tags: ['prod'] })
+    const [command] = await outbox()
+    expect(command).toMatchObject({ procedure: 'applications.create', state: 'pending' })
+    expect(JSON.parse(command!.input_json)).toMatchObject({ id: app.id, name: 'Claims Bot', tags: ['prod'] })
+    expect((await call('sync.status', {})).pending).toBe(1)
+  })
+
+  it('records nothing when the change is refused, and leaves the workspace as it was', async () => {
+    const before = workspaceDigest(file)
+    await expect(call('policies.update', { id: 'pol_missing', name: 'Nope' })).rejects.toMatchObject({ code: 'not_found' })
+    await expect(call('applications.create', { id: (await outbox())[0]!.input_json.match(/app_\w+/)![0], name: 'Twin' })).rejects.toMatchObject({ code: 'conflict' })
+    expect(await outbox()).toHaveLength(1)
+    expect(workspaceDigest(file)).toBe(before)
+  })
+
+  it('sends nothing of the desktop’s own business, and keeps its audit events apart from the server’s', async () => {
+    await call('tokens.create', { name: 'local script', role: 'auditor' })
+    expect(await outbox()).toHaveLength(1)
+    const event = (await call('audit.list', { action: 'token.created' })).events[0]!
+    expect(event.id).toBeLessThan(0)
+    expect((await call('audit.verify', {})).ok).toBe(true)
+  })
+
+  it('refuses loading the sample into a connected workspace', async () => {
+    await expect(call('workspace.loadSample', {})).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('server') })
+  })
+
+  it('leaves compliance to the server', async () => {
+    expect(await call('compliance.evaluate', {})).toMatchObject({ applications: 0 })
+  })
+})

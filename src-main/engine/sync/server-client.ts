@@ -1,0 +1,112 @@
+/**
+ * Talking to the server a desktop syncs with, over its REST API: a command sent as the call it
+ * was (its route from the contract, its id as the Idempotency-Key), the change feed, rows by key.
+ * Every answer is parsed: the server is another program.
+ */
+import { contract, isProcedureName } from '../../../src-shared/api/contract'
+import { ApiErrorBody } from '../../../src-shared/api/errors'
+import { ChangePage, RowsAnswer, type RowKey } from '../../../src-shared/domain/sync'
+import { EditConflict } from '../../../src-shared/domain/policy'
+
+const API_BASE_PATH = '/api/v1'
+const TIMEOUT_MS = 30_000
+
+/** The server could not be asked (unreachable, busy, failing, or it refused the token): try again later. */
+export class ServerUnavailable extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ServerUnavailable'
+  }
+}
+
+/** What became of one command the server was sent. */
+export type SendOutcome = { kind: 'applied' } | { kind: 'conflict'; message: string; conflict?: EditConflict } | { kind: 'rejected'; message: string }
+
+export class ServerClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async send(procedure: string, input: unknown, commandId: string): Promise<SendOutcome> {
+    if (!isProcedureName(procedure) || !contract[procedure].rest) return { kind: 'rejected', message: `${procedure} cannot be sent to a server` }
+    const route = contract[procedure].rest
+    const fields = { ...(input as Record<string, unknown>) }
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = fields[name]
+      delete fields[name]
+      return encodeURIComponent(String(value))
+    })
+    const withBody = route.method === 'POST' || route.method === 'PATCH'
+    const query = withBody ? '' : queryString(fields)
+    const response = await this.fetch(`${path}${query}`, {
+      method: route.method,
+      headers: { 'idempotency-key': commandId, ...(withBody ? { 'content-type': 'application/json' } : {}) },
+      ...(withBody ? { body: JSON.stringify(fields) } : {}),
+    })
+    if (response.ok) {
+      await response.body?.cancel()
+      return { kind: 'applied' }
+    }
+    const error = ApiErrorBody.safeParse(await response.json().catch(() => undefined))
+    const message = error.success ? error.data.message : `The server answered ${response.status}`
+    if (response.status === 409) return { kind: 'conflict', message, ...(error.success && error.data.conflict ? { conflict: error.data.conflict } : {}) }
+    return { kind: 'rejected', message }
+  }
+
+  async changes(after: string, limit: number): Promise<ChangePage> {
+    const response = await this.fetch(`/sync/changes?after=${encodeURIComponent(after)}&limit=${limit}`, { method: 'GET' })
+    return parseAnswer(ChangePage, response, this.baseUrl)
+  }
+
+  async rows(keys: readonly RowKey[]): Promise<RowsAnswer> {
+    const response = await this.fetch('/sync/rows', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys }) })
+    return parseAnswer(RowsAnswer, response, this.baseUrl)
+  }
+
+  /** A response the caller reads; unreachable, a refused token, busy (429, 503) or failing (5xx) are thrown as ServerUnavailable. */
+  private async fetch(path: string, init: RequestInit): Promise<Response> {
+    let response: Response
+    try {
+      response = await fetch(`${this.baseUrl.replace(/\/+$/, '')}${API_BASE_PATH}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.token}` },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      })
+    } catch (error) {
+      throw new ServerUnavailable(`Could not reach ${this.baseUrl}: ${causeOf(error)}`)
+    }
+    if (response.status === 401) {
+      await response.body?.cancel()
+      throw new ServerUnavailable(`${this.baseUrl} refused the token: ask its administrator for a new one (govern token create), then connect again`)
+    }
+    if (response.status === 429 || response.status >= 500) {
+      await response.body?.cancel()
+      throw new ServerUnavailable(`${this.baseUrl} is busy or failing (it answered ${response.status}); trying again shortly`)
+    }
+    return response
+  }
+}
+
+function queryString(fields: Record<string, unknown>): string {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined)
+  if (entries.length === 0) return ''
+  return `?${new URLSearchParams(entries.map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)])).toString()}`
+}
+
+async function parseAnswer<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, response: Response, baseUrl: string): Promise<T> {
+  const body: unknown = await response.json().catch(() => undefined)
+  if (response.status === 403) throw new ServerUnavailable(`${baseUrl} does not let this token read its changes: ${ApiErrorBody.safeParse(body).data?.message ?? 'forbidden'}`)
+  const parsed = schema.safeParse(body)
+  if (!response.ok || !parsed.success) throw new NotAConsole(`${baseUrl} did not answer as a Governance Console server (${response.status} on its change feed)`)
+  return parsed.data
+}
+
+/** The address answered, but not as a Governance Console would. */
+export class NotAConsole extends ServerUnavailable {}
+
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause
+  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer within 30 seconds'
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))
+}

@@ -1,0 +1,388 @@
+/**
+ * A desktop's sync with its server: connect and disconnect, push the outbox oldest first, pull the
+ * change feed from the stored cursor, settle refused changes, and say how it all stands. The
+ * server is authoritative: once the outbox holds nothing left to send, every row this desktop
+ * changed is set back to the server's version of it, and the server's rows are pulled over the
+ * desktop's. A pull waits while anything is pending, so a pulled row never hides a local change.
+ */
+import type { ConnectDraft, RowChange, RowKey, SyncProblem, SyncState, SyncStatus } from '../../../src-shared/domain/sync'
+import { EditConflict } from '../../../src-shared/domain/policy'
+import { countApplications } from '../applications/applications'
+import { recordAudit } from '../audit-trail'
+import type { Area, CallContext, EngineContext } from '../context'
+import { EngineError, notFound } from '../errors'
+import { outsideOutbox, runLocalOnly } from '../sync-outbox'
+import { workspaceId } from '../workspace/identity'
+import { applyRowChange, beginApplyingServerRows, dropReplicatedRows, endApplyingServerRows } from './apply-rows'
+import type { CredentialStore } from './credentials'
+import type { Connection } from './recording'
+import { NotAConsole, ServerClient, ServerUnavailable, type SendOutcome } from './server-client'
+
+/** How often a connected desktop syncs on its own, and how soon after a change made here. */
+export const SYNC_INTERVAL_MS = 15_000
+const SOON_AFTER_CHANGE_MS = 250
+const LONGEST_BACKOFF_MS = 5 * 60_000
+const PAGE_SIZE = 2_000
+const KEYS_PER_REQUEST = 2_000
+/** Push-then-pull rounds in one sync: changes made meanwhile are pushed before the pull goes on. */
+const ROUNDS = 4
+
+/** Edits that name the policy version they were made on. */
+const POLICY_EDITS: ReadonlySet<string> = new Set(['policies.update', 'policies.archive'])
+const POLICY_CHANGES: ReadonlySet<string> = new Set(['policies.create', 'policies.createFromTemplate', ...POLICY_EDITS])
+
+const EVERY_AREA: Area[] = ['applications', 'policies', 'people', 'rules', 'metrics', 'compliance', 'attestations', 'audit']
+
+export interface SyncOptions {
+  credentials: CredentialStore
+  /** A test's hook between the server applying a command and this desktop striking it off. */
+  afterSend?: (commandId: string) => Promise<void>
+}
+
+export class SyncService implements Connection {
+  private isConnected = false
+  private state: Exclude<SyncState, 'disconnected'> = 'offline'
+  private progress: { done: number; total: number } | undefined
+  private running: Promise<void> = Promise.resolve()
+  private started = false
+  private closed = false
+  private interval: NodeJS.Timeout | undefined
+  private soon: NodeJS.Timeout | undefined
+  private backoffMs = 1_000
+
+  constructor(
+    private readonly context: EngineContext,
+    private readonly options: SyncOptions,
+  ) {}
+
+  /** Reads whether this workspace is connected, as it was left. */
+  async load(): Promise<void> {
+    const state = await this.context.db.selectFrom('sync_state').select('server_url').executeTakeFirst()
+    this.setConnected(Boolean(state?.server_url))
+  }
+
+  connected(): boolean {
+    return this.isConnected
+  }
+
+  nowIso(): string {
+    return this.context.nowIso()
+  }
+
+  changedLocally(): void {
+    if (!this.started || this.closed) return
+    clearTimeout(this.soon)
+    this.soon = setTimeout(() => void this.sync(), SOON_AFTER_CHANGE_MS)
+    this.soon.unref()
+  }
+
+  /** Syncs every 15 s while the engine's background work runs. */
+  start(): void {
+    this.started = true
+    clearInterval(this.interval)
+    this.interval = setInterval(() => void this.sync(), SYNC_INTERVAL_MS)
+    this.interval.unref()
+    if (this.isConnected) void this.sync()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    clearInterval(this.interval)
+    clearTimeout(this.soon)
+    await this.running
+  }
+
+  async status(): Promise<SyncStatus> {
+    const { db } = this.context
+    const state = await db.selectFrom('sync_state').selectAll().executeTakeFirstOrThrow()
+    const outbox = await db.selectFrom('sync_outbox').selectAll().orderBy('position').execute()
+    const problems: SyncProblem[] = outbox
+      .filter((command) => command.state !== 'pending')
+      .map((command) => ({
+        command_id: command.command_id,
+        procedure: command.procedure,
+        summary: summarise(command.procedure, JSON.parse(command.input_json) as Record<string, unknown>),
+        made_at: command.made_at,
+        kind: command.state === 'conflict' ? 'conflict' : 'rejected',
+        message: command.message ?? '',
+        ...(command.conflict_json ? { conflict: EditConflict.parse(JSON.parse(command.conflict_json)) } : {}),
+      }))
+    return {
+      state: state.server_url ? this.state : 'disconnected',
+      ...(state.server_url ? { server_url: state.server_url } : {}),
+      ...(this.progress && state.server_url ? { progress: this.progress } : {}),
+      last_synced_at: state.last_synced_at,
+      pending: outbox.length - problems.length,
+      problems,
+      ...(state.last_error && state.server_url ? { last_error: state.last_error } : {}),
+    }
+  }
+
+  async connect(draft: ConnectDraft, ctx: CallContext): Promise<SyncStatus> {
+    const { db } = this.context
+    const state = await db.selectFrom('sync_state').selectAll().executeTakeFirstOrThrow()
+    if (state.server_url) throw new EngineError('conflict', `This workspace is already connected to ${state.server_url}; disconnect it first`, 'url')
+    let serverWorkspace: string
+    try {
+      serverWorkspace = (await new ServerClient(draft.url, draft.token).changes('0', 1)).workspace_id
+    } catch (error) {
+      if (!(error instanceof ServerUnavailable)) throw error
+      throw new EngineError('invalid_input', error.message, error instanceof NotAConsole || !/token/.test(error.message) ? 'url' : 'token')
+    }
+    const sameServer = state.server_workspace_id === serverWorkspace
+    if (!sameServer && ((await countApplications(db, { includeRetired: true })) > 0 || (await db.selectFrom('policies').select('id').limit(1).executeTakeFirst()))) {
+      throw new EngineError(
+        'conflict',
+        'This workspace holds applications or policies of its own, and a connected workspace becomes a copy of its server’s: connect a new workspace, or bring these into the server first (govern import)',
+        'url',
+      )
+    }
+    const local = await workspaceId(db)
+    await this.options.credentials.write(local, draft.token)
+    await runLocalOnly(() =>
+      this.context.mutate(['workspace'], async (tx) => {
+        await tx
+          .updateTable('sync_state')
+          .set({ server_url: draft.url, server_workspace_id: serverWorkspace, cursor: sameServer ? state.cursor : '0', last_error: null })
+          .execute()
+        await recordAudit(tx, ctx.actor, this.context.nowIso(), { action: 'sync.connected', entityType: 'workspace', entityId: local, after: { server_url: draft.url, server_workspace_id: serverWorkspace } })
+      }),
+    )
+    this.setConnected(true)
+    this.state = 'syncing'
+    // The first pull runs on: the status shows its progress.
+    void this.sync()
+    return this.status()
+  }
+
+  async disconnect(ctx: CallContext): Promise<SyncStatus> {
+    const { db } = this.context
+    const state = await db.selectFrom('sync_state').selectAll().executeTakeFirstOrThrow()
+    if (!state.server_url) return this.status()
+    const local = await workspaceId(db)
+    await this.options.credentials.forget(local)
+    await runLocalOnly(() =>
+      this.context.mutate(['workspace'], async (tx) => {
+        await tx.updateTable('sync_state').set({ server_url: null, last_error: null }).execute()
+        await recordAudit(tx, ctx.actor, this.context.nowIso(), { action: 'sync.disconnected', entityType: 'workspace', entityId: local, before: { server_url: state.server_url } })
+      }),
+    )
+    this.setConnected(false)
+    await this.running
+    return this.status()
+  }
+
+  /** Syncs now, and answers how it stands after. */
+  async syncNow(): Promise<SyncStatus> {
+    await this.sync()
+    return this.status()
+  }
+
+  async resolve({ command_id, choice }: { command_id: string; choice: 'theirs' | 'mine' }, ctx: CallContext): Promise<SyncStatus> {
+    const command = await this.context.db.selectFrom('sync_outbox').selectAll().where('command_id', '=', command_id).executeTakeFirst()
+    if (!command || command.state === 'pending') throw notFound('sync problem', command_id, 'command_id')
+    const input = JSON.parse(command.input_json) as Record<string, unknown>
+    const conflict = command.conflict_json ? EditConflict.parse(JSON.parse(command.conflict_json)) : undefined
+    // Mine: the same edit, made on the server's version now: an explicit choice to overwrite it.
+    if (choice === 'mine' && conflict) input.base_version = conflict.current.version
+    await runLocalOnly(() =>
+      this.context.mutate(['workspace'], async (tx) => {
+        if (choice === 'theirs') await tx.deleteFrom('sync_outbox').where('command_id', '=', command_id).execute()
+        else await tx.updateTable('sync_outbox').set({ state: 'pending', input_json: JSON.stringify(input), message: null, conflict_json: null }).where('command_id', '=', command_id).execute()
+        await recordAudit(tx, ctx.actor, this.context.nowIso(), {
+          action: 'sync.resolved',
+          entityType: 'sync_command',
+          entityId: command_id,
+          before: { procedure: command.procedure, state: command.state, message: command.message },
+          after: { choice },
+        })
+      }),
+    )
+    await this.sync()
+    return this.status()
+  }
+
+  /** One sync at a time: a call while one runs waits for it, then runs its own. */
+  sync(): Promise<void> {
+    const run = this.running.then(() => outsideOutbox(() => this.syncOnce()))
+    this.running = run.catch(() => undefined)
+    return run
+  }
+
+  private setConnected(connected: boolean): void {
+    this.isConnected = connected
+    this.context.replica = connected
+  }
+
+  private async syncOnce(): Promise<void> {
+    if (!this.isConnected || this.closed) return
+    const { db } = this.context
+    const state = await db.selectFrom('sync_state').selectAll().executeTakeFirstOrThrow()
+    if (!state.server_url || !state.server_workspace_id) return
+    this.state = 'syncing'
+    try {
+      const token = await this.options.credentials.read(await workspaceId(db))
+      if (!token) throw new ServerUnavailable('No token is kept for this workspace’s server: connect it again')
+      const client = new ServerClient(state.server_url, token)
+      for (let round = 0; round < ROUNDS; round++) {
+        await this.push(client)
+        if (await this.pull(client, state.server_workspace_id)) break
+      }
+      this.state = 'online'
+      this.backoffMs = 1_000
+      await this.context.bookkeep((tx) => tx.updateTable('sync_state').set({ last_synced_at: this.context.nowIso(), last_error: null }).execute())
+    } catch (error) {
+      this.state = 'offline'
+      const message = error instanceof Error ? error.message : String(error)
+      await this.context.bookkeep((tx) => tx.updateTable('sync_state').set({ last_error: message }).execute()).catch(() => undefined)
+      this.retryLater()
+      if (!(error instanceof ServerUnavailable)) throw error
+    } finally {
+      this.progress = undefined
+      this.context.announce(['workspace'])
+    }
+  }
+
+  private retryLater(): void {
+    if (!this.started || this.closed) return
+    clearTimeout(this.soon)
+    this.soon = setTimeout(() => void this.sync().catch(() => undefined), this.backoffMs)
+    this.soon.unref()
+    this.backoffMs = Math.min(this.backoffMs * 2, LONGEST_BACKOFF_MS)
+  }
+
+  /** Sends pending commands oldest first; each refused one stays as a problem, and the rest go on. */
+  private async push(client: ServerClient): Promise<void> {
+    for (;;) {
+      const command = await this.context.db.selectFrom('sync_outbox').selectAll().where('state', '=', 'pending').orderBy('position').limit(1).executeTakeFirst()
+      if (!command || !this.isConnected) return
+      const input = JSON.parse(command.input_json) as Record<string, unknown>
+      const outcome = (await this.heldBehindRefusal(command.position, command.procedure, input)) ?? (await client.send(command.procedure, input, command.command_id))
+      await this.options.afterSend?.(command.command_id)
+      await this.context.bookkeep(async (tx) => {
+        if (outcome.kind === 'applied') await tx.deleteFrom('sync_outbox').where('command_id', '=', command.command_id).execute()
+        else {
+          await tx
+            .updateTable('sync_outbox')
+            .set({ state: outcome.kind, message: outcome.message, conflict_json: outcome.kind === 'conflict' && outcome.conflict ? JSON.stringify(outcome.conflict) : null })
+            .where('command_id', '=', command.command_id)
+            .execute()
+        }
+      })
+    }
+  }
+
+  /**
+   * An edit of a policy made here after an edit of the same policy the server refused builds on a
+   * version the server never had: it is held as a conflict, not sent, so it cannot land on the
+   * server's version unseen. Sending it anyway ('mine') gets the server's answer with both versions.
+   */
+  private async heldBehindRefusal(position: number, procedure: string, input: Record<string, unknown>): Promise<SendOutcome | undefined> {
+    if (!POLICY_EDITS.has(procedure) || typeof input.id !== 'string') return undefined
+    const refused = await this.context.db.selectFrom('sync_outbox').select(['procedure', 'input_json']).where('state', '!=', 'pending').where('position', '<', position).execute()
+    const samePolicy = refused.some((earlier) => POLICY_CHANGES.has(earlier.procedure) && (JSON.parse(earlier.input_json) as { id?: unknown }).id === input.id)
+    return samePolicy ? { kind: 'conflict', message: 'Made on this desktop after an edit of the same policy the server refused: settle that one first' } : undefined
+  }
+
+  /**
+   * Sets every row changed here back to the server's version, then pulls the feed from the cursor,
+   * a page a transaction. Answers false when a change was made here meanwhile (push it first).
+   */
+  private async pull(client: ServerClient, serverWorkspace: string): Promise<boolean> {
+    const { db } = this.context
+    const state = await db.selectFrom('sync_state').select('cursor').executeTakeFirstOrThrow()
+    let clear = state.cursor === '0'
+    let cursor = state.cursor
+    let batch: RowChange[] = []
+    const touched = await this.touchedHere()
+    for (let start = 0; start < touched.length; start += KEYS_PER_REQUEST) {
+      const answer = await client.rows(touched.slice(start, start + KEYS_PER_REQUEST))
+      sameWorkspace(answer.workspace_id, serverWorkspace)
+      batch.push(...answer.rows)
+    }
+    let done = 0
+    for (;;) {
+      const page = await client.changes(cursor, PAGE_SIZE)
+      sameWorkspace(page.workspace_id, serverWorkspace)
+      batch.push(...page.changes)
+      cursor = page.next
+      this.progress = { done, total: done + batch.length + page.remaining }
+      const outcome = await this.applyBatch(batch, cursor, clear)
+      if (outcome === 'pending') return false
+      if (outcome === 'applied') {
+        done += batch.length
+        batch = []
+        clear = false
+        this.progress = { done, total: done + page.remaining }
+      } else if (page.remaining === 0) {
+        throw new ServerUnavailable('The server’s rows name rows it has not sent yet; trying again shortly')
+      }
+      if (page.remaining === 0) return true
+    }
+  }
+
+  /** Rows this desktop changed and has not settled with the server; its own audit events (ids below zero) excepted. */
+  private async touchedHere(): Promise<RowKey[]> {
+    const entries = await this.context.db.selectFrom('row_changes').select(['table_name', 'row_key']).orderBy('seq').execute()
+    return entries
+      .map((entry) => ({ table: entry.table_name, key: JSON.parse(entry.row_key) as Array<string | number> }))
+      .filter((key) => !(key.table === 'audit_events' && Number(key.key[0]) < 0))
+  }
+
+  /** Applies rows in one transaction; 'needs-more' when they name a parent still to come. */
+  private async applyBatch(batch: readonly RowChange[], cursor: string, clear: boolean): Promise<'applied' | 'pending' | 'needs-more'> {
+    try {
+      return await this.context.mutate<'applied' | 'pending'>(
+        (outcome) => (outcome === 'applied' && batch.length > 0 ? EVERY_AREA : []),
+        async (tx) => {
+          const pending = await tx.selectFrom('sync_outbox').select('command_id').where('state', '=', 'pending').limit(1).executeTakeFirst()
+          if (pending) return 'pending'
+          await beginApplyingServerRows(tx)
+          if (clear) await dropReplicatedRows(tx)
+          for (const change of batch) await applyRowChange(tx, change)
+          // Every row this desktop changed is now as the server has it.
+          await tx.deleteFrom('row_changes').execute()
+          await endApplyingServerRows(tx)
+          await tx.updateTable('sync_state').set({ cursor }).execute()
+          return 'applied'
+        },
+      )
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'needs-more'
+      throw error
+    }
+  }
+}
+
+function sameWorkspace(answered: string, expected: string): void {
+  if (answered !== expected) throw new ServerUnavailable(`The server now holds another workspace (${answered}, not ${expected}): disconnect, and connect a new workspace to it`)
+}
+
+const VERBS: Record<string, string> = {
+  'applications.create': 'Add application',
+  'applications.update': 'Edit application',
+  'applications.retire': 'Retire application',
+  'applications.reinstate': 'Reinstate application',
+  'applications.deleteRule': 'Delete an alert rule of application',
+  'applications.restoreRules': 'Restore alert rules of application',
+  'users.create': 'Add person',
+  'users.update': 'Edit person',
+  'users.deactivate': 'Deactivate person',
+  'users.reactivate': 'Reactivate person',
+  'groups.create': 'Add group',
+  'groups.update': 'Edit group',
+  'alertRules.create': 'Add alert rule',
+  'attestationRules.create': 'Add attestation rule',
+  'policies.create': 'Create policy',
+  'policies.createFromTemplate': 'Create policy',
+  'policies.update': 'Edit policy',
+  'policies.archive': 'Archive policy',
+  'metrics.ingest': 'Send monitoring data for',
+  'inferences.import': 'Import inference events for',
+  'attestations.submit': 'Attest policy',
+}
+
+function summarise(procedure: string, input: Record<string, unknown>): string {
+  const what = typeof input.name === 'string' ? input.name : typeof input.id === 'string' ? input.id : ''
+  return `${VERBS[procedure] ?? procedure} ${what}`.trim()
+}

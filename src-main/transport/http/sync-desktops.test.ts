@@ -1,0 +1,155 @@
+/**
+ * Two desktops and a server, for real: a server engine behind its HTTP server, two desktop
+ * engines on their own files reaching it through links the test cuts. Both go offline, attest and
+ * edit, come back in either order, and end identical to the server: every attestation once, the
+ * conflicting policy edit kept as a problem with both versions, nothing overwritten.
+ */
+import { createServer } from 'node:http'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Policy } from '../../../src-shared/domain/policy'
+import { openDesktop, replicatedDigest, startSyncServer, SwitchableLink, type Desktop, type SyncServer } from '../../testing/sync-world'
+import { tempFolder } from '../../testing/workspace'
+
+const START = '2026-03-02T09:00:00.000Z'
+let folder: ReturnType<typeof tempFolder>
+let server: SyncServer
+let desktops: Desktop[]
+let policy: Policy
+
+beforeEach(async () => {
+  folder = tempFolder()
+  server = await startSyncServer(folder.path('server.sqlite'), START)
+  const rule = await server.call('attestationRules.create', { name: 'Monthly sign-off', frequency: 'monthly', reviewers: [{ type: 'user', id: 'usr_owner' }], notes_required: false, blocking: 'warn' })
+  await server.call('applications.create', { id: 'app_claims', name: 'Claims Bot', tags: ['governed'] })
+  policy = await server.call('policies.create', {
+    name: 'Customer Data',
+    alert_rules: [{ metric: 'pii', operator: '>', threshold: 1, severity: 'critical' }],
+    attestation_rule_ids: [rule.id],
+    scope: { apply_to_all: false, tags: ['governed'], application_ids: [] },
+    enforcement_delay_days: 0,
+  })
+  await server.engine.settle()
+  desktops = []
+  for (const name of ['alice', 'bob']) {
+    const link = await SwitchableLink.to(server.http.url)
+    const desktop = await openDesktop(name, folder.path(`${name}.sqlite`), link, START)
+    await desktop.call('sync.connect', { url: link.url, token: server.token })
+    await desktop.call('sync.now', {})
+    desktops.push(desktop)
+  }
+})
+afterEach(async () => {
+  for (const desktop of desktops) {
+    await desktop.engine.close()
+    await desktop.link.close()
+  }
+  await server.close()
+  folder.remove()
+})
+
+async function settleAll(): Promise<void> {
+  // Twice round: the second pull brings what the server evaluated after the first push.
+  for (let round = 0; round < 2; round++) {
+    for (const desktop of desktops) await desktop.call('sync.now', {})
+    await server.engine.settle()
+  }
+  for (const desktop of desktops) await desktop.call('sync.now', {})
+}
+
+describe('two desktops and a server', () => {
+  it('give a connected desktop the server’s workspace, with its status online', async () => {
+    const [alice] = desktops
+    expect(replicatedDigest(alice!.file)).toBe(replicatedDigest(folder.path('server.sqlite')))
+    expect(await alice!.call('sync.status', {})).toMatchObject({ state: 'online', server_url: alice!.link.url, pending: 0, problems: [] })
+    expect((await alice!.call('policies.get', { id: policy.id })).name).toBe('Customer Data')
+  })
+
+  for (const order of [['alice', 'bob'], ['bob', 'alice']] as const) {
+    it(`converge after both worked offline, coming back ${order.join(' then ')}`, async () => {
+      const [alice, bob] = desktops as [Desktop, Desktop]
+      for (const desktop of desktops) desktop.link.setOnline(false)
+
+      await alice.call('attestations.submit', { id: policy.id, status: 'compliant', notes: 'Checked on the train' })
+      await alice.call('policies.update', { id: policy.id, base_version: policy.version, description: 'Alice: covers customer records' })
+      await bob.call('attestations.submit', { id: policy.id, status: 'non_compliant', notes: 'PII leak seen' })
+      await bob.call('policies.update', { id: policy.id, base_version: policy.version, description: 'Bob: covers all personal data' })
+      await bob.call('applications.create', { name: 'Offline Bot' })
+      // Offline, each sees its own work, and says so.
+      expect((await alice.call('policies.get', { id: policy.id })).description).toBe('Alice: covers customer records')
+      const offline = await bob.call('sync.now', {})
+      expect(offline).toMatchObject({ state: 'offline', pending: 3, last_error: expect.stringContaining('Could not reach') })
+
+      const first = order[0] === 'alice' ? alice : bob
+      const second = first === alice ? bob : alice
+      first.link.setOnline(true)
+      await first.call('sync.now', {})
+      second.link.setOnline(true)
+      await settleAll()
+
+      // Whoever came back first holds the edit; the other's edit is a problem, with both versions.
+      const winner = first === alice ? 'Alice: covers customer records' : 'Bob: covers all personal data'
+      const loser = first === alice ? 'Bob: covers all personal data' : 'Alice: covers customer records'
+      const onServer = await server.call('policies.get', { id: policy.id })
+      expect(onServer.description).toBe(winner)
+      const status = await second.call('sync.status', {})
+      expect(status.pending).toBe(0)
+      expect(status.problems).toHaveLength(1)
+      expect(status.problems[0]).toMatchObject({ procedure: 'policies.update', kind: 'conflict', summary: expect.stringContaining('Edit policy') })
+      expect(status.problems[0]!.conflict).toMatchObject({ policy_id: policy.id, base: { version: policy.version }, current: { version: onServer.version, definition: expect.objectContaining({ description: winner }) } })
+      expect(status.problems[0]!.conflict!.your_changes).toEqual(expect.arrayContaining([expect.objectContaining({ after: loser })]))
+      expect((await first.call('sync.status', {})).problems).toEqual([])
+
+      // Identical everywhere; each attestation once; the loser's desktop shows the server's version.
+      const serverDigest = replicatedDigest(folder.path('server.sqlite'))
+      expect(replicatedDigest(alice.file)).toBe(serverDigest)
+      expect(replicatedDigest(bob.file)).toBe(serverDigest)
+      for (const caller of [server.call, alice.call, bob.call]) {
+        const attestations = (await caller('attestations.list', { id: policy.id })).attestations
+        expect(attestations.map((attestation) => attestation.notes).sort()).toEqual(['Checked on the train', 'PII leak seen'])
+        expect((await caller('applications.list', { search: 'Offline Bot' })).applications).toHaveLength(1)
+      }
+      expect((await second.call('policies.get', { id: policy.id })).description).toBe(winner)
+      const audit = (await server.call('audit.list', { action: 'attestation.submitted', limit: 100 })).events
+      expect(audit).toHaveLength(2)
+      expect((await alice.call('audit.verify', {})).ok).toBe(true)
+    })
+  }
+
+  it('settle a conflict by choice: theirs drops the edit, mine sends it over the server’s version', async () => {
+    const [alice, bob] = desktops as [Desktop, Desktop]
+    bob.link.setOnline(false)
+    await bob.call('policies.update', { id: policy.id, base_version: policy.version, name: 'Customer Data (Bob)' })
+    await bob.call('policies.update', { id: policy.id, base_version: policy.version + 1, description: 'Bob again' })
+    await alice.call('policies.update', { id: policy.id, base_version: policy.version, name: 'Customer Data (Alice)' })
+    await alice.call('sync.now', {})
+    bob.link.setOnline(true)
+    const status = await bob.call('sync.now', {})
+    expect(status.problems.map((problem) => problem.kind)).toEqual(['conflict', 'conflict'])
+    const [first, second] = status.problems as [(typeof status.problems)[0], (typeof status.problems)[0]]
+    await bob.call('sync.resolve', { command_id: second.command_id, choice: 'theirs' })
+    const after = await bob.call('sync.resolve', { command_id: first.command_id, choice: 'mine' })
+    expect(after).toMatchObject({ pending: 0, problems: [] })
+    expect((await server.call('policies.get', { id: policy.id })).name).toBe('Customer Data (Bob)')
+    expect((await server.call('policies.get', { id: policy.id })).description).not.toBe('Bob again')
+    await settleAll()
+    expect(replicatedDigest(bob.file)).toBe(replicatedDigest(folder.path('server.sqlite')))
+    expect((await bob.call('audit.list', { action: 'sync.resolved' })).events).toHaveLength(2)
+  })
+
+  it('refuses to connect with a clear reason: unreachable, token refused, not a console', async () => {
+    const fresh = await openDesktop('carol', folder.path('carol.sqlite'), desktops[0]!.link, START)
+    try {
+      await expect(fresh.call('sync.connect', { url: 'http://127.0.0.1:9', token: server.token })).rejects.toMatchObject({ code: 'invalid_input', field: 'url', message: expect.stringContaining('Could not reach') })
+      await expect(fresh.call('sync.connect', { url: server.http.url, token: 'gov_wrong' })).rejects.toMatchObject({ field: 'token', message: expect.stringContaining('refused the token') })
+      // A web server that is something else: it answers every address with a page.
+      const other = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>Welcome</html>'))
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+      const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}`
+      await expect(fresh.call('sync.connect', { url: otherUrl, token: server.token })).rejects.toMatchObject({ field: 'url', message: expect.stringContaining('did not answer as a Governance Console') })
+      await new Promise((resolve) => other.close(resolve))
+      expect((await fresh.call('sync.status', {})).state).toBe('disconnected')
+    } finally {
+      await fresh.engine.close()
+    }
+  })
+})
