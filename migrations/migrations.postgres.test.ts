@@ -14,6 +14,7 @@ import { openDatabase } from '../src-main/engine/db/open'
 import { connectPostgres, migratePostgres } from '../src-main/engine/db/postgres'
 import type { Database } from '../src-main/engine/db/schema'
 import { WorkspaceError } from '../src-main/engine/errors'
+import { changesAfter } from '../src-main/engine/sync/change-feed'
 import { testDatabases } from '../src-main/testing/postgres-database'
 import { postgresSchemaShape, sqliteSchemaShape, type SchemaShape } from '../src-main/testing/schema-shape'
 import { tempFolder } from '../src-main/testing/workspace'
@@ -115,6 +116,26 @@ describe('the migrations on PostgreSQL', () => {
     await expect(sql`INSERT INTO workspace_identity VALUES ('ws_other', 't')`.execute(db)).rejects.toThrow('a workspace has one identity')
     await expect(sql`UPDATE workspace_identity SET id = 'ws_other'`.execute(db)).rejects.toThrow('a workspace identity never changes')
     await expect(sql`DELETE FROM workspace_identity`.execute(db)).rejects.toThrow('a workspace identity never changes')
+  })
+
+  it('keep a change feed of each replicated row’s latest change, in commit order, as on SQLite', async () => {
+    const db = await migratedDatabase()
+    const start = (await changesAfter(db, '0', 10_000)).next
+    await sql`INSERT INTO applications (id, name, created_at, updated_at) VALUES ('app_a', 'A', 't', 't'), ('app_b', 'B', 't', 't')`.execute(db)
+    await sql`INSERT INTO application_tags VALUES ('app_a', 'prod'), ('app_a', 'eu')`.execute(db)
+    await sql`UPDATE applications SET name = 'A2' WHERE id = 'app_a'`.execute(db)
+    await sql`DELETE FROM application_tags WHERE tag = 'eu'`.execute(db)
+    // Not replicated: never in the feed.
+    await sql`INSERT INTO evaluation_queue VALUES ('app_a', 't')`.execute(db)
+    const page = await changesAfter(db, start, 10_000)
+    expect(page.changes).toEqual([
+      { table: 'applications', key: ['app_b'], row: expect.objectContaining({ name: 'B' }) },
+      { table: 'application_tags', key: ['app_a', 'prod'], row: { application_id: 'app_a', tag: 'prod' } },
+      { table: 'applications', key: ['app_a'], row: expect.objectContaining({ name: 'A2' }) },
+      { table: 'application_tags', key: ['app_a', 'eu'], row: null },
+    ])
+    expect(page.remaining).toBe(0)
+    expect((await changesAfter(db, page.next, 10)).changes).toEqual([])
   })
 
   it('chain the events a workspace held before it had a chain as SQLite does, to the same head', async () => {

@@ -22,6 +22,7 @@ import type { Handler, Handlers } from './handlers'
 import { ownerActor } from './people/people'
 import { resumeUnfinishedTasks } from './resumable-tasks'
 import type { CredentialStore } from './sync/credentials'
+import type { SyncTuning } from './sync/sync-service'
 import { credentialsFileFor, FileCredentialStore } from './sync/file-credentials'
 import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
 
@@ -82,8 +83,8 @@ export interface EngineOptions extends OpenOptions {
    * without one, a file beside the workspace only its owner may read (sync/file-credentials.ts).
    */
   credentials?: CredentialStore
-  /** A test's hook between the server applying a pushed change and this desktop striking it off. */
-  afterSyncSend?: (commandId: string) => Promise<void>
+  /** Sync's page size and a hook to kill a desktop mid-push: for tests and benchmarks. */
+  syncTuning?: SyncTuning
 }
 
 /**
@@ -121,7 +122,7 @@ export async function openEngineParts(file: string, options: EngineOptions = {})
     database,
     clock,
     thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
-    { credentials: options.credentials ?? new FileCredentialStore(credentialsFileFor(path)), afterSend: options.afterSyncSend },
+    { ...options.syncTuning, credentials: options.credentials ?? new FileCredentialStore(credentialsFileFor(path)) },
   )
   await sync.load()
   const background = new Set<Promise<unknown>>()

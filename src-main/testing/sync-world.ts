@@ -9,6 +9,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import type { Engine } from '../engine/engine'
 import { FileCredentialStore } from '../engine/sync/file-credentials'
 import { REPLICATED_TABLES } from '../engine/sync/replicated-tables'
+import type { SyncTuning } from '../engine/sync/sync-service'
 import { startServer, type RunningServer } from '../transport/http/server'
 import { caller, openTestEngine, type TestEngine } from './workspace'
 
@@ -61,8 +62,8 @@ export interface Desktop {
 }
 
 /** Opens (or reopens) a desktop on its file, its token kept in a file beside it. */
-export async function openDesktop(name: string, file: string, link: SwitchableLink, start: string, afterSyncSend?: (commandId: string) => Promise<void>): Promise<Desktop> {
-  const parts = await openTestEngine(file, start, { credentials: new FileCredentialStore(`${file}.token.json`), afterSyncSend })
+export async function openDesktop(name: string, file: string, link: SwitchableLink, start: string, syncTuning?: SyncTuning): Promise<Desktop> {
+  const parts = await openTestEngine(file, start, { credentials: new FileCredentialStore(`${file}.token.json`), syncTuning })
   return { name, file, link, parts, engine: parts.engine, call: caller(parts.engine) }
 }
 

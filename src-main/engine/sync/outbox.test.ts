@@ -6,7 +6,7 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FileCredentialStore } from './file-credentials'
-import { caller, openTestEngine, tempFolder, type TestEngine } from '../../testing/workspace'
+import { caller, openTestEngine, tempFolder, TEST_OWNER, type TestEngine } from '../../testing/workspace'
 import { workspaceDigest } from '../../testing/workspace-digest'
 
 const folder = tempFolder()
@@ -57,6 +57,27 @@ describe('the outbox of a connected desktop', () => {
 
   it('refuses loading the sample into a connected workspace', async () => {
     await expect(call('workspace.loadSample', {})).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('server') })
+  })
+
+  it('sends a file imported in parts as one import, and a streamed file whole', async () => {
+    const app = await call('applications.create', { name: 'Importer' })
+    const event = (minutesAgo: number, latency: number) => JSON.stringify({ timestamp: new Date(desktop.clock.now().getTime() - minutesAgo * 60_000).toISOString(), latency_ms: latency, error: false })
+    const lines = [event(30, 100), event(20, 200), event(10, 300)]
+    const { import_id } = await call('inferences.begin', { id: app.id, format: 'jsonl', file_name: 'events.jsonl' })
+    await call('inferences.append', { import_id, part: 0, text: `${lines[0]}\n${lines[1]}\n` })
+    await call('inferences.append', { import_id, part: 1, text: lines[2]! })
+    await call('inferences.commit', { import_id })
+    const streamed = [event(40, 400), event(50, 500)].join('\n')
+    async function* upload() {
+      yield streamed.slice(0, 20)
+      yield new TextEncoder().encode(streamed.slice(20))
+    }
+    await desktop.engine.handlers['inferences.import']({ id: app.id, format: 'jsonl' }, { actor: TEST_OWNER, upload: upload() })
+    const imports = (await outbox()).filter((command) => command.procedure === 'inferences.import').map((command) => JSON.parse(command.input_json) as unknown)
+    expect(imports).toEqual([
+      { id: app.id, format: 'jsonl', content: `${lines.join('\n')}\n` },
+      { id: app.id, format: 'jsonl', content: streamed },
+    ])
   })
 
   it('leaves compliance to the server', async () => {

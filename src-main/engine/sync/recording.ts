@@ -73,8 +73,11 @@ const CHOSEN_ID_PREFIX: Partial<Record<ProcedureName, string>> = {
 }
 
 export interface Connection {
-  /** Whether this workspace is connected to a server now. */
-  connected(): boolean
+  /**
+   * Whether this workspace has a server its changes are for: while connected, and after a
+   * disconnect too (they wait for the same server to be connected again).
+   */
+  recordsForServer(): boolean
   /** A change was recorded: worth pushing soon. */
   changedLocally(): void
   nowIso(): string
@@ -89,7 +92,7 @@ export function recordingCommands<H extends Record<ProcedureName, unknown>>(hand
     const handler = handlers[name] as AnyHandler
     if (SENT_TO_SERVER.has(name)) {
       wrapped[name] = async (input, ctx) => {
-        if (!connection.connected()) return handler(input, ctx)
+        if (!connection.recordsForServer()) return handler(input, ctx)
         const prepared = await commandInput(name, input, ctx)
         const { value, recorded } = await runAsOutboxCommand(
           { commandId: newId('cmd'), procedure: name, input: prepared, actor: ctx.actor, madeAt: connection.nowIso() },
@@ -100,7 +103,7 @@ export function recordingCommands<H extends Record<ProcedureName, unknown>>(hand
       }
     } else if (name === 'inferences.commit') {
       wrapped[name] = async (input, ctx) => {
-        if (!connection.connected()) return handler(input, ctx)
+        if (!connection.recordsForServer()) return handler(input, ctx)
         const command = await importAsOneCommand(db, (input as { import_id: string }).import_id)
         const { value, recorded } = await runAsOutboxCommand({ commandId: newId('cmd'), procedure: 'inferences.import', input: command, actor: ctx.actor, madeAt: connection.nowIso() }, () =>
           handler(input, ctx),
@@ -109,10 +112,10 @@ export function recordingCommands<H extends Record<ProcedureName, unknown>>(hand
         return value
       }
     } else if (LOCAL_ONLY.has(name)) {
-      wrapped[name] = (input, ctx) => (connection.connected() ? runLocalOnly(() => handler(input, ctx)) : handler(input, ctx))
+      wrapped[name] = (input, ctx) => (connection.recordsForServer() ? runLocalOnly(() => handler(input, ctx)) : handler(input, ctx))
     } else if (REFUSED_WHEN_CONNECTED[name]) {
       const reason = REFUSED_WHEN_CONNECTED[name]
-      wrapped[name] = (input, ctx) => (connection.connected() ? Promise.reject(new EngineError('conflict', reason)) : handler(input, ctx))
+      wrapped[name] = (input, ctx) => (connection.recordsForServer() ? Promise.reject(new EngineError('conflict', reason)) : handler(input, ctx))
     }
   }
   return wrapped as unknown as H

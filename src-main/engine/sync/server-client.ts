@@ -50,7 +50,8 @@ export class ServerClient {
     }
     const error = ApiErrorBody.safeParse(await response.json().catch(() => undefined))
     const message = error.success ? error.data.message : `The server answered ${response.status}`
-    if (response.status === 409) return { kind: 'conflict', message, ...(error.success && error.data.conflict ? { conflict: error.data.conflict } : {}) }
+    // A stale edit is a conflict to choose from; anything else refused (a name taken, a role that may not) is a rejection.
+    if (response.status === 409 && error.success && error.data.conflict) return { kind: 'conflict', message, conflict: error.data.conflict }
     return { kind: 'rejected', message }
   }
 

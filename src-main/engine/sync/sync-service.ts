@@ -33,14 +33,22 @@ const POLICY_CHANGES: ReadonlySet<string> = new Set(['policies.create', 'policie
 
 const EVERY_AREA: Area[] = ['applications', 'policies', 'people', 'rules', 'metrics', 'compliance', 'attestations', 'audit']
 
-export interface SyncOptions {
+export interface SyncOptions extends SyncTuning {
   credentials: CredentialStore
-  /** A test's hook between the server applying a command and this desktop striking it off. */
+}
+
+/** For tests and benchmarks: smaller pages, and a hook to kill a desktop mid-push. */
+export interface SyncTuning {
+  /** Changes asked for a page (2,000 unless told). */
+  pageSize?: number
+  /** Called between the server applying a command and this desktop striking it off. */
   afterSend?: (commandId: string) => Promise<void>
 }
 
 export class SyncService implements Connection {
   private isConnected = false
+  /** The server workspace this one's changes are for, kept through a disconnect. */
+  private serverWorkspace: string | null = null
   private state: Exclude<SyncState, 'disconnected'> = 'offline'
   private progress: { done: number; total: number } | undefined
   private running: Promise<void> = Promise.resolve()
@@ -57,12 +65,13 @@ export class SyncService implements Connection {
 
   /** Reads whether this workspace is connected, as it was left. */
   async load(): Promise<void> {
-    const state = await this.context.db.selectFrom('sync_state').select('server_url').executeTakeFirst()
+    const state = await this.context.db.selectFrom('sync_state').select(['server_url', 'server_workspace_id']).executeTakeFirst()
+    this.serverWorkspace = state?.server_workspace_id ?? null
     this.setConnected(Boolean(state?.server_url))
   }
 
-  connected(): boolean {
-    return this.isConnected
+  recordsForServer(): boolean {
+    return this.serverWorkspace !== null
   }
 
   nowIso(): string {
@@ -121,7 +130,6 @@ export class SyncService implements Connection {
   async connect(draft: ConnectDraft, ctx: CallContext): Promise<SyncStatus> {
     const { db } = this.context
     const state = await db.selectFrom('sync_state').selectAll().executeTakeFirstOrThrow()
-    if (state.server_url) throw new EngineError('conflict', `This workspace is already connected to ${state.server_url}; disconnect it first`, 'url')
     let serverWorkspace: string
     try {
       serverWorkspace = (await new ServerClient(draft.url, draft.token).changes('0', 1)).workspace_id
@@ -130,6 +138,12 @@ export class SyncService implements Connection {
       throw new EngineError('invalid_input', error.message, error instanceof NotAConsole || !/token/.test(error.message) ? 'url' : 'token')
     }
     const sameServer = state.server_workspace_id === serverWorkspace
+    // Connected already: the same server may be given a new address or token, another may not.
+    if (state.server_url && !sameServer) throw new EngineError('conflict', `This workspace is already connected to ${state.server_url}; disconnect it first`, 'url')
+    const waiting = await db.selectFrom('sync_outbox').select('command_id').limit(1).executeTakeFirst()
+    if (!sameServer && waiting) {
+      throw new EngineError('conflict', 'Changes made here for the server this workspace was connected to are still waiting: connect it to that server again to send them', 'url')
+    }
     if (!sameServer && ((await countApplications(db, { includeRetired: true })) > 0 || (await db.selectFrom('policies').select('id').limit(1).executeTakeFirst()))) {
       throw new EngineError(
         'conflict',
@@ -148,6 +162,7 @@ export class SyncService implements Connection {
         await recordAudit(tx, ctx.actor, this.context.nowIso(), { action: 'sync.connected', entityType: 'workspace', entityId: local, after: { server_url: draft.url, server_workspace_id: serverWorkspace } })
       }),
     )
+    this.serverWorkspace = serverWorkspace
     this.setConnected(true)
     this.state = 'syncing'
     // The first pull runs on: the status shows its progress.
@@ -302,7 +317,7 @@ export class SyncService implements Connection {
     }
     let done = 0
     for (;;) {
-      const page = await client.changes(cursor, PAGE_SIZE)
+      const page = await client.changes(cursor, this.options.pageSize ?? PAGE_SIZE)
       sameWorkspace(page.workspace_id, serverWorkspace)
       batch.push(...page.changes)
       cursor = page.next
@@ -314,6 +329,8 @@ export class SyncService implements Connection {
         batch = []
         clear = false
         this.progress = { done, total: done + page.remaining }
+        // The status indicator follows the pull page by page.
+        this.context.announce(['workspace'])
       } else if (page.remaining === 0) {
         throw new ServerUnavailable('The server’s rows name rows it has not sent yet; trying again shortly')
       }

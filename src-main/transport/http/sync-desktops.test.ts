@@ -4,6 +4,7 @@
  * edit, come back in either order, and end identical to the server: every attestation once, the
  * conflicting policy edit kept as a problem with both versions, nothing overwritten.
  */
+import { readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Policy } from '../../../src-shared/domain/policy'
@@ -136,6 +137,77 @@ describe('two desktops and a server', () => {
     expect((await bob.call('audit.list', { action: 'sync.resolved' })).events).toHaveLength(2)
   })
 
+  it('sets what a refused change did here back to the server’s version, and keeps the refusal as a problem', async () => {
+    const [alice] = desktops as [Desktop, Desktop]
+    alice.link.setOnline(false)
+    await server.call('users.create', { name: 'Ana Ortiz', email: 'ana@example.org' })
+    const mine = await alice.call('users.create', { name: 'Ana O.', email: 'ana@example.org' })
+    expect((await alice.call('users.list', {})).users.map((user) => user.name)).toContain('Ana O.')
+    alice.link.setOnline(true)
+    const status = await alice.call('sync.now', {})
+    expect(status.problems).toEqual([expect.objectContaining({ kind: 'rejected', procedure: 'users.create', summary: 'Add person Ana O.', message: expect.stringContaining('already belongs') })])
+    await expect(alice.call('users.get', { id: mine.id })).rejects.toMatchObject({ code: 'not_found' })
+    expect((await alice.call('users.list', {})).users.map((user) => user.name)).toContain('Ana Ortiz')
+    expect(replicatedDigest(alice.file)).toBe(replicatedDigest(folder.path('server.sqlite')))
+    // Dropping it changes nothing more: the server's version is already here.
+    expect(await alice.call('sync.resolve', { command_id: status.problems[0]!.command_id, choice: 'theirs' })).toMatchObject({ problems: [], pending: 0 })
+  })
+
+  it('pushes a change made here on its own, soon after, while background work runs', async () => {
+    const [alice] = desktops as [Desktop, Desktop]
+    alice.engine.startBackgroundWork()
+    const app = await alice.call('applications.create', { name: 'Pushed Soon' })
+    const deadline = Date.now() + 5_000
+    let onServer = false
+    while (!onServer && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      onServer = (await server.call('applications.list', { search: 'Pushed Soon' })).applications.some((found) => found.id === app.id)
+    }
+    expect(onServer).toBe(true)
+  })
+
+  it('pulls a first copy page by page, saying how far it has got', async () => {
+    for (let n = 0; n < 20; n++) await server.call('applications.create', { name: `Bulk Bot ${n}`, tags: ['governed'] })
+    // A policy edited after its requirements were written: its row comes after theirs in the feed.
+    await server.call('policies.update', { id: policy.id, description: 'edited after' })
+    await server.engine.settle()
+    const carol = await openDesktop('carol', folder.path('carol.sqlite'), desktops[0]!.link, START, { pageSize: 3 })
+    try {
+      const seen: Array<Promise<unknown>> = []
+      carol.engine.onChange(() => seen.push(carol.call('sync.status', {}).then((status) => status.progress)))
+      await carol.call('sync.connect', { url: desktops[0]!.link.url, token: server.token })
+      expect(await carol.call('sync.now', {})).toMatchObject({ state: 'online', pending: 0 })
+      const progress = (await Promise.all(seen)).filter((step): step is { done: number; total: number } => step !== undefined)
+      expect(progress.length).toBeGreaterThan(3)
+      expect(progress.every((step) => step.done <= step.total)).toBe(true)
+      expect(replicatedDigest(carol.file)).toBe(replicatedDigest(folder.path('server.sqlite')))
+    } finally {
+      await carol.engine.close()
+    }
+  })
+
+  it('forgets the token on disconnect, keeps unsent changes, evaluates on its own again, and sends them once connected again', async () => {
+    const [alice] = desktops as [Desktop, Desktop]
+    const tokenFile = `${alice.file}.token.json`
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600)
+    expect(readFileSync(tokenFile, 'utf8')).toContain(server.token)
+    expect(readFileSync(alice.file).includes(Buffer.from(server.token))).toBe(false)
+    alice.link.setOnline(false)
+    await alice.call('applications.create', { name: 'Unsent Bot' })
+    expect(await alice.call('sync.disconnect', {})).toMatchObject({ state: 'disconnected', pending: 1 })
+    expect(readFileSync(tokenFile, 'utf8')).not.toContain(server.token)
+    expect((await alice.call('compliance.evaluate', {})).applications).toBeGreaterThan(0)
+    expect((await alice.call('audit.list', { action: 'sync.disconnected' })).events).toHaveLength(1)
+    // Changes made while disconnected are kept for the same server too.
+    await alice.call('applications.create', { name: 'Made While Disconnected' })
+    expect((await alice.call('sync.status', {})).pending).toBe(2)
+    alice.link.setOnline(true)
+    await alice.call('sync.connect', { url: alice.link.url, token: server.token })
+    await settleAll()
+    expect((await server.call('applications.list', {})).applications.map((app) => app.name)).toEqual(expect.arrayContaining(['Unsent Bot', 'Made While Disconnected']))
+    expect(replicatedDigest(alice.file)).toBe(replicatedDigest(folder.path('server.sqlite')))
+  })
+
   it('refuses to connect with a clear reason: unreachable, token refused, not a console', async () => {
     const fresh = await openDesktop('carol', folder.path('carol.sqlite'), desktops[0]!.link, START)
     try {
@@ -148,6 +220,9 @@ describe('two desktops and a server', () => {
       await expect(fresh.call('sync.connect', { url: otherUrl, token: server.token })).rejects.toMatchObject({ field: 'url', message: expect.stringContaining('did not answer as a Governance Console') })
       await new Promise((resolve) => other.close(resolve))
       expect((await fresh.call('sync.status', {})).state).toBe('disconnected')
+      // A workspace with its own applications would lose them to the server's copy.
+      await fresh.call('applications.create', { name: 'Local Only' })
+      await expect(fresh.call('sync.connect', { url: server.http.url, token: server.token })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('copy of its server') })
     } finally {
       await fresh.engine.close()
     }
