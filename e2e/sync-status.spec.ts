@@ -68,7 +68,7 @@ async function connectDesktop(page: Page, console: Console): Promise<{ port: num
   await form.getByRole('textbox', { name: 'Server address' }).fill('not a server')
   await form.getByRole('button', { name: 'Connect' }).click()
   await expect(form.getByText('must be the server’s address, such as https://governance.example.org')).toBeVisible()
-  await expect(form.getByText('An API token from the server is needed (govern token create on the server)')).toBeVisible()
+  await expect(form.getByLabel('API token')).toHaveAccessibleDescription(/An API token from the server is needed/)
 
   await form.getByRole('textbox', { name: 'Server address' }).fill(server.origin)
   await form.getByLabel('API token').fill(token)
@@ -104,6 +104,18 @@ test('a desktop connects to the organisation’s server, keeps its edit while th
   await expect(page.getByTestId('sync-status')).toHaveText(/^Synced/, { timeout: 30_000 })
   await expect(page.getByTestId('sync-status')).not.toContainText('waiting')
   expect((await callServer(server, 'policies.get', { id: policyId })).description).toBe('Edited on the desktop while the server was down')
+
+  // A token the server does not know is refused where it was typed, and the kept one stays.
+  await page.getByRole('button', { name: 'Give a new token' }).click()
+  const newToken = page.getByRole('form', { name: 'Give a new token' })
+  await newToken.getByLabel('New API token').fill('gov_not_a_token_of_this_server')
+  await newToken.getByRole('button', { name: 'Save token' }).click()
+  await expect(newToken.getByLabel('New API token')).toHaveAttribute('aria-invalid', 'true')
+  await expect(newToken.getByLabel('New API token')).toHaveAccessibleDescription(/refused the token/)
+  await newToken.getByRole('button', { name: 'Cancel' }).click()
+  await syncNow(page)
+  await expect(page.getByTestId('sync-status')).toHaveText(/^Synced/, { timeout: 30_000 })
+  await page.keyboard.press('Escape')
 
   // Disconnecting says what stays and what is forgotten, and leaves a workspace on its own.
   await page.getByRole('button', { name: 'Disconnect' }).click()

@@ -19,6 +19,14 @@ const TOKEN_KEPT =
     ? 'The token is kept in this computer’s keychain, never in the workspace file.'
     : 'The token is kept by govern in a file only its user can read, beside the workspace, never in the workspace file.'
 
+/**
+ * Mantine's PasswordInput neither marks its input invalid nor points it at its error, as its other
+ * inputs do; these attributes do, so a screen reader hears why the token was refused.
+ */
+function passwordAria(id: string, error: string | undefined) {
+  return { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': `${error ? `${id}-error ` : ''}${id}-description` }
+}
+
 function ConnectForm() {
   const connect = useSync((state) => state.connect)
   const [url, setUrl] = useState('')
@@ -56,6 +64,7 @@ function ConnectForm() {
           onChange={(e) => setToken(e.currentTarget.value)}
           error={errors.token}
           autoComplete="off"
+          {...passwordAria('connect-token', errors.token)}
         />
         <Text size="sm" c="dimmed">
           {TOKEN_KEPT}
@@ -71,9 +80,52 @@ function ConnectForm() {
   )
 }
 
+/** A new token for the same server: the old one was revoked, or this computer's keychain was reset. */
+function NewTokenForm({ url, onDone }: { url: string; onDone(): void }) {
+  const connect = useSync((state) => state.connect)
+  const [token, setToken] = useState('')
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [saving, setSaving] = useState(false)
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault()
+    const draft = ConnectDraft.safeParse({ url, token })
+    if (!draft.success) return setErrors(issuesByField(draft.error))
+    setSaving(true)
+    setErrors({})
+    try {
+      await connect(draft.data)
+      notifyDone('The new token is kept; this workspace syncs with it from now on.')
+      onDone()
+    } catch (error) {
+      setErrors(errorsByField(error))
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="Give a new token">
+      <Stack>
+        <PasswordInput label="New API token" description="It replaces the token kept for this server." required value={token} onChange={(e) => setToken(e.currentTarget.value)} error={errors.token} autoComplete="off" {...passwordAria('new-token', errors.token)} />
+        <FormError message={errors.form ?? errors.url} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={saving}>
+            Save token
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  )
+}
+
 function Connected({ status }: { status: SyncStatus }) {
   const disconnect = useSync((state) => state.disconnect)
   const [leaving, setLeaving] = useState(false)
+  const [replacingToken, setReplacingToken] = useState(false)
 
   async function askToDisconnect() {
     const confirmed = await confirmAction({
@@ -122,15 +174,29 @@ function Connected({ status }: { status: SyncStatus }) {
             <Table.Th>Changes waiting</Table.Th>
             <Table.Td>{status.pending ? plural(status.pending, 'change') : 'None'}</Table.Td>
           </Table.Tr>
+          {status.last_error ? (
+            <Table.Tr>
+              <Table.Th>Last error</Table.Th>
+              <Table.Td>{status.last_error}</Table.Td>
+            </Table.Tr>
+          ) : null}
         </Table.Tbody>
       </Table>
+      {replacingToken ? <NewTokenForm url={status.server_url ?? ''} onDone={() => setReplacingToken(false)} /> : null}
       <Group justify="space-between" wrap="nowrap">
         <Text size="sm" c="dimmed">
           {TOKEN_KEPT}
         </Text>
-        <Button variant="default" color="red" onClick={() => void askToDisconnect()} loading={leaving}>
-          Disconnect
-        </Button>
+        <Group wrap="nowrap" gap="xs">
+          {replacingToken ? null : (
+            <Button variant="default" onClick={() => setReplacingToken(true)}>
+              Give a new token
+            </Button>
+          )}
+          <Button variant="default" color="red" onClick={() => void askToDisconnect()} loading={leaving}>
+            Disconnect
+          </Button>
+        </Group>
       </Group>
     </Stack>
   )
