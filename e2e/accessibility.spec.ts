@@ -250,7 +250,7 @@ for (const scheme of ['light', 'dark'] as const) {
 
     test('the sync status, its panel and the changes the server refused have no serious or critical violation', async ({ page }) => {
       // Six scans: the header, the panel, both problems and Settings twice.
-      test.setTimeout(90_000)
+      test.setTimeout(120_000)
       // The status is the engine's to say; here it is set, so every state the header can show is checked.
       const { policies } = await rpc<{ policies: Array<{ id: string; name: string }> }>(page, 'policies.list', {})
       const { versions } = await rpc<{ versions: Array<{ version: number; actor: { id: string; name: string } }> }>(page, 'policies.versions', { id: policies[0]!.id })
