@@ -248,6 +248,65 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(found).toEqual([])
     })
 
+    test('the sync status, its panel and the changes the server refused have no serious or critical violation', async ({ page }) => {
+      // Six scans: the header, the panel, both problems and Settings twice.
+      test.setTimeout(120_000)
+      // The status is the engine's to say; here it is set, so every state the header can show is checked.
+      const { policies } = await rpc<{ policies: Array<{ id: string; name: string }> }>(page, 'policies.list', {})
+      const { versions } = await rpc<{ versions: Array<{ version: number; actor: { id: string; name: string } }> }>(page, 'policies.versions', { id: policies[0]!.id })
+      const base = versions.at(-1)!
+      const current = { ...base, version: base.version + 1, actor: { id: 'usr_colleague', name: 'Grace on the server' }, created_at: new Date().toISOString() }
+      const madeAt = new Date(Date.now() - 3_600_000).toISOString()
+      const status = {
+        state: 'offline',
+        server_url: 'https://governance.example.org',
+        last_synced_at: madeAt,
+        pending: 3,
+        last_error: 'The server cannot be reached (connection refused).',
+        problems: [
+          {
+            command_id: 'cmd_conflict',
+            procedure: 'policies.update',
+            summary: `Edit policy ${policies[0]!.name}`,
+            made_at: madeAt,
+            kind: 'conflict',
+            message: 'The policy moved on to a newer version meanwhile.',
+            conflict: {
+              policy_id: policies[0]!.id,
+              base,
+              current,
+              their_changes: [{ path: 'description', before: null, after: 'Theirs, on the server' }],
+              your_changes: [{ path: 'description', before: 'Theirs, on the server', after: 'Mine, made offline' }],
+            },
+          },
+          { command_id: 'cmd_rejected', procedure: 'applications.create', summary: 'Add application Claims triage', made_at: madeAt, kind: 'rejected', message: 'An application of that name exists already.' },
+        ],
+      }
+      await page.route('**/rpc/sync.status', (route) => route.fulfill({ json: status }))
+      // Read afresh: the page already asked once, before the answer was set.
+      await page.reload()
+      await openScreen(page, '#/dashboard', (p) => expect(p.getByTestId('sync-status')).toHaveText(/Offline — 3 changes waiting/))
+      const found = await seriousViolations(page)
+      found.push(...(await checkDialog(page, 'Sync with the server', () => page.getByTestId('sync-status').click())))
+      const review = async (summary: string) => {
+        await page.getByTestId('sync-status').click()
+        await page.getByRole('button', { name: `Review: ${summary}` }).click()
+      }
+      found.push(...(await checkDialog(page, /changed this policy on the server meanwhile/, () => review(`Edit policy ${policies[0]!.name}`))))
+      found.push(...(await checkDialog(page, 'The server refused a change made here', () => review('Add application Claims triage'))))
+      // Settings: connected, then (as a workspace on its own) the form to connect, its errors showing.
+      await openScreen(page, '#/settings', (p) => expect(p.getByTestId('server-connection')).toBeVisible())
+      found.push(...(await seriousViolations(page)))
+      await page.unroute('**/rpc/sync.status')
+      await page.route('**/rpc/sync.status', (route) => route.fulfill({ json: { state: 'disconnected', last_synced_at: null, pending: 0, problems: [] } }))
+      await page.reload()
+      await openScreen(page, '#/settings', (p) => expect(p.getByRole('button', { name: 'Connect' })).toBeVisible())
+      await page.getByRole('button', { name: 'Connect' }).click()
+      await expect(page.locator('[aria-invalid="true"]').first()).toBeVisible()
+      found.push(...(await seriousViolations(page)))
+      expect(found).toEqual([])
+    })
+
     test('a policy’s page has no serious or critical violation', async ({ page }) => {
       const id = await firstId(page, 'policies.list', 'policies')
       await openScreen(page, `#/policies/${id}`, (p) => expect(p.getByRole('heading', { level: 2 }).first()).toBeVisible())

@@ -10,8 +10,9 @@ export interface GovernServer {
 
 const root = join(__dirname, '..')
 
-export async function startGovernServe(db: string): Promise<GovernServer> {
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'bin', 'govern.js'), 'serve', '--db', db, '--port', '0'], {
+/** On `port` when given (a server stopped and started again where its clients expect it), else on any free port. */
+export async function startGovernServe(db: string, options: { port?: number } = {}): Promise<GovernServer> {
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'bin', 'govern.js'), 'serve', '--db', db, '--port', String(options.port ?? 0)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

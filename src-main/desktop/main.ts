@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { BrowserWindow, Notification, app, dialog, ipcMain, protocol, session, shell } from 'electron'
+import { BrowserWindow, Notification, app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL } from '../../src-shared/api/bridge'
 import { openEngine, type Engine } from '../engine/engine'
 import { WORKSPACE_FILE } from '../engine/workspace/location'
@@ -15,6 +15,7 @@ import { startAttestationAlerts, type AttestationAlerts } from './attestation-al
 import { createConsoleUrlCheck } from './console-origin'
 import { handleDownloads } from './downloads'
 import { isAllowedExternalLink } from './external-links'
+import { createKeychain } from './keychain'
 import { installSecurityGuards } from './security'
 import { createTray } from './tray'
 import { createWindowOpener } from './window-opener'
@@ -74,7 +75,9 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererRoot, (path) => readFile(path)))
   const workspacePath = process.env.GOVERN_WORKSPACE ?? join(app.getPath('userData'), WORKSPACE_FILE)
   try {
-    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true })
+    // The server token of a connected workspace lives in the OS keychain, never in the workspace file.
+    const credentials = createKeychain(safeStorage, app.getPath('userData'))
+    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true, credentials })
   } catch (error) {
     dialog.showErrorBox('Cannot open the workspace', (error as Error).message)
     app.exit(1)

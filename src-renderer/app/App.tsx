@@ -1,10 +1,12 @@
 /**
- * The console's frame: navigation for every area, the theme switch, the command palette and
- * keyboard shortcuts, and the active screen.
+ * The console's frame: navigation for every area, the sync's state, the theme switch, the command
+ * palette and keyboard shortcuts, and the active screen.
  */
 import { ActionIcon, Alert, AppShell, Badge, Button, Center, Group, Kbd, Loader, NavLink, Text, Title, VisuallyHidden, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { SyncStatusControl } from '../features/sync/SyncStatusControl'
+import { useSync } from '../features/sync/sync-store'
 import { CommandPalette } from './CommandPalette'
 import { AREAS, hrefOf, useNavigation } from './navigation'
 import { prefetchScreens, Screen } from './screens'
@@ -55,6 +57,7 @@ export function App() {
   const { info, actor, signedOut, error, load } = useWorkspace()
   useKeyboardShortcuts()
   useReminderAlerts()
+  useEffect(() => useSync.getState().startPolling(), [])
 
   // The shell waits for the opening screen's code as well as the workspace (both asked at once),
   // so that screen renders straight away rather than suspending, which React holds back 300 ms.
@@ -98,6 +101,7 @@ export function App() {
         <Group h="100%" px="md" justify="space-between">
           <Title order={4}>Governance Console</Title>
           <Group>
+            <SyncStatusControl />
             <PaletteButton />
             <Text size="sm" c="dimmed">
               {actor?.name}

@@ -17,6 +17,7 @@ import { usePolicies } from '../features/policies/policies-store'
 import { usePolicyDetail } from '../features/policies/detail/policy-detail-store'
 import { useReports } from '../features/reports/reports-store'
 import { useRuleLibrary } from '../features/rules/rule-library-store'
+import { useSync } from '../features/sync/sync-store'
 import { useNavigation } from './navigation'
 import { useReminders } from './reminders'
 import { useWorkspace } from './workspace-store'
@@ -68,6 +69,8 @@ function refresh(areas: readonly string[]): void {
   // Small lists that pickers on several screens use.
   if (changed('rules')) void useRuleLibrary.getState().load()
   if (changed('people')) void usePeople.getState().load()
+  // Any change may be one more waiting for the server, or the server's arriving: the header's sync state.
+  void useSync.getState().load()
   // The count in the title, and new reminders: wherever the console is showing.
   if (changed('attestations', 'policies', 'compliance', 'people')) void useReminders.getState().refresh()
 }

@@ -1,9 +1,10 @@
-/** The workspace and the console itself: which file is open, who you are, its audit trail checked, light or dark, and the people directory. */
+/** The workspace and the console itself: which file is open, who you are, the server it syncs with, its audit trail checked, light or dark, and the people directory. */
 import { Card, SegmentedControl, Stack, Table, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core'
 import { client } from '../../api/client'
 import { RemindersControl } from '../../app/RemindersControl'
 import { useWorkspace } from '../../app/workspace-store'
 import { PeopleSection } from '../people/PeopleSection'
+import { ServerConnection } from '../sync/ServerConnection'
 import { AuditTrailCheck } from './AuditTrailCheck'
 
 export function SettingsScreen() {
@@ -39,6 +40,12 @@ export function SettingsScreen() {
             </Table.Tr>
           </Table.Tbody>
         </Table>
+      </Card>
+      <Card withBorder>
+        <Text fw={600} mb="xs">
+          Server connection
+        </Text>
+        <ServerConnection />
       </Card>
       <Card withBorder>
         <Text fw={600} mb="xs">

@@ -33,6 +33,39 @@ export function conflictRows(conflict: EditConflict): ConflictRow[] {
   return [...rows.values()]
 }
 
+/** Both versions and the edit, field by field: the policy screen's conflict and a sync conflict show it alike. */
+export function ConflictTable({ conflict }: { conflict: EditConflict }) {
+  const { base, current } = conflict
+  return (
+    <Table aria-label="Both versions, field by field" striped withTableBorder>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Field</Table.Th>
+          <Table.Th>Version {base.version} (you started from)</Table.Th>
+          <Table.Th>
+            Version {current.version} now ({current.actor.name})
+          </Table.Th>
+          <Table.Th>Your edit</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {conflictRows(conflict).map((row) => (
+          <Table.Tr key={row.path} data-testid="conflict-row">
+            <Table.Td>
+              <Text size="sm" ff="monospace">
+                {row.path}
+              </Text>
+            </Table.Td>
+            <Table.Td>{formatValue(row.base, 200)}</Table.Td>
+            <Table.Td>{formatValue(row.current, 200)}</Table.Td>
+            <Table.Td>{row.yours === undefined ? <Text size="sm" c="dimmed">as in version {current.version}</Text> : formatValue(row.yours, 200)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  )
+}
+
 export function EditConflictModal() {
   const pending = usePolicyDetail((state) => state.conflict)
   const resolve = usePolicyDetail((state) => state.resolveConflict)
@@ -61,32 +94,7 @@ export function EditConflictModal() {
         <Text size="sm">
           Your edit was made on version {base.version}. {current.actor.name} saved version {current.version} at {formatDate(current.created_at)}. Nothing of yours has been saved yet.
         </Text>
-        <Table aria-label="Both versions, field by field" striped withTableBorder>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Field</Table.Th>
-              <Table.Th>Version {base.version} (you started from)</Table.Th>
-              <Table.Th>
-                Version {current.version} now ({current.actor.name})
-              </Table.Th>
-              <Table.Th>Your edit</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {conflictRows(pending.conflict).map((row) => (
-              <Table.Tr key={row.path} data-testid="conflict-row">
-                <Table.Td>
-                  <Text size="sm" ff="monospace">
-                    {row.path}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{formatValue(row.base, 200)}</Table.Td>
-                <Table.Td>{formatValue(row.current, 200)}</Table.Td>
-                <Table.Td>{row.yours === undefined ? <Text size="sm" c="dimmed">as in version {current.version}</Text> : formatValue(row.yours, 200)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <ConflictTable conflict={pending.conflict} />
         <FormError message={error} />
         <Group justify="flex-end">
           <Button variant="default" onClick={() => void choose('keep_current')} disabled={saving}>
