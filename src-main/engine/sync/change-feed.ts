@@ -57,8 +57,7 @@ async function currentRows(db: Db, keys: readonly RowKey[]): Promise<RowChange[]
   }
   for (const [table, tableKeys] of byTable) {
     const columns = REPLICATED_TABLES[table]
-    for (let start = 0; start < tableKeys.length; start += KEYS_PER_READ) {
-      const slice = tableKeys.slice(start, start + KEYS_PER_READ)
+    for (const slice of readsOf(tableKeys)) {
       const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} WHERE ${keysMatching(columns, slice)}`.execute(db)
       for (const row of rows) found.set(identify(table, columns.map((column) => row[column] as KeyValue)), row)
     }
@@ -67,6 +66,31 @@ async function currentRows(db: Db, keys: readonly RowKey[]): Promise<RowChange[]
     const row = found.get(identify(table, key))
     return { table, key, row: row ? encodeRow(row) : null }
   })
+}
+
+/**
+ * SQLite nests each OR a level deeper and refuses past 1,000 levels: keys spread over many
+ * prefixes (one new hour of every series) are read a few hundred prefixes at a time.
+ */
+const PREFIXES_PER_READ = 200
+
+/** The keys in reads of at most KEYS_PER_READ keys and PREFIXES_PER_READ prefixes each. */
+function readsOf(keys: readonly RowKey[]): RowKey[][] {
+  const reads: RowKey[][] = []
+  let read: RowKey[] = []
+  let prefixes = new Set<string>()
+  for (const key of keys) {
+    const prefix = JSON.stringify(key.key.slice(0, -1))
+    if (read.length === KEYS_PER_READ || (!prefixes.has(prefix) && prefixes.size === PREFIXES_PER_READ)) {
+      reads.push(read)
+      read = []
+      prefixes = new Set()
+    }
+    read.push(key)
+    prefixes.add(prefix)
+  }
+  if (read.length > 0) reads.push(read)
+  return reads
 }
 
 /**
