@@ -10,123 +10,20 @@
  * The cluster is the tests' (postgres-server.ts): fsync off, which reads do not notice.
  * Run with `npx tsx bench/server-load-postgres.ts`; BENCH_PROFILE=folder writes each server's CPU profile there.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
 import { Client } from 'pg'
-import type { Input, ProcedureName } from '../src-shared/api/contract'
-import type { MetricKey } from '../src-shared/domain/metrics'
-import { chunks, rowsPerInsert } from '../src-main/engine/batch'
 import { migrateDatabaseAt } from '../src-main/engine/db/postgres'
-import { openEngineParts } from '../src-main/engine/engine'
 import { startPostgresServer } from '../src-main/testing/postgres-server'
-import { dispatch } from '../src-main/transport/dispatch'
-import { steadySeries } from './steady-monitoring-data'
+import { appId, BARE_SERVER, buildPortfolio, load as loadFor, rawBody, startGovernServe, startProcess, type Load } from './portfolio'
 
 const APPLICATIONS = 1000
 const HOURS = 30
 const SECONDS = 10
 const CONNECTIONS = 10
 const TARGET = { rps: 1500, p99: 50 }
-const root = join(__dirname, '..')
-const appId = (i: number) => `app_${String(i).padStart(4, '0')}`
-
-/** The bench's portfolio, built through the engine on either database; answers an org_admin token. */
-async function buildWorkspace(location: string): Promise<string> {
-  const { engine, context, evaluator } = await openEngineParts(location)
-  const owner = { actor: await engine.owner() }
-  const call = async <K extends ProcedureName>(procedure: K, input: Input<K>) => {
-    const result = await dispatch(engine, procedure, input, owner)
-    if (!result.ok) throw new Error(`${procedure}: ${result.error.message}`)
-    return result.value as { alert_rules: Array<{ metric: MetricKey }> }
-  }
-  for (let i = 0; i < APPLICATIONS; i++) await call('applications.create', { id: appId(i), name: `Application ${i} of the portfolio`, tags: ['production'] })
-  const metrics = new Set<MetricKey>()
-  for (const template_id of ['system_health', 'sensitive_data', 'hardened_external', 'performance_monitored'] as const) {
-    const policy = await call('policies.createFromTemplate', { template_id, scope: { apply_to_all: true, tags: [], application_ids: [] } })
-    for (const rule of policy.alert_rules) metrics.add(rule.metric)
-  }
-  // The data the bare way, rows straight into the tables: ingestion has a benchmark of its own.
-  await context.bookkeep(async (tx) => {
-    const rows: Array<{ series_id: number; hour: number; n: number; total: number | null; sum: number | null; sketch: Uint8Array | null }> = []
-    for (const { applicationId, metric, buckets } of steadySeries(Array.from({ length: APPLICATIONS }, (_, i) => appId(i)), metrics, HOURS, 0.2)) {
-      const { id } = await tx.insertInto('metric_series').values({ application_id: applicationId, metric }).returning('id').executeTakeFirstOrThrow()
-      for (const [hour, n, total, sum, sketch] of buckets) rows.push({ series_id: Number(id), hour, n, total, sum, sketch })
-    }
-    for (const slice of chunks(rows, rowsPerInsert(6))) await tx.insertInto('metric_buckets').values(slice).execute()
-  })
-  await evaluator.evaluateNow()
-  const token = (await engine.tokens.create({ name: 'bench', role: 'org_admin' })).secret
-  await engine.close()
-  return token
-}
-
-/** Starts a server process and resolves with the base URL it prints. */
-function startProcess(args: string[], pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const read = (piece: Buffer) => {
-      output += piece.toString()
-      const url = pattern.exec(output)?.[1]
-      if (!url) return
-      // From here its log lines (one a request) are drained unread: read, they would cost the load
-      // generator, which shares this process, more and more as they pile up.
-      child.stdout!.off('data', read)
-      child.stderr!.off('data', read)
-      child.stdout!.resume()
-      child.stderr!.resume()
-      resolve({ url, child })
-    }
-    child.stdout!.on('data', read)
-    child.stderr!.on('data', read)
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
-  })
-}
-
-/** The bare baseline: plain node:http answering the same bytes, compressed the same, nothing else. */
-const BARE_SERVER = `
-const { createServer } = require('node:http')
-const { readFileSync } = require('node:fs')
-const [folder] = process.argv.slice(1)
-const bodies = Object.fromEntries(['org', 'org.br', 'org.gz', 'app'].map((name) => [name, readFileSync(folder + '/' + name)]))
-createServer((req, res) => {
-  const accept = req.headers['accept-encoding'] || ''
-  const name = req.url.startsWith('/org') ? (accept.includes('br') ? 'org.br' : accept.includes('gzip') ? 'org.gz' : 'org') : 'app'
-  const headers = { 'content-type': 'application/json' }
-  if (name.endsWith('.br')) headers['content-encoding'] = 'br'
-  if (name.endsWith('.gz')) headers['content-encoding'] = 'gzip'
-  res.writeHead(200, headers)
-  res.end(bodies[name])
-}).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port) })
-`
-
-async function rawBody(url: string, headers: Record<string, string>): Promise<Buffer> {
-  const { request } = await import('node:http')
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (res) => {
-      const pieces: Buffer[] = []
-      res.on('data', (piece: Buffer) => pieces.push(piece))
-      res.on('end', () => resolve(Buffer.concat(pieces)))
-    })
-      .on('error', reject)
-      .end()
-  })
-}
-
-interface Load {
-  rps: number
-  p50: number
-  p99: number
-  failed: number
-}
-
-async function load(url: string, headers: Record<string, string>): Promise<Load> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers })
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts }
-}
+const load = (url: string, headers: Record<string, string>) => loadFor(url, headers, CONNECTIONS, SECONDS)
 
 interface Measured {
   org: Load
@@ -139,8 +36,7 @@ interface Measured {
 /** Serves `workspaceArgs` with `govern serve` and measures both reads, each beside the bare server. */
 async function measure(workspaceArgs: string[], token: string, folder: string): Promise<Measured> {
   const auth = { authorization: `Bearer ${token}` }
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
-  const server = await startProcess([...profile, '--import', 'tsx', join(root, 'src-main/cli/govern.ts'), 'serve', ...workspaceArgs, '--port', '0', '--rate-limit', '0'], /REST API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/)
+  const server = await startGovernServe(workspaceArgs)
   const api = `${server.url}/api/v1`
   const orgUrl = `${api}/organization/policies/compliance`
   const appUrl = `${api}/applications/${appId(1)}/compliance`
@@ -178,10 +74,10 @@ async function main(): Promise<void> {
 
     const file = join(folder, 'server.sqlite')
     let started = performance.now()
-    const sqliteToken = await buildWorkspace(file)
+    const { token: sqliteToken } = await buildPortfolio(file, APPLICATIONS, HOURS)
     const sqliteBuildS = (performance.now() - started) / 1000
     started = performance.now()
-    const postgresToken = await buildWorkspace(databaseUrl.toString())
+    const { token: postgresToken } = await buildPortfolio(databaseUrl.toString(), APPLICATIONS, HOURS)
     const postgresBuildS = (performance.now() - started) / 1000
 
     const sqlite = await measure(['--db', file], sqliteToken, folder)

@@ -10,97 +10,16 @@
  *     back (target p99 ≤ 60 ms under that load).
  * Run with `npm run bench`; BENCH_PROFILE=folder writes the server's CPU profile there.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
-import type { MetricKey } from '../src-shared/domain/metrics'
-import { openEngineParts } from '../src-main/engine/engine'
-import { caller } from '../src-main/testing/workspace'
-import { writeSteadyMonitoringData } from './steady-monitoring-data'
+import { appId, BARE_SERVER, buildPortfolio, load as loadFor, rawBody, startGovernServe, startProcess, type Load } from './portfolio'
 
 const APPLICATIONS = 1000
 const HOURS = 30
 const SECONDS = 10
 const CONNECTIONS = 10
-const root = join(__dirname, '..')
-const appId = (i: number) => `app_${String(i).padStart(4, '0')}`
-
-
-async function buildWorkspace(file: string): Promise<string> {
-  const { engine, evaluator } = await openEngineParts(file)
-  const call = caller(engine)
-  for (let i = 0; i < APPLICATIONS; i++) await call('applications.create', { id: appId(i), name: `Application ${i} of the portfolio`, tags: ['production'] })
-  const metrics = new Set<MetricKey>()
-  for (const template_id of ['system_health', 'sensitive_data', 'hardened_external', 'performance_monitored'] as const) {
-    const policy = await call('policies.createFromTemplate', { template_id, scope: { apply_to_all: true, tags: [], application_ids: [] } })
-    for (const rule of policy.alert_rules) metrics.add(rule.metric)
-  }
-  writeSteadyMonitoringData(file, Array.from({ length: APPLICATIONS }, (_, i) => appId(i)), metrics, HOURS, 0.2)
-  await evaluator.evaluateNow()
-  const token = (await engine.tokens.create({ name: 'bench', role: 'org_admin' })).secret
-  await engine.close()
-  return token
-}
-
-/** Starts a server process and resolves with the base URL it prints. */
-function startProcess(args: string[], pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const read = (piece: Buffer) => {
-      output += piece.toString()
-      const url = pattern.exec(output)?.[1]
-      if (url) resolve({ url, child })
-    }
-    child.stdout!.on('data', read)
-    child.stderr!.on('data', read)
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
-  })
-}
-
-/** The bare baseline: plain node:http answering the same bytes, compressed the same, nothing else. */
-const BARE_SERVER = `
-const { createServer } = require('node:http')
-const { readFileSync } = require('node:fs')
-const [folder] = process.argv.slice(1)
-const bodies = Object.fromEntries(['org', 'org.br', 'org.gz', 'app'].map((name) => [name, readFileSync(folder + '/' + name)]))
-createServer((req, res) => {
-  const accept = req.headers['accept-encoding'] || ''
-  const name = req.url.startsWith('/org') ? (accept.includes('br') ? 'org.br' : accept.includes('gzip') ? 'org.gz' : 'org') : 'app'
-  const headers = { 'content-type': 'application/json' }
-  if (name.endsWith('.br')) headers['content-encoding'] = 'br'
-  if (name.endsWith('.gz')) headers['content-encoding'] = 'gzip'
-  res.writeHead(200, headers)
-  res.end(bodies[name])
-}).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port) })
-`
-
-async function rawBody(url: string, headers: Record<string, string>): Promise<Buffer> {
-  const { request } = await import('node:http')
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (res) => {
-      const pieces: Buffer[] = []
-      res.on('data', (piece: Buffer) => pieces.push(piece))
-      res.on('end', () => resolve(Buffer.concat(pieces)))
-    })
-      .on('error', reject)
-      .end()
-  })
-}
-
-interface Load {
-  rps: number
-  p50: number
-  p99: number
-  failed: number
-}
-
-async function load(url: string, headers: Record<string, string>): Promise<Load> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers })
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts }
-}
+const load = (url: string, headers: Record<string, string>) => loadFor(url, headers, CONNECTIONS, SECONDS)
 
 /**
  * A CSV of per-inference events over the last day. It is made before the clock starts (the load
@@ -118,9 +37,9 @@ function importFile(events: number): (seed: number) => string {
 async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'govern-bench-server-'))
   const file = join(folder, 'server.sqlite')
-  const token = await buildWorkspace(file)
+  const { token } = await buildPortfolio(file, APPLICATIONS, HOURS)
   const auth = { authorization: `Bearer ${token}` }
-  const server = await startProcess([...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', join(root, 'src-main/cli/govern.ts'), 'serve', '--db', file, '--port', '0', '--rate-limit', '0'], /REST API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/)
+  const server = await startGovernServe(['--db', file])
   const api = `${server.url}/api/v1`
   const orgUrl = `${api}/organization/policies/compliance`
   const appUrl = `${api}/applications/${appId(1)}/compliance`

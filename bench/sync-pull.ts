@@ -7,7 +7,7 @@
  * rows from the server's file into an empty SQLite file with no network, JSON or engine between.
  * Run with `npx tsx bench/sync-pull.ts` (APPLICATIONS=… and DAYS=… for a smaller run).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,48 +17,17 @@ import { openEngineParts } from '../src-main/engine/engine'
 import { FileCredentialStore } from '../src-main/engine/sync/file-credentials'
 import { REPLICATED_TABLES } from '../src-main/engine/sync/replicated-tables'
 import { caller } from '../src-main/testing/workspace'
-import { writeSteadyMonitoringData } from './steady-monitoring-data'
+import { appId, buildPortfolio, startGovernServe } from './portfolio'
 
 const APPLICATIONS = Number(process.env.APPLICATIONS ?? 1000)
 const DAYS = Number(process.env.DAYS ?? 30)
-const root = join(__dirname, '..')
-const appId = (i: number) => `app_${String(i).padStart(4, '0')}`
-
-async function buildServerWorkspace(file: string): Promise<{ token: string; metrics: MetricKey[] }> {
-  const { engine, evaluator } = await openEngineParts(file)
-  const call = caller(engine)
-  for (let i = 0; i < APPLICATIONS; i++) await call('applications.create', { id: appId(i), name: `Application ${i} of the portfolio`, tags: ['production'] })
-  const metrics = new Set<MetricKey>()
-  for (const template_id of ['system_health', 'sensitive_data', 'hardened_external', 'performance_monitored'] as const) {
-    const policy = await call('policies.createFromTemplate', { template_id, scope: { apply_to_all: true, tags: [], application_ids: [] } })
-    for (const rule of policy.alert_rules) metrics.add(rule.metric)
-  }
-  writeSteadyMonitoringData(file, Array.from({ length: APPLICATIONS }, (_, i) => appId(i)), metrics, DAYS * 24, 0.2)
-  await evaluator.evaluateNow()
-  const token = (await engine.tokens.create({ name: 'desktops', role: 'org_admin' })).secret
-  await engine.close()
-  return { token, metrics: [...metrics] }
-}
-
+/** The server's log (on stderr), its last lines only: shown if a pull fails. */
 let serverLog = ''
 
-function serve(file: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), '--import', 'tsx', join(root, 'src-main', 'cli', 'govern.ts'), 'serve', '--db', file, '--port', '0', '--rate-limit', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const read = (piece: Buffer) => {
-      output += piece.toString()
-      const url = /REST API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(output)?.[1]
-      if (!url) return
-      child.stdout!.off('data', read)
-      child.stdout!.resume()
-      resolve({ url, child })
-    }
-    // The server's log goes to stderr: kept only for its last lines, to show if it fails.
-    child.stderr!.on('data', (piece: Buffer) => (serverLog = (serverLog + piece.toString()).slice(-4000)))
-    child.stdout!.on('data', read)
-    child.once('exit', (code) => reject(new Error(`govern serve exited with ${code}: ${output}`)))
-  })
+async function serve(file: string): Promise<{ url: string; child: ChildProcess }> {
+  const server = await startGovernServe(['--db', file])
+  server.child.stderr!.on('data', (piece: Buffer) => (serverLog = (serverLog + piece.toString()).slice(-4000)))
+  return server
 }
 
 /** The bare copy: every replicated row read from the server's file and written to a new one, in one transaction. */
@@ -112,11 +81,11 @@ async function main(): Promise<void> {
   try {
     const serverFile = join(folder, 'server.sqlite')
     process.stdout.write(`Building the server's workspace: ${APPLICATIONS} applications, ${DAYS} days of hourly buckets… `)
-    const { token, metrics } = await buildServerWorkspace(serverFile)
+    const { token, metrics } = await buildPortfolio(serverFile, APPLICATIONS, DAYS * 24)
     console.log('done')
     const bare = bareCopy(serverFile, join(folder, 'bare.sqlite'))
     const server = await serve(serverFile)
-    const desktop = await openEngineParts(join(folder, 'desktop.sqlite'), { credentials: new FileCredentialStore(join(folder, 'token.json')), ...(process.env.PAGE ? { syncTuning: { pageSize: Number(process.env.PAGE) } } : {}) })
+    const desktop = await openEngineParts(join(folder, 'desktop.sqlite'), { credentials: new FileCredentialStore(join(folder, 'token.json')) })
     const call = caller(desktop.engine)
     try {
       let shown = ''

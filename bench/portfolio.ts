@@ -1,0 +1,127 @@
+/**
+ * What the server benchmarks share: the portfolio they serve (applications under the four
+ * templates, with steady hourly data, on a SQLite file or a PostgreSQL database alike), starting
+ * `govern serve` and the bare baseline server as processes of their own, and driving them with
+ * autocannon on loopback.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import type { Input, ProcedureName } from '../src-shared/api/contract'
+import type { MetricKey } from '../src-shared/domain/metrics'
+import { chunks, rowsPerInsert } from '../src-main/engine/batch'
+import { openEngineParts } from '../src-main/engine/engine'
+import { dispatch } from '../src-main/transport/dispatch'
+import { steadySeries } from './steady-monitoring-data'
+
+export const root = join(__dirname, '..')
+export const appId = (i: number) => `app_${String(i).padStart(4, '0')}`
+export const REST_API_URL = /REST API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/
+
+/**
+ * `applications` applications under the four templates with `hours` hours of data ending at the
+ * last whole hour, a fifth of them failing something, evaluated; answers an org_admin token and
+ * the metrics the policies ask for.
+ */
+export async function buildPortfolio(location: string, applications: number, hours: number): Promise<{ token: string; metrics: MetricKey[] }> {
+  const { engine, context, evaluator } = await openEngineParts(location)
+  const owner = { actor: await engine.owner() }
+  const call = async <K extends ProcedureName>(procedure: K, input: Input<K>) => {
+    const result = await dispatch(engine, procedure, input, owner)
+    if (!result.ok) throw new Error(`${procedure}: ${result.error.message}`)
+    return result.value as { alert_rules: Array<{ metric: MetricKey }> }
+  }
+  for (let i = 0; i < applications; i++) await call('applications.create', { id: appId(i), name: `Application ${i} of the portfolio`, tags: ['production'] })
+  const metrics = new Set<MetricKey>()
+  for (const template_id of ['system_health', 'sensitive_data', 'hardened_external', 'performance_monitored'] as const) {
+    const policy = await call('policies.createFromTemplate', { template_id, scope: { apply_to_all: true, tags: [], application_ids: [] } })
+    for (const rule of policy.alert_rules) metrics.add(rule.metric)
+  }
+  // The data the bare way, rows straight into the tables, an application at a time: ingestion has
+  // a benchmark of its own.
+  const ids = Array.from({ length: applications }, (_, i) => appId(i))
+  for (const slice of chunks(ids, 50)) {
+    await context.bookkeep(async (tx) => {
+      for (const { applicationId, metric, buckets } of steadySeries(slice, metrics, hours, 0.2)) {
+        const { id } = await tx.insertInto('metric_series').values({ application_id: applicationId, metric }).returning('id').executeTakeFirstOrThrow()
+        const rows = buckets.map(([hour, n, total, sum, sketch]) => ({ series_id: Number(id), hour, n, total, sum, sketch }))
+        for (const rowsSlice of chunks(rows, rowsPerInsert(6))) await tx.insertInto('metric_buckets').values(rowsSlice).execute()
+      }
+    })
+  }
+  await evaluator.evaluateNow()
+  const token = (await engine.tokens.create({ name: 'bench', role: 'org_admin' })).secret
+  await engine.close()
+  return { token, metrics: [...metrics] }
+}
+
+/** Starts a server process and resolves with the base URL it prints. */
+export function startProcess(args: string[], pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const read = (piece: Buffer) => {
+      output += piece.toString()
+      const url = pattern.exec(output)?.[1]
+      if (!url) return
+      // From here its log lines (one a request) are drained unread: read, they would cost the load
+      // generator, which shares this process, more and more as they pile up.
+      child.stdout!.off('data', read)
+      child.stderr!.off('data', read)
+      child.stdout!.resume()
+      child.stderr!.resume()
+      resolve({ url, child })
+    }
+    child.stdout!.on('data', read)
+    child.stderr!.on('data', read)
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
+  })
+}
+
+/** `govern serve` on a workspace (`--db FILE` or `--database-url URL`), with no rate limit. */
+export function startGovernServe(workspaceArgs: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
+  return startProcess([...profile, '--import', 'tsx', join(root, 'src-main/cli/govern.ts'), 'serve', ...workspaceArgs, '--port', '0', '--rate-limit', '0'], REST_API_URL)
+}
+
+/** The bare baseline: plain node:http answering the same bytes, compressed the same, nothing else. */
+export const BARE_SERVER = `
+const { createServer } = require('node:http')
+const { readFileSync } = require('node:fs')
+const [folder] = process.argv.slice(1)
+const bodies = Object.fromEntries(['org', 'org.br', 'org.gz', 'app'].map((name) => [name, readFileSync(folder + '/' + name)]))
+createServer((req, res) => {
+  const accept = req.headers['accept-encoding'] || ''
+  const name = req.url.startsWith('/org') ? (accept.includes('br') ? 'org.br' : accept.includes('gzip') ? 'org.gz' : 'org') : 'app'
+  const headers = { 'content-type': 'application/json' }
+  if (name.endsWith('.br')) headers['content-encoding'] = 'br'
+  if (name.endsWith('.gz')) headers['content-encoding'] = 'gzip'
+  res.writeHead(200, headers)
+  res.end(bodies[name])
+}).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port) })
+`
+
+export async function rawBody(url: string, headers: Record<string, string>): Promise<Buffer> {
+  const { request } = await import('node:http')
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const pieces: Buffer[] = []
+      res.on('data', (piece: Buffer) => pieces.push(piece))
+      res.on('end', () => resolve(Buffer.concat(pieces)))
+    })
+      .on('error', reject)
+      .end()
+  })
+}
+
+export interface Load {
+  rps: number
+  p50: number
+  p99: number
+  failed: number
+}
+
+export async function load(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<Load> {
+  const result = await autocannon({ url, connections, duration: seconds, headers })
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts }
+}
