@@ -29,18 +29,7 @@ export async function recordAuditMany(tx: Tx, actor: Pick<Actor, 'id' | 'name'>,
   if (isLocalOnlyCall()) return recordLocalOnly(tx, actor, at, entries)
   let { id, hash } = await chainHead(tx)
   const rows = entries.map((entry) => {
-    const row = {
-      id: ++id,
-      at,
-      actor_id: actor.id,
-      actor_name: actor.name,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId,
-      before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
-      prev_hash: hash,
-    }
+    const row = { ...eventRow(++id, at, actor, entry), prev_hash: hash }
     hash = auditEventHash(hash, row)
     return { ...row, hash }
   })
@@ -56,23 +45,21 @@ export async function recordAuditMany(tx: Tx, actor: Pick<Actor, 'id' | 'name'>,
 async function recordLocalOnly(tx: Tx, actor: Pick<Actor, 'id' | 'name'>, at: string, entries: readonly AuditEntry[]): Promise<void> {
   const lowest = await tx.selectFrom('audit_events').select((eb) => eb.fn.min('id').as('id')).executeTakeFirst()
   let id = Math.min(0, Number(lowest?.id ?? 0))
-  for (const entry of entries) {
-    await tx
-      .insertInto('audit_events')
-      .values({
-        id: --id,
-        at,
-        actor_id: actor.id,
-        actor_name: actor.name,
-        action: entry.action,
-        entity_type: entry.entityType,
-        entity_id: entry.entityId,
-        before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
-        after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
-        prev_hash: null,
-        hash: null,
-      })
-      .execute()
+  for (const entry of entries) await tx.insertInto('audit_events').values({ ...eventRow(--id, at, actor, entry), prev_hash: null, hash: null }).execute()
+}
+
+/** An event's own columns, as recorded: what its hash covers, with the chain's links left to the caller. */
+function eventRow(id: number, at: string, actor: Pick<Actor, 'id' | 'name'>, entry: AuditEntry) {
+  return {
+    id,
+    at,
+    actor_id: actor.id,
+    actor_name: actor.name,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId,
+    before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
   }
 }
 
