@@ -50,6 +50,11 @@ export function isTestDatabase(path: string): boolean {
   return databases.has(path)
 }
 
+/** Where another process opens a test engine's workspace: its file, or its database's URL with the password. */
+export function workspaceLocationOf(enginePath: string): Promise<string> {
+  return isTestDatabase(enginePath) ? databaseOf(enginePath) : Promise.resolve(enginePath)
+}
+
 /** The database a test engine's `path` names, with the password to connect. */
 function databaseOf(path: string): Promise<string> {
   const url = databases.get(path)

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Actor } from '../../../src-shared/domain/common'
+import { workspaceLocationOf } from '../../testing/engine-database'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
 import { failure } from '../../testing/refusal'
 import { caller } from '../../testing/workspace'
@@ -132,12 +133,13 @@ describe('attestation schedules', () => {
   it('issues each period once when two consoles open the same workspace at once after months closed', async () => {
     const { policy } = await organisation({ frequency: 'every_n_days', every_days: 45 })
     const file = fixture.engine.path
+    const location = await workspaceLocationOf(file)
     await fixture.engine.close()
     // Two processes, as the desktop app and `govern serve` would be, catching up at the same moment.
     const script = join(__dirname, '..', '..', 'testing', 'catch-up-process.ts')
     const run = () =>
       new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, ['--import', 'tsx', script, file, '2027-01-20T00:00:00.000Z'], { cwd: join(__dirname, '..', '..', '..') }, (error, stdout, stderr) =>
+        execFile(process.execPath, ['--import', 'tsx', script, location, '2027-01-20T00:00:00.000Z'], { cwd: join(__dirname, '..', '..', '..') }, (error, stdout, stderr) =>
           error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
         )
       })

@@ -7,7 +7,7 @@ import { ENGINE_TESTS_ON_POSTGRES } from '../../testing/engine-database'
 import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { auditEventHash, CHAIN_START } from '../audit-hash'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
-import { workspaceId } from '../workspace/identity'
+import { workspaceId } from '../db/workspace-identity'
 import { auditChainHead } from './audit-chain'
 
 const folder = tempFolder()

@@ -12,7 +12,7 @@ import { z } from 'zod'
 import { PackageManifest } from '../../../src-shared/domain/reports'
 import { CHAIN_START } from '../audit-hash'
 import type { Db } from '../db/schema'
-import { workspaceId } from '../workspace/identity'
+import { workspaceId } from '../db/workspace-identity'
 import { checkAuditChain, chainedEventRow, verifyAuditChain, type ChainedEventRow } from './audit-chain'
 
 export const MANIFEST_FILE = 'manifest.json'

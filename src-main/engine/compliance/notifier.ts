@@ -5,7 +5,7 @@
 import type { Selectable } from 'kysely'
 import type { EngineContext } from '../context'
 import type { NotificationsTable } from '../db/schema'
-import { workspaceId } from '../workspace/identity'
+import { workspaceId } from '../db/workspace-identity'
 
 const RETRY_MINUTES = [1, 5, 30, 120, 360]
 /** How long a receiver may take to answer one delivery, unless the engine is told otherwise. */

@@ -13,7 +13,7 @@ import { EngineError } from '../errors'
 import { auditTrailExtract, chainHeadAt } from './audit-extract'
 import { buildAuditPackage, renderReportPdf, reportCsvFiles, reportDigest, type PdfProgress } from '.'
 import { gatherReport } from './report-data'
-import { workspaceId } from '../workspace/identity'
+import { workspaceId } from '../db/workspace-identity'
 
 export interface Progress {
   done: number

@@ -7,7 +7,7 @@ import { sql, type RawBuilder } from 'kysely'
 import type { ChangePage, RowChange, RowKey, RowsAnswer } from '../../../src-shared/domain/sync'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
-import { workspaceId } from '../workspace/identity'
+import { workspaceId } from '../db/workspace-identity'
 import { isReplicated, REPLICATED_TABLES, type ReplicatedTable } from './replicated-tables'
 
 type KeyValue = string | number
