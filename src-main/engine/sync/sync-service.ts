@@ -112,15 +112,19 @@ export class SyncService implements Connection {
     const outbox = await db.selectFrom('sync_outbox').selectAll().orderBy('position').execute()
     const problems: SyncProblem[] = outbox
       .filter((command) => command.state !== 'pending')
-      .map((command) => ({
-        command_id: command.command_id,
-        procedure: command.procedure,
-        summary: summarise(command.procedure, JSON.parse(command.input_json) as Record<string, unknown>),
-        made_at: command.made_at,
-        kind: command.state === 'conflict' ? 'conflict' : 'rejected',
-        message: command.message ?? '',
-        ...(command.conflict_json ? { conflict: EditConflict.parse(JSON.parse(command.conflict_json)) } : {}),
-      }))
+      .map((command) => {
+        const conflict = command.conflict_json ? EditConflict.parse(JSON.parse(command.conflict_json)) : undefined
+        return {
+          command_id: command.command_id,
+          procedure: command.procedure,
+          // An edit sends only what changed: a policy is named as the server now calls it.
+          summary: summarise(command.procedure, JSON.parse(command.input_json) as Record<string, unknown>, conflict?.current.definition.name),
+          made_at: command.made_at,
+          kind: command.state === 'conflict' ? 'conflict' : 'rejected',
+          message: command.message ?? '',
+          ...(conflict ? { conflict } : {}),
+        }
+      })
     return {
       state: state.server_url ? this.state : 'disconnected',
       ...(state.server_url ? { server_url: state.server_url } : {}),
@@ -419,7 +423,7 @@ const VERBS: Record<string, string> = {
   'attestations.submit': 'Attest policy',
 }
 
-function summarise(procedure: string, input: Record<string, unknown>): string {
-  const what = typeof input.name === 'string' ? input.name : typeof input.id === 'string' ? input.id : ''
+function summarise(procedure: string, input: Record<string, unknown>, knownName?: string): string {
+  const what = typeof input.name === 'string' ? input.name : (knownName ?? (typeof input.id === 'string' ? input.id : ''))
   return `${VERBS[procedure] ?? procedure} ${what}`.trim()
 }

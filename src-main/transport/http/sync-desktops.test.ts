@@ -99,7 +99,7 @@ describe('two desktops and a server', () => {
       const status = await second.call('sync.status', {})
       expect(status.pending).toBe(0)
       expect(status.problems).toHaveLength(1)
-      expect(status.problems[0]).toMatchObject({ procedure: 'policies.update', kind: 'conflict', summary: expect.stringContaining('Edit policy') })
+      expect(status.problems[0]).toMatchObject({ procedure: 'policies.update', kind: 'conflict', summary: `Edit policy ${onServer.name}` })
       expect(status.problems[0]!.conflict).toMatchObject({ policy_id: policy.id, base: { version: policy.version }, current: { version: onServer.version, definition: expect.objectContaining({ description: winner }) } })
       expect(status.problems[0]!.conflict!.your_changes).toEqual(expect.arrayContaining([expect.objectContaining({ after: loser })]))
       expect((await first.call('sync.status', {})).problems).toEqual([])
