@@ -152,12 +152,12 @@ export async function writeNewSeries(tx: Tx, applicationId: string, series: read
  * than doubles the cost of loading months of history. Their rows are new, so the feed holds no
  * entry for them yet. PostgreSQL's triggers record as usual.
  */
-async function withFeedInBulk(tx: Tx, seriesIds: readonly number[], write: () => Promise<void>): Promise<void> {
+async function withFeedInBulk(tx: Tx, newSeries: readonly number[], write: () => Promise<void>): Promise<void> {
   if (onPostgres(tx)) return write()
   await tx.updateTable('sync_state').set({ pulling: 1 }).execute()
   await write()
   await tx.updateTable('sync_state').set({ pulling: 0 }).execute()
-  await sql`INSERT INTO row_changes (table_name, row_key) SELECT 'metric_buckets', json_array(series_id, hour) FROM metric_buckets WHERE series_id IN (${sql.join(seriesIds)}) ORDER BY series_id, hour`.execute(tx)
+  await sql`INSERT INTO row_changes (table_name, row_key) SELECT 'metric_buckets', json_array(series_id, hour) FROM metric_buckets WHERE series_id IN (${sql.join(newSeries)}) ORDER BY series_id, hour`.execute(tx)
 }
 
 /** A bucket's sketch merged with the stored one; null for metrics without one. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChangePage } from '../../../src-shared/domain/sync'
 import { ENGINE_TESTS_ON_POSTGRES } from '../../testing/engine-database'
 import { caller, openTestEngine, tempFolder, type TestEngine } from '../../testing/workspace'
+import { writeNewSeries } from '../metrics/buckets'
 import { LOCAL_TABLES, REPLICATED_TABLES } from './replicated-tables'
 
 const folder = tempFolder()
@@ -78,6 +79,17 @@ describe('the change feed', () => {
     expect(withSketch?.row?.sketch).toEqual({ $base64: expect.stringMatching(/^[A-Za-z0-9+/=]+$/) })
     const rows = await call('sync.rows', { keys: [{ table: 'applications', key: [app.id] }, { table: 'applications', key: ['app_gone'] }] })
     expect(rows.rows).toEqual([expect.objectContaining({ key: [app.id], row: expect.objectContaining({ name: 'Latency Bot' }) }), { table: 'applications', key: ['app_gone'], row: null }])
+  })
+
+  it('holds every bucket of series written whole, as the sample workspace writes its history', async () => {
+    const app = await call('applications.create', { name: 'History Bot' })
+    const hours = 48
+    await server.context.mutate(['metrics'], (tx) =>
+      writeNewSeries(tx, app.id, [{ metric: 'throughput_drop', firstHour: 490_000, n: new Float64Array(hours).fill(10), total: null, sum: null, sketches: null }]),
+    )
+    const buckets = (await readAll('0')).changes.filter((change) => change.table === 'metric_buckets' && typeof change.row?.hour === 'number' && change.row.hour >= 490_000 && change.row.hour < 490_000 + hours)
+    expect(buckets.map((change) => change.key[1])).toEqual(Array.from({ length: hours }, (_, hour) => 490_000 + hour))
+    expect(buckets.every((change) => change.row?.n === 10)).toBe(true)
   })
 
   it('reads keys spread over thousands of series, as one new hour of every series is', async () => {
