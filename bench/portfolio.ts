@@ -5,6 +5,7 @@
  * autocannon on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import type { Input, ProcedureName } from '../src-shared/api/contract'
@@ -124,4 +125,21 @@ export interface Load {
 export async function load(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<Load> {
   const result = await autocannon({ url, connections, duration: seconds, headers })
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts }
+}
+
+/**
+ * The two hot reads of a running server, and a bare server answering the bytes each answered
+ * (compressed the same): the baseline measured beside them.
+ */
+export async function hotReadsWithBareBaseline(serverUrl: string, auth: Record<string, string>, folder: string) {
+  const api = `${serverUrl}/api/v1`
+  const orgUrl = `${api}/organization/policies/compliance`
+  const appUrl = `${api}/applications/${appId(1)}/compliance`
+  const org = await rawBody(orgUrl, auth)
+  writeFileSync(join(folder, 'org'), org)
+  writeFileSync(join(folder, 'org.br'), await rawBody(orgUrl, { ...auth, 'accept-encoding': 'br' }))
+  writeFileSync(join(folder, 'org.gz'), await rawBody(orgUrl, { ...auth, 'accept-encoding': 'gzip' }))
+  writeFileSync(join(folder, 'app'), await rawBody(appUrl, auth))
+  const bare = await startProcess(['-e', BARE_SERVER, folder], /(http:\/\/127\.0\.0\.1:\d+)/)
+  return { api, orgUrl, appUrl, org, bare }
 }

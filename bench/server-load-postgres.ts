@@ -10,13 +10,13 @@
  * The cluster is the tests' (postgres-server.ts): fsync off, which reads do not notice.
  * Run with `npx tsx bench/server-load-postgres.ts`; BENCH_PROFILE=folder writes each server's CPU profile there.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from 'pg'
 import { migrateDatabaseAt } from '../src-main/engine/db/postgres'
 import { startPostgresServer } from '../src-main/testing/postgres-server'
-import { appId, BARE_SERVER, buildPortfolio, load as loadFor, rawBody, startGovernServe, startProcess, type Load } from './portfolio'
+import { buildPortfolio, hotReadsWithBareBaseline, load as loadFor, startGovernServe, type Load } from './portfolio'
 
 const APPLICATIONS = 1000
 const HOURS = 30
@@ -37,15 +37,7 @@ interface Measured {
 async function measure(workspaceArgs: string[], token: string, folder: string): Promise<Measured> {
   const auth = { authorization: `Bearer ${token}` }
   const server = await startGovernServe(workspaceArgs)
-  const api = `${server.url}/api/v1`
-  const orgUrl = `${api}/organization/policies/compliance`
-  const appUrl = `${api}/applications/${appId(1)}/compliance`
-  const org = await rawBody(orgUrl, auth)
-  writeFileSync(join(folder, 'org'), org)
-  writeFileSync(join(folder, 'org.br'), await rawBody(orgUrl, { ...auth, 'accept-encoding': 'br' }))
-  writeFileSync(join(folder, 'org.gz'), await rawBody(orgUrl, { ...auth, 'accept-encoding': 'gzip' }))
-  writeFileSync(join(folder, 'app'), await rawBody(appUrl, auth))
-  const bare = await startProcess(['-e', BARE_SERVER, folder], /(http:\/\/127\.0\.0\.1:\d+)/)
+  const { orgUrl, appUrl, org, bare } = await hotReadsWithBareBaseline(server.url, auth, folder)
   const compressed = { ...auth, 'accept-encoding': 'br, gzip' }
   try {
     const orgLoad = await load(orgUrl, compressed)

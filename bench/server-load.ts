@@ -10,10 +10,10 @@
  *     back (target p99 ≤ 60 ms under that load).
  * Run with `npm run bench`; BENCH_PROFILE=folder writes the server's CPU profile there.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { appId, BARE_SERVER, buildPortfolio, load as loadFor, rawBody, startGovernServe, startProcess, type Load } from './portfolio'
+import { appId, buildPortfolio, hotReadsWithBareBaseline, load as loadFor, startGovernServe, type Load } from './portfolio'
 
 const APPLICATIONS = 1000
 const HOURS = 30
@@ -40,16 +40,7 @@ async function main(): Promise<void> {
   const { token } = await buildPortfolio(file, APPLICATIONS, HOURS)
   const auth = { authorization: `Bearer ${token}` }
   const server = await startGovernServe(['--db', file])
-  const api = `${server.url}/api/v1`
-  const orgUrl = `${api}/organization/policies/compliance`
-  const appUrl = `${api}/applications/${appId(1)}/compliance`
-
-  const org = await rawBody(orgUrl, auth)
-  writeFileSync(join(folder, 'org'), org)
-  writeFileSync(join(folder, 'org.br'), await rawBody(orgUrl, { ...auth, 'accept-encoding': 'br' }))
-  writeFileSync(join(folder, 'org.gz'), await rawBody(orgUrl, { ...auth, 'accept-encoding': 'gzip' }))
-  writeFileSync(join(folder, 'app'), await rawBody(appUrl, auth))
-  const bare = await startProcess(['-e', BARE_SERVER, folder], /(http:\/\/127\.0\.0\.1:\d+)/)
+  const { api, orgUrl, appUrl, org, bare } = await hotReadsWithBareBaseline(server.url, auth, folder)
   const report = JSON.parse(org.toString()) as { policies: Array<{ gap_count: number }> }
 
   const compressed = { ...auth, 'accept-encoding': 'br, gzip' }
