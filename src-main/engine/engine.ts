@@ -35,7 +35,11 @@ export interface Engine {
   /** The workspace owner: who the desktop app and the sign-in link act as. */
   owner(): Promise<Actor>
   /** The actor behind an API token's secret, or undefined when it is unknown or revoked. */
-  authenticate(secret: string): Promise<Actor | undefined>
+  /**
+   * The actor behind an API token's secret. Given the generation read as the request arrived
+   * (`generation()`), a token already checked under it is answered without a look-up.
+   */
+  authenticate(secret: string, generation?: string): Promise<Actor | undefined>
   readonly tokens: {
     create(input: { name: string; role: string; user?: string }): Promise<{ token: ApiTokenInfo; secret: string }>
     list(): Promise<ApiTokenInfo[]>
@@ -56,7 +60,14 @@ export interface Engine {
    * evaluated first, then the number that changes whenever the workspace does, in this process or
    * any other. An answer kept with a generation is current while the generation stays the same.
    */
-  settledGeneration(): Promise<string>
+  settledGeneration(seen?: string): Promise<string>
+  /**
+   * The workspace's generation now, with nothing settled first: read once as a request arrives,
+   * it keys what the request may take from earlier answers (its token's check, a kept report).
+   */
+  generation(): Promise<string>
+  /** Now by the engine's clock, as ISO 8601: the moment a live answer names. */
+  nowIso(): string
   /**
    * What a running console does on its own: evaluate now and every few minutes (windows slide,
    * grace periods end), send due alerts, and finish any long write a crash left half-way.
@@ -157,7 +168,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
     schemaVersion: database.schemaVersion,
     handlers,
     owner: () => ownerActor(context.db),
-    authenticate: (secret) => authenticateToken(context, secret),
+    authenticate: (secret, generation) => authenticateToken(context, secret, generation),
     tokens: {
       create: async (input) => createApiToken(context, await asOwner(), input),
       list: () => listApiTokens(context.db),
@@ -174,13 +185,16 @@ export async function openEngineParts(location: string, options: EngineOptions =
       context.changes.on('changed', listener)
       return () => context.changes.off('changed', listener)
     },
-    settledGeneration: async () => {
+    generation: () => database.generation(),
+    nowIso: () => context.nowIso(),
+    settledGeneration: async (seen) => {
       // Nothing is queued without the generation changing: once the queue was seen empty under a
       // generation, it stays empty while the generation does, and only the clock can make work
       // (an attestation moment). So a cached read costs one look at the generation (on
       // PostgreSQL, one round trip rather than three). Read before the queue, never after: a
       // change committed in between must not be taken as seen.
-      const generation = await database.generation()
+      // `seen`, read as the request arrived, was read before the queue as well.
+      const generation = seen ?? (await database.generation())
       if (settled?.generation === generation && context.nowIso() < settled.quietUntil) return generation
       const drained = await evaluator.evaluateIfDue()
       if ('run' in drained) return database.generation()

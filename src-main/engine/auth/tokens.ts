@@ -75,20 +75,48 @@ export async function revokeApiToken(engine: EngineContext, ctx: CallContext, id
 const LAST_USE_RESOLUTION_MS = 60_000
 
 /** The actor behind a bearer secret, or undefined when it is unknown, revoked, or acts for a deactivated person. */
-export async function authenticateToken(engine: EngineContext, secret: string): Promise<Actor | undefined> {
+export async function authenticateToken(engine: EngineContext, secret: string, generation?: string): Promise<Actor | undefined> {
   if (!secret.startsWith(TOKEN_PREFIX)) return undefined
-  const row = await engine.db
-    .selectFrom('api_tokens')
-    .select(['id', 'name', 'role', 'user_id', 'revoked_at', 'last_used_at'])
-    .where('token_hash', '=', hashToken(secret))
-    .executeTakeFirst()
+  const hash = hashToken(secret)
+  const known = generation === undefined ? undefined : checkedTokens(engine, generation)
+  const kept = known?.get(hash)
+  if (kept) {
+    recordLastUse(engine, kept.tokenId, kept.lastUsedAt)
+    return kept.actor
+  }
+  const row = await engine.db.selectFrom('api_tokens').select(['id', 'name', 'role', 'user_id', 'revoked_at', 'last_used_at']).where('token_hash', '=', hash).executeTakeFirst()
   if (!row || row.revoked_at) return undefined
   const user = row.user_id ? await engine.db.selectFrom('users').select(['id', 'name', 'role', 'deactivated_at']).where('id', '=', row.user_id).executeTakeFirst() : undefined
   // A token acts for its person only while they are active, and never with more than their role now.
   if (user?.deactivated_at) return undefined
   recordLastUse(engine, row.id, row.last_used_at)
-  if (user) return { id: user.id, name: user.name, role: effectiveTokenRole(Role.parse(row.role), Role.parse(user.role)) }
-  return { id: row.id, name: `${row.name} (API token)`, role: Role.parse(row.role) }
+  const actor: Actor = user ? { id: user.id, name: user.name, role: effectiveTokenRole(Role.parse(row.role), Role.parse(user.role)) } : { id: row.id, name: `${row.name} (API token)`, role: Role.parse(row.role) }
+  if (known && known.size < KEPT_TOKENS) known.set(hash, { actor, tokenId: row.id, lastUsedAt: row.last_used_at })
+  return actor
+}
+
+/** Tokens answered under one generation: more than any organisation has in use at once. */
+const KEPT_TOKENS = 10_000
+
+interface CheckedToken {
+  actor: Actor
+  tokenId: string
+  lastUsedAt: string | null
+}
+
+const tokensChecked = new WeakMap<EngineContext, { generation: string; tokens: Map<string, CheckedToken> }>()
+
+/**
+ * The tokens checked while the workspace stood at `generation` (read before the check). Until it
+ * changes, no token, person or role has either: a server's requests then cost no look-up. Any
+ * commit (a revocation, a deactivation, another process's write) starts afresh.
+ */
+function checkedTokens(engine: EngineContext, generation: string): Map<string, CheckedToken> {
+  const kept = tokensChecked.get(engine)
+  if (kept?.generation === generation) return kept.tokens
+  const tokens = new Map<string, CheckedToken>()
+  tokensChecked.set(engine, { generation, tokens })
+  return tokens
 }
 
 const lastUseRecorded = new WeakMap<EngineContext, Map<string, number>>()

@@ -11,6 +11,7 @@ import { WorkspaceError } from '../errors'
 import { appliedMigrationsProblem, KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from './migrate'
 import type { OpenedDatabase } from './open'
 import type { Database } from './schema'
+import { sharedRead } from './shared-read'
 import { DEFAULT_LOCK_WAIT_MS, workspaceBusy } from './write-lock'
 
 const CONNECT_TIMEOUT_MS = 10_000
@@ -184,7 +185,9 @@ export async function openPostgresDatabase(url: string, options: { lockWaitMs?: 
         return work(tx)
       }),
     // The snapshot names every transaction still running: it changes as soon as any commits.
-    generation: async () => (await sql<{ snapshot: string }>`SELECT pg_current_snapshot()::text AS snapshot`.execute(db)).rows[0]!.snapshot,
+    // Requests arriving together share one look (shared-read.ts): the server's hot reads, served
+    // from kept answers, then cost a fraction of a round trip each.
+    generation: sharedRead(async () => (await sql<{ snapshot: string }>`SELECT pg_current_snapshot()::text AS snapshot`.execute(db)).rows[0]!.snapshot),
     schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
     appliedMigrations: async () => (await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)} ORDER BY name`.execute(db)).rows.map((row) => row.name),
     migrated,

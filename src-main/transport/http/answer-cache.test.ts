@@ -55,6 +55,17 @@ describe('the answer cache', () => {
     expect(etag(same)).toBe(etag(first))
     expect(etag(other)).not.toBe(etag(first))
   })
+
+  it('keeps a moment-stamped answer around its own as_of, not one nested deeper or a value that looks alike', async () => {
+    const cache = new AnswerCache()
+    const kept = { status: 'as_of', policies: [{ as_of: '2026-01-01T00:00:00.000Z' }], as_of: '2026-03-02T09:00:00.000Z', after: 'as_of' }
+    const answered = await cache.answer('g1', 'q', ok(kept), true)
+    if (!answered.ok || !answered.answer.aroundMoment) throw new Error('not kept around its moment')
+    const [before, after] = answered.answer.aroundMoment
+    const sent = JSON.parse(`${before.toString()}"2026-03-02T10:30:00.000Z"${after.toString()}`) as unknown
+    expect(sent).toEqual({ ...kept, as_of: '2026-03-02T10:30:00.000Z' })
+    expect(Object.keys(sent as object)).toEqual(Object.keys(kept))
+  })
 })
 
 describe('GET /organization/policies/compliance, cached', () => {
@@ -199,5 +210,58 @@ describe('a kept answer and the clock', () => {
     // Attestation Overdue from here: no write announced it, only the clock.
     opened.clock.advance(8 * 86_400_000)
     expect(await compliantCount()).toEqual([0])
+  })
+})
+
+describe('GET /applications/{id}/compliance, kept', () => {
+  const folder = tempFolder()
+  let opened: TestEngine
+  let server: RunningServer
+  let token: string
+  beforeAll(async () => {
+    opened = await openTestEngine(folder.path('cache-application.sqlite'), '2026-03-02T09:00:00.000Z')
+    server = await startServer({ engine: opened.engine, port: 0, log: () => undefined })
+    token = (await opened.engine.tokens.create({ name: 'poller', role: 'auditor' })).secret
+    const call = caller(opened.engine)
+    await call('applications.create', { id: 'app_a', name: 'Alpha' })
+    await call('policies.create', { name: 'No leaks', enforcement_delay_days: 0, alert_rules: [{ metric: 'pii', operator: '>', threshold: 2, severity: 'critical' }], scope: { apply_to_all: true } })
+    await call('metrics.ingest', { id: 'app_a', observations: [{ metric: 'pii', timestamp: '2026-03-02T08:00:00.000Z', count: 0, total: 1000 }] })
+  })
+  afterAll(async () => {
+    await server.close()
+    await opened.engine.close()
+    folder.remove()
+  })
+
+  const get = async (query = '') => {
+    const response = await fetch(`${server.url}/api/v1/applications/app_a/compliance${query}`, { headers: { authorization: `Bearer ${token}` } })
+    return { etag: response.headers.get('etag'), body: (await response.json()) as { as_of: string; status: string; policies: Array<{ evaluated_at: string }> } }
+  }
+
+  it('names the moment of each request, though the rest is the kept answer', async () => {
+    const first = await get()
+    expect(first.body.as_of).toBe('2026-03-02T09:00:00.000Z')
+    // Within the minute a token's last use is recorded to: nothing at all is written meanwhile.
+    opened.clock.advance(30_000)
+    const later = await get()
+    expect(later.body.as_of).toBe('2026-03-02T09:00:30.000Z')
+    expect(later.etag).toBe(first.etag)
+    expect({ ...later.body, as_of: first.body.as_of }).toEqual(first.body)
+  })
+
+  it('is built afresh once the workspace changes', async () => {
+    expect((await get()).body.status).toBe('compliant')
+    await caller(opened.engine)('metrics.ingest', { id: 'app_a', observations: [{ metric: 'pii', timestamp: '2026-03-02T08:00:00.000Z', count: 90, total: 1000 }] })
+    const after = await get()
+    expect(after.body.status).toBe('non_compliant')
+    expect(after.body.as_of).toBe(opened.clock.now().toISOString())
+  })
+
+  it('answers a moment asked for with that moment', async () => {
+    const asked = '2026-03-02T08:30:00.000Z'
+    const answer = await get(`?as_of=${asked}`)
+    expect(answer.body.as_of).toBe(asked)
+    opened.clock.advance(60_000)
+    expect((await get(`?as_of=${asked}`)).body.as_of).toBe(asked)
   })
 })

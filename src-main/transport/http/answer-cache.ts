@@ -4,16 +4,26 @@
  * and weigh megabytes, and monitoring tools poll them. An answer is kept per query under the
  * workspace's generation (see Engine.settledGeneration), so it is never served once anything has
  * changed; it carries an ETag (If-None-Match is answered 304) and is compressed once for each
- * encoding asked for, off the request thread.
+ * encoding asked for, off the request thread. One application's compliance is kept too, as
+ * monitoring tools poll it for each application: it names the moment it describes, which is each
+ * request's own (see MOMENT_STAMPED).
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
 import type { Context } from 'hono'
 import type { ApiErrorBody, Result } from '../../../src-shared/api/errors'
 
 /** Procedures whose answers are kept: reads that depend on nothing but the workspace and the query. */
-export const CACHED_PROCEDURES: ReadonlySet<string> = new Set(['compliance.organization', 'compliance.overview'])
+export const CACHED_PROCEDURES: ReadonlySet<string> = new Set(['compliance.organization', 'compliance.overview', 'compliance.application'])
+
+/**
+ * Kept answers that say, in a top-level `as_of`, the moment they describe: asked without `as_of`,
+ * that is the moment of the request. While the generation stands (statuses settled, nothing
+ * changed), the answer at any later moment is the kept one at that moment, so each request is sent
+ * it with its own. They are a few kilobytes, and sent uncompressed: the moment differs each time.
+ */
+const MOMENT_STAMPED: ReadonlySet<string> = new Set(['compliance.application'])
 
 /** All answers kept at once, compressed copies included; past it, the least recently used go. */
 const MAX_CACHED_BYTES = 64 * 1024 * 1024
@@ -31,6 +41,8 @@ export interface CachedAnswer {
   json: Buffer
   /** Compressed copies, made the first time an encoding is asked for. */
   compressed(encoding: Encoding): Promise<Buffer>
+  /** For a moment-stamped answer, its JSON around the `as_of` value, which each request fills in. */
+  aroundMoment?: readonly [Buffer, Buffer]
 }
 
 /** A kept answer, or the error its query met (passed to every request waiting on it, never kept). */
@@ -48,9 +60,10 @@ export class AnswerCache {
 
   /**
    * The answer kept for `key` under `generation`, or the one `build` makes (and keeps, when it is
-   * a success). Concurrent requests for the same missing answer share one build.
+   * a success). Concurrent requests for the same missing answer share one build. A `stamped`
+   * answer is kept around its moment, for each request to fill in.
    */
-  answer(generation: string, key: string, build: () => Promise<Result<Buffer>>): Promise<Answered> {
+  answer(generation: string, key: string, build: () => Promise<Result<Buffer>>, stamped = false): Promise<Answered> {
     if (generation !== this.generation) {
       this.generation = generation
       this.entries.clear()
@@ -64,7 +77,7 @@ export class AnswerCache {
       return kept.answer
     }
     const entry: Entry = { answer: Promise.resolve({ ok: false, error: { error: 'internal', message: 'not built yet' } }), bytes: 0 }
-    entry.answer = build().then((result): Answered => (result.ok ? { ok: true, answer: this.keep(entry, result.value) } : result))
+    entry.answer = build().then((result): Answered => (result.ok ? { ok: true, answer: this.keep(entry, result.value, stamped) } : result))
     this.entries.set(key, entry)
     // Failures are not kept: the next request tries again.
     const forget = () => {
@@ -74,12 +87,18 @@ export class AnswerCache {
     return entry.answer
   }
 
-  private keep(entry: Entry, json: Buffer): CachedAnswer {
+  private keep(entry: Entry, json: Buffer, stamped: boolean): CachedAnswer {
     this.count(entry, json.length)
     const copies = new Map<Encoding, Promise<Buffer>>()
+    const around = stamped ? aroundMoment(json) : undefined
+    // A moment-stamped answer is tagged without its moment: the same statuses at another moment
+    // are the same answer to a client holding them (the tag is weak).
+    const tagged = createHash('sha256')
+    for (const part of around ?? [json]) tagged.update(part)
     return {
-      etag: `W/"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`,
+      etag: `W/"${tagged.digest('base64url').slice(0, 32)}"`,
       json,
+      ...(around ? { aroundMoment: around } : {}),
       compressed: (encoding) => {
         let copy = copies.get(encoding)
         if (!copy) {
@@ -102,6 +121,25 @@ export class AnswerCache {
       this.bytes -= oldest.bytes
     }
   }
+}
+
+/** The answer's JSON before and after its top-level `as_of` value, read once as it is kept. */
+function aroundMoment(json: Buffer): readonly [Buffer, Buffer] {
+  const answer = JSON.parse(json.toString('utf8')) as Record<string, unknown>
+  if (typeof answer.as_of !== 'string') throw new Error('A moment-stamped answer has no as_of')
+  // A mark no answer holds, so the split finds the top-level field and nothing else.
+  const mark = `moment-${randomUUID()}`
+  const [before, after, ...more] = JSON.stringify({ ...answer, as_of: mark }).split(JSON.stringify(mark))
+  if (after === undefined || more.length > 0) throw new Error('A moment-stamped answer’s as_of could not be found once')
+  return [Buffer.from(before!), Buffer.from(after)]
+}
+
+/**
+ * Whether a query's kept answer is sent stamped with the request's moment: asked of the present
+ * (no `as_of`), by a procedure whose answer names its moment.
+ */
+export function stampsMoment(name: string, input: Record<string, unknown>): boolean {
+  return MOMENT_STAMPED.has(name) && input.as_of === undefined
 }
 
 /** The query as a key: the same parameters in any order are the same answer. */
@@ -131,14 +169,21 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag))
 }
 
-/** Answers with a kept answer: 304 when the client holds it already, else its bytes, compressed if asked. */
-export async function sendCachedAnswer(c: Context, answer: CachedAnswer): Promise<Response> {
+/**
+ * Answers with a kept answer: 304 when the client holds it already, else its bytes, compressed if
+ * asked; a moment-stamped one with `now` as its moment.
+ */
+export async function sendCachedAnswer(c: Context, answer: CachedAnswer, now: () => string): Promise<Response> {
   c.header('ETag', answer.etag)
   c.header('Vary', 'Accept-Encoding, Authorization')
   // The client may keep the answer but must ask again; the ETag makes asking cheap.
   c.header('Cache-Control', 'private, no-cache')
   if (matchesEtag(c.req.header('if-none-match'), answer.etag)) return c.body(null, 304)
   c.header('Content-Type', 'application/json')
+  if (answer.aroundMoment) {
+    const [before, after] = answer.aroundMoment
+    return c.body(asBody(Buffer.concat([before, Buffer.from(JSON.stringify(now())), after])), 200)
+  }
   const encoding = chooseEncoding(c.req.header('accept-encoding'))
   if (!encoding) return c.body(asBody(answer.json), 200)
   const body = await answer.compressed(encoding)

@@ -10,8 +10,11 @@ import type { ServerLog } from './json-log'
 
 const REQUEST_ID_HEADER = 'X-Request-Id'
 
-/** What the server's handlers share about a request: its id, its failure log, and who is calling once known. */
-export type HttpEnv = { Variables: { requestId: string; failureLog: Logger; call: CallContext } }
+/**
+ * What the server's handlers share about a request: its id, its failure log, who is calling once
+ * known, and the workspace's generation as it arrived (read with its token's check).
+ */
+export type HttpEnv = { Variables: { requestId: string; failureLog: Logger; call: CallContext; generation?: string } }
 
 /**
  * An id a proxy or client sent is kept, so one request can be followed through both logs, when it

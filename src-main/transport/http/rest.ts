@@ -10,7 +10,7 @@ import { HTTP_STATUS, type ApiErrorBody, type Result } from '../../../src-shared
 import { BinaryFile, CsvFile, type Procedure, type RestRoute } from '../../../src-shared/api/procedure'
 import type { Engine } from '../../engine/engine'
 import { authorize, dispatch, dispatchSerialized } from '../dispatch'
-import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
+import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer, stampsMoment } from './answer-cache'
 import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonObject, uploadFormat, type BodyLimits } from './request-body'
 import type { HttpEnv } from './request-log'
 
@@ -116,9 +116,9 @@ export function mountRestApi(
       }
       const input = { ...fields, ...c.req.param() }
       if (route.method === 'GET' && CACHED_PROCEDURES.has(name)) {
-        const generation = await engine.settledGeneration()
-        const answered = await cache.answer(generation, queryKey(name, input), () => dispatchSerialized(engine, name, input, call, log))
-        return answered.ok ? sendCachedAnswer(c, answered.answer) : errorResponse(c, answered.error)
+        const generation = await engine.settledGeneration(c.get('generation'))
+        const answered = await cache.answer(generation, queryKey(name, input), () => dispatchSerialized(engine, name, input, call, log), stampsMoment(name, input))
+        return answered.ok ? sendCachedAnswer(c, answered.answer, engine.nowIso) : errorResponse(c, answered.error)
       }
       const result = await dispatch(engine, name, input, { ...call, upload, commandId: command.id }, log)
       return sendResult(c, result, route.status, route.produces)

@@ -26,7 +26,7 @@ import { createAccessGuards, SIGN_IN_MESSAGE, unknownTokenMessage } from './acce
 import type { ThrottlePolicy } from './auth-throttle'
 import { hostCheckFor, isLoopbackBind, type HostCheck } from './host-check'
 import { DEFAULT_BODY_LIMITS, limitFor, readJsonObject, type BodyLimits } from './request-body'
-import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer } from './answer-cache'
+import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer, stampsMoment } from './answer-cache'
 import { gracefulCloser, type ClosedServer } from './graceful-close'
 import { jsonLog, type ServerLog } from './json-log'
 import { mountProbes } from './probes'
@@ -92,11 +92,17 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
   const bearerOf = (c: Context) => /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
   const unknownToken = unauthorized(unknownTokenMessage(isLoopbackBind(options.host ?? '127.0.0.1') ? engine.path : undefined))
 
-  async function actorFromBearer(c: Context): Promise<Actor | undefined> {
+  /**
+   * The caller a bearer token names. The workspace's generation is read first, once a request:
+   * the token's check and any kept answer the request is sent are both taken under it.
+   */
+  async function actorFromBearer(c: Context<HttpEnv>): Promise<Actor | undefined> {
     const token = bearerOf(c)
     if (!token) return undefined
     if (isLoginToken(token)) return owner()
-    return engine.authenticate(token)
+    const generation = await engine.generation()
+    c.set('generation', generation)
+    return engine.authenticate(token, generation)
   }
 
   const perMinute = options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE
@@ -185,9 +191,9 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     if (!body.ok) return errorResponse(c, body.error)
     if (CACHED_PROCEDURES.has(name)) {
       // Built once per workspace generation, off the event loop, and sent compressed, as over REST.
-      const generation = await engine.settledGeneration()
-      const answered = await answers.answer(generation, queryKey(name, body.value), () => dispatchSerialized(engine, name, body.value, { actor }, c.get('failureLog')))
-      return answered.ok ? sendCachedAnswer(c, answered.answer) : errorResponse(c, answered.error)
+      const generation = await engine.settledGeneration(c.get('generation'))
+      const answered = await answers.answer(generation, queryKey(name, body.value), () => dispatchSerialized(engine, name, body.value, { actor }, c.get('failureLog')), stampsMoment(name, body.value))
+      return answered.ok ? sendCachedAnswer(c, answered.answer, engine.nowIso) : errorResponse(c, answered.error)
     }
     const command = commandIdOf(c)
     if (!command.ok) return errorResponse(c, command.error)
