@@ -1,13 +1,13 @@
 /**
  * Applying the server's rows on a desktop, inside one write transaction: deletes first, then
- * upserts by key, many rows a statement, foreign keys checked only at commit (a page may hold a
+ * upserts by key, a prepared statement run per row, foreign keys checked only at commit (a page may hold a
  * child before its parent). The server is authoritative: its row replaces the desktop's. A row
  * whose unique value another row here still holds (a name the server moved from one policy to
  * another) waits until that row has been applied; one still waiting at the end needs a later page.
  */
 import { sql } from 'kysely'
 import type { RowChange } from '../../../src-shared/domain/sync'
-import { chunks, rowsPerInsert } from '../batch'
+import { repeatedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
 import { decodeRow } from './change-feed'
 import { isReplicated, REPLICATED_TABLES, type ReplicatedTable } from './replicated-tables'
@@ -53,52 +53,35 @@ export async function applyRowChanges(tx: Tx, changes: readonly RowChange[]): Pr
     if (change.row === null) await deleteRow(tx, change)
     else upserts.push({ table: change.table as ReplicatedTable, row: decodeRow(change.row) })
   }
-  let waiting: Upsert[] = []
-  for (const run of runsOfOneTable(upserts)) {
-    for (const slice of chunks(run, rowsPerInsert(Object.keys(run[0]!.row).length))) {
-      try {
-        await upsertRows(tx, slice)
-      } catch (error) {
-        if (!isUniquenessViolation(error)) throw error
-        waiting.push(...(await upsertEach(tx, slice)))
-      }
-    }
-  }
   // Each pass applies what the last one freed; a pass that frees nothing leaves it to a later page.
+  let waiting = await upsertEach(tx, upserts)
   while (waiting.length > 0) {
     const still = await upsertEach(tx, waiting)
     // Nothing freed: let the refusal stand, so the caller asks for the next page.
-    if (still.length === waiting.length) await upsertRows(tx, [still[0]!])
+    if (still.length === waiting.length) await upsertRow(tx, still[0]!)
     waiting = still
   }
 }
 
 async function deleteRow(tx: Tx, change: RowChange): Promise<void> {
-  const key = REPLICATED_TABLES[change.table as ReplicatedTable]
-  const matches = sql.join(
-    key.map((column, index) => sql`${sql.ref(column)} = ${change.key[index]}`),
-    sql` AND `,
-  )
-  await sql`DELETE FROM ${sql.table(change.table)} WHERE ${matches}`.execute(tx)
+  const table = change.table as ReplicatedTable
+  const key = REPLICATED_TABLES[table]
+  const statement = repeatedStatement(tx, `${table}.sync-delete`, () => {
+    const matches = sql.join(
+      key.map((column) => sql`${sql.ref(column)} = ${null}`),
+      sql` AND `,
+    )
+    return sql`DELETE FROM ${sql.table(table)} WHERE ${matches}`.compile(tx)
+  })
+  await statement.run(change.key)
 }
 
-/** Consecutive rows of one table, in order: one statement can carry each run. */
-function runsOfOneTable(upserts: readonly Upsert[]): Upsert[][] {
-  const runs: Upsert[][] = []
-  for (const upsert of upserts) {
-    const last = runs.at(-1)
-    if (last && last[0]!.table === upsert.table) last.push(upsert)
-    else runs.push([upsert])
-  }
-  return runs
-}
-
-/** Upserts one at a time; answers those a uniqueness index refused for now. */
+/** Upserts row by row (a prepared statement each, run without a round trip on SQLite); answers those a uniqueness index refused for now. */
 async function upsertEach(tx: Tx, upserts: readonly Upsert[]): Promise<Upsert[]> {
   const refused: Upsert[] = []
   for (const upsert of upserts) {
     try {
-      await upsertRows(tx, [upsert])
+      await upsertRow(tx, upsert)
     } catch (error) {
       if (!isUniquenessViolation(error)) throw error
       refused.push(upsert)
@@ -107,15 +90,16 @@ async function upsertEach(tx: Tx, upserts: readonly Upsert[]): Promise<Upsert[]>
   return refused
 }
 
-async function upsertRows(tx: Tx, upserts: readonly Upsert[]): Promise<void> {
-  const { table } = upserts[0]!
-  const key: readonly string[] = REPLICATED_TABLES[table]
-  const columns = Object.keys(upserts[0]!.row)
-  const others = columns.filter((column) => !key.includes(column))
-  const onConflict = others.length > 0 ? sql`DO UPDATE SET ${sql.join(others.map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`))}` : sql`DO NOTHING`
-  const values = sql.join(upserts.map(({ row }) => sql`(${sql.join(columns.map((column) => row[column]))})`))
-  await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((column) => sql.ref(column)))}) VALUES ${values}
-    ON CONFLICT (${sql.join(key.map((column) => sql.ref(column)))}) ${onConflict}`.execute(tx)
+async function upsertRow(tx: Tx, { table, row }: Upsert): Promise<void> {
+  const columns = Object.keys(row)
+  const statement = repeatedStatement(tx, `${table}.sync-upsert.${columns.join(',')}`, () => {
+    const key: readonly string[] = REPLICATED_TABLES[table]
+    const others = columns.filter((column) => !key.includes(column))
+    const onConflict = others.length > 0 ? sql`DO UPDATE SET ${sql.join(others.map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`))}` : sql`DO NOTHING`
+    return sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((column) => sql.ref(column)))}) VALUES (${sql.join(columns.map(() => null))})
+      ON CONFLICT (${sql.join(key.map((column) => sql.ref(column)))}) ${onConflict}`.compile(tx)
+  })
+  await statement.run(columns.map((column) => row[column]))
 }
 
 export function isUniquenessViolation(error: unknown): boolean {
