@@ -7,9 +7,9 @@
  */
 import { sql } from 'kysely'
 import type { RowChange } from '../../../src-shared/domain/sync'
-import { repeatedStatement } from '../db/prepared'
+import { repeatedStatement, type RepeatedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
-import { decodeRow } from './change-feed'
+import { decodeValue } from './change-feed'
 import { isReplicated, REPLICATED_TABLES, type ReplicatedTable } from './replicated-tables'
 
 /** Lets the server's audit events and policy versions replace provisional ones, and records nothing in the feed (0013_sync.ts): this transaction only. */
@@ -37,7 +37,8 @@ export async function dropReplicatedRows(tx: Tx): Promise<void> {
   }
 }
 
-type Upsert = { table: ReplicatedTable; row: Record<string, unknown> }
+/** A row to write: its values in the order of its columns, bytes decoded. */
+type Upsert = { table: ReplicatedTable; columns: string[]; values: unknown[] }
 
 export async function applyRowChanges(tx: Tx, changes: readonly RowChange[]): Promise<void> {
   // The latest answer for each row wins (a row asked for by key may be in the page as well).
@@ -49,39 +50,46 @@ export async function applyRowChanges(tx: Tx, changes: readonly RowChange[]): Pr
     latest.set(id, change)
   }
   const upserts: Upsert[] = []
-  for (const change of latest.values()) {
-    if (change.row === null) await deleteRow(tx, change)
-    else upserts.push({ table: change.table as ReplicatedTable, row: decodeRow(change.row) })
+  for (const { table, key, row } of latest.values()) {
+    if (row === null) await deleteRow(tx, table as ReplicatedTable, key)
+    else {
+      const columns = Object.keys(row)
+      upserts.push({ table: table as ReplicatedTable, columns, values: columns.map((column) => decodeValue(row[column])) })
+    }
   }
   // Each pass applies what the last one freed; a pass that frees nothing leaves it to a later page.
   let waiting = await upsertEach(tx, upserts)
   while (waiting.length > 0) {
     const still = await upsertEach(tx, waiting)
     // Nothing freed: let the refusal stand, so the caller asks for the next page.
-    if (still.length === waiting.length) await upsertRow(tx, still[0]!)
+    if (still.length === waiting.length) await upsertStatement(tx, still[0]!).run(still[0]!.values)
     waiting = still
   }
 }
 
-async function deleteRow(tx: Tx, change: RowChange): Promise<void> {
-  const table = change.table as ReplicatedTable
-  const key = REPLICATED_TABLES[table]
+async function deleteRow(tx: Tx, table: ReplicatedTable, key: ReadonlyArray<string | number>): Promise<void> {
   const statement = repeatedStatement(tx, `${table}.sync-delete`, () => {
     const matches = sql.join(
-      key.map((column) => sql`${sql.ref(column)} = ${null}`),
+      REPLICATED_TABLES[table].map((column) => sql`${sql.ref(column)} = ${null}`),
       sql` AND `,
     )
     return sql`DELETE FROM ${sql.table(table)} WHERE ${matches}`.compile(tx)
   })
-  await statement.run(change.key)
+  await statement.run(key)
 }
 
-/** Upserts row by row (a prepared statement each, run without a round trip on SQLite); answers those a uniqueness index refused for now. */
+/**
+ * Upserts row by row (a prepared statement run each, without a round trip on SQLite); answers
+ * those a uniqueness index refused for now. A run of rows of one table and the same columns (a
+ * page's rows of a table, as the server sends them) shares one statement, looked up once.
+ */
 async function upsertEach(tx: Tx, upserts: readonly Upsert[]): Promise<Upsert[]> {
   const refused: Upsert[] = []
+  let last: { upsert: Upsert; statement: RepeatedStatement } | undefined
   for (const upsert of upserts) {
+    if (!last || last.upsert.table !== upsert.table || !sameColumns(last.upsert.columns, upsert.columns)) last = { upsert, statement: upsertStatement(tx, upsert) }
     try {
-      await upsertRow(tx, upsert)
+      await last.statement.run(upsert.values)
     } catch (error) {
       if (!isUniquenessViolation(error)) throw error
       refused.push(upsert)
@@ -90,16 +98,20 @@ async function upsertEach(tx: Tx, upserts: readonly Upsert[]): Promise<Upsert[]>
   return refused
 }
 
-async function upsertRow(tx: Tx, { table, row }: Upsert): Promise<void> {
-  const columns = Object.keys(row)
-  const statement = repeatedStatement(tx, `${table}.sync-upsert.${columns.join(',')}`, () => {
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false
+  return true
+}
+
+function upsertStatement(tx: Tx, { table, columns }: Upsert): RepeatedStatement {
+  return repeatedStatement(tx, `${table}.sync-upsert.${columns.join(',')}`, () => {
     const key: readonly string[] = REPLICATED_TABLES[table]
     const others = columns.filter((column) => !key.includes(column))
     const onConflict = others.length > 0 ? sql`DO UPDATE SET ${sql.join(others.map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`))}` : sql`DO NOTHING`
     return sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((column) => sql.ref(column)))}) VALUES (${sql.join(columns.map(() => null))})
       ON CONFLICT (${sql.join(key.map((column) => sql.ref(column)))}) ${onConflict}`.compile(tx)
   })
-  await statement.run(columns.map((column) => row[column]))
 }
 
 export function isUniquenessViolation(error: unknown): boolean {

@@ -183,9 +183,13 @@ function encodeBytes(value: unknown): unknown {
 /** A pulled row's columns as they are stored: `{ $base64 }` back to bytes. */
 export function decodeRow(row: Record<string, unknown>): Record<string, unknown> {
   const decoded: Record<string, unknown> = {}
-  for (const [column, value] of Object.entries(row)) {
-    const base64 = typeof value === 'object' && value !== null ? (value as { $base64?: unknown }).$base64 : undefined
-    decoded[column] = typeof base64 === 'string' ? Buffer.from(base64, 'base64') : value
-  }
+  for (const [column, value] of Object.entries(row)) decoded[column] = decodeValue(value)
   return decoded
+}
+
+/** A pulled column value as it is stored: `{ $base64 }` back to bytes. */
+export function decodeValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  const base64 = (value as { $base64?: unknown }).$base64
+  return typeof base64 === 'string' ? Buffer.from(base64, 'base64') : value
 }
