@@ -1,7 +1,7 @@
 /**
  * A desktop's first pull from its server's snapshot (domain/sync.ts), inside the one write
- * transaction it is given (already applying server rows, replicated tables emptied): rows are
- * inserted as their lines arrive, a prepared statement per table, never all held at once. A
+ * transaction it is given: the replicated tables emptied, then rows inserted as their lines
+ * arrive, a prepared statement per table, never all held at once. A
  * stream cut off, malformed or of another workspace throws ServerUnavailable, and the
  * transaction, rolled back, leaves the workspace as it was.
  */
@@ -9,6 +9,7 @@ import { sql } from 'kysely'
 import { SnapshotEnd, SnapshotHeader, SnapshotTable } from '../../../src-shared/domain/sync'
 import { rowInserter, type RowInserter } from '../db/prepared'
 import type { Tx } from '../db/schema'
+import { beginApplyingServerRows, dropReplicatedRows, endApplyingServerRows } from './apply-rows'
 import { isReplicated } from './replicated-tables'
 import { sameWorkspace, ServerUnavailable } from './server-client'
 
@@ -27,8 +28,23 @@ interface CurrentTable {
   restore?: () => Promise<void>
 }
 
-/** Applies the snapshot's rows; answers the cursor the feed goes on from. */
-export async function applySnapshot(tx: Tx, lines: AsyncIterable<string>, serverWorkspace: string, progress: SnapshotProgress): Promise<string> {
+/**
+ * Makes this workspace, inside the transaction given, a copy of the server's snapshot: every
+ * replicated row replaced by the snapshot's, nothing left recorded as changed here, and the
+ * feed's cursor set to the snapshot's.
+ */
+export async function replaceWithSnapshot(tx: Tx, lines: AsyncIterable<string>, serverWorkspace: string, progress: SnapshotProgress): Promise<void> {
+  await beginApplyingServerRows(tx)
+  await dropReplicatedRows(tx)
+  const cursor = await insertSnapshotRows(tx, lines, serverWorkspace, progress)
+  // Every row this desktop changed is now as the server has it (pulled rows record nothing here).
+  await tx.deleteFrom('row_changes').execute()
+  await endApplyingServerRows(tx)
+  await tx.updateTable('sync_state').set({ cursor }).execute()
+}
+
+/** Inserts the snapshot's rows as they arrive; answers the cursor the feed goes on from. */
+async function insertSnapshotRows(tx: Tx, lines: AsyncIterable<string>, serverWorkspace: string, progress: SnapshotProgress): Promise<string> {
   let header: SnapshotHeader | undefined
   let current: CurrentTable | undefined
   const seen = new Map<string, number>()
@@ -45,7 +61,7 @@ export async function applySnapshot(tx: Tx, lines: AsyncIterable<string>, server
   }
   for await (const line of lines) {
     if (!header) {
-      header = parseLine(SnapshotHeader, line, 'its first line')
+      header = parseLine(SnapshotHeader, parseJson(line), 'its first line')
       sameWorkspace(header.workspace_id, serverWorkspace)
       total = Object.values(header.tables).reduce((sum, count) => sum + count, 0)
       progress(0, total)
@@ -71,20 +87,33 @@ export async function applySnapshot(tx: Tx, lines: AsyncIterable<string>, server
       continue
     }
     await finishTable()
-    if (line.startsWith('{"end"')) {
-      const end = parseLine(SnapshotEnd, line, 'its last line')
+    const value = parseJson(line)
+    if (typeof value === 'object' && value !== null && 'end' in value) {
+      const end = parseLine(SnapshotEnd, value, 'its last line')
       const missing = Object.keys(header.tables).filter((table) => !seen.has(table))
       if (missing.length > 0) malformed(`it never sent ${missing.join(', ')}`)
       if (end.rows !== done) malformed(`it sent ${done} rows, and says it sent ${end.rows}`)
       progress(done, total)
       return header.cursor
     }
-    const table = parseLine(SnapshotTable, line, 'a table’s line')
+    const table = parseLine(SnapshotTable, value, 'a table’s line')
     if (!Object.hasOwn(header.tables, table.table) || seen.has(table.table)) malformed(`it sent ${table.table}, which its first line does not count or which came twice`)
-    current = { name: table.table, width: table.columns.length, inserter: isReplicated(table.table) ? await inserterFor(tx, table) : undefined, rows: 0, restore: isReplicated(table.table) ? await withoutRecording(tx, table.table) : undefined }
+    current = await startTable(tx, table)
   }
   if (!header) throw new ServerUnavailable('The server’s snapshot was empty; trying again shortly')
   throw new ServerUnavailable(`The server’s snapshot was cut off after ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows; nothing of it was kept, trying again shortly`)
+}
+
+/** A table's rows are about to come: inserted here, or passed over for a table this desktop does not copy. */
+async function startTable(tx: Tx, table: SnapshotTable): Promise<CurrentTable> {
+  const known = isReplicated(table.table)
+  return {
+    name: table.table,
+    width: table.columns.length,
+    inserter: known ? await inserterFor(tx, table) : undefined,
+    rows: 0,
+    restore: known ? await withoutRecording(tx, table.table) : undefined,
+  }
 }
 
 /** A prepared insert of the snapshot's columns, each checked to be a column this desktop's table has. */
@@ -124,8 +153,8 @@ function decodeBytes(row: unknown[], table: string): void {
   }
 }
 
-function parseLine<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, line: string, what: string): T {
-  const parsed = schema.safeParse(parseJson(line))
+function parseLine<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value)
   if (!parsed.success) malformed(`${what} is not what a snapshot line holds`)
   return parsed.data
 }

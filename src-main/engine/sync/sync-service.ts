@@ -18,7 +18,7 @@ import { workspaceId } from '../db/workspace-identity'
 import { applyRowChanges, beginApplyingServerRows, dropReplicatedRows, endApplyingServerRows, isUniquenessViolation } from './apply-rows'
 import type { CredentialStore } from './credentials'
 import type { Connection } from './recording'
-import { applySnapshot } from './apply-snapshot'
+import { replaceWithSnapshot } from './apply-snapshot'
 import { NotAConsole, sameWorkspace, ServerClient, ServerUnavailable, type SendOutcome } from './server-client'
 
 /** How often a connected desktop syncs on its own, and how soon after a change made here. */
@@ -345,13 +345,7 @@ export class SyncService implements Connection {
         (outcome) => (outcome === 'applied' ? EVERY_AREA : []),
         async (tx) => {
           if (await this.hasPending(tx)) return 'pending'
-          await beginApplyingServerRows(tx)
-          await dropReplicatedRows(tx)
-          const cursor = await applySnapshot(tx, lines, serverWorkspace, showProgress)
-          // Every row this desktop changed is now as the server has it (pulled rows record nothing here).
-          await tx.deleteFrom('row_changes').execute()
-          await endApplyingServerRows(tx)
-          await tx.updateTable('sync_state').set({ cursor }).execute()
+          await replaceWithSnapshot(tx, lines, serverWorkspace, showProgress)
           return 'applied'
         },
       )
