@@ -1,11 +1,14 @@
 /**
  * A desktop connecting to the organisation's server: the first full pull of a workspace of 1,000
  * applications under the four templates with 30 days of hourly buckets (target ≤ 60 s, with the
- * progress the console shows), then an incremental pull after an hour of new data for every
- * application (target ≤ 1 s). The server is `govern serve` in a process of its own, as it would
- * be. Each figure is printed beside a bare baseline measured in the same run: copying the same
- * rows from the server's file into an empty SQLite file with no network, JSON or engine between.
- * Run with `npx tsx bench/sync-pull.ts` (APPLICATIONS=… and DAYS=… for a smaller run).
+ * progress the console shows), which streams the server's snapshot (GET /api/v1/sync/snapshot)
+ * into one transaction, then takes the feed from the snapshot's cursor; then an incremental pull
+ * after an hour of new data for every application (target ≤ 1 s), through the change feed. The
+ * server is `govern serve` in a process of its own, as it would be, running beside the desktop.
+ * Each figure is printed beside a bare baseline measured in the same run: copying the same rows
+ * from the server's file into an empty SQLite file (tables without keys, indexes or triggers)
+ * with no network, JSON or engine between. Run with `npx tsx bench/sync-pull.ts` (APPLICATIONS=…
+ * and DAYS=… for a smaller run); building the server's workspace is timed and printed too.
  */
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -81,8 +84,9 @@ async function main(): Promise<void> {
   try {
     const serverFile = join(folder, 'server.sqlite')
     process.stdout.write(`Building the server's workspace: ${APPLICATIONS} applications, ${DAYS} days of hourly buckets… `)
+    const building = performance.now()
     const { token, metrics } = await buildPortfolio(serverFile, APPLICATIONS, DAYS * 24)
-    console.log('done')
+    console.log(`done in ${seconds(performance.now() - building)}`)
     const bare = bareCopy(serverFile, join(folder, 'bare.sqlite'))
     const server = await serve(serverFile)
     const desktop = await openEngineParts(join(folder, 'desktop.sqlite'), { credentials: new FileCredentialStore(join(folder, 'token.json')) })

@@ -24,6 +24,7 @@ import { resumeUnfinishedTasks } from './resumable-tasks'
 import type { CredentialStore } from './sync/credentials'
 import type { SyncTuning } from './sync/sync-service'
 import { credentialsFileFor, FileCredentialStore } from './sync/file-credentials'
+import { writeSnapshot, type SendPiece } from './sync/snapshot'
 import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
 
 export interface Engine {
@@ -51,6 +52,12 @@ export interface Engine {
    * costs the thread serving requests nothing. Engine errors are thrown as they are.
    */
   serializedAnswer(procedure: ProcedureName, input: unknown, ctx: CallContext): Promise<Buffer>
+  /**
+   * The server's side of a desktop's first pull: every replicated row in one consistent snapshot,
+   * as JSON lines (domain/sync.ts) handed to `send` a piece at a time. `send` waits while the
+   * desktop is behind, and throws to stop the read (the desktop went away).
+   */
+  writeSyncSnapshot(send: SendPiece): Promise<void>
   /** Runs a change its sender gave an id once: a repeat is answered as the first call was, changing nothing. */
   applyOnce(command: Command, call: () => Promise<unknown>): Promise<CommandOutcome>
   /** Tells `listener` which areas changed after each commit; returns the unsubscribe. */
@@ -180,6 +187,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
       const value = await (handlers[procedure] as Handler<ProcedureName>)(input as never, ctx)
       return Buffer.from(JSON.stringify(contract[procedure].output.parse(value)))
     },
+    writeSyncSnapshot: (send) => writeSnapshot(context.db, database.readSnapshot, send),
     applyOnce: (command, call) => applyOnce(context.db, (work) => context.bookkeep(work), command, call),
     onChange: (listener) => {
       context.changes.on('changed', listener)

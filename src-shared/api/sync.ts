@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { ChangePage, ConnectDraft, RowKey, RowsAnswer, SyncCursor, SyncStatus } from '../domain/sync'
+import type { Access } from './procedure'
 import { procedure } from './procedure'
 
 export const syncApi = {
@@ -56,3 +57,18 @@ export const syncApi = {
     output: SyncStatus,
   }),
 }
+
+/**
+ * A desktop's first pull, every replicated row in one consistent read: a stream of JSON lines
+ * (SnapshotHeader, then SnapshotTable and row lines, then SnapshotEnd; see domain/sync.ts), not
+ * one JSON answer, so it is no procedure. The server routes it by hand with the same token and
+ * role as sync.changes, and the OpenAPI document describes it beside the contract's routes.
+ */
+export const SYNC_SNAPSHOT_ROUTE = {
+  operationId: 'sync.snapshot',
+  method: 'GET',
+  path: '/sync/snapshot',
+  access: 'read' satisfies Access,
+  contentType: 'application/x-ndjson',
+  summary: 'Every replicated row in one consistent snapshot, with the change-feed cursor it stands at, streamed as JSON lines: what a new desktop pulls first.',
+} as const

@@ -10,6 +10,7 @@ import { sqliteMigrations } from '../../../migrations/dialect'
 import { WorkspaceError } from '../errors'
 import { appliedMigrationsProblem, KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from './migrate'
 import { bindConnection } from './prepared'
+import { sqliteReadSnapshot, type ReadInSnapshot } from './read-snapshot'
 import { withStatementCache } from './statement-cache'
 import type { Database, Db, Tx } from './schema'
 import { ImmediateTransactionDialect } from './write-lock'
@@ -43,6 +44,8 @@ export interface OpenedDatabase {
   appliedMigrations(): Promise<string[]>
   /** The migrations applied in opening it, oldest first: none when it was up to date. */
   migrated: readonly string[]
+  /** Runs a long read on one consistent view of the workspace, on a connection of its own (read-snapshot.ts). */
+  readSnapshot: ReadInSnapshot
   close(): Promise<void>
 }
 
@@ -117,6 +120,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
     schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
     appliedMigrations: () => Promise.resolve(appliedStatement.all() as string[]),
     migrated,
+    readSnapshot: sqliteReadSnapshot(file, options.nativeBinding),
     close: async () => {
       await reader.destroy()
       // kysely closes only a connection it has run a query on, and raw reads (the readiness

@@ -10,6 +10,7 @@ import { postgresMigrations } from '../../../migrations/dialect'
 import { WorkspaceError } from '../errors'
 import { appliedMigrationsProblem, KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from './migrate'
 import type { OpenedDatabase } from './open'
+import { postgresReadSnapshot } from './read-snapshot'
 import type { Database } from './schema'
 import { sharedRead } from './shared-read'
 import { DEFAULT_LOCK_WAIT_MS, workspaceBusy } from './write-lock'
@@ -191,6 +192,7 @@ export async function openPostgresDatabase(url: string, options: { lockWaitMs?: 
     schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
     appliedMigrations: async () => (await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)} ORDER BY name`.execute(db)).rows.map((row) => row.name),
     migrated,
+    readSnapshot: postgresReadSnapshot(db),
     close: () => db.destroy(),
   }
 }

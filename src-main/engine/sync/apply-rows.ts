@@ -1,15 +1,15 @@
 /**
  * Applying the server's rows on a desktop, inside one write transaction: deletes first, then
- * upserts by key, many rows a statement, foreign keys checked only at commit (a page may hold a
+ * upserts by key, a prepared statement run per row, foreign keys checked only at commit (a page may hold a
  * child before its parent). The server is authoritative: its row replaces the desktop's. A row
  * whose unique value another row here still holds (a name the server moved from one policy to
  * another) waits until that row has been applied; one still waiting at the end needs a later page.
  */
 import { sql } from 'kysely'
 import type { RowChange } from '../../../src-shared/domain/sync'
-import { chunks, rowsPerInsert } from '../batch'
+import { repeatedStatement, type RepeatedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
-import { decodeRow } from './change-feed'
+import { decodeValue } from './change-feed'
 import { isReplicated, REPLICATED_TABLES, type ReplicatedTable } from './replicated-tables'
 
 /** Lets the server's audit events and policy versions replace provisional ones, and records nothing in the feed (0013_sync.ts): this transaction only. */
@@ -37,7 +37,8 @@ export async function dropReplicatedRows(tx: Tx): Promise<void> {
   }
 }
 
-type Upsert = { table: ReplicatedTable; row: Record<string, unknown> }
+/** A row to write: its values in the order of its columns, bytes decoded. */
+type Upsert = { table: ReplicatedTable; columns: string[]; values: unknown[] }
 
 export async function applyRowChanges(tx: Tx, changes: readonly RowChange[]): Promise<void> {
   // The latest answer for each row wins (a row asked for by key may be in the page as well).
@@ -49,56 +50,46 @@ export async function applyRowChanges(tx: Tx, changes: readonly RowChange[]): Pr
     latest.set(id, change)
   }
   const upserts: Upsert[] = []
-  for (const change of latest.values()) {
-    if (change.row === null) await deleteRow(tx, change)
-    else upserts.push({ table: change.table as ReplicatedTable, row: decodeRow(change.row) })
-  }
-  let waiting: Upsert[] = []
-  for (const run of runsOfOneTable(upserts)) {
-    for (const slice of chunks(run, rowsPerInsert(Object.keys(run[0]!.row).length))) {
-      try {
-        await upsertRows(tx, slice)
-      } catch (error) {
-        if (!isUniquenessViolation(error)) throw error
-        waiting.push(...(await upsertEach(tx, slice)))
-      }
+  for (const { table, key, row } of latest.values()) {
+    if (row === null) await deleteRow(tx, table as ReplicatedTable, key)
+    else {
+      const columns = Object.keys(row)
+      upserts.push({ table: table as ReplicatedTable, columns, values: columns.map((column) => decodeValue(row[column])) })
     }
   }
   // Each pass applies what the last one freed; a pass that frees nothing leaves it to a later page.
+  let waiting = await upsertEach(tx, upserts)
   while (waiting.length > 0) {
     const still = await upsertEach(tx, waiting)
     // Nothing freed: let the refusal stand, so the caller asks for the next page.
-    if (still.length === waiting.length) await upsertRows(tx, [still[0]!])
+    if (still.length === waiting.length) await upsertStatement(tx, still[0]!).run(still[0]!.values)
     waiting = still
   }
 }
 
-async function deleteRow(tx: Tx, change: RowChange): Promise<void> {
-  const key = REPLICATED_TABLES[change.table as ReplicatedTable]
-  const matches = sql.join(
-    key.map((column, index) => sql`${sql.ref(column)} = ${change.key[index]}`),
-    sql` AND `,
-  )
-  await sql`DELETE FROM ${sql.table(change.table)} WHERE ${matches}`.execute(tx)
+async function deleteRow(tx: Tx, table: ReplicatedTable, key: ReadonlyArray<string | number>): Promise<void> {
+  const statement = repeatedStatement(tx, `${table}.sync-delete`, () => {
+    const matches = sql.join(
+      REPLICATED_TABLES[table].map((column) => sql`${sql.ref(column)} = ${null}`),
+      sql` AND `,
+    )
+    return sql`DELETE FROM ${sql.table(table)} WHERE ${matches}`.compile(tx)
+  })
+  await statement.run(key)
 }
 
-/** Consecutive rows of one table, in order: one statement can carry each run. */
-function runsOfOneTable(upserts: readonly Upsert[]): Upsert[][] {
-  const runs: Upsert[][] = []
-  for (const upsert of upserts) {
-    const last = runs.at(-1)
-    if (last && last[0]!.table === upsert.table) last.push(upsert)
-    else runs.push([upsert])
-  }
-  return runs
-}
-
-/** Upserts one at a time; answers those a uniqueness index refused for now. */
+/**
+ * Upserts row by row (a prepared statement run each, without a round trip on SQLite); answers
+ * those a uniqueness index refused for now. A run of rows of one table and the same columns (a
+ * page's rows of a table, as the server sends them) shares one statement, looked up once.
+ */
 async function upsertEach(tx: Tx, upserts: readonly Upsert[]): Promise<Upsert[]> {
   const refused: Upsert[] = []
+  let last: { upsert: Upsert; statement: RepeatedStatement } | undefined
   for (const upsert of upserts) {
+    if (!last || last.upsert.table !== upsert.table || !sameColumns(last.upsert.columns, upsert.columns)) last = { upsert, statement: upsertStatement(tx, upsert) }
     try {
-      await upsertRows(tx, [upsert])
+      await last.statement.run(upsert.values)
     } catch (error) {
       if (!isUniquenessViolation(error)) throw error
       refused.push(upsert)
@@ -107,15 +98,20 @@ async function upsertEach(tx: Tx, upserts: readonly Upsert[]): Promise<Upsert[]>
   return refused
 }
 
-async function upsertRows(tx: Tx, upserts: readonly Upsert[]): Promise<void> {
-  const { table } = upserts[0]!
-  const key: readonly string[] = REPLICATED_TABLES[table]
-  const columns = Object.keys(upserts[0]!.row)
-  const others = columns.filter((column) => !key.includes(column))
-  const onConflict = others.length > 0 ? sql`DO UPDATE SET ${sql.join(others.map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`))}` : sql`DO NOTHING`
-  const values = sql.join(upserts.map(({ row }) => sql`(${sql.join(columns.map((column) => row[column]))})`))
-  await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((column) => sql.ref(column)))}) VALUES ${values}
-    ON CONFLICT (${sql.join(key.map((column) => sql.ref(column)))}) ${onConflict}`.execute(tx)
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false
+  return true
+}
+
+function upsertStatement(tx: Tx, { table, columns }: Upsert): RepeatedStatement {
+  return repeatedStatement(tx, `${table}.sync-upsert.${columns.join(',')}`, () => {
+    const key: readonly string[] = REPLICATED_TABLES[table]
+    const others = columns.filter((column) => !key.includes(column))
+    const onConflict = others.length > 0 ? sql`DO UPDATE SET ${sql.join(others.map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`))}` : sql`DO NOTHING`
+    return sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((column) => sql.ref(column)))}) VALUES (${sql.join(columns.map(() => null))})
+      ON CONFLICT (${sql.join(key.map((column) => sql.ref(column)))}) ${onConflict}`.compile(tx)
+  })
 }
 
 export function isUniquenessViolation(error: unknown): boolean {

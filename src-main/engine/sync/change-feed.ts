@@ -5,10 +5,12 @@
  */
 import { sql, type RawBuilder } from 'kysely'
 import type { ChangePage, RowChange, RowKey, RowsAnswer } from '../../../src-shared/domain/sync'
+import { onPostgres, rawRows } from '../db/prepared'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
 import { workspaceId } from '../db/workspace-identity'
 import { isReplicated, REPLICATED_TABLES, type ReplicatedTable } from './replicated-tables'
+import { tableLayouts } from './table-layouts'
 
 type KeyValue = string | number
 /** Keys asked for in one statement: a few columns each, well inside SQLite's parameter limit. */
@@ -18,9 +20,55 @@ export async function changesAfter(db: Db, after: string, limit: number): Promis
   const from = Number(after)
   const entries = await db.selectFrom('row_changes').select(['seq', 'table_name', 'row_key']).where('seq', '>', from).orderBy('seq').limit(limit).execute()
   const next = entries.length > 0 ? entries.at(-1)!.seq : from
-  const keys = entries.filter((entry) => isReplicated(entry.table_name)).map((entry) => ({ table: entry.table_name, key: JSON.parse(entry.row_key) as KeyValue[] }))
   const remaining = entries.length < limit ? 0 : await remainingAfter(db, next, entries)
-  return { workspace_id: await workspaceId(db), changes: await currentRows(db, keys), next: String(next), remaining }
+  return { workspace_id: await workspaceId(db), changes: await rowsOfPage(db, from, next, entries), next: String(next), remaining }
+}
+
+type FeedEntry = { seq: number; table_name: string; row_key: string }
+
+/**
+ * Each entry's row as it now stands, null where it is gone: one statement a table, joining the
+ * page's stretch of the feed with the table on its key, however many keys the page holds. Rows
+ * are read as arrays and made into the answer's objects once.
+ */
+async function rowsOfPage(db: Db, from: number, to: number, entries: readonly FeedEntry[]): Promise<RowChange[]> {
+  const replicated = entries.filter((entry) => isReplicated(entry.table_name))
+  const layouts = await tableLayouts(db)
+  const found = new Map<number, Record<string, unknown>>()
+  for (const table of new Set(replicated.map((entry) => entry.table_name as ReplicatedTable))) {
+    const { columns, bytes } = layouts.get(table)!
+    // The seq last, under a name no column has (PostgreSQL answers by name).
+    const read = sql`SELECT ${sql.join(columns.map((column) => sql`t.${sql.ref(column)}`))}, rc.seq AS feed_seq__ ${joinedToFeed(db, table, from, to)}`.compile(db)
+    for (const values of await rawRows(db, { compile: () => read })) {
+      const row: Record<string, unknown> = {}
+      for (let position = 0; position < columns.length; position++) row[columns[position]!] = values[position]
+      for (const position of bytes) row[columns[position]!] = encodeBytes(values[position])
+      found.set(Number(values[columns.length]), row)
+    }
+  }
+  return replicated.map((entry) => ({ table: entry.table_name, key: JSON.parse(entry.row_key) as KeyValue[], row: found.get(entry.seq) ?? null }))
+}
+
+/**
+ * The table's rows joined to its feed entries in (from, to] on the key each entry holds (a JSON
+ * array of the key's values), so that the table's primary key answers each: SQLite reads the JSON
+ * as the values it holds; PostgreSQL is given them typed as the table's columns are.
+ */
+function joinedToFeed(db: Db, table: ReplicatedTable, from: number, to: number): RawBuilder<unknown> {
+  const key = REPLICATED_TABLES[table]
+  if (!onPostgres(db)) {
+    const matches = key.map((column, index) => sql`t.${sql.ref(column)} = json_extract(rc.row_key, ${`$[${index}]`})`)
+    // The unary + keeps SQLite from reading the table's every feed entry through the
+    // (table_name, row_key) index: the seq range is the narrower way in.
+    return sql`FROM row_changes rc JOIN ${sql.table(table)} t ON ${sql.join(matches, sql` AND `)}
+      WHERE rc.seq > ${from} AND rc.seq <= ${to} AND +rc.table_name = ${table}`
+  }
+  const fields = key.map((column, index) => sql`${sql.lit(column)}, rc.row_key::jsonb -> ${sql.lit(index)}`)
+  const matches = key.map((column) => sql`t.${sql.ref(column)} = k.${sql.ref(column)}`)
+  return sql`FROM row_changes rc
+    CROSS JOIN LATERAL jsonb_populate_record(NULL::${sql.table(table)}, jsonb_build_object(${sql.join(fields)})) AS k
+    JOIN ${sql.table(table)} t ON ${sql.join(matches, sql` AND `)}
+    WHERE rc.seq > ${from} AND rc.seq <= ${to} AND rc.table_name = ${table}`
 }
 
 /** Counted exactly up to this many; beyond, estimated, as counting millions for every page would cost more than the page. */
@@ -124,16 +172,24 @@ function identify(table: string, key: readonly KeyValue[]): string {
 /** Bytes travel as `{ $base64 }` (domain/sync.ts); every other value as it is stored. */
 function encodeRow(row: Record<string, unknown>): Record<string, unknown> {
   const encoded: Record<string, unknown> = {}
-  for (const [column, value] of Object.entries(row)) encoded[column] = value instanceof Uint8Array ? { $base64: Buffer.from(value).toString('base64') } : value
+  for (const [column, value] of Object.entries(row)) encoded[column] = encodeBytes(value)
   return encoded
+}
+
+function encodeBytes(value: unknown): unknown {
+  return value instanceof Uint8Array ? { $base64: Buffer.from(value).toString('base64') } : value
 }
 
 /** A pulled row's columns as they are stored: `{ $base64 }` back to bytes. */
 export function decodeRow(row: Record<string, unknown>): Record<string, unknown> {
   const decoded: Record<string, unknown> = {}
-  for (const [column, value] of Object.entries(row)) {
-    const base64 = typeof value === 'object' && value !== null ? (value as { $base64?: unknown }).$base64 : undefined
-    decoded[column] = typeof base64 === 'string' ? Buffer.from(base64, 'base64') : value
-  }
+  for (const [column, value] of Object.entries(row)) decoded[column] = decodeValue(value)
   return decoded
+}
+
+/** A pulled column value as it is stored: `{ $base64 }` back to bytes. */
+export function decodeValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  const base64 = (value as { $base64?: unknown }).$base64
+  return typeof base64 === 'string' ? Buffer.from(base64, 'base64') : value
 }

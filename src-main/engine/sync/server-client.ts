@@ -5,6 +5,7 @@
  */
 import { contract, isProcedureName } from '../../../src-shared/api/contract'
 import { ApiErrorBody } from '../../../src-shared/api/errors'
+import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import { ChangePage, RowsAnswer, type RowKey } from '../../../src-shared/domain/sync'
 import { EditConflict } from '../../../src-shared/domain/policy'
 
@@ -62,19 +63,46 @@ export class ServerClient {
     return parseAnswer(ChangePage, response, this.baseUrl)
   }
 
+  /**
+   * The server's snapshot for a first pull, its lines as they arrive (domain/sync.ts), or
+   * undefined from a server too old to have one. Stopped (ending the request) by returning the
+   * generator early; a stream that stalls or breaks off throws ServerUnavailable.
+   */
+  async snapshot(): Promise<AsyncGenerator<string> | undefined> {
+    // The stream may take minutes: only a stall of TIMEOUT_MS gives up, not its length.
+    const stalled = new StallTimer(TIMEOUT_MS)
+    const response = await this.fetch(SYNC_SNAPSHOT_ROUTE.path, { method: 'GET' }, stalled.signal)
+    if (response.status === 404) {
+      // A server older than snapshots: the caller pages the change feed instead.
+      stalled.stop()
+      await response.body?.cancel()
+      return undefined
+    }
+    if (!response.ok || !response.body) {
+      stalled.stop()
+      throw refusal(response, await response.json().catch(() => undefined), this.baseUrl)
+    }
+    if (!(response.headers.get('content-type') ?? '').startsWith(SYNC_SNAPSHOT_ROUTE.contentType)) {
+      stalled.stop()
+      await response.body.cancel()
+      throw new NotAConsole(`${this.baseUrl} did not answer as a Governance Console server (no JSON lines for its snapshot)`)
+    }
+    return linesOf(response.body, stalled, this.baseUrl)
+  }
+
   async rows(keys: readonly RowKey[]): Promise<RowsAnswer> {
     const response = await this.fetch('/sync/rows', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys }) })
     return parseAnswer(RowsAnswer, response, this.baseUrl)
   }
 
   /** A response the caller reads; unreachable, a refused token, busy (429, 503) or failing (5xx) are thrown as ServerUnavailable. */
-  private async fetch(path: string, init: RequestInit): Promise<Response> {
+  private async fetch(path: string, init: RequestInit, deadline: AbortSignal = AbortSignal.timeout(TIMEOUT_MS)): Promise<Response> {
     let response: Response
     try {
       response = await fetch(`${this.baseUrl.replace(/\/+$/, '')}${API_BASE_PATH}${path}`, {
         ...init,
         headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.token}` },
-        signal: this.stopping ? AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.stopping]) : AbortSignal.timeout(TIMEOUT_MS),
+        signal: this.stopping ? AbortSignal.any([deadline, this.stopping]) : deadline,
       })
     } catch (error) {
       throw new ServerUnavailable(`Could not reach ${this.baseUrl}: ${causeOf(error)}`)
@@ -91,6 +119,56 @@ export class ServerClient {
   }
 }
 
+/** Aborts its signal once nothing has happened for `ms`; each sign of life starts the wait again. */
+class StallTimer {
+  private readonly controller = new AbortController()
+  private readonly timer: NodeJS.Timeout
+
+  constructor(ms: number) {
+    this.timer = setTimeout(() => this.controller.abort(new DOMException('no answer within 30 seconds', 'TimeoutError')), ms)
+    this.timer.unref()
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal
+  }
+
+  alive(): void {
+    this.timer.refresh()
+  }
+
+  stop(): void {
+    clearTimeout(this.timer)
+  }
+}
+
+/** A streamed body's whole lines (without their line breaks), as they arrive. */
+async function* linesOf(body: ReadableStream<Uint8Array>, stalled: StallTimer, baseUrl: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder()
+  let partial = ''
+  const reader = body.getReader()
+  try {
+    for (;;) {
+      let read: ReadableStreamReadResult<Uint8Array>
+      try {
+        read = await reader.read()
+      } catch (error) {
+        throw new ServerUnavailable(`${baseUrl} broke off its snapshot: ${causeOf(error)}; trying again shortly`)
+      }
+      if (read.done) break
+      stalled.alive()
+      const lines = (partial + decoder.decode(read.value, { stream: true })).split('\n')
+      partial = lines.pop()!
+      for (const line of lines) if (line.length > 0) yield line
+    }
+    // A last line without its line break was cut off: it is dropped, and the reader finds the end missing.
+  } finally {
+    stalled.stop()
+    // Stopped early: the rest is not wanted, and the server lets go of its snapshot.
+    await reader.cancel().catch(() => undefined)
+  }
+}
+
 function queryString(fields: Record<string, unknown>): string {
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined)
   if (entries.length === 0) return ''
@@ -99,10 +177,20 @@ function queryString(fields: Record<string, unknown>): string {
 
 async function parseAnswer<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, response: Response, baseUrl: string): Promise<T> {
   const body: unknown = await response.json().catch(() => undefined)
-  if (response.status === 403) throw new ServerUnavailable(`${baseUrl} does not let this token read its changes: ${ApiErrorBody.safeParse(body).data?.message ?? 'forbidden'}`)
   const parsed = schema.safeParse(body)
-  if (!response.ok || !parsed.success) throw new NotAConsole(`${baseUrl} did not answer as a Governance Console server (${response.status} on its change feed)`)
+  if (!response.ok || !parsed.success) throw refusal(response, body, baseUrl)
   return parsed.data
+}
+
+/** Why an answer cannot be used: the token may not read changes (403), or this is no console. */
+function refusal(response: Response, body: unknown, baseUrl: string): ServerUnavailable {
+  if (response.status === 403) return new ServerUnavailable(`${baseUrl} does not let this token read its changes: ${ApiErrorBody.safeParse(body).data?.message ?? 'forbidden'}`)
+  return new NotAConsole(`${baseUrl} did not answer as a Governance Console server (${response.status} on its change feed)`)
+}
+
+/** Refuses an answer from a server that now holds another workspace than the one this desktop copies. */
+export function sameWorkspace(answered: string, expected: string): void {
+  if (answered !== expected) throw new ServerUnavailable(`The server now holds another workspace (${answered}, not ${expected}): disconnect, and connect a new workspace to it`)
 }
 
 /** The address answered, but not as a Governance Console would. */

@@ -18,13 +18,14 @@ import { workspaceId } from '../db/workspace-identity'
 import { applyRowChanges, beginApplyingServerRows, dropReplicatedRows, endApplyingServerRows, isUniquenessViolation } from './apply-rows'
 import type { CredentialStore } from './credentials'
 import type { Connection } from './recording'
-import { NotAConsole, ServerClient, ServerUnavailable, type SendOutcome } from './server-client'
+import { replaceWithSnapshot } from './apply-snapshot'
+import { NotAConsole, sameWorkspace, ServerClient, ServerUnavailable, type SendOutcome } from './server-client'
 
 /** How often a connected desktop syncs on its own, and how soon after a change made here. */
 export const SYNC_INTERVAL_MS = 15_000
 const SOON_AFTER_CHANGE_MS = 250
 const LONGEST_BACKOFF_MS = 5 * 60_000
-const PAGE_SIZE = 2_000
+const PAGE_SIZE = 10_000
 const KEYS_PER_REQUEST = 2_000
 /** Push-then-pull rounds in one sync: changes made meanwhile are pushed before the pull goes on. */
 const ROUNDS = 4
@@ -41,7 +42,7 @@ export interface SyncOptions extends SyncTuning {
 
 /** For tests and benchmarks: smaller pages, and a hook to kill a desktop mid-push. */
 export interface SyncTuning {
-  /** Changes asked for a page (2,000 unless told). */
+  /** Changes asked for a page (10,000, the most the server answers, unless told). */
   pageSize?: number
   /** Called between the server applying a command and this desktop striking it off. */
   afterSend?: (commandId: string) => Promise<void>
@@ -314,13 +315,58 @@ export class SyncService implements Connection {
   }
 
   /**
-   * Sets every row changed here back to the server's version, then pulls the feed from the cursor,
-   * a page a transaction. Answers false when a change was made here meanwhile (push it first).
+   * A first pull takes the server's snapshot (from a server too old for one, the whole feed);
+   * then, as every pull does, the feed from the cursor. Answers false when a change was made here
+   * meanwhile (push it first).
    */
   private async pull(client: ServerClient, serverWorkspace: string): Promise<boolean> {
+    const state = await this.context.db.selectFrom('sync_state').select('cursor').executeTakeFirstOrThrow()
+    if (state.cursor !== '0') return this.pullFeed(client, serverWorkspace, false)
+    const first = await this.pullSnapshot(client, serverWorkspace)
+    if (first === 'pending') return false
+    return this.pullFeed(client, serverWorkspace, first === 'unsupported')
+  }
+
+  /**
+   * The server's rows as one consistent snapshot, applied in one transaction over whatever this
+   * workspace held: all of it or, if the stream breaks off, none of it. 'unsupported' from a
+   * server that has no snapshot.
+   */
+  private async pullSnapshot(client: ServerClient, serverWorkspace: string): Promise<'applied' | 'pending' | 'unsupported'> {
+    if (await this.hasPending(this.context.db)) return 'pending'
+    const lines = await client.snapshot()
+    if (!lines) return 'unsupported'
+    const showProgress = (done: number, total: number) => {
+      this.progress = { done, total }
+      this.context.announce(['workspace'])
+    }
+    try {
+      return await this.context.mutate<'applied' | 'pending'>(
+        (outcome) => (outcome === 'applied' ? EVERY_AREA : []),
+        async (tx) => {
+          if (await this.hasPending(tx)) return 'pending'
+          await replaceWithSnapshot(tx, lines, serverWorkspace, showProgress)
+          return 'applied'
+        },
+      )
+    } finally {
+      // Whatever became of it, the server may let go of its snapshot.
+      await lines.return(undefined)
+    }
+  }
+
+  private async hasPending(db: Db): Promise<boolean> {
+    return Boolean(await db.selectFrom('sync_outbox').select('command_id').where('state', '=', 'pending').limit(1).executeTakeFirst())
+  }
+
+  /**
+   * Sets every row changed here back to the server's version, then pulls the feed from the cursor,
+   * a page a transaction; `clear` first drops the rows held here (a first pull without snapshot).
+   * Answers false when a change was made here meanwhile (push it first).
+   */
+  private async pullFeed(client: ServerClient, serverWorkspace: string, clear: boolean): Promise<boolean> {
     const { db } = this.context
     const state = await db.selectFrom('sync_state').select('cursor').executeTakeFirstOrThrow()
-    let clear = state.cursor === '0'
     let cursor = state.cursor
     let batch: RowChange[] = []
     const touched = await this.touchedHere()
@@ -330,9 +376,17 @@ export class SyncService implements Connection {
       batch.push(...answer.rows)
     }
     let done = 0
+    const pageSize = this.options.pageSize ?? PAGE_SIZE
+    let asked = client.changes(cursor, pageSize)
     for (;;) {
-      const page = await client.changes(cursor, this.options.pageSize ?? PAGE_SIZE)
+      const page = await asked
       sameWorkspace(page.workspace_id, serverWorkspace)
+      if (page.remaining > 0) {
+        // The server reads the next page while this one is applied here.
+        asked = client.changes(page.next, pageSize)
+        // Left unread if this pull stops early: its failure then matters to no one.
+        asked.catch(() => undefined)
+      }
       batch.push(...page.changes)
       cursor = page.next
       this.progress = { done, total: done + batch.length + page.remaining }
@@ -366,8 +420,7 @@ export class SyncService implements Connection {
       return await this.context.mutate<'applied' | 'pending'>(
         (outcome) => (outcome === 'applied' && batch.length > 0 ? EVERY_AREA : []),
         async (tx) => {
-          const pending = await tx.selectFrom('sync_outbox').select('command_id').where('state', '=', 'pending').limit(1).executeTakeFirst()
-          if (pending) return 'pending'
+          if (await this.hasPending(tx)) return 'pending'
           await beginApplyingServerRows(tx)
           if (clear) await dropReplicatedRows(tx)
           await applyRowChanges(tx, batch)
@@ -393,10 +446,6 @@ async function holdsItsOwnWork(db: Db): Promise<boolean> {
   const group = await db.selectFrom('groups').select('id').limit(1).executeTakeFirst()
   const person = await db.selectFrom('users').select('id').where('id', '!=', OWNER_USER_ID).limit(1).executeTakeFirst()
   return Boolean(policy ?? group ?? person)
-}
-
-function sameWorkspace(answered: string, expected: string): void {
-  if (answered !== expected) throw new ServerUnavailable(`The server now holds another workspace (${answered}, not ${expected}): disconnect, and connect a new workspace to it`)
 }
 
 const VERBS: Record<string, string> = {

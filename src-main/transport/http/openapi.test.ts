@@ -11,6 +11,7 @@ import { contract, contractAreas, type ProcedureName } from '../../../src-shared
 import { contractExamples, type ContractExamples } from '../../../src-shared/api/contract-examples'
 import { ApiErrorBody, HTTP_STATUS } from '../../../src-shared/api/errors'
 import { procedure, type Procedure, type RestRoute } from '../../../src-shared/api/procedure'
+import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import type { Engine } from '../../engine/engine'
 import { createExampleWorld } from '../../testing/example-world'
 import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
@@ -72,7 +73,8 @@ describe('the OpenAPI document', () => {
 
   it('describes every procedure with a REST route exactly once, under its method and path, tagged with its area', () => {
     const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, name: operation.operationId })))
-    expect(operations.map(({ name }) => name).sort()).toEqual(routed.map(([name]) => name).sort())
+    // And the first pull's snapshot, a stream of JSON lines rather than a procedure.
+    expect(operations.map(({ name }) => name).sort()).toEqual([...routed.map(([name]) => name), SYNC_SNAPSHOT_ROUTE.operationId].sort())
     for (const [area, procedures] of Object.entries(contractAreas)) {
       for (const [name, { rest, summary }] of Object.entries(procedures) as Array<[string, Procedure]>) {
         if (!rest) continue
@@ -110,6 +112,14 @@ describe('the OpenAPI document', () => {
     expect(report.content).toMatchObject({ 'application/pdf': { schema: file }, 'application/zip': { schema: file } })
     expect(report.headers).toEqual({ 'Content-Disposition': { $ref: '#/components/headers/Content-Disposition' } })
     expect((operationFor('audit.export').responses['200'] as Answer).content).toEqual({ 'text/csv': { schema: file } })
+  })
+
+  it('describes the first pull’s snapshot: JSON lines of the named kinds, behind a token like every read', () => {
+    const snapshot = document.paths[SYNC_SNAPSHOT_ROUTE.path]!.get!
+    expect(snapshot).toMatchObject({ operationId: 'sync.snapshot', tags: ['sync'] })
+    expect(Object.keys((snapshot.responses['200'] as Answer).content!)).toEqual(['application/x-ndjson'])
+    expect(snapshot.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' })
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['SnapshotHeader', 'SnapshotTable', 'SnapshotEnd']))
   })
 
   it('answers errors with the shared error body, at the status errors.ts gives each code', () => {
@@ -235,6 +245,16 @@ describe('the document as served', () => {
 
   it('describes the answer of every read, as the example workspace gives it', async () => {
     for (const [name, { rest }] of routed) if (rest!.method === 'GET') await expectDescribed(name, await callWithExample(name))
+  })
+
+  it('describes the snapshot’s answer as it is served', async () => {
+    const response = await send(SYNC_SNAPSHOT_ROUTE.path)
+    expect(response.status).toBe(200)
+    const described = (resolved.paths[SYNC_SNAPSHOT_ROUTE.path]!.get!.responses['200'] as Answer).content!
+    expect(Object.keys(described)).toContain((response.headers.get('content-type') ?? '').split(';')[0])
+    const lines = (await response.text()).trimEnd().split('\n')
+    expect(ajv.compile(resolved.components.schemas.SnapshotHeader!)(JSON.parse(lines[0]!))).toBe(true)
+    expect(ajv.compile(resolved.components.schemas.SnapshotEnd!)(JSON.parse(lines.at(-1)!))).toBe(true)
   })
 
   it('describes the answers of writes, which create, change and preview', async () => {

@@ -10,6 +10,7 @@ import { contractAreas } from '../../../src-shared/api/contract'
 import { ApiErrorBody, HTTP_STATUS, type ErrorCode } from '../../../src-shared/api/errors'
 import { BinaryFile, type Procedure, type ProcedureMap, type RestRoute } from '../../../src-shared/api/procedure'
 import { ReportJob } from '../../../src-shared/api/reports'
+import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import { Application, ApplicationDraft } from '../../../src-shared/domain/application'
 import { Attestation, AttestationRequest, DeploymentGate, ExceptionInput, Reminder, RuleSchedule } from '../../../src-shared/domain/attestations'
 import { AuditEvent } from '../../../src-shared/domain/audit'
@@ -18,6 +19,7 @@ import { Gap, Impact, PolicyStatus } from '../../../src-shared/domain/compliance
 import { Group, GroupDraft, User, UserDraft } from '../../../src-shared/domain/people'
 import { CoveredApplication, MaterialisedRule, MissingRule, Policy, PolicyDraft, PolicyTemplate, PolicyVersion, Scope } from '../../../src-shared/domain/policy'
 import { ReportExport } from '../../../src-shared/domain/reports'
+import { SnapshotEnd, SnapshotHeader, SnapshotTable } from '../../../src-shared/domain/sync'
 import { AlertRule, AlertRuleDraft, AttestationRule, AttestationRuleDraft } from '../../../src-shared/domain/rules'
 import { CACHED_PROCEDURES } from './answer-cache'
 import { UPLOAD_FORMATS } from './request-body'
@@ -272,6 +274,28 @@ function operationOf(name: string, area: string, procedure: Procedure, route: Re
   }
 }
 
+/**
+ * The first pull's snapshot answers a stream of JSON lines rather than one JSON value, so it is
+ * no procedure and is described here; each kind of line is a named schema.
+ */
+function snapshotOperation(writer: SchemaWriter): Operation {
+  const lines = { SnapshotHeader, SnapshotTable, SnapshotEnd }
+  for (const [name, schema] of Object.entries(lines)) writer.components[name] ??= writer.write(schema, 'output', name)
+  return {
+    operationId: SYNC_SNAPSHOT_ROUTE.operationId,
+    summary: SYNC_SNAPSHOT_ROUTE.summary,
+    tags: ['sync'],
+    responses: {
+      200: {
+        description:
+          'JSON lines, streamed: a SnapshotHeader; then for each table a SnapshotTable line followed by lines that are each a JSON array of rows, a row being an array of values in the order of the table’s columns (bytes as {"$base64": "…"}); last a SnapshotEnd. A stream without its SnapshotEnd was cut off: use none of it.',
+        content: { [SYNC_SNAPSHOT_ROUTE.contentType]: { schema: { type: 'string' } } },
+      },
+      ...errorAnswersOf({ method: SYNC_SNAPSHOT_ROUTE.method, path: SYNC_SNAPSHOT_ROUTE.path }),
+    },
+  }
+}
+
 /** The document of the contract's areas (or of others, as tests give). */
 export function buildOpenApiDocument(areas: Record<string, ProcedureMap> = contractAreas): OpenApiDocument {
   const writer = new SchemaWriter()
@@ -284,6 +308,7 @@ export function buildOpenApiDocument(areas: Record<string, ProcedureMap> = contr
       paths[procedure.rest.path] = { ...paths[procedure.rest.path], [method]: operationOf(name, area, procedure, procedure.rest, writer) }
     }
   }
+  if (areas === contractAreas) paths[SYNC_SNAPSHOT_ROUTE.path] = { get: snapshotOperation(writer) }
   const errorBody = { 'application/json': { schema: { $ref: `${SCHEMAS}ApiErrorBody` } } }
   return {
     openapi: '3.1.0',

@@ -34,6 +34,7 @@ import { requestLog, type HttpEnv } from './request-log'
 import { OPENAPI_PATH, openApiJson } from './openapi'
 import { API_BASE_PATH, commandIdOf, errorResponse, mountRestApi, sendResult } from './rest'
 import type { SessionLimits } from './sessions'
+import { mountSyncSnapshot } from './sync-snapshot'
 import { createTokenRateLimit, DEFAULT_REQUESTS_PER_MINUTE } from './token-rate-limit'
 
 /** The console's client sends this header; a cross-site form cannot, so cookies alone never suffice. */
@@ -164,6 +165,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
   })
   // The API and the console share kept answers: a report built for one is sent to the other.
   const answers = new AnswerCache()
+  mountSyncSnapshot(api, engine, stopping)
   mountRestApi(api, engine, limits, answers)
   api.all('*', (c) => c.json({ error: 'not_found', message: `No API route ${c.req.method} ${c.req.path}` }, 404))
   app.route(API_BASE_PATH, api)

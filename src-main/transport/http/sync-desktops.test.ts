@@ -181,7 +181,7 @@ describe('two desktops and a server', () => {
     expect(onServer).toBe(true)
   })
 
-  it('pulls a first copy page by page, saying how far it has got', async () => {
+  it('pulls a first copy, saying how far it has got', async () => {
     for (let n = 0; n < 20; n++) await server.call('applications.create', { name: `Bulk Bot ${n}`, tags: ['governed'] })
     // A policy edited after its requirements were written: its row comes after theirs in the feed.
     await server.call('policies.update', { id: policy.id, description: 'edited after' })
