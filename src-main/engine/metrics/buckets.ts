@@ -133,7 +133,8 @@ export async function writeNewSeries(tx: Tx, applicationId: string, series: read
   if (created.size !== series.length) throw new Error(`writeNewSeries: ${applicationId} already has some of these series`)
   // In key order: series by id, each series' hours ascending.
   const ordered = [...series].sort((a, b) => ids.get(a.metric)! - ids.get(b.metric)!)
-  await withFeedInBulk(tx, [...ids.values()], async () => {
+  // Only these series: `ids` holds every series the application has.
+  await withFeedInBulk(tx, [...created].map((metric) => ids.get(metric)!), async () => {
     const upsert = bucketUpsert(tx)
     for (const s of ordered) {
       const id = ids.get(s.metric)!

@@ -90,6 +90,13 @@ describe('the change feed', () => {
     const buckets = (await readAll('0')).changes.filter((change) => change.table === 'metric_buckets' && typeof change.row?.hour === 'number' && change.row.hour >= 490_000 && change.row.hour < 490_000 + hours)
     expect(buckets.map((change) => change.key[1])).toEqual(Array.from({ length: hours }, (_, hour) => 490_000 + hour))
     expect(buckets.every((change) => change.row?.n === 10)).toBe(true)
+    // Another series of the same application, written whole later, enters the feed alone.
+    await server.context.mutate(['metrics'], (tx) =>
+      writeNewSeries(tx, app.id, [{ metric: 'pii', firstHour: 490_000, n: new Float64Array(hours).fill(5), total: new Float64Array(hours).fill(100), sum: null, sketches: null }]),
+    )
+    const both = (await readAll('0')).changes.filter((change) => change.table === 'metric_buckets' && typeof change.row?.hour === 'number' && change.row.hour >= 490_000 && change.row.hour < 490_000 + hours)
+    expect(both).toHaveLength(2 * hours)
+    expect(both.filter((change) => change.row?.n === 5)).toHaveLength(hours)
   })
 
   it('reads keys spread over thousands of series, as one new hour of every series is', async () => {
