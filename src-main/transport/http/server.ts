@@ -60,6 +60,8 @@ export interface ServerOptions {
   bodyLimits?: Partial<BodyLimits>
   /** Requests per minute each bearer token may make (DEFAULT_REQUESTS_PER_MINUTE); 0 for no limit. */
   requestsPerMinute?: number
+  /** First-pull snapshots this process streams at once (SNAPSHOTS_AT_ONCE unless told); more are answered busy. */
+  snapshotsAtOnce?: number
 }
 
 export interface RunningServer {
@@ -165,7 +167,7 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
   })
   // The API and the console share kept answers: a report built for one is sent to the other.
   const answers = new AnswerCache()
-  mountSyncSnapshot(api, engine, stopping)
+  mountSyncSnapshot(api, engine, stopping, options.snapshotsAtOnce)
   mountRestApi(api, engine, limits, answers)
   api.all('*', (c) => c.json({ error: 'not_found', message: `No API route ${c.req.method} ${c.req.path}` }, 404))
   app.route(API_BASE_PATH, api)

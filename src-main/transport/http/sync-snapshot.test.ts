@@ -9,6 +9,8 @@ import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import { ApiRelay } from '../../testing/api-relay'
 import { openDesktop, replicatedDigest, replicatedRows, startSyncServer, SwitchableLink, type Desktop, type SyncServer } from '../../testing/sync-world'
 import { tempFolder } from '../../testing/workspace'
+import { writeNewSeries } from '../../engine/metrics/buckets'
+import { startServer } from './server'
 
 const START = '2026-03-02T09:00:00.000Z'
 let folder: ReturnType<typeof tempFolder>
@@ -155,6 +157,37 @@ describe('the snapshot route', () => {
     const applications = lines.findIndex((line) => (line as { table?: string }).table === 'applications')
     expect(lines[applications]).toMatchObject({ columns: expect.arrayContaining(['id', 'name']) })
     expect(lines[applications + 1]).toEqual([expect.arrayContaining(['app_claims', 'Claims Bot'])])
+  })
+})
+
+describe('many desktops taking their first copy at once', () => {
+  it('streams a few snapshots at a time and answers the next desktop busy until one ends', async () => {
+    // A snapshot far larger than the connection's buffers, so one left unread stays under way.
+    const hours = 400_000
+    await server.parts.context.mutate(['metrics'], (tx) =>
+      writeNewSeries(tx, 'app_claims', [{ metric: 'throughput_drop', firstHour: 100_000, n: new Float64Array(hours).fill(10), total: null, sum: null, sketches: null }]),
+    )
+    const oneAtATime = await startServer({ engine: server.engine, port: 0, log: () => undefined, requestsPerMinute: 0, snapshotsAtOnce: 1 })
+    try {
+      const ask = () => fetch(`${oneAtATime.url}/api/v1${SYNC_SNAPSHOT_ROUTE.path}`, { headers: { authorization: `Bearer ${server.token}` } })
+      const first = await ask()
+      expect(first.status).toBe(200)
+      const reader = first.body!.getReader()
+      await reader.read()
+      const second = await ask()
+      expect(second.status).toBe(503)
+      expect(second.headers.get('retry-after')).toBe('1')
+      expect(((await second.json()) as { message: string }).message).toMatch(/first copy already; try again shortly/)
+      // The first desktop goes away: its snapshot is let go, and the next desktop's is streamed.
+      await reader.cancel()
+      await waitFor(async () => {
+        const next = await ask()
+        await next.body?.cancel()
+        return next.status === 200
+      })
+    } finally {
+      await oneAtATime.close(0)
+    }
   })
 })
 

@@ -14,14 +14,30 @@ import type { HttpEnv } from './request-log'
 /** Pieces (about a thousand rows each) queued for the connection before the reading waits. */
 const PIECES_AHEAD = 8
 
-export function mountSyncSnapshot(api: Hono<HttpEnv>, engine: Engine, stopping: AbortSignal): void {
+/**
+ * Snapshots one process streams at once. Each holds a database connection (on SQLite, it also
+ * holds back the copying of the write-ahead log into the file) until the desktop has it all, so a
+ * crowd of new desktops is taken a few at a time: the rest hear busy, and try again shortly.
+ */
+export const SNAPSHOTS_AT_ONCE = 4
+
+export function mountSyncSnapshot(api: Hono<HttpEnv>, engine: Engine, stopping: AbortSignal, atOnce = SNAPSHOTS_AT_ONCE): void {
+  let streaming = 0
   api.get(SYNC_SNAPSHOT_ROUTE.path, (c) => {
     const { actor } = c.get('call')
     if (!mayCall(actor.role, SYNC_SNAPSHOT_ROUTE.access)) {
       return errorResponse(c, { error: 'forbidden', message: `The ${actor.role} role cannot read the server’s rows for a first pull` })
     }
+    if (streaming >= atOnce) {
+      return errorResponse(c, { error: 'busy', message: `The server is sending ${streaming} desktops their first copy already; try again shortly` })
+    }
     const log = c.get('failureLog')
-    const body = pacedStream((send) => engine.writeSyncSnapshot(send), stopping, (error) => log('The sync snapshot failed part-way; the desktop will refuse it and ask again', error))
+    streaming++
+    const body = pacedStream(
+      (send) => engine.writeSyncSnapshot(send).finally(() => streaming--),
+      stopping,
+      (error) => log('The sync snapshot failed part-way; the desktop will refuse it and ask again', error),
+    )
     return c.body(body, 200, { 'Content-Type': `${SYNC_SNAPSHOT_ROUTE.contentType}; charset=utf-8` })
   })
 }
