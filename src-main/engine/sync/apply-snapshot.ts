@@ -10,6 +10,7 @@ import { SnapshotEnd, SnapshotHeader, SnapshotTable } from '../../../src-shared/
 import { rowInserter, type RowInserter } from '../db/prepared'
 import type { Tx } from '../db/schema'
 import { beginApplyingServerRows, dropReplicatedRows, endApplyingServerRows } from './apply-rows'
+import { decodeValue } from './change-feed'
 import { isReplicated } from './replicated-tables'
 import { sameWorkspace, ServerUnavailable } from './server-client'
 
@@ -147,9 +148,10 @@ function decodeBytes(row: unknown[], table: string): void {
   for (let position = 0; position < row.length; position++) {
     const value = row[position]
     if (typeof value !== 'object' || value === null) continue
-    const base64 = (value as { $base64?: unknown }).$base64
-    if (typeof base64 !== 'string') malformed(`a row of ${table} holds a value that is not text, a number, bytes or null`)
-    row[position] = Buffer.from(base64, 'base64')
+    const decoded = decodeValue(value)
+    // An object decodeValue leaves as it was is no `{ $base64 }`.
+    if (decoded === value) malformed(`a row of ${table} holds a value that is not text, a number, bytes or null`)
+    row[position] = decoded
   }
 }
 

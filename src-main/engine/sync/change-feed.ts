@@ -42,7 +42,7 @@ async function rowsOfPage(db: Db, from: number, to: number, entries: readonly Fe
     for (const values of await rawRows(db, { compile: () => read })) {
       const row: Record<string, unknown> = {}
       for (let position = 0; position < columns.length; position++) row[columns[position]!] = values[position]
-      for (const position of bytes) row[columns[position]!] = encodeBytes(values[position])
+      for (const position of bytes) row[columns[position]!] = encodeValue(values[position])
       found.set(Number(values[columns.length]), row)
     }
   }
@@ -172,12 +172,13 @@ function identify(table: string, key: readonly KeyValue[]): string {
 /** Bytes travel as `{ $base64 }` (domain/sync.ts); every other value as it is stored. */
 function encodeRow(row: Record<string, unknown>): Record<string, unknown> {
   const encoded: Record<string, unknown> = {}
-  for (const [column, value] of Object.entries(row)) encoded[column] = encodeBytes(value)
+  for (const [column, value] of Object.entries(row)) encoded[column] = encodeValue(value)
   return encoded
 }
 
-function encodeBytes(value: unknown): unknown {
-  return value instanceof Uint8Array ? { $base64: Buffer.from(value).toString('base64') } : value
+/** A column value as it travels: bytes as `{ $base64 }`, every other value as it is stored. */
+export function encodeValue(value: unknown): unknown {
+  return value instanceof Uint8Array ? { $base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') } : value
 }
 
 /** A pulled row's columns as they are stored: `{ $base64 }` back to bytes. */

@@ -66,5 +66,3 @@ export function isReplicated(table: string): table is ReplicatedTable {
   return Object.hasOwn(REPLICATED_TABLES, table)
 }
 
-/** Columns holding bytes: over JSON they travel as `{ "$base64": "…" }` (see domain/sync.ts). */
-export const BLOB_COLUMNS: Partial<Record<ReplicatedTable, readonly string[]>> = { metric_buckets: ['sketch'] }

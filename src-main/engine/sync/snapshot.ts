@@ -9,6 +9,7 @@ import type { SnapshotEnd, SnapshotHeader, SnapshotTable } from '../../../src-sh
 import type { ReadInSnapshot, ReadSnapshot } from '../db/read-snapshot'
 import type { Db } from '../db/schema'
 import { workspaceId } from '../db/workspace-identity'
+import { encodeValue } from './change-feed'
 import { REPLICATED_TABLES, type ReplicatedTable } from './replicated-tables'
 import { tableLayouts } from './table-layouts'
 
@@ -101,10 +102,5 @@ function line(value: SnapshotHeader | SnapshotTable | SnapshotEnd): string {
 
 /** Bytes travel as `{ $base64 }`, as in the change feed. */
 function encodeBytes(rows: unknown[][], positions: readonly number[]): void {
-  for (const row of rows) {
-    for (const position of positions) {
-      const value = row[position]
-      if (value instanceof Uint8Array) row[position] = { $base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') }
-    }
-  }
+  for (const row of rows) for (const position of positions) row[position] = encodeValue(row[position])
 }
