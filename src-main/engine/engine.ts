@@ -12,6 +12,7 @@ import { systemClock } from './clock'
 import { assembleEngine } from './assemble'
 import { EVALUATION_INTERVAL_MS, type Evaluator } from './compliance/evaluator'
 import type { Notifier } from './compliance/notifier'
+import type { ReportJobs } from './reports/report-jobs'
 import type { Area, CallContext, ChangeEvent, EngineContext } from './context'
 import { KNOWN_MIGRATIONS } from './db/migrate'
 import type { OpenOptions } from './db/open'
@@ -134,6 +135,7 @@ export interface EngineParts {
   context: EngineContext
   evaluator: Evaluator
   notifier: Notifier
+  reports: ReportJobs
 }
 
 export async function openEngineParts(location: string, options: EngineOptions = {}): Promise<EngineParts> {
@@ -237,5 +239,5 @@ export async function openEngineParts(location: string, options: EngineOptions =
       await database.close()
     },
   }
-  return { engine, context, evaluator, notifier }
+  return { engine, context, evaluator, notifier, reports }
 }

@@ -40,5 +40,8 @@ export function freshEngineForEachTest(name: string, start?: string): EngineFixt
     get notifier() {
       return now().notifier
     },
+    get reports() {
+      return now().reports
+    },
   }
 }

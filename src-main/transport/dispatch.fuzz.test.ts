@@ -69,9 +69,11 @@ function withSalt(example: object, salt: number): object {
   return salted
 }
 
+/** Nothing left running in the background: evaluations, deliveries, and reports an earlier input started, which record what they made when done. */
 async function settled(): Promise<void> {
   await fixture.evaluator.drain()
   await fixture.notifier.idle()
+  await fixture.reports.idle()
 }
 
 function checkRefusal(name: ProcedureName, input: unknown, error: ApiErrorBody, logged: unknown[]): void {

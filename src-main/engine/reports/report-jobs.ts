@@ -76,6 +76,11 @@ export class ReportJobs {
     return this.describe(job)
   }
 
+  /** Resolves once every report started so far has finished, and recorded what it made. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.running])
+  }
+
   /** Stops every report under way and waits for them to settle: the engine is closing. */
   async close(): Promise<void> {
     for (const job of this.jobs.values()) if (job.state === 'running') this.cancel(job.id)
