@@ -10,7 +10,9 @@ import type { ReportData, ReportFormat, ReportScope } from '../../../src-shared/
 import type { ComplianceQueries } from '../compliance/compliance-queries'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
-import { auditTrailExtract, chainHeadAt } from './audit-extract'
+import type { HeadSigning } from '../audit/head-signing'
+import { CHAIN_START } from '../audit-hash'
+import { auditTrailExtract, trailRun } from './audit-extract'
 import { buildAuditPackage, renderReportPdf, reportCsvFiles, reportDigest, type PdfProgress } from '.'
 import { gatherReport } from './report-data'
 import { workspaceId } from '../db/workspace-identity'
@@ -57,6 +59,7 @@ export async function generateReport(
   facts: GenerationFacts,
   onProgress: (progress: Progress) => void = () => undefined,
   checkCancelled: CancelCheck = () => undefined,
+  signing?: HeadSigning,
 ): Promise<GeneratedReport> {
   const { format, ...scope } = request
   const total = format === 'package' ? 4 : 3
@@ -83,14 +86,17 @@ export async function generateReport(
     bytes = await renderReportPdf(data, { ...facts, digest: reportDigest(data) }, drawing)
   } else {
     step('Extracting the audit trail')
-    const trail = await auditTrailExtract(db, data.period_start, data.as_of)
+    const run = await trailRun(db, data.period_start, data.as_of)
+    const trail = await auditTrailExtract(db, run)
+    const checkpoint = run.head && signing ? await signing.signEarlierHead(db, run.head) : undefined
     step('Drawing the PDF, packing and hashing every file')
     bytes = (
       await buildAuditPackage(
         {
           data,
           workspace_id: await workspaceId(db),
-          audit_chain_head: await chainHeadAt(db, data.as_of),
+          audit_chain_head: run.head?.hash ?? CHAIN_START,
+          ...(checkpoint ? { audit_checkpoint: checkpoint } : {}),
           audit_trail: trail,
           generated_at: facts.generated_at,
           generated_by: facts.generated_by,

@@ -8,6 +8,7 @@ import type { BinaryFile } from '../../../src-shared/api/procedure'
 import type { ReportJob } from '../../../src-shared/api/reports'
 import type { Actor } from '../../../src-shared/domain/common'
 import type { ReportExport, ReportFormat, ReportScope } from '../../../src-shared/domain/reports'
+import type { HeadSigning } from '../audit/head-signing'
 import { recordAudit } from '../audit-trail'
 import type { EngineContext } from '../context'
 import { EngineError, notFound } from '../errors'
@@ -182,10 +183,18 @@ export async function exportHistory(db: Db, limit: number): Promise<ReportExport
   })
 }
 
-/** Generation in this thread: for tests, and wherever the engine runs without its worker. */
-export function generateHere(db: Db, compliance: ComplianceQueries): ReportRunner {
+/** Generation in this thread: for tests, and wherever the engine runs without its worker. An audit package's head is signed with `signing`'s key. */
+export function generateHere(db: Db, compliance: ComplianceQueries, signing?: HeadSigning): ReportRunner {
   return (request, actor, generatedAt, onProgress, signal) =>
-    generateReport(db, compliance, request, { generated_at: generatedAt, generated_by: { id: actor.id, name: actor.name } }, onProgress, () => {
-      if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
-    })
+    generateReport(
+      db,
+      compliance,
+      request,
+      { generated_at: generatedAt, generated_by: { id: actor.id, name: actor.name } },
+      onProgress,
+      () => {
+        if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
+      },
+      signing,
+    )
 }
