@@ -242,8 +242,11 @@ describe('the adversary’s tamper cases, each found by govern audit verify with
     expect(run.code).toBe(1)
     expect(run.out).toMatch(/Audit trail broken at event [\d,]+ \(2026-03-01 \d\d:\d\d UTC, [a-z_.]+\): it was rewritten after it was signed, its hash recomputed/)
     expect(run.out).toContain(`in the log beside the workspace (${file}.audit-heads.jsonl)`)
-    const intactUpTo = Number(/The trail was rewritten after event ([\d,]+), whose signed head still holds/.exec(run.out)?.[1]?.replaceAll(',', ''))
+    // The log's heads narrow it down: between the last that still holds and the first that does not.
+    const intactUpTo = Number(/The trail was rewritten between event ([\d,]+), whose signed head still holds, and this one/.exec(run.out)?.[1]?.replaceAll(',', ''))
+    const named = Number(/Audit trail broken at event ([\d,]+) \(/.exec(run.out)?.[1]?.replaceAll(',', ''))
     expect(intactUpTo).toBeLessThan(edited)
+    expect(named).toBeGreaterThanOrEqual(edited)
     // The package made before still checks out on its own; against the workspace, the rewrite shows.
     expect(govern('audit', 'verify', '--package', pkg).code).toBe(0)
     const against = govern('audit', 'verify', '--package', pkg, '--db', file)

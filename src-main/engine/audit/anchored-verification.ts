@@ -101,12 +101,14 @@ export async function verifyAnchoredTrail(db: Db, anchors: TrailAnchors): Promis
   if (rewritten.length > 0) {
     const first = rewritten[0]!
     const intactBefore = consistent.filter(({ checkpoint }) => checkpoint.event_id < first.checkpoint.event_id).sort((a, b) => b.checkpoint.event_id - a.checkpoint.event_id)[0]
-    const since = intactBefore ? `after event ${count(intactBefore.checkpoint.event_id)}, whose signed head still holds` : 'from its start'
+    const where = intactBefore
+      ? `between event ${count(intactBefore.checkpoint.event_id)}, whose signed head still holds, and this one`
+      : 'at or before this event (no earlier signed head narrows it down)'
     return broken(
       intactBefore?.checkpoint.event_id ?? 0,
       first.checkpoint.event_id,
       'rewritten',
-      `${await describeEvent(db, first.checkpoint.event_id)}: it was rewritten after it was signed, its hash recomputed (the head signed at ${first.checkpoint.at}, in ${first.source}, says ${first.checkpoint.hash.slice(0, 16)}…; the trail now holds ${hashes.get(first.checkpoint.event_id)?.slice(0, 16)}…). The trail was rewritten ${since}`,
+      `${await describeEvent(db, first.checkpoint.event_id)}: it was rewritten after it was signed, its hash recomputed (the head signed at ${first.checkpoint.at}, in ${first.source}, says ${first.checkpoint.hash.slice(0, 16)}…; the trail now holds ${hashes.get(first.checkpoint.event_id)?.slice(0, 16)}…). The trail was rewritten ${where}`,
     )
   }
   const beyond = signed.filter(({ checkpoint }) => checkpoint.event_id > lastId).sort((a, b) => b.checkpoint.event_id - a.checkpoint.event_id)[0]
