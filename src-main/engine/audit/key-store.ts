@@ -34,7 +34,15 @@ export interface KeySealing {
 
 const PLAIN: KeySealing = { kind: 'file', seal: (pem) => Buffer.from(pem), unseal: (sealed) => sealed.toString('utf8') }
 
-export function createFileKeyStore(folder: string, sealing: KeySealing = PLAIN): AuditKeyStore {
+/** A key store in a folder, and what a shell that seals keys needs besides. */
+export interface FileKeyStore extends AuditKeyStore {
+  /** Whether a key of this store's kind is kept for the workspace. */
+  holdsKey(workspaceId: string): Promise<boolean>
+  /** Puts a key that can no longer be unsealed aside (its public half stays, so what it signed still verifies); the next signingKey() makes a new one. */
+  setKeyAside(workspaceId: string): Promise<void>
+}
+
+export function createFileKeyStore(folder: string, sealing: KeySealing = PLAIN): FileKeyStore {
   const stem = (workspaceId: string) => createHash('sha256').update(workspaceId).digest('hex').slice(0, 32)
   const keyFile = (workspaceId: string) => join(folder, `${stem(workspaceId)}.${sealing.kind}.key`)
   const publicFile = (workspaceId: string) => join(folder, `${stem(workspaceId)}.${sealing.kind}.pub`)
@@ -58,6 +66,12 @@ export function createFileKeyStore(folder: string, sealing: KeySealing = PLAIN):
 
   return {
     folder,
+    holdsKey: async (workspaceId) => (await readIfThere(keyFile(workspaceId), null)) !== undefined,
+    async setKeyAside(workspaceId) {
+      const stamp = new Date().toISOString().replaceAll(':', '-')
+      await rename(keyFile(workspaceId), `${keyFile(workspaceId)}.unreadable-${stamp}`)
+      await rename(publicFile(workspaceId), `${keyFile(workspaceId)}.unreadable-${stamp}.pub`)
+    },
     async signingKey(workspaceId) {
       const file = keyFile(workspaceId)
       let sealed = await readIfThere(file, null)
