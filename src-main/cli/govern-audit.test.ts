@@ -266,7 +266,7 @@ describe('the adversary’s tamper cases, each found by govern audit verify with
     expect(govern('token', 'create', '--db', file, '--name', 'after-the-forgery').code).toBe(0)
     const later = govern('audit', 'verify', '--db', file)
     expect(later.code).toBe(1)
-    expect(later.out).toContain(`Audit trail broken at event ${forged} (2026-03-01 12:30 UTC, attestation.submitted): it was added without the workspace's key (the console found event ${forged} unsigned when it next wrote, and recorded so at event ${forged + 2})`)
+    expect(later.out).toContain(`Audit trail broken at event ${forged} (2026-03-01 12:30 UTC, attestation.submitted): it was added without the workspace's key (the console found event ${forged} so when it next wrote, and recorded it at event ${forged + 2})`)
   })
 
   it('toggle the pulling state and delete', () => {

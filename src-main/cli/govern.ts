@@ -335,9 +335,13 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addOption(dbOption())
     .addOption(databaseUrlOption())
     .option('--package <file>', 'an audit package (.zip) to check against its manifest.json, its trail against its chain head, and that head against its signature; with --db, also against that workspace')
-    .option('--fingerprint <sha256>', 'trust the signing key with this fingerprint (64 hex digits, as a package or another verify printed it), besides any key kept here', parseFingerprint)
-    .action(async (options: Workspace & { package?: string; fingerprint?: string }, command: Command) => {
-      const fingerprints = options.fingerprint ? [options.fingerprint] : []
+    .option(
+      '--fingerprint <sha256>',
+      'trust the signing key with this fingerprint (64 hex digits, as a package or another computer’s verify printed it), besides the keys kept in this user’s key folder; may be given more than once',
+      (value: string, previous: string[] = []) => [...previous, parseFingerprint(value)],
+    )
+    .action(async (options: Workspace & { package?: string; fingerprint?: string[] }, command: Command) => {
+      const fingerprints = options.fingerprint ?? []
       if (options.package) return verifyAuditPackage(options.package, command.getOptionValueSource('db') === 'cli' ? options.db : undefined, fingerprints, io)
       if (!options.databaseUrl && !existsSync(options.db)) throw new CliFailure(`there is no workspace at ${options.db}`)
       // Opened without the key: checking the trail must never sign it.

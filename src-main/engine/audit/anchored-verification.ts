@@ -6,10 +6,9 @@
  * verifier trusts must be an event of the trail with that hash, every event must be covered by
  * one, and no signing may have found events added behind the key's back.
  *
- * A key is trusted because it is kept outside the workspace (the verifier's own key folder),
- * because a person pinned its fingerprint, or because it was named in the chain while a trusted
- * key was signing it. With none of these, the keys the workspace names are used, and the answer
- * says that this proves nothing against whoever rewrote the file.
+ * A key is trusted because it is kept outside the workspace (the verifier's own key folder) or
+ * because a person pinned its fingerprint. With neither, the keys the workspace names are used,
+ * and the answer says that this proves nothing against whoever rewrote the file.
  */
 import { sql } from 'kysely'
 import type { AuditChainVerification } from '../../../src-shared/domain/audit'
@@ -117,19 +116,25 @@ export async function verifyAnchoredTrail(db: Db, anchors: TrailAnchors): Promis
     return broken(lastId, lastId + 1, 'shortened', `event ${count(lastId + 1)}: it was removed (${missing} missing: the trail ends at event ${count(lastId)}, but a head signed at ${beyond.checkpoint.at}, in ${beyond.source}, names event ${count(beyond.checkpoint.event_id)})`)
   }
 
-  const unsignedFound = await db.selectFrom('audit_events').select(['id', 'after_json']).where('action', '=', 'audit.unsigned_events_found').where('id', '>', 0).orderBy('id').limit(1).executeTakeFirst()
-  if (unsignedFound) {
-    const range = JSON.parse(unsignedFound.after_json ?? '{}') as { from_id?: number; to_id?: number }
-    const from = range.from_id ?? unsignedFound.id
+  const findings = await db.selectFrom('audit_events').select(['id', 'after_json']).where('action', '=', 'audit.unsigned_events_found').where('id', '>', 0).orderBy('id').execute()
+  for (const finding of findings) {
+    const range = JSON.parse(finding.after_json ?? '{}') as { from_id?: number; to_id?: number; signed_by?: string | null }
+    // Events another key signed count where the verifier trusts that key.
+    if (range.signed_by && [...trusted].some((key) => keyFingerprint(key) === range.signed_by)) continue
+    const from = range.from_id ?? finding.id
     const to = range.to_id ?? from
-    return broken(from - 1, from, 'unsigned', `${await describeEvent(db, from)}: it was added without the workspace's key (the console found ${from === to ? `event ${count(from)}` : `events ${count(from)} to ${count(to)}`} unsigned when it next wrote, and recorded so at event ${count(unsignedFound.id)})`)
+    const which = from === to ? `event ${count(from)}` : `events ${count(from)} to ${count(to)}`
+    const how = range.signed_by ? `with a key not trusted here (fingerprint ${range.signed_by}; pass it as --fingerprint if the workspace's owner vouches for it)` : "without the workspace's key"
+    return broken(from - 1, from, 'unsigned', `${await describeEvent(db, from)}: it was added ${how} (the console found ${which} so when it next wrote, and recorded it at event ${count(finding.id)})`)
   }
 
   const newest = consistent.sort((a, b) => b.checkpoint.event_id - a.checkpoint.event_id)[0]!
   const after = lastId - newest.checkpoint.event_id
   if (after > 0 && server === null) {
     const range = after === 1 ? `event ${count(lastId)}` : `events ${count(newest.checkpoint.event_id + 1)} to ${count(lastId)}`
-    return broken(newest.checkpoint.event_id, newest.checkpoint.event_id + 1, 'unsigned', `${await describeEvent(db, newest.checkpoint.event_id + 1)}: no signed head covers it (${range} came after the newest head signed with the workspace's key, event ${count(newest.checkpoint.event_id)} at ${newest.checkpoint.at}): ${after === 1 ? 'it was' : 'they were'} added without the key`)
+    const others = [...new Set(ofChain.filter(({ checkpoint }) => !trusted.has(checkpoint.public_key) && checkpoint.event_id > newest.checkpoint.event_id).map(({ checkpoint }) => keyFingerprint(checkpoint.public_key)))]
+    const how = others.length > 0 ? `signed only with a key not trusted here (fingerprint ${others.join(', ')}; pass it as --fingerprint if the workspace's owner vouches for it)` : 'added without the key'
+    return broken(newest.checkpoint.event_id, newest.checkpoint.event_id + 1, 'unsigned', `${await describeEvent(db, newest.checkpoint.event_id + 1)}: no signed head covers it (${range} came after the newest head signed with the workspace's key, event ${count(newest.checkpoint.event_id)} at ${newest.checkpoint.at}): ${after === 1 ? 'it was' : 'they were'} ${how}`)
   }
   if (after > 0) notes.push(`${count(after)} ${after === 1 ? 'event was' : 'events were'} made here after the newest head pulled from the server, and ${after === 1 ? 'is' : 'are'} provisional until the server's trail replaces ${after === 1 ? 'it' : 'them'}.`)
   const fingerprint = keyFingerprint(newest.checkpoint.public_key)
@@ -165,9 +170,9 @@ async function keysNamedInChain(db: Db): Promise<NamedKey[]> {
 }
 
 /**
- * Keys kept outside or pinned by fingerprint are trusted; a key the chain names becomes trusted
- * once a trusted key signed a head at or after the event naming it. With no anchor at all, the
- * keys the workspace names stand in, and the answer says so.
+ * Keys kept outside the workspace or pinned by fingerprint are trusted, and no other: a key named
+ * only in the file could be anyone's. With no anchor at all, the keys the workspace names stand
+ * in, and the answer says what that is worth.
  */
 function trustedKeys(anchors: TrailAnchors, named: readonly NamedKey[], found: readonly Found[]): { trusted: Set<string>; because: Map<string, string> } {
   const because = new Map<string, string>()
@@ -177,17 +182,6 @@ function trustedKeys(anchors: TrailAnchors, named: readonly NamedKey[], found: r
   for (const key of candidates) if (pinned.has(keyFingerprint(key))) because.set(key, 'its fingerprint was given to trust')
   if (because.size === 0) {
     for (const key of named) because.set(key.publicKey, 'named by the workspace itself, with no key kept outside it to compare: whoever rewrote the file could have named their own')
-    return { trusted: new Set(because.keys()), because }
-  }
-  for (let grew = true; grew; ) {
-    grew = false
-    for (const key of named) {
-      if (because.has(key.publicKey)) continue
-      const endorser = found.find(({ checkpoint }) => because.has(checkpoint.public_key) && checkpoint.event_id >= key.id)
-      if (!endorser) continue
-      because.set(key.publicKey, `named in the trail (event ${count(key.id)}) under a head signed by a trusted key`)
-      grew = true
-    }
   }
   return { trusted: new Set(because.keys()), because }
 }

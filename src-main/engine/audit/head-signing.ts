@@ -9,7 +9,9 @@
  *
  * A transaction that finds events after the newest head this key knows of, which it did not
  * write, records so in the chain ('audit.unsigned_events_found') before signing: a forger who
- * appended events without the key is named even once the console has written after them.
+ * appended events without the key is named even once the console has written after them. Events
+ * signed by another key (the workspace written on another computer, with a key of its own) are
+ * recorded too, with that key's fingerprint: only a verifier who trusts that key accepts them.
  */
 import { open } from 'node:fs/promises'
 import { sql } from 'kysely'
@@ -23,7 +25,7 @@ import { iterateRawRows, onPostgres } from '../db/prepared'
 import { EngineError } from '../errors'
 import { AUDIT_CHAIN_COLUMNS, type ChainedEventRow } from './audit-chain'
 import type { Db, Tx } from '../db/schema'
-import { signatureHolds, signerFor, type AuditSigner, type SignedCheckpoint } from './checkpoint'
+import { keyFingerprint, signatureHolds, signerFor, type AuditSigner, type SignedCheckpoint } from './checkpoint'
 import { readCheckpointLog } from './checkpoint-log'
 import type { AuditKeyStore } from './key-store'
 
@@ -152,7 +154,7 @@ export class HeadSigning {
         action: 'audit.unsigned_events_found',
         entityType: 'audit_trail',
         entityId: chain,
-        after: { from_id: previous + 1, to_id: head.first - 1, signed_head_id: previous },
+        after: { from_id: previous + 1, to_id: head.first - 1, signed_head_id: previous, signed_by: await this.signerOfGap(tx, chain, head.first - 1) },
       })
       head = notedHead()!
     }
@@ -163,6 +165,19 @@ export class HeadSigning {
       .onConflict((conflict) => conflict.columns(['chain', 'public_key']).doUpdateSet({ event_id: checkpoint.event_id, hash: checkpoint.hash, at: checkpoint.at, signature: checkpoint.signature }))
       .execute()
     return checkpoint
+  }
+
+  /**
+   * Events this key did not expect may still have been signed, by a key this process does not
+   * hold (the workspace written on another computer): the fingerprint of a key whose newest head
+   * in the workspace is exactly the gap's last event, or null. Whether that key is the
+   * workspace's is the verifier's call (a forger can sign with a key of their own).
+   */
+  private async signerOfGap(tx: Tx, chain: string, last: number): Promise<string | null> {
+    const event = await tx.selectFrom('audit_events').select('hash').where('id', '=', last).executeTakeFirst()
+    const rows = await tx.selectFrom('audit_checkpoints').selectAll().where('chain', '=', chain).where('event_id', '=', last).execute()
+    const signed = rows.find((row) => row.hash === event?.hash && signatureHolds({ ...row, event_id: Number(row.event_id) }))
+    return signed ? keyFingerprint(signed.public_key) : null
   }
 
   /** The newest event of `chain` a trusted key signed, in the workspace or outside it. */
