@@ -20,7 +20,6 @@ import { KNOWN_MIGRATIONS } from './db/migrate'
 import type { OpenOptions } from './db/open'
 import { readinessOfDatabase, WORKSPACE_CLOSED, type WorkspaceReadiness } from './db/readiness'
 import { openWorkspaceDatabase } from './db/workspace-database'
-import { workspaceId } from './db/workspace-identity'
 import { EngineThread } from './engine-worker/engine-thread'
 import type { Handler, Handlers } from './handlers'
 import { ownerActor } from './people/people'
@@ -152,7 +151,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
   const clock = options.clock ?? systemClock
   let signed: Awaited<ReturnType<typeof headSigningFor>> | undefined
   try {
-    signed = options.auditKeys ? await headSigningFor(options.auditKeys, await workspaceId(opened.reader), path, clock) : undefined
+    signed = options.auditKeys ? await headSigningFor(opened.reader, options.auditKeys, path, clock) : undefined
   } catch (error) {
     await opened.close()
     throw error

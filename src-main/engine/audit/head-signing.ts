@@ -21,10 +21,11 @@ import { recordAudit } from '../audit-trail'
 import type { Clock } from '../clock'
 import type { EngineContext, WriteTransaction } from '../context'
 import { auditEventHash } from '../audit-hash'
-import { iterateRawRows, onPostgres } from '../db/prepared'
+import { iterateRawRows, onPostgres, repeatedStatement } from '../db/prepared'
 import { EngineError } from '../errors'
 import { AUDIT_CHAIN_COLUMNS, type ChainedEventRow } from './audit-chain'
 import type { Db, Tx } from '../db/schema'
+import { workspaceId } from '../db/workspace-identity'
 import { keyFingerprint, signatureHolds, signerFor, type AuditSigner, type SignedCheckpoint } from './checkpoint'
 import { readCheckpointLog } from './checkpoint-log'
 import type { AuditKeyStore } from './key-store'
@@ -49,11 +50,26 @@ export interface HeadSigningSetup {
   trustedKeys: readonly string[]
 }
 
+/**
+ * Publications outside the file are this far apart at most once a burst of commits starts: each
+ * costs an fsync of the log and a rewrite of the heads beside the key, while every commit's head
+ * is signed in the workspace all the same.
+ */
+const PUBLISH_SPACING_MS = 250
+/** Signatures already found to hold, so each transaction does not check the same heads again. */
+const VERIFIED_KEPT = 256
+
 export class HeadSigning {
-  /** The newest head known per chain from outside this process's reach (the key's folder, the log), by any trusted key. */
-  private readonly knownOutside = new Map<string, number>()
+  /** Per chain, the newest head a trusted key signed that this process knows of: kept outside the file (the key's folder, the log), or signed here. */
+  private readonly newestKnownHead = new Map<string, number>()
+  private readonly verified = new Set<string>()
   private pending: SignedCheckpoint | undefined
   private publishing: Promise<void> | undefined
+  /** Ends the pause between two publications early: the engine is closing. */
+  private hurry: (() => void) | undefined
+  private flushing = false
+  /** The server whose chain this workspace copies (a connected desktop's), as read when opened and told since. */
+  private copying: string | undefined
 
   constructor(private readonly setup: HeadSigningSetup) {}
 
@@ -69,13 +85,17 @@ export class HeadSigning {
     return this.setup.keys
   }
 
-  /** Reads the newest heads kept outside the workspace, so events appended behind the key's back are found at the next write. */
-  async load(): Promise<void> {
+  /**
+   * Reads the newest heads kept outside the workspace, so events appended behind the key's back
+   * are found at the next write, and whether the workspace copies a server's chain.
+   */
+  async load(db: Db): Promise<void> {
+    this.copying = await this.replicaOf(db)
     const trusted = new Set([this.setup.signer.publicKey, ...this.setup.trustedKeys])
     const kept = [...(this.setup.keys ? await this.setup.keys.heads(this.setup.workspaceId) : []), ...(this.setup.log ? (await readCheckpointLog(this.setup.log, { tail: true })).checkpoints : [])]
     for (const head of kept) {
       if (!trusted.has(head.public_key) || !signatureHolds(head)) continue
-      this.knownOutside.set(head.chain, Math.max(this.knownOutside.get(head.chain) ?? 0, head.event_id))
+      this.newestKnownHead.set(head.chain, Math.max(this.newestKnownHead.get(head.chain) ?? 0, head.event_id))
     }
   }
 
@@ -95,6 +115,11 @@ export class HeadSigning {
     }
   }
 
+  /** This workspace now copies `server`'s chain (a desktop connected to it): its own events are provisional from now on. */
+  copiesChainOf(server: string): void {
+    this.copying = server
+  }
+
   /**
    * Names the key in the chain the first time it signs this workspace, so the key is itself
    * chained, and its first checkpoint covers every event before it. A connected desktop's chain
@@ -102,7 +127,7 @@ export class HeadSigning {
    */
   async introduceKey(context: EngineContext): Promise<void> {
     const { fingerprint, publicKey } = this.setup.signer
-    if (await this.isReplica(context.db)) return
+    if (this.copying !== undefined) return
     const named = await context.db.selectFrom('audit_events').select('id').where('action', '=', 'audit.signing_key_added').where('entity_id', '=', fingerprint).limit(1).executeTakeFirst()
     if (named) return
     await context.mutate(['audit'], (tx) =>
@@ -139,7 +164,15 @@ export class HeadSigning {
 
   /** Resolves once every checkpoint signed so far is in the log and beside the key. */
   async flush(): Promise<void> {
-    while (this.publishing) await this.publishing
+    this.flushing = true
+    try {
+      while (this.publishing) {
+        this.hurry?.()
+        await this.publishing
+      }
+    } finally {
+      this.flushing = false
+    }
   }
 
   private async signIn(tx: Tx): Promise<SignedCheckpoint | undefined> {
@@ -147,8 +180,10 @@ export class HeadSigning {
     if (!head) return undefined
     const chain = head.chain ?? this.setup.workspaceId
     // A connected desktop's own events are provisional: only the server's chain pulled here is signed.
-    if (head.chain === undefined && (await this.isReplica(tx))) return undefined
-    const previous = await this.newestKnown(tx, chain)
+    if (head.chain === undefined && this.copying !== undefined) return undefined
+    // Only a transaction that did not carry on from the last head this process knows of needs to look further.
+    const known = this.newestKnownHead.get(chain)
+    const previous = known !== undefined && head.first <= known + 1 ? known : await this.newestKnown(tx, chain)
     if (head.chain === undefined && previous !== undefined && head.first > previous + 1) {
       await recordAudit(tx, CONSOLE_ACTOR, this.setup.clock.now().toISOString(), {
         action: 'audit.unsigned_events_found',
@@ -159,11 +194,16 @@ export class HeadSigning {
       head = notedHead()!
     }
     const checkpoint = this.setup.signer.sign({ chain, event_id: head.id, hash: head.hash, at: this.setup.clock.now().toISOString() })
-    await tx
-      .insertInto('audit_checkpoints')
-      .values(checkpoint)
-      .onConflict((conflict) => conflict.columns(['chain', 'public_key']).doUpdateSet({ event_id: checkpoint.event_id, hash: checkpoint.hash, at: checkpoint.at, signature: checkpoint.signature }))
-      .execute()
+    this.remember(checkpoint)
+    // Prepared once a connection: every committed change runs it.
+    const keep = repeatedStatement(tx, 'audit_checkpoints.keep', () =>
+      tx
+        .insertInto('audit_checkpoints')
+        .values({ chain: '', public_key: '', event_id: 0, hash: '', at: '', signature: '' })
+        .onConflict((conflict) => conflict.columns(['chain', 'public_key']).doUpdateSet((eb) => ({ event_id: eb.ref('excluded.event_id'), hash: eb.ref('excluded.hash'), at: eb.ref('excluded.at'), signature: eb.ref('excluded.signature') })))
+        .compile(),
+    )
+    await keep.run([checkpoint.chain, checkpoint.public_key, checkpoint.event_id, checkpoint.hash, checkpoint.at, checkpoint.signature])
     return checkpoint
   }
 
@@ -184,14 +224,23 @@ export class HeadSigning {
   private async newestKnown(tx: Tx, chain: string): Promise<number | undefined> {
     const trusted = [this.setup.signer.publicKey, ...this.setup.trustedKeys]
     const rows = await tx.selectFrom('audit_checkpoints').selectAll().where('chain', '=', chain).where('public_key', 'in', trusted).execute()
-    const inFile = rows.filter((row) => signatureHolds(row)).map((row) => Number(row.event_id))
-    const outside = this.knownOutside.get(chain)
+    const inFile = rows.filter((row) => this.holds({ ...row, event_id: Number(row.event_id) })).map((row) => Number(row.event_id))
+    const outside = this.newestKnownHead.get(chain)
     const all = [...inFile, ...(outside === undefined ? [] : [outside])]
     return all.length === 0 ? undefined : Math.max(...all)
   }
 
-  private async isReplica(db: Db): Promise<boolean> {
-    return (await this.replicaOf(db)) !== undefined
+  /** Whether a checkpoint's signature holds, checked once for each checkpoint seen. */
+  private holds(checkpoint: SignedCheckpoint): boolean {
+    if (this.verified.has(checkpointKey(checkpoint))) return true
+    if (!signatureHolds(checkpoint)) return false
+    this.remember(checkpoint)
+    return true
+  }
+
+  private remember(checkpoint: SignedCheckpoint): void {
+    if (this.verified.size >= VERIFIED_KEPT) this.verified.clear()
+    this.verified.add(checkpointKey(checkpoint))
   }
 
   /** The server whose chain this workspace copies, if it is a connected desktop's. */
@@ -204,7 +253,7 @@ export class HeadSigning {
 
   /** Outside the file, after the commit; the newest waiting head only, one publication at a time. */
   private publish(checkpoint: SignedCheckpoint): void {
-    this.knownOutside.set(checkpoint.chain, Math.max(this.knownOutside.get(checkpoint.chain) ?? 0, checkpoint.event_id))
+    this.newestKnownHead.set(checkpoint.chain, Math.max(this.newestKnownHead.get(checkpoint.chain) ?? 0, checkpoint.event_id))
     if (!this.pending || this.pending.chain !== checkpoint.chain || this.pending.event_id <= checkpoint.event_id) this.pending = checkpoint
     this.publishing ??= this.publishPending().finally(() => (this.publishing = undefined))
   }
@@ -220,8 +269,26 @@ export class HeadSigning {
         // The checkpoint is in the workspace already; a log that cannot be written is said, not fatal.
         console.error(`Could not publish the signed audit head (event ${checkpoint.event_id}): ${(error as Error).message}`)
       }
+      // Commits landing meanwhile wait their turn, and go out together as their newest head.
+      if (!this.flushing) await this.pause()
     }
   }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, PUBLISH_SPACING_MS)
+      // A process with nothing else to do is not kept alive for this: close() flushes.
+      timer.unref()
+      this.hurry = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  }
+}
+
+function checkpointKey(checkpoint: SignedCheckpoint): string {
+  return JSON.stringify([checkpoint.chain, checkpoint.event_id, checkpoint.hash, checkpoint.at, checkpoint.public_key, checkpoint.signature])
 }
 
 /** Appends and waits for the bytes to reach the disk: the log is evidence only once it survives a crash. */
@@ -240,15 +307,16 @@ async function appendDurably(file: string, text: string): Promise<void> {
  * worker thread to sign with too. The worker is given the key itself, never the keychain: it
  * reads the key folder's heads and public halves, which are kept in the clear.
  */
-export async function headSigningFor(keys: AuditKeyStore, workspaceId: string, location: string, clock: Clock): Promise<{ signing: HeadSigning; privateKey: string }> {
-  const privateKey = await keys.signingKey(workspaceId)
-  return { signing: await headSigningWith(privateKey, keys, workspaceId, location, clock), privateKey }
+export async function headSigningFor(db: Db, keys: AuditKeyStore, location: string, clock: Clock): Promise<{ signing: HeadSigning; privateKey: string }> {
+  const privateKey = await keys.signingKey(await workspaceId(db))
+  return { signing: await headSigningWith(db, privateKey, keys, location, clock), privateKey }
 }
 
-export async function headSigningWith(privateKey: string, keys: AuditKeyStore, workspaceId: string, location: string, clock: Clock): Promise<HeadSigning> {
+export async function headSigningWith(db: Db, privateKey: string, keys: AuditKeyStore, location: string, clock: Clock): Promise<HeadSigning> {
+  const id = await workspaceId(db)
   const signer = signerFor(privateKey)
-  const trustedKeys = (await keys.publicKeys(workspaceId)).filter((key) => key !== signer.publicKey)
-  const signing = new HeadSigning({ signer, workspaceId, clock, log: checkpointLogFor(location), keys, trustedKeys })
-  await signing.load()
+  const trustedKeys = (await keys.publicKeys(id)).filter((key) => key !== signer.publicKey)
+  const signing = new HeadSigning({ signer, workspaceId: id, clock, log: checkpointLogFor(location), keys, trustedKeys })
+  await signing.load(db)
   return signing
 }

@@ -14,7 +14,6 @@ import type { Clock } from '../clock'
 import { evaluateEverything } from '../compliance/evaluator'
 import type { OpenedDatabase } from '../db/open'
 import { openWorkspaceDatabase } from '../db/workspace-database'
-import { workspaceId } from '../db/workspace-identity'
 import { EngineError } from '../errors'
 import type { Handler } from '../handlers'
 import type { GeneratedReport } from '../reports/report-files'
@@ -30,7 +29,7 @@ const clock: Clock = { now: () => (setNow ? new Date(setNow) : new Date()) }
 function open(): Promise<{ database: OpenedDatabase; core: EngineCore; signing?: HeadSigning }> {
   opened ??= openWorkspaceDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs }).then(async ({ database: unsigned, label }) => {
     const { auditSigning } = setup
-    const signing = auditSigning ? await headSigningWith(auditSigning.privateKey, createFileKeyStore(auditSigning.keyFolder), await workspaceId(unsigned.reader), label, clock) : undefined
+    const signing = auditSigning ? await headSigningWith(unsigned.reader, auditSigning.privateKey, createFileKeyStore(auditSigning.keyFolder), label, clock) : undefined
     // The worker's commits (a full evaluation's gaps) are signed as the engine's are.
     const database = signing ? { ...unsigned, write: signing.wrap(unsigned.write) } : unsigned
     return { database, signing, core: assembleEngine(label, database, clock, {}, undefined, { webhookTimeoutMs: setup.webhookTimeoutMs }, signing) }

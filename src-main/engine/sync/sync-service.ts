@@ -178,6 +178,8 @@ export class SyncService implements Connection {
       }),
     )
     this.serverWorkspace = serverWorkspace
+    // From now on this workspace's trail is the server's copy: only what it pulls is signed.
+    this.signing?.copiesChainOf(serverWorkspace)
     this.setConnected(true)
     this.state = 'syncing'
     // The first pull runs on: the status shows its progress.
