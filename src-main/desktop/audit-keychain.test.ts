@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { publicKeyOf, signatureHolds, signerFor } from '../engine/audit/checkpoint'
 import { createFileKeyStore } from '../engine/audit/key-store'
 import { tempFolder } from '../testing/workspace'
-import { createAuditKeychain } from './audit-keychain'
+import { auditKeyFolder, createAuditKeychain } from './audit-keychain'
 import type { SafeStorageCalls } from './keychain'
 
 const folders: Array<ReturnType<typeof tempFolder>> = []
@@ -40,7 +40,7 @@ const filesIn = (folder: string) => readdirSync(folder).sort()
 describe('the desktop’s audit signing keys', () => {
   it('keeps each workspace’s key encrypted with the keychain, only this user may read it, and gives the same key again', async () => {
     const path = userData()
-    const keys = createAuditKeychain(fakeSafeStorage({ backend: 'gnome_libsecret' }), path, 'linux', () => undefined)
+    const keys = createAuditKeychain(fakeSafeStorage({ backend: 'gnome_libsecret' }), auditKeyFolder(path, {}), 'linux', () => undefined)
     const pem = await keys.signingKey('ws_one')
     expect(pem).toContain('BEGIN PRIVATE KEY')
     expect(await keys.signingKey('ws_one')).toBe(pem)
@@ -62,7 +62,7 @@ describe('the desktop’s audit signing keys', () => {
   it('keeps the key as a file only this user may read when the computer has no keychain, and says so', async () => {
     const path = userData()
     const warnings: string[] = []
-    const keys = createAuditKeychain(fakeSafeStorage({ backend: 'basic_text' }), path, 'linux', (message) => warnings.push(message))
+    const keys = createAuditKeychain(fakeSafeStorage({ backend: 'basic_text' }), auditKeyFolder(path, {}), 'linux', (message) => warnings.push(message))
     const pem = await keys.signingKey('ws_one')
     const folder = join(path, 'audit-keys')
     const [keyFile] = filesIn(folder).filter((name) => name.endsWith('.file.key'))
@@ -73,12 +73,12 @@ describe('the desktop’s audit signing keys', () => {
 
   it('puts aside a key the keychain no longer decrypts and signs with a new one, the old one’s signatures still checked against its public half', async () => {
     const path = userData()
-    const before = createAuditKeychain(fakeSafeStorage({ key: 0x11 }), path, 'darwin', () => undefined)
+    const before = createAuditKeychain(fakeSafeStorage({ key: 0x11 }), auditKeyFolder(path, {}), 'darwin', () => undefined)
     const old = signerFor(await before.signingKey('ws_one'))
     const signed = old.sign({ chain: 'ws_one', event_id: 3, hash: 'ab'.repeat(32), at: '2026-03-01T10:00:00.000Z' })
 
     const warnings: string[] = []
-    const reset = createAuditKeychain(fakeSafeStorage({ key: 0x22 }), path, 'darwin', (message) => warnings.push(message))
+    const reset = createAuditKeychain(fakeSafeStorage({ key: 0x22 }), auditKeyFolder(path, {}), 'darwin', (message) => warnings.push(message))
     const renewed = signerFor(await reset.signingKey('ws_one'))
     expect(renewed.publicKey).not.toBe(old.publicKey)
     expect(warnings).toEqual([expect.stringContaining('cannot be read with this computer’s keychain')])
@@ -88,7 +88,7 @@ describe('the desktop’s audit signing keys', () => {
   })
 
   it('keeps the newest signed head of each chain beside the key, never an older one over it', async () => {
-    const keys = createAuditKeychain(fakeSafeStorage(), userData(), 'darwin', () => undefined)
+    const keys = createAuditKeychain(fakeSafeStorage(), auditKeyFolder(userData(), {}), 'darwin', () => undefined)
     const signer = signerFor(await keys.signingKey('ws_one'))
     const head = (event_id: number) => signer.sign({ chain: 'ws_one', event_id, hash: 'ab'.repeat(32), at: '2026-03-01T10:00:00.000Z' })
     await keys.keepHead('ws_one', head(7))
@@ -96,6 +96,11 @@ describe('the desktop’s audit signing keys', () => {
     expect((await keys.heads('ws_one')).map((kept) => kept.event_id)).toEqual([7])
     await keys.keepHead('ws_one', head(9))
     expect((await keys.heads('ws_one')).map((kept) => kept.event_id)).toEqual([9])
+  })
+
+  it('keeps them where GOVERN_AUDIT_KEYS says, as govern does, else in the app’s own folder', () => {
+    expect(auditKeyFolder('/home/ana/.config/Governance Console', {})).toBe(join('/home/ana/.config/Governance Console', 'audit-keys'))
+    expect(auditKeyFolder('/home/ana/.config/Governance Console', { GOVERN_AUDIT_KEYS: '/secrets/audit-keys' })).toBe('/secrets/audit-keys')
   })
 
   it('makes one key when two processes open a new workspace at once', async () => {

@@ -14,8 +14,8 @@ import { createFileKeyStore, type AuditKeyStore } from '../engine/audit/key-stor
 import { AUDIT_KEY_FOLDER } from '../engine/workspace/location'
 import { keychainUnavailableReason, type SafeStorageCalls } from './keychain'
 
-export function createAuditKeychain(safeStorage: SafeStorageCalls, userDataPath: string, platform: NodeJS.Platform = process.platform, warn: (message: string) => void = console.warn): AuditKeyStore {
-  const folder = join(userDataPath, AUDIT_KEY_FOLDER)
+/** The keys in `folder`: the app's own (userData/audit-keys, see auditKeyFolder), or another where GOVERN_AUDIT_KEYS says. */
+export function createAuditKeychain(safeStorage: SafeStorageCalls, folder: string, platform: NodeJS.Platform = process.platform, warn: (message: string) => void = console.warn): AuditKeyStore {
   const sealed = createFileKeyStore(folder, { kind: 'keychain', seal: (pem) => safeStorage.encryptString(pem), unseal: (bytes) => safeStorage.decryptString(bytes) })
   const plain = createFileKeyStore(folder)
   return {
@@ -39,4 +39,9 @@ export function createAuditKeychain(safeStorage: SafeStorageCalls, userDataPath:
       }
     },
   }
+}
+
+/** userData/audit-keys, the folder `govern` uses by default too; GOVERN_AUDIT_KEYS names another, as it does for `govern`. */
+export function auditKeyFolder(userDataPath: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.GOVERN_AUDIT_KEYS ?? join(userDataPath, AUDIT_KEY_FOLDER)
 }

@@ -15,7 +15,7 @@ import { startAttestationAlerts, type AttestationAlerts } from './attestation-al
 import { createConsoleUrlCheck } from './console-origin'
 import { handleDownloads } from './downloads'
 import { isAllowedExternalLink } from './external-links'
-import { createAuditKeychain } from './audit-keychain'
+import { auditKeyFolder, createAuditKeychain } from './audit-keychain'
 import { createKeychain } from './keychain'
 import { installSecurityGuards } from './security'
 import { createTray } from './tray'
@@ -79,7 +79,7 @@ async function start(): Promise<void> {
     // The server token of a connected workspace lives in the OS keychain, never in the workspace file.
     const credentials = createKeychain(safeStorage, app.getPath('userData'))
     // So is the key that signs the audit trail's head: whoever holds the workspace file alone cannot sign.
-    const auditKeys = createAuditKeychain(safeStorage, app.getPath('userData'))
+    const auditKeys = createAuditKeychain(safeStorage, auditKeyFolder(app.getPath('userData')))
     engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true, credentials, auditKeys })
   } catch (error) {
     dialog.showErrorBox('Cannot open the workspace', (error as Error).message)
