@@ -9,6 +9,7 @@ import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, describe, expect, it } from 'vitest'
 import { PackageManifest } from '../../../src-shared/domain/reports'
 import { ENGINE_TESTS_ON_POSTGRES } from '../../testing/engine-database'
+import { pdfPages } from '../../testing/pdf-text'
 import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { auditEventHash, type HashedAuditFields } from '../audit-hash'
 import { recordAuditMany } from '../audit-trail'
@@ -114,7 +115,15 @@ describe('signing the audit head', () => {
     const pkg = await call('reports.compliance', { format: 'package', as_of: '2026-03-01T10:05:00Z' })
     const manifest = PackageManifest.parse(JSON.parse(strFromU8(unzipSync(Buffer.from(pkg.content_base64, 'base64'))['manifest.json']!)))
     expect(manifest.audit_checkpoint).toMatchObject({ hash: manifest.audit_chain_head })
-    expect(manifest.signing_key_fingerprint).toBe(keyFingerprint(manifest.audit_checkpoint!.public_key))
+    const fingerprint = keyFingerprint(manifest.audit_checkpoint!.public_key)
+    expect(manifest.signing_key_fingerprint).toBe(fingerprint)
+    // The same signed head is printed on a PDF's cover, and kept in the chain with the export's event.
+    const pdf = await call('reports.compliance', { format: 'pdf', as_of: '2026-03-01T10:05:00Z' })
+    const cover = (await pdfPages(Buffer.from(pdf.content_base64, 'base64')))[0]!.replace(/\s+/g, ' ')
+    expect(cover).toContain(`Audit trail head event ${manifest.audit_checkpoint!.event_id}, hash ${manifest.audit_chain_head}`)
+    expect(cover.replace(/ /g, '')).toContain(fingerprint)
+    const exported = (await call('audit.list', { action: 'report.exported', limit: 1 })).events[0]!
+    expect(exported.after).toMatchObject({ format: 'pdf', audit_checkpoint: { event_id: manifest.audit_checkpoint!.event_id, hash: manifest.audit_chain_head } })
 
     // An event between the package's head and the newest signed one, rewritten behind the key's back.
     const sqlite = new BetterSqlite3(file)

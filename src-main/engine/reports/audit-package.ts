@@ -55,7 +55,11 @@ export async function buildAuditPackage(input: AuditPackageInput, onPdfProgress?
   const encoder = new TextEncoder()
   const json = reportJson(input.data)
   const digest = sha256Hex(json)
-  const pdf = await renderReportPdf(input.data, { generated_at: input.generated_at, generated_by: input.generated_by, digest }, onPdfProgress)
+  const pdf = await renderReportPdf(
+    input.data,
+    { generated_at: input.generated_at, generated_by: input.generated_by, digest, ...(input.audit_checkpoint ? { audit_head: input.audit_checkpoint } : {}) },
+    onPdfProgress,
+  )
   const files: Array<{ path: string; bytes: Uint8Array }> = [
     { path: 'report.pdf', bytes: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength) },
     { path: 'report.json', bytes: encoder.encode(json) },

@@ -168,7 +168,13 @@ export class ReportJobs {
       size: report.size,
     }
     await this.engine.mutate(['audit'], (tx) =>
-      recordAudit(tx, actor, this.engine.nowIso(), { action: 'report.exported', entityType: 'report', entityId: id, after: { ...exported, parameters: { ...request, as_of: request.as_of ?? null } } }),
+      recordAudit(tx, actor, this.engine.nowIso(), {
+        action: 'report.exported',
+        entityType: 'report',
+        entityId: id,
+        // The head the report carries, signed, is kept in the chain too.
+        after: { ...exported, parameters: { ...request, as_of: request.as_of ?? null }, ...(report.audit_checkpoint ? { audit_checkpoint: report.audit_checkpoint } : {}) },
+      }),
     )
     return exported
   }
@@ -178,7 +184,7 @@ export class ReportJobs {
 export async function exportHistory(db: Db, limit: number): Promise<ReportExport[]> {
   const rows = await db.selectFrom('audit_events').select(['after_json']).where('action', '=', 'report.exported').orderBy('id', 'desc').limit(limit).execute()
   return rows.map((row) => {
-    const { parameters: _parameters, ...exported } = JSON.parse(row.after_json!) as ReportExport & { parameters: unknown }
+    const { parameters: _parameters, audit_checkpoint: _signed, ...exported } = JSON.parse(row.after_json!) as ReportExport & { parameters: unknown; audit_checkpoint?: unknown }
     return exported
   })
 }
