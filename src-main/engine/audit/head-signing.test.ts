@@ -3,7 +3,8 @@
  * leaves the head it made signed in the workspace, in its own transaction, and published to the
  * log beside the file and the key's folder. Real workspace files, a real key folder.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -70,6 +71,14 @@ describe('signing the audit head', () => {
     const verified = await caller(again.engine)('audit.verify', {})
     expect(verified).toMatchObject({ ok: true, checkpoint: { event_id: await lastEventId(again.context.db), fingerprint, source: 'the workspace', events_after: 0, trusted_because: `kept outside the workspace, in ${first.keys.folder}` } })
     await again.engine.close()
+  })
+
+  it('does not open a workspace whose key cannot be kept, and says where to keep it', async () => {
+    const notAFolder = folder.path('not-a-folder')
+    writeFileSync(notAFolder, 'a file where the key folder should be')
+    await expect(openTestEngine(folder.path('keyless.sqlite'), '2026-03-01T10:00:00.000Z', { auditKeys: createFileKeyStore(join(notAFolder, 'keys')) })).rejects.toThrow(
+      /The workspace's audit signing key cannot be kept in .*not-a-folder.*set GOVERN_AUDIT_KEYS to a folder only you may read and write/,
+    )
   })
 
   it.skipIf(ENGINE_TESTS_ON_POSTGRES)('publishes each signed head to the log beside the workspace and beside the key, once committed', async () => {

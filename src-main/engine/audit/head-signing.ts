@@ -22,7 +22,7 @@ import type { Clock } from '../clock'
 import type { EngineContext, WriteTransaction } from '../context'
 import { auditEventHash } from '../audit-hash'
 import { iterateRawRows, onPostgres, repeatedStatement } from '../db/prepared'
-import { EngineError } from '../errors'
+import { EngineError, WorkspaceError } from '../errors'
 import { AUDIT_CHAIN_COLUMNS, type ChainedEventRow } from './audit-chain'
 import type { Db, Tx } from '../db/schema'
 import { workspaceId } from '../db/workspace-identity'
@@ -308,7 +308,13 @@ async function appendDurably(file: string, text: string): Promise<void> {
  * reads the key folder's heads and public halves, which are kept in the clear.
  */
 export async function headSigningFor(db: Db, keys: AuditKeyStore, location: string, clock: Clock): Promise<{ signing: HeadSigning; privateKey: string }> {
-  const privateKey = await keys.signingKey(await workspaceId(db))
+  let privateKey: string
+  try {
+    privateKey = await keys.signingKey(await workspaceId(db))
+  } catch (error) {
+    // Nothing is written unsigned: the workspace is not opened without its key.
+    throw new WorkspaceError('audit_key_unavailable', `The workspace's audit signing key cannot be kept in ${keys.folder} (${(error as Error).message}); set GOVERN_AUDIT_KEYS to a folder only you may read and write`)
+  }
   return { signing: await headSigningWith(db, privateKey, keys, location, clock), privateKey }
 }
 
