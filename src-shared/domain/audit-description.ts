@@ -198,6 +198,8 @@ const DESCRIPTIONS: Record<AuditAction, (reading: Reading) => string> = {
   'audit.unsigned_events_found': ({ after }) => {
     const from = text(after.from_id)
     const to = text(after.to_id)
+    const signedBy = text(after.signed_by)
+    if (signedBy) return `Found ${from && to && from !== to ? `events ${from} to ${to}` : `event ${from ?? ''}`.trim()} in the audit trail signed with another key (fingerprint ${signedBy.slice(0, 16)}…), not one kept on this computer`
     if (from && to && from === to) return `Found event ${from} in the audit trail without a signature: it was added without the workspace’s key`
     return `Found ${from && to ? `events ${from} to ${to}` : 'events'} in the audit trail without a signature: they were added without the workspace’s key`
   },

@@ -73,6 +73,23 @@ describe('signing the audit head', () => {
     await again.engine.close()
   })
 
+  it('takes the other shell’s key on this computer as its own kind, even one made after it opened', async () => {
+    const file = folder.path(`two-shells-${opened++}.sqlite`)
+    const shared = folder.path(`two-shells-keys-${opened}`)
+    // The desktop app's key (sealed its own way) and govern's (a plain file), side by side in one folder.
+    const desktopKeys = createFileKeyStore(shared, { kind: 'keychain', seal: (pem) => Buffer.from(pem), unseal: (bytes) => bytes.toString('utf8') })
+    const desktop = await openTestEngine(file, '2026-03-01T10:00:00.000Z', { auditKeys: desktopKeys })
+    await caller(desktop.engine)('applications.create', { name: 'Claims Bot' })
+    const govern = await openTestEngine(file, '2026-03-01T10:05:00.000Z', { auditKeys: createFileKeyStore(shared) })
+    await caller(govern.engine)('applications.create', { name: 'Fraud Scorer' })
+    await govern.engine.close()
+    await caller(desktop.engine)('applications.create', { name: 'Broker Chat' })
+    expect((await caller(desktop.engine)('audit.list', { action: 'audit.unsigned_events_found' })).events).toEqual([])
+    expect((await caller(desktop.engine)('audit.list', { action: 'audit.signing_key_added' })).events).toHaveLength(2)
+    expect(await caller(desktop.engine)('audit.verify', {})).toMatchObject({ ok: true, checkpoint: { events_after: 0 } })
+    await desktop.engine.close()
+  })
+
   it('does not open a workspace whose key cannot be kept, and says where to keep it', async () => {
     const notAFolder = folder.path('not-a-folder')
     writeFileSync(notAFolder, 'a file where the key folder should be')

@@ -4,8 +4,8 @@
  * inside the same transaction: a checkpoint never names a head that was not committed, and no
  * committed event waits for its signature. After the commit the checkpoint is published outside
  * the file, where a copy of the workspace does not reach: appended to the log beside it
- * (fsync'd), and kept beside the key. Commits that land while one is being published are
- * published together, newest head only.
+ * (fsync'd), and kept beside the key: at most every PUBLISH_SPACING_MS during a burst of commits,
+ * the newest head only, and the last one when the engine closes.
  *
  * A transaction that finds events after the newest head this key knows of, which it did not
  * write, records so in the chain ('audit.unsigned_events_found') before signing: a forger who
@@ -63,6 +63,8 @@ export class HeadSigning {
   /** Per chain, the newest head a trusted key signed that this process knows of: kept outside the file (the key's folder, the log), or signed here. */
   private readonly newestKnownHead = new Map<string, number>()
   private readonly verified = new Set<string>()
+  /** Keys of this workspace kept beside this one, read again when events turn up that none of those known signed. */
+  private trustedKeys: readonly string[]
   private pending: SignedCheckpoint | undefined
   private publishing: Promise<void> | undefined
   /** Ends the pause between two publications early: the engine is closing. */
@@ -71,7 +73,9 @@ export class HeadSigning {
   /** The server whose chain this workspace copies (a connected desktop's), as read when opened and told since. */
   private copying: string | undefined
 
-  constructor(private readonly setup: HeadSigningSetup) {}
+  constructor(private readonly setup: HeadSigningSetup) {
+    this.trustedKeys = setup.trustedKeys
+  }
 
   get signer(): AuditSigner {
     return this.setup.signer
@@ -91,7 +95,7 @@ export class HeadSigning {
    */
   async load(db: Db): Promise<void> {
     this.copying = await this.replicaOf(db)
-    const trusted = new Set([this.setup.signer.publicKey, ...this.setup.trustedKeys])
+    const trusted = new Set([this.setup.signer.publicKey, ...this.trustedKeys])
     const kept = [...(this.setup.keys ? await this.setup.keys.heads(this.setup.workspaceId) : []), ...(this.setup.log ? (await readCheckpointLog(this.setup.log, { tail: true })).checkpoints : [])]
     for (const head of kept) {
       if (!trusted.has(head.public_key) || !signatureHolds(head)) continue
@@ -183,7 +187,12 @@ export class HeadSigning {
     if (head.chain === undefined && this.copying !== undefined) return undefined
     // Only a transaction that did not carry on from the last head this process knows of needs to look further.
     const known = this.newestKnownHead.get(chain)
-    const previous = known !== undefined && head.first <= known + 1 ? known : await this.newestKnown(tx, chain)
+    let previous = known !== undefined && head.first <= known + 1 ? known : await this.newestKnown(tx, chain)
+    if (head.chain === undefined && previous !== undefined && head.first > previous + 1 && this.setup.keys) {
+      // The other shell on this computer (the desktop app beside `govern`) may have made its key since this process opened.
+      this.trustedKeys = (await this.setup.keys.publicKeys(this.setup.workspaceId)).filter((key) => key !== this.setup.signer.publicKey)
+      previous = await this.newestKnown(tx, chain)
+    }
     if (head.chain === undefined && previous !== undefined && head.first > previous + 1) {
       await recordAudit(tx, CONSOLE_ACTOR, this.setup.clock.now().toISOString(), {
         action: 'audit.unsigned_events_found',
@@ -222,7 +231,7 @@ export class HeadSigning {
 
   /** The newest event of `chain` a trusted key signed, in the workspace or outside it. */
   private async newestKnown(tx: Tx, chain: string): Promise<number | undefined> {
-    const trusted = [this.setup.signer.publicKey, ...this.setup.trustedKeys]
+    const trusted = [this.setup.signer.publicKey, ...this.trustedKeys]
     const rows = await tx.selectFrom('audit_checkpoints').selectAll().where('chain', '=', chain).where('public_key', 'in', trusted).execute()
     const inFile = rows.filter((row) => this.holds({ ...row, event_id: Number(row.event_id) })).map((row) => Number(row.event_id))
     const outside = this.newestKnownHead.get(chain)
