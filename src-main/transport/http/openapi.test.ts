@@ -184,9 +184,12 @@ describe('the document as served', () => {
     vi.stubGlobal('fetch', async () => new Response(null, { status: 204 }))
     const opened = await openTestEngine(folder.path('openapi.sqlite'), '2026-03-01T10:30:00.000Z')
     engine = opened.engine
-    examples = contractExamples(await createExampleWorld(caller(engine), opened.clock))
+    // The client acts for the person who built the world: its report job is shown to no one else.
+    const person = await caller(engine)('users.create', { name: 'Gene Client', role: 'org_admin' })
+    const actor = { id: person.id, name: person.name, role: person.role }
+    examples = contractExamples(await createExampleWorld(caller(engine, { actor }), opened.clock))
     server = await startServer({ engine, port: 0, log: () => undefined })
-    token = (await engine.tokens.create({ name: 'generated client', role: 'org_admin' })).secret
+    token = (await engine.tokens.create({ name: 'generated client', role: 'org_admin', user: person.id })).secret
     resolved = (await dereference(structuredClone(document) as never)) as unknown as OpenApiDocument
   })
   afterAll(async () => {
