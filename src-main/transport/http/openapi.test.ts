@@ -106,6 +106,16 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(operationFor('inferences.import').requestBody!.content)).toEqual(expect.arrayContaining(['application/json', 'text/csv', 'application/x-ndjson']))
   })
 
+  it('says who may call each operation: the right it needs and the roles that have it', () => {
+    const exports = 'Needs the export right: org_admin, governance_manager, auditor.'
+    expect(document.paths[SYNC_SNAPSHOT_ROUTE.path]!.get!.description).toBe(exports)
+    for (const name of ['reports.compliance', 'reports.start', 'reports.job', 'reports.cancel', 'reports.file', 'audit.export', 'sync.changes', 'sync.rows'] as const) expect(operationFor(name).description, name).toBe(exports)
+    expect(operationFor('applications.list').description).toBe('Needs the read right: org_admin, governance_manager, reviewer, auditor.')
+    expect(operationFor('tokens.create').description).toBe('Needs the administer right: org_admin.')
+    expect(operationFor('attestations.submit').description).toBe('Needs the attest right: org_admin, governance_manager, reviewer.')
+    expect(operationFor('policies.create').description).toBe('Needs the manage right: org_admin, governance_manager.')
+  })
+
   it('answers a file as the file itself, named in Content-Disposition', () => {
     const file = { type: 'string', format: 'binary' }
     const report = operationFor('reports.compliance').responses['200'] as Answer
