@@ -6,7 +6,7 @@
 import { contract, isProcedureName, type ProcedureName } from '../../src-shared/api/contract'
 import { errorFromZod, type ApiErrorBody, type Result } from '../../src-shared/api/errors'
 import { loneSurrogateError } from '../../src-shared/api/unicode-text'
-import { mayCall } from '../../src-shared/api/access'
+import { mayCall, refusalMessage } from '../../src-shared/api/access'
 import type { Actor } from '../../src-shared/domain/common'
 import { commandRequestSha256 } from '../engine/commands/applied-commands'
 import type { CallContext } from '../engine/context'
@@ -27,7 +27,7 @@ export function authorize(name: unknown, actor: Actor): ApiErrorBody | undefined
   if (!isProcedureName(name)) return { error: 'unknown_procedure', message: `Unknown procedure ${JSON.stringify(name)}` }
   const procedure = contract[name]
   if (!mayCall(actor.role, procedure.access)) {
-    return { error: 'forbidden', message: `The ${actor.role} role cannot ${procedure.summary.toLowerCase()}` }
+    return { error: 'forbidden', message: refusalMessage(actor.role, name, procedure.access) }
   }
   return undefined
 }
