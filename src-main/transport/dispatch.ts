@@ -8,7 +8,7 @@ import { errorFromZod, type ApiErrorBody, type Result } from '../../src-shared/a
 import { loneSurrogateError } from '../../src-shared/api/unicode-text'
 import { mayCall } from '../../src-shared/api/access'
 import type { Actor } from '../../src-shared/domain/common'
-import { ANSWERED_ANEW, commandRequestSha256, type Command } from '../engine/commands/applied-commands'
+import { appliedOnce, commandRequestSha256, type Command } from '../engine/commands/applied-commands'
 import type { CallContext } from '../engine/context'
 import { isSqliteBusy, workspaceBusy } from '../engine/db/write-lock'
 import type { Engine } from '../engine/engine'
@@ -52,7 +52,7 @@ export async function dispatch(engine: Engine, name: unknown, rawInput: unknown,
     const run = () => handler(admitted.input as never, ctx)
     const { output } = contract[admitted.name]
     // Reads have nothing to apply twice; a change sent with an id is applied once, its answer kept with it.
-    if (ctx.commandId === undefined || contract[admitted.name].access === 'read' || ANSWERED_ANEW.has(admitted.name)) return { ok: true, value: output.parse(await run()) }
+    if (ctx.commandId === undefined || !appliedOnce(admitted.name)) return { ok: true, value: output.parse(await run()) }
     const command: Command = {
       id: ctx.commandId,
       actorId: ctx.actor.id,

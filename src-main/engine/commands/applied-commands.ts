@@ -7,7 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
-import type { ProcedureName } from '../../../src-shared/api/contract'
+import { contract, type ProcedureName } from '../../../src-shared/api/contract'
 import type { Db, Tx } from '../db/schema'
 import { EngineError } from '../errors'
 
@@ -42,16 +42,14 @@ export interface AppliedCommand {
 }
 
 /**
- * Calls whose repeat is answered anew, the key they carry not kept: what they answer is of a
- * moment, not of a change made once. An evaluation asked for is worked out again; an export reads
- * again and records that it did; a report job lives in the memory of the process running it;
- * sync's settings answer how sync stands now. Staging an import in parts records no command: a
- * part is numbered, so one sent twice is refused as out of order, and the commit is applied once.
+ * Calls besides reads and exports whose repeat is answered anew, the key they carry not kept:
+ * what they answer is of a moment, not of a change made once. An evaluation asked for is worked
+ * out again; sync's settings answer how sync stands now; the token list is a read only admins may
+ * make. Staging an import in parts records no command: a part is numbered, so one sent twice is
+ * refused as out of order, and the commit is applied once.
  */
-export const ANSWERED_ANEW: ReadonlySet<ProcedureName> = new Set<ProcedureName>([
+const ANSWERED_ANEW: ReadonlySet<ProcedureName> = new Set<ProcedureName>([
   'compliance.evaluate',
-  'reports.compliance',
-  'reports.start',
   'sync.connect',
   'sync.disconnect',
   'sync.resolve',
@@ -60,6 +58,16 @@ export const ANSWERED_ANEW: ReadonlySet<ProcedureName> = new Set<ProcedureName>(
   'inferences.append',
   'inferences.cancel',
 ])
+
+/**
+ * Whether a call sent with a command id is applied once, its answer kept: a change. A read is
+ * answered anew each time, and so is an export (it reads again, and records that it did; a report
+ * job lives in the memory of the process running it), and the calls of ANSWERED_ANEW.
+ */
+export function appliedOnce(procedure: ProcedureName): boolean {
+  const { access } = contract[procedure]
+  return access !== 'read' && access !== 'export' && !ANSWERED_ANEW.has(procedure)
+}
 
 /**
  * Answers carrying a secret shown once (a new API token's): kept without it, as secrets are only
