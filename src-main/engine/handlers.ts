@@ -78,7 +78,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'applications.reinstate': ({ id }, ctx) => reinstateApplication(engine, ctx, id),
     'applications.rules': ({ id }) => applicationRules(db, id),
     'applications.deleteRule': ({ id, rule_id }, ctx) => deleteApplicationRule(engine, ctx, id, rule_id),
-    'applications.restoreRules': async ({ id, requirement }, ctx) => ({ restored: await restoreApplicationRules(engine, ctx, id, requirement) }),
+    'applications.restoreRules': ({ id, requirement }, ctx) => restoreApplicationRules(engine, ctx, id, requirement),
     'applications.policies': async ({ id }) => {
       await getApplication(db, id)
       return { policies: await policiesForApplication(db, id) }

@@ -8,7 +8,7 @@ import { errorFromZod, type ApiErrorBody, type Result } from '../../src-shared/a
 import { loneSurrogateError } from '../../src-shared/api/unicode-text'
 import { mayCall, refusalMessage } from '../../src-shared/api/access'
 import type { Actor } from '../../src-shared/domain/common'
-import { commandRequestSha256 } from '../engine/commands/applied-commands'
+import { appliedOnce, commandRequestSha256, type Command } from '../engine/commands/applied-commands'
 import type { CallContext } from '../engine/context'
 import { isSqliteBusy, workspaceBusy } from '../engine/db/write-lock'
 import type { Engine } from '../engine/engine'
@@ -50,11 +50,18 @@ export async function dispatch(engine: Engine, name: unknown, rawInput: unknown,
   try {
     const handler = engine.handlers[admitted.name] as Handler<ProcedureName>
     const run = () => handler(admitted.input as never, ctx)
-    // Reads have nothing to apply twice; a change sent with an id is applied once.
-    if (ctx.commandId === undefined || contract[admitted.name].access === 'read') return { ok: true, value: contract[admitted.name].output.parse(await run()) }
-    const command = { id: ctx.commandId, actorId: ctx.actor.id, procedure: admitted.name, requestSha256: commandRequestSha256(admitted.name, admitted.input) }
+    const { output } = contract[admitted.name]
+    // Reads have nothing to apply twice; a change sent with an id is applied once, its answer kept with it.
+    if (ctx.commandId === undefined || !appliedOnce(admitted.name)) return { ok: true, value: output.parse(await run()) }
+    const command: Command = {
+      id: ctx.commandId,
+      actorId: ctx.actor.id,
+      procedure: admitted.name,
+      requestSha256: commandRequestSha256(admitted.name, admitted.input),
+      answerOf: (result) => output.parse(result),
+    }
     const outcome = await engine.applyOnce(command, run)
-    return { ok: true, value: contract[admitted.name].output.parse(outcome.value), ...(outcome.replayed ? { replayed: true } : {}) }
+    return { ok: true, value: output.parse(outcome.value), ...(outcome.replayed ? { replayed: true } : {}) }
   } catch (error) {
     return failure(admitted.name, error, log)
   }
