@@ -103,10 +103,11 @@ describe('a workspace govern serve holds while other SQLite programs open it', (
     const outcomes = new Map<string, 'acknowledged' | 'refused' | 'unanswered'>()
     const unexpected: string[] = []
     let next = 0
-    let stopped = false
+    // Set once serve is killed; the loops below read it between their awaits.
+    const run = { stopped: false }
 
     const writer = async () => {
-      while (!stopped) {
+      while (!run.stopped) {
         const id = `app_w${next++}`
         outcomes.set(id, 'unanswered')
         try {
@@ -124,7 +125,7 @@ describe('a workspace govern serve holds while other SQLite programs open it', (
     const backups: string[] = []
     const clients = { select: [] as Array<number | null>, backup: [] as Array<number | null>, library: [] as Array<number | null> }
     const otherPrograms = async () => {
-      for (let round = 0; !stopped; round++) {
+      for (let round = 0; !run.stopped; round++) {
         const backup = folder.path(`backup-${round}.sqlite`)
         clients.select.push(await runToEnd(shell, [file, 'select 1']))
         const backedUp = await runToEnd(shell, [file, `.backup ${backup}`])
@@ -148,7 +149,7 @@ describe('a workspace govern serve holds while other SQLite programs open it', (
     // Still there after all of them, as it was before.
     expect(posixLocksHeld(serve.child.pid!, file)).toContainEqual(SHARED_LOCK_ON_FILE)
     serve.child.kill('SIGKILL')
-    stopped = true
+    run.stopped = true
     await Promise.all([writing, interfering])
     expect(await serve.exited).toBe('SIGKILL')
 
