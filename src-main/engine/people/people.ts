@@ -114,6 +114,8 @@ export async function updateUser(engine: EngineContext, ctx: CallContext, patch:
     if (patch.id === OWNER_USER_ID && patch.role && patch.role !== 'org_admin') {
       throw new EngineError('invalid_input', 'The workspace owner stays an org admin', 'role')
     }
+    // An edit of nothing (empty, or the values already there) is no change: nothing recorded, updated_at kept.
+    if (!changesUser(before, patch)) return before
     const now = engine.nowIso()
     const fields = Object.fromEntries(
       Object.entries({ name: patch.name, email: patch.email, role: patch.role }).filter(([, value]) => value !== undefined),
@@ -158,6 +160,7 @@ export async function updateGroup(engine: EngineContext, ctx: CallContext, patch
       // Members already in the group stay, deactivated or not; only newcomers must be active.
       await assertActivePeople(tx, patch.member_ids.filter((member) => !before.member_ids.includes(member)), 'member_ids', patch.member_ids)
     }
+    if (!changesGroup(before, patch)) return before
     const now = engine.nowIso()
     const fields = Object.fromEntries(
       Object.entries({ name: patch.name, description: patch.description }).filter(([, value]) => value !== undefined),
@@ -173,6 +176,29 @@ export async function updateGroup(engine: EngineContext, ctx: CallContext, patch
     await recordAudit(tx, ctx.actor, now, { action: 'group.updated', entityType: 'group', entityId: patch.id, before, after })
     return after
   })
+}
+
+function changesUser(before: User, patch: UserChange): boolean {
+  return (
+    (patch.name !== undefined && patch.name !== before.name) ||
+    (patch.email !== undefined && patch.email !== before.email) ||
+    (patch.role !== undefined && patch.role !== before.role) ||
+    (patch.group_ids !== undefined && !sameMembers(patch.group_ids, before.group_ids))
+  )
+}
+
+function changesGroup(before: Group, patch: GroupChange): boolean {
+  return (
+    (patch.name !== undefined && patch.name !== before.name) ||
+    (patch.description !== undefined && patch.description !== before.description) ||
+    (patch.member_ids !== undefined && !sameMembers(patch.member_ids, before.member_ids))
+  )
+}
+
+/** Memberships are sets: order and repeats in a patch say nothing. */
+function sameMembers(patch: readonly string[], stored: readonly string[]): boolean {
+  const wanted = new Set(patch)
+  return wanted.size === new Set(stored).size && stored.every((id) => wanted.has(id))
 }
 
 /** The person at this computer, as the directory knows them (renamed in Settings → People). */
