@@ -25,7 +25,8 @@ let setNow: string | null = null
 const clock: Clock = { now: () => (setNow ? new Date(setNow) : new Date()) }
 
 function open(): Promise<{ database: OpenedDatabase; core: EngineCore }> {
-  opened ??= openWorkspaceDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs }).then(({ database, label }) => ({
+  // The engine opened the workspace before starting this thread: were it gone since, none is made.
+  opened ??= openWorkspaceDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs, mustExist: true }).then(({ database, label }) => ({
     database,
     core: assembleEngine(label, database, clock, {}, undefined, { webhookTimeoutMs: setup.webhookTimeoutMs }),
   }))

@@ -130,14 +130,14 @@ export async function deleteApplicationRule(
   })
 }
 
-export async function restoreApplicationRules(engine: EngineContext, ctx: CallContext, applicationId: string, requirement?: string): Promise<MaterialisedRule[]> {
+export async function restoreApplicationRules(engine: EngineContext, ctx: CallContext, applicationId: string, requirement?: string): Promise<{ restored: MaterialisedRule[] }> {
   return engine.mutate(['applications', 'policies', 'compliance'], async (tx) => {
     await getApplication(tx, applicationId)
     let query = tx.selectFrom('deleted_rules').selectAll().where('application_id', '=', applicationId)
     if (requirement) query = query.where('metric', '=', requirement)
     const keys = (await query.execute()).map((row) => ruleKey(row.metric, row.direction))
-    if (keys.length === 0) return []
-    return restore(tx, engine, ctx, applicationId, keys, 'restored on request')
+    if (keys.length === 0) return { restored: [] }
+    return { restored: await restore(tx, engine, ctx, applicationId, keys, 'restored on request') }
   })
 }
 

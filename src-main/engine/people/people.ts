@@ -149,6 +149,7 @@ export async function updateUser(engine: EngineContext, ctx: CallContext, patch:
       if (changes.length === 0) return before
       throw await staleEdit(tx, record, patch.base_version!, 'edit', changes)
     }
+    // An edit of nothing (empty, or the values already there) is no change: nothing recorded, updated_at kept.
     if (changes.length === 0) return before
     if (patch.email !== undefined) await assertEmailFree(tx, patch.email, patch.id)
     if (patch.group_ids) {
@@ -217,6 +218,7 @@ export async function updateGroup(engine: EngineContext, ctx: CallContext, patch
       if (changes.length === 0) return before
       throw await staleEdit(tx, record, patch.base_version!, 'edit', changes)
     }
+    // Members listed in another order, or twice, are the same members.
     if (changes.length === 0) return before
     if (patch.name !== undefined) await assertGroupNameFree(tx, patch.name, patch.id)
     if (patch.member_ids) {
