@@ -1,5 +1,5 @@
 import type { ApiErrorBody, ErrorCode } from '../../src-shared/api/errors'
-import type { EditConflict } from '../../src-shared/domain/policy'
+import type { EditConflict } from '../../src-shared/domain/conflicts'
 
 /** An error the engine means to show: a code, a message a person can act on, the field at fault. */
 export class EngineError extends Error {
@@ -17,7 +17,7 @@ export class EngineError extends Error {
   }
 }
 
-/** A stale edit refused: the 409 carries both versions, so the person can choose. */
+/** A stale edit refused: the 409 carries both sides, so the person can choose. */
 export class EditConflictError extends EngineError {
   constructor(
     message: string,

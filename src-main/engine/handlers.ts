@@ -77,7 +77,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'applications.retire': ({ id, dry_run }, ctx) => retireApplication(engine, ctx, id, dry_run),
     'applications.reinstate': ({ id }, ctx) => reinstateApplication(engine, ctx, id),
     'applications.rules': ({ id }) => applicationRules(db, id),
-    'applications.deleteRule': ({ id, rule_id }, ctx) => deleteApplicationRule(engine, ctx, id, rule_id),
+    'applications.deleteRule': ({ id, rule_id, base_version }, ctx) => deleteApplicationRule(engine, ctx, id, rule_id, base_version),
     'applications.restoreRules': ({ id, requirement }, ctx) => restoreApplicationRules(engine, ctx, id, requirement),
     'applications.policies': async ({ id }) => {
       await getApplication(db, id)

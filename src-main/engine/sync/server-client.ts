@@ -7,7 +7,7 @@ import { contract, isProcedureName } from '../../../src-shared/api/contract'
 import { ApiErrorBody } from '../../../src-shared/api/errors'
 import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import { ChangePage, RowsAnswer, type RowKey } from '../../../src-shared/domain/sync'
-import { EditConflict } from '../../../src-shared/domain/policy'
+import type { EditConflict } from '../../../src-shared/domain/conflicts'
 
 const API_BASE_PATH = '/api/v1'
 const TIMEOUT_MS = 30_000

@@ -101,7 +101,7 @@ describe('the OpenAPI document', () => {
     ])
     expect(operationFor('applications.create').requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApplicationDraft' } } } })
     const update = operationFor('applications.update').requestBody!.content['application/json']!.schema
-    expect(Object.keys(update.properties as object)).toEqual(['name', 'tags', 'team', 'environment'])
+    expect(Object.keys(update.properties as object)).toEqual(['base_version', 'name', 'tags', 'team', 'environment'])
     expect(operationFor('applications.reinstate').requestBody).toBeUndefined()
     expect(Object.keys(operationFor('inferences.import').requestBody!.content)).toEqual(expect.arrayContaining(['application/json', 'text/csv', 'application/x-ndjson']))
   })
