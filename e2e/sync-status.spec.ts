@@ -3,7 +3,8 @@
  * serve`) connects in Settings to the organisation's server (a second `govern serve` on another
  * workspace) with a token made there by `govern token create`, and shows "Synced"; with the server
  * stopped, an edit waits ("Offline — 1 change waiting"); with the server back, it goes through. A
- * policy edited on both sides meanwhile comes back as a problem, both versions side by side.
+ * policy edited on both sides meanwhile comes back as a problem, both versions side by side; an
+ * application so edited, as the server's version beside the edit, field by field.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -47,6 +48,8 @@ test.afterEach(async () => {
  * the desktop connected to it from Settings and synced. Answers the server's port and the policy.
  */
 async function connectDesktop(page: Page, console: Console): Promise<{ port: number; policyId: string }> {
+  // Made first, as its administrator does (a token is made in a workspace that exists).
+  execFileSync(process.execPath, [join(root, 'bin', 'govern.js'), 'migrate', '--db', serverDb], { cwd: root, stdio: 'ignore' })
   const token = execFileSync(process.execPath, [join(root, 'bin', 'govern.js'), 'token', 'create', '--db', serverDb, '--name', 'e2e desktop'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
     .split('\n')
     .find((line) => line.startsWith('gov_'))!
@@ -159,4 +162,39 @@ test('a policy edited on the desktop offline and on the server meanwhile is show
   await expect(page.getByTestId('sync-problem-count')).toHaveCount(0, { timeout: 30_000 })
   await expect.poll(async () => (await callServer(server!, 'policies.get', { id: policyId })).description, { timeout: 30_000 }).toBe('Mine, made offline')
   await expect(page.getByTestId('sync-status')).toHaveText(/^Synced/, { timeout: 30_000 })
+})
+
+test('an application edited on the desktop offline and on the server meanwhile is shown field by field, and keeping the server’s version drops the edit', async ({ page, console }) => {
+  test.setTimeout(120_000)
+  const { port } = await connectDesktop(page, console)
+  const app = await callServer(server!, 'applications.create', { name: 'Claims Bot', team: 'Claims' })
+  await console.call('sync.now', {})
+  expect((await console.call('applications.get', { id: app.id })).team).toBe('Claims')
+
+  await server!.stop()
+  // The console's form sends no version: the desktop sends the one it held when the edit was made.
+  await console.call('applications.update', { id: app.id, team: 'Mine, made offline' })
+  const elsewhere = await startGovernServe(serverDb)
+  await callServer(elsewhere, 'applications.update', { id: app.id, base_version: 1, team: 'Theirs, on the server' })
+  await elsewhere.stop()
+
+  server = await startGovernServe(serverDb, { port })
+  await syncNow(page)
+  await expect(page.getByTestId('sync-problem-count')).toHaveText(/^1/, { timeout: 30_000 })
+  const panel = page.getByRole('dialog', { name: 'Sync with the server' })
+  await expect(panel.getByTestId('sync-problem')).toContainText('Edit application Claims Bot')
+  await panel.getByRole('button', { name: /^Review: / }).click()
+
+  const dialog = page.getByRole('dialog', { name: /changed this application on the server meanwhile/ })
+  await expect(dialog).toContainText('You changed application Claims Bot')
+  const row = dialog.getByTestId('conflict-row').filter({ hasText: 'Team' })
+  await expect(row).toContainText('Theirs, on the server')
+  await expect(row).toContainText('Mine, made offline')
+  await expect(dialog.getByTestId('conflict-row').filter({ hasText: 'Name' })).toContainText('as on the server')
+
+  await dialog.getByRole('button', { name: 'Keep the server’s version' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByTestId('sync-problem-count')).toHaveCount(0, { timeout: 30_000 })
+  expect((await callServer(server!, 'applications.get', { id: app.id })).team).toBe('Theirs, on the server')
+  await expect.poll(async () => (await console.call('applications.get', { id: app.id })).team, { timeout: 30_000 }).toBe('Theirs, on the server')
 })

@@ -27,7 +27,7 @@ it('gives a new workspace the same schema, statement for statement, and the same
     expect(sqlite.prepare('SELECT * FROM alert_rules ORDER BY id').all()).toEqual(golden.alert_rules)
     expect(sqlite.prepare('SELECT * FROM attestation_clock').all()).toEqual(golden.attestation_clock)
     expect(sqlite.prepare('SELECT * FROM users').all()).toEqual([
-      { id: 'usr_owner', name: 'Workspace owner', email: null, role: 'org_admin', created_at: expect.stringMatching(ISO_MOMENT), updated_at: expect.stringMatching(ISO_MOMENT), deactivated_at: null },
+      { id: 'usr_owner', name: 'Workspace owner', email: null, role: 'org_admin', created_at: expect.stringMatching(ISO_MOMENT), updated_at: expect.stringMatching(ISO_MOMENT), deactivated_at: null, version: 1 },
     ])
     expect(sqlite.prepare('SELECT * FROM workspace_identity').all()).toEqual([{ id: expect.stringMatching(/^ws_[0-9a-z]{16}$/), created_at: expect.stringMatching(ISO_MOMENT) }])
   } finally {

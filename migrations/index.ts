@@ -19,6 +19,7 @@ import * as appliedCommands from './0011_applied_commands'
 import * as auditIdsIssued from './0012_audit_ids_issued'
 import * as sync from './0013_sync'
 import * as auditCheckpoints from './0014_audit_checkpoints'
+import * as recordVersions from './0015_record_versions'
 
 /** A migration, written once for SQLite and PostgreSQL: it asks `dialect` where they differ. */
 export interface DialectMigration {
@@ -40,6 +41,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Dialec
   ['0012_audit_ids_issued', auditIdsIssued],
   ['0013_sync', sync],
   ['0014_audit_checkpoints', auditCheckpoints],
+  ['0015_record_versions', recordVersions],
 ]
 
 /** The migrations as kysely's Migrator runs them on one kind of database. */

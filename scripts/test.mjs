@@ -1,4 +1,4 @@
-// `npm test`: installs what is missing (dependencies, Debian's Chromium and PostgreSQL), then runs
+// `npm test`: installs what is missing (dependencies, Debian's Chromium, PostgreSQL and the sqlite3 shell), then runs
 // typecheck, lint, the unit/integration tests (vitest, real SQLite files and a throwaway PostgreSQL
 // server) and the end-to-end tests (Playwright driving Chromium against `govern serve`, and the
 // desktop app where Electron exists).
@@ -52,9 +52,25 @@ function ensurePostgres() {
   }
 }
 
+/**
+ * Debian's sqlite3 shell: the crash tests run it (and its .backup) against a served workspace, as
+ * people do, to show the server keeps its locks and loses no write.
+ */
+function ensureSqliteShell() {
+  const found = () => spawnSync('sqlite3', ['-version'], { stdio: 'ignore' }).status === 0
+  if (found()) return
+  say('Installing Debian’s sqlite3 shell for the crash tests (apt-get install sqlite3)')
+  aptInstall('sqlite3')
+  if (!found()) {
+    process.stderr.write('✖ The sqlite3 shell is needed for the crash tests; install it (apt-get install sqlite3).\n')
+    process.exit(1)
+  }
+}
+
 await ensureDependencies()
 ensureChromium()
 ensurePostgres()
+ensureSqliteShell()
 
 const reports = join(root, '.tmp', 'test-reports')
 rmSync(reports, { recursive: true, force: true })

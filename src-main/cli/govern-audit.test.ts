@@ -193,7 +193,7 @@ describe('govern audit verify --db', () => {
   it('exits 2 when there is no workspace to check', () => {
     const run = govern('audit', 'verify', '--db', folder.path('nowhere.sqlite'))
     expect(run.code).toBe(2)
-    expect(run.err).toContain('there is no workspace at')
+    expect(run.err).toContain(`There is no workspace at ${folder.path('nowhere.sqlite')}. Nothing was created there.`)
   })
 })
 
@@ -399,7 +399,7 @@ describe('govern audit verify --package', () => {
     expect(run.err).toContain('is not a readable zip file')
     const nowhere = govern('audit', 'verify', '--package', pkg, '--db', folder.path('nowhere.sqlite'))
     expect(nowhere.code).toBe(2)
-    expect(nowhere.err).toContain('there is no workspace at')
+    expect(nowhere.err).toContain(`There is no workspace at ${folder.path('nowhere.sqlite')}. Nothing was created there.`)
   })
 })
 

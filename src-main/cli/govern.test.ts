@@ -18,6 +18,13 @@ function govern(...args: string[]) {
   return { code: run.status, out: run.stdout, err: run.stderr }
 }
 
+/** A workspace made as `govern serve` or the desktop app make one on first start: token commands need one. */
+async function newWorkspace(name: string): Promise<string> {
+  const db = folder.path(name)
+  await (await openEngine(db)).close()
+  return db
+}
+
 describe('govern', () => {
   it('documents every command in --help', () => {
     const help = govern('--help')
@@ -29,8 +36,8 @@ describe('govern', () => {
     for (const option of ['--db', '--database-url', '--host', '--port', '127.0.0.1', '4780', '--webhook-timeout']) expect(serveHelp.out).toContain(option)
   })
 
-  it('creates a token, prints it once, and stores only its hash', () => {
-    const db = folder.path('tokens.sqlite')
+  it('creates a token, prints it once, and stores only its hash', async () => {
+    const db = await newWorkspace('tokens.sqlite')
     const created = govern('token', 'create', '--db', db, '--name', 'ci-pipeline', '--role', 'org_admin')
     expect(created.code).toBe(0)
     const secret = created.out.trim()
@@ -73,7 +80,7 @@ describe('govern', () => {
   }
 
   it('serves on loopback, printing a sign-in link, and answers 401 then 200', async () => {
-    const db = folder.path('serve.sqlite')
+    const db = await newWorkspace('serve.sqlite')
     const secret = govern('token', 'create', '--db', db, '--name', 'curl').out.trim()
     const { child, base } = await serving(['--db', db])
     try {
@@ -87,6 +94,8 @@ describe('govern', () => {
   })
 
   it('serves the default workspace without --db, names it first, and knows a token made without --db', async () => {
+    await newWorkspace('default.sqlite')
+    await newWorkspace('my.sqlite')
     const secret = govern('token', 'create', '--name', 'readme').out.trim()
     const { child, output, base } = await serving([])
     try {
@@ -127,6 +136,13 @@ describe('govern import', () => {
     const rows = await context.db.selectFrom('metric_buckets').innerJoin('metric_series', 'metric_series.id', 'metric_buckets.series_id').select(['metric', 'n', 'total']).where('metric', '=', 'pii').execute()
     await engine.close()
     expect(rows).toEqual([{ metric: 'pii', n: 1, total: 2 }])
+  })
+
+  it('refuses to read the workspace itself as a file of events, leaving it as it was', async () => {
+    const db = await workspaceWithApplication('import-itself.sqlite')
+    const before = readFileSync(db)
+    expect(govern('import', '--db', db, '--app', 'app_a', '--format', 'csv', db)).toMatchObject({ code: 2, err: `govern: ${db} is the workspace itself (or a file SQLite keeps beside it), not a file of events\n` })
+    expect(readFileSync(db)).toEqual(before)
   })
 
   it('refuses a file with a bad line, naming it, and stores nothing', async () => {

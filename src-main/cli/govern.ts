@@ -2,8 +2,8 @@
  * `govern`: the console without a desktop. Thin over the engine: each command opens the
  * workspace, does one thing, and closes it.
  */
-import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs'
-import { extname, join } from 'node:path'
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { dirname, extname, join, resolve as absolutePath } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import type { BinaryFile } from '../../src-shared/api/procedure'
 import type { ReportJob } from '../../src-shared/api/reports'
@@ -30,6 +30,8 @@ import { jsonLog } from '../transport/http/json-log'
 import { DEFAULT_BODY_LIMITS } from '../transport/http/request-body'
 import { DEFAULT_REQUESTS_PER_MINUTE } from '../transport/http/token-rate-limit'
 import { startServer } from '../transport/http/server'
+import { writeFileWhole } from './output-file'
+import { isWorkspaceFile } from './workspace-files'
 import { stopOnSignals } from './stop-on-signals'
 
 export interface CliIo {
@@ -106,8 +108,13 @@ function auditKeys(): AuditKeyStore {
   return createFileKeyStore(defaultAuditKeyFolder())
 }
 
-async function withEngine<T>(file: string, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await openEngine(file, { auditKeys: auditKeys() })
+/**
+ * Opens the workspace for a command that reads or changes one: it must exist. Only `serve` and
+ * `migrate` make a new workspace; any other command at a mistyped --db would invent an empty one
+ * and answer from it.
+ */
+async function withEngine<T>(location: string, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await openEngine(location, { mustExist: true, auditKeys: auditKeys() })
   try {
     return await work(engine)
   } finally {
@@ -121,8 +128,8 @@ export function buildProgram(io: CliIo = processIo): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
-  const dbOption = () =>
-    new Option('--db <file>', 'workspace file (a SQLite database, created if missing)').default(defaultWorkspacePath())
+  const dbOption = (creates = false) =>
+    new Option('--db <file>', creates ? 'workspace file (a SQLite database, created if missing)' : 'workspace file (a SQLite database; it must exist)').default(defaultWorkspacePath())
   const databaseUrlOption = () =>
     new Option('--database-url <url>', 'a PostgreSQL database instead of a file: postgres://USER:PASSWORD@HOST:5432/DATABASE')
       .env('GOVERN_DATABASE_URL')
@@ -131,7 +138,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program
     .command('migrate')
     .description('Bring a workspace up to date with this version of the console and list the migrations applied: a file, or a PostgreSQL database')
-    .addOption(dbOption())
+    .addOption(dbOption(true))
     .addOption(databaseUrlOption())
     .action(async (options: Workspace) => {
       const { workspace, applied } = options.databaseUrl ? await migrateDatabaseAt(options.databaseUrl) : await migrateFile(options.db)
@@ -148,7 +155,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program
     .command('serve')
     .description('Serve the REST API (/api/v1) and the console in a browser, on this workspace')
-    .addOption(dbOption())
+    .addOption(dbOption(true))
     .addOption(databaseUrlOption())
     .option('--host <address>', 'address to bind; loopback unless you say otherwise', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 4780)
@@ -256,6 +263,7 @@ export function buildProgram(io: CliIo = processIo): Command {
       } catch (error) {
         throw new CliFailure(`cannot read ${file}: ${(error as Error).message}`)
       }
+      if (!options.databaseUrl && isWorkspaceFile(file, options.db)) throw new CliFailure(`${file} is the workspace itself (or a file SQLite keeps beside it), not a file of events`)
       await withEngine(workspaceOf(options), async (engine) => {
         // The file is read as it streams in: a large import never sits in memory whole.
         const ctx = { actor: await engine.owner(), upload: createReadStream(file) }
@@ -301,6 +309,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--as-of <timestamp>', 'the moment to report on, e.g. 2026-03-31T23:59:59Z (default: now)')
     .requiredOption('--out <path>', 'where to write the file')
     .action(async (options: Workspace & { format: 'pdf' | 'csv' | 'package'; policy?: string; app?: string; asOf?: string; out: string }) => {
+      assertWritableOut(options.out, options.databaseUrl ? undefined : options.db)
       await withEngine(workspaceOf(options), async (engine) => {
         const ctx = { actor: await engine.owner() }
         const call = async <T>(procedure: Parameters<typeof dispatch>[1], input: unknown): Promise<T> => {
@@ -320,7 +329,11 @@ export function buildProgram(io: CliIo = processIo): Command {
         if (tty) process.stderr.write('\r\x1b[K')
         if (job.state !== 'done') throw new CliFailure(`the report ${job.state}${job.error ? `: ${job.error}` : ''}`)
         const file = await call<BinaryFile>('reports.file', { id: job.id })
-        writeFileSync(options.out, Buffer.from(file.content_base64, 'base64'))
+        try {
+          writeFileWhole(options.out, Buffer.from(file.content_base64, 'base64'))
+        } catch (error) {
+          throw new CliFailure(`cannot write ${options.out}: ${(error as Error).message}; what was there is left as it was`)
+        }
         io.out(`Wrote ${options.out} (${job.result!.size.toLocaleString('en')} bytes, SHA-256 ${job.result!.sha256})`)
       })
     })
@@ -343,9 +356,8 @@ export function buildProgram(io: CliIo = processIo): Command {
     .action(async (options: Workspace & { package?: string; fingerprint?: string[] }, command: Command) => {
       const fingerprints = options.fingerprint ?? []
       if (options.package) return verifyAuditPackage(options.package, command.getOptionValueSource('db') === 'cli' ? options.db : undefined, fingerprints, io)
-      if (!options.databaseUrl && !existsSync(options.db)) throw new CliFailure(`there is no workspace at ${options.db}`)
       // Opened without the key: checking the trail must never sign it.
-      const { database, label } = await openWorkspaceDatabase(workspaceOf(options))
+      const { database, label } = await openWorkspaceDatabase(workspaceOf(options), { mustExist: true })
       let verification: AuditChainVerification
       try {
         const anchors = await gatherAnchors({ location: label, workspaceId: await workspaceId(database.reader), keys: auditKeys(), fingerprints })
@@ -384,41 +396,52 @@ export function buildProgram(io: CliIo = processIo): Command {
 }
 
 async function verifyAuditPackage(file: string, workspace: string | undefined, fingerprints: readonly string[], io: CliIo): Promise<void> {
-  // Exit 1 says "tampered", so anything it cannot check answers 2.
-  if (workspace !== undefined && !existsSync(workspace)) throw new CliFailure(`there is no workspace at ${workspace}`)
+  // The package is read before the workspace is opened: were it the workspace file itself, closing
+  // a handle on it later would drop the locks SQLite holds on it.
   const verification = verifyPackage(file)
-  if (verification.status === 'unreadable') throw new CliFailure(`cannot verify ${file}: ${verification.problems.join('; ')}`)
-  if (verification.status === 'tampered') {
-    io.out(`Audit package ${file} does not match its manifest:`)
-    for (const problem of verification.problems) io.out(`  ${problem}`)
-    throw new CliExit(1)
-  }
-  const { manifest, trail } = verification
-  io.out(`Audit package intact: all ${manifest.files.length} files match manifest.json.`)
-  io.out(trail.events === 0 ? 'Its audit trail extract is empty: nothing was recorded in the period.' : `Its audit trail extract (events ${trail.first_id} to ${trail.last_id}) chains to the head the manifest names.`)
-  io.out(`Workspace ${manifest.workspace_id}, as of ${manifest.as_of}, audit chain head ${manifest.audit_chain_head}`)
-  const signed = manifest.audit_checkpoint
-  if (signed) {
-    const fingerprint = keyFingerprint(signed.public_key)
-    io.out(`Its head (event ${signed.event_id.toLocaleString('en-US')}) is signed with the key whose fingerprint is ${fingerprint}, signed ${signed.at}.`)
-    if (fingerprints.length > 0 && !fingerprints.includes(fingerprint)) {
-      io.out(`The package is signed with another key than the one you named (${fingerprints.join(', ')}).`)
+  // Exit 1 says "tampered", so anything it cannot check answers 2: a missing workspace before a word is said.
+  const database = workspace === undefined ? undefined : await openDatabase(workspace, { mustExist: true })
+  try {
+    if (verification.status === 'unreadable') throw new CliFailure(`cannot verify ${file}: ${verification.problems.join('; ')}`)
+    if (verification.status === 'tampered') {
+      io.out(`Audit package ${file} does not match its manifest:`)
+      for (const problem of verification.problems) io.out(`  ${problem}`)
       throw new CliExit(1)
     }
-    if (fingerprints.length === 0 && workspace === undefined) io.out('Compare that fingerprint with the one `govern audit verify` prints for the workspace, or pass it as --fingerprint.')
-  } else io.out('It carries no signed head: its workspace signed nothing when it was made (or the signature was taken out).')
-  if (workspace === undefined) return
-  const database = await openDatabase(workspace)
-  const provenance = await (async () => {
-    const anchors = await gatherAnchors({ location: workspace, workspaceId: await workspaceId(database.reader), keys: auditKeys(), fingerprints })
-    return checkPackageProvenance(database.reader, verification, anchors)
-  })().finally(() => database.close())
-  if (!provenance.ok) {
-    io.out(`The package does not match the workspace ${workspace}:`)
-    for (const problem of provenance.problems) io.out(`  ${problem}`)
-    throw new CliExit(1)
+    const { manifest, trail } = verification
+    io.out(`Audit package intact: all ${manifest.files.length} files match manifest.json.`)
+    io.out(trail.events === 0 ? 'Its audit trail extract is empty: nothing was recorded in the period.' : `Its audit trail extract (events ${trail.first_id} to ${trail.last_id}) chains to the head the manifest names.`)
+    io.out(`Workspace ${manifest.workspace_id}, as of ${manifest.as_of}, audit chain head ${manifest.audit_chain_head}`)
+    const signed = manifest.audit_checkpoint
+    if (signed) {
+      const fingerprint = keyFingerprint(signed.public_key)
+      io.out(`Its head (event ${signed.event_id.toLocaleString('en-US')}) is signed with the key whose fingerprint is ${fingerprint}, signed ${signed.at}.`)
+      if (fingerprints.length > 0 && !fingerprints.includes(fingerprint)) {
+        io.out(`The package is signed with another key than the one you named (${fingerprints.join(', ')}).`)
+        throw new CliExit(1)
+      }
+      if (fingerprints.length === 0 && database === undefined) io.out('Compare that fingerprint with the one `govern audit verify` prints for the workspace, or pass it as --fingerprint.')
+    } else io.out('It carries no signed head: its workspace signed nothing when it was made (or the signature was taken out).')
+    if (database === undefined) return
+    const anchors = await gatherAnchors({ location: workspace!, workspaceId: await workspaceId(database.reader), keys: auditKeys(), fingerprints })
+    const provenance = await checkPackageProvenance(database.reader, verification, anchors)
+    if (!provenance.ok) {
+      io.out(`The package does not match the workspace ${workspace}:`)
+      for (const problem of provenance.problems) io.out(`  ${problem}`)
+      throw new CliExit(1)
+    }
+    io.out(`It matches the workspace ${workspace}: ${provenance.head_event === null ? 'both trails were empty then' : `its head is event ${provenance.head_event} of the workspace's intact chain`}.`)
+  } finally {
+    await database?.close()
   }
-  io.out(`It matches the workspace ${workspace}: ${provenance.head_event === null ? 'both trails were empty then' : `its head is event ${provenance.head_event} of the workspace's intact chain`}.`)
+}
+
+/** Refused before any work is done: a report that could never be saved there. */
+function assertWritableOut(out: string, workspace: string | undefined): void {
+  if (workspace !== undefined && isWorkspaceFile(out, workspace)) throw new CliFailure(`--out ${out} is the workspace itself (or a file SQLite keeps beside it); write the report to another file`)
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new CliFailure(`--out ${out} is a folder; name the file to write in it`)
+  const folder = dirname(absolutePath(out))
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new CliFailure(`cannot write ${out}: there is no folder ${folder}`)
 }
 
 async function migrateFile(file: string): Promise<{ workspace: string; applied: readonly string[] }> {
@@ -456,6 +479,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode
     if (error instanceof CliExit) return error.code
+    if (error instanceof WorkspaceError && error.reason === 'no_workspace') {
+      io.err(`govern: ${error.message} Check --db (or GOVERN_WORKSPACE); only \`govern serve\` and \`govern migrate\` make a new workspace.`)
+      return 2
+    }
     if (error instanceof WorkspaceError || (error as { code?: string }).code === 'not_found') {
       io.err(`govern: ${(error as Error).message}`)
       return 2

@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openEngine } from '../engine/engine'
 import { tempFolder } from '../testing/workspace'
 
 const folder = tempFolder()
@@ -26,6 +27,8 @@ function curl(command: string): { status: number; body: unknown } {
 }
 
 beforeAll(async () => {
+  // The workspace a first `govern serve` (or the desktop app) makes: a token is made in one that exists.
+  await (await openEngine(db)).close()
   token = spawnSync(process.execPath, ['--import', 'tsx', entry, 'token', 'create', '--db', db, '--name', 'reference'], { cwd: root, encoding: 'utf8' }).stdout.trim()
   server = spawn(process.execPath, ['--import', 'tsx', entry, 'serve', '--db', db, '--port', '0'], { cwd: root })
   host = await new Promise<string>((resolve, reject) => {

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openEngineParts } from '../engine/engine'
+import { openEngine, openEngineParts } from '../engine/engine'
 import { tempFolder } from '../testing/workspace'
 
 const folder = tempFolder()
@@ -46,6 +46,8 @@ async function api(server: { url: string }, method: string, path: string, body?:
 }
 
 beforeAll(async () => {
+  // The workspace a first `govern serve` (or the desktop app) makes: a token is made in one that exists.
+  await (await openEngine(db)).close()
   token = govern('token', 'create', '--db', db, '--name', 'shared').stdout.trim()
   servers.push(...(await Promise.all([serve(), serve()])))
   expect((await api(servers[0]!, 'POST', '/applications', { id: 'app_base', name: 'Base', tags: ['production'] })).status).toBe(201)

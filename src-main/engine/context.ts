@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import type { Actor } from '../../src-shared/domain/common'
 import type { Clock } from './clock'
-import { outsideCommand, recordCommandIn } from './commands/applied-commands'
+import { claimCommandIn, outsideCommand } from './commands/applied-commands'
 import type { Db, Tx } from './db/schema'
 import { outsideOutbox, recordOutboxIn } from './sync-outbox'
 
@@ -54,16 +54,21 @@ export class EngineContext {
   /**
    * One change to the workspace: one transaction, announced once it has committed. The areas may
    * depend on what the change did (a long task's step announces its writes only with its last).
+   * The first change of a call sent as a command keeps the call's answer, made of its result
+   * (commands/applied-commands.ts): a handler answers what its first transaction returns.
    */
   async mutate<T>(areas: Area[] | ((result: T) => Area[]), work: (tx: Tx) => Promise<T>): Promise<T> {
     let committed: (() => void) | undefined
     let queued: (() => void) | undefined
     const result = await this.write(async (tx) => {
-      // A call sent as a command (an Idempotency-Key) is recorded with its first change.
-      committed = await recordCommandIn(tx, this.nowIso())
-      // So is a connected desktop's change, as the command its server is to be sent.
+      // A call sent as a command (an Idempotency-Key) applied before is refused here, changing nothing.
+      const command = await claimCommandIn(tx)
+      // A connected desktop's change is recorded with it, as the command its server is to be sent.
       queued = await recordOutboxIn(tx)
-      return work(tx)
+      const done = await work(tx)
+      // A command is recorded with its first change, its answer made of the result: both commit, or neither.
+      committed = await command?.keep(this.nowIso(), done)
+      return done
     })
     committed?.()
     queued?.()

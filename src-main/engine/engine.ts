@@ -61,7 +61,10 @@ export interface Engine {
    * desktop is behind, and throws to stop the read (the desktop went away).
    */
   writeSyncSnapshot(send: SendPiece): Promise<void>
-  /** Runs a change its sender gave an id once: a repeat is answered as the first call was, changing nothing. */
+  /**
+   * Runs a change its sender gave an id once, its answer kept in the change's own transaction: a
+   * repeat, even after a crash, is answered as the first call was, changing nothing.
+   */
   applyOnce(command: Command, call: () => Promise<unknown>): Promise<CommandOutcome>
   /** Tells `listener` which areas changed after each commit; returns the unsubscribe. */
   onChange(listener: (event: ChangeEvent) => void): () => void
@@ -215,7 +218,13 @@ export async function openEngineParts(location: string, options: EngineOptions =
       return Buffer.from(JSON.stringify(contract[procedure].output.parse(value)))
     },
     writeSyncSnapshot: (send) => writeSnapshot(context.db, database.readSnapshot, send),
-    applyOnce: (command, call) => applyOnce(context.db, (work) => context.bookkeep(work), command, call),
+    applyOnce: async (command, call) => {
+      const outcome = await applyOnce(context.db, command, call)
+      // The first call to load the sample answers once it is loaded, and so does a retry: it
+      // carries on the task with whoever runs it, or in place of a process that died mid-way.
+      if (outcome.replayed && command.procedure === 'workspace.loadSample') await resumeUnfinishedTasks(context, [SAMPLE_WORKSPACE_TASK])
+      return outcome
+    },
     onChange: (listener) => {
       context.changes.on('changed', listener)
       return () => context.changes.off('changed', listener)

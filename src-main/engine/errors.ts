@@ -1,5 +1,5 @@
 import type { ApiErrorBody, ErrorCode } from '../../src-shared/api/errors'
-import type { EditConflict } from '../../src-shared/domain/policy'
+import type { EditConflict } from '../../src-shared/domain/conflicts'
 
 /** An error the engine means to show: a code, a message a person can act on, the field at fault. */
 export class EngineError extends Error {
@@ -17,7 +17,7 @@ export class EngineError extends Error {
   }
 }
 
-/** A stale edit refused: the 409 carries both versions, so the person can choose. */
+/** A stale edit refused: the 409 carries both sides, so the person can choose. */
 export class EditConflictError extends EngineError {
   constructor(
     message: string,
@@ -35,7 +35,7 @@ export function notFound(what: string, id: string, field = 'id'): EngineError {
   return new EngineError('not_found', `No ${what} with id ${id}`, field)
 }
 
-export type WorkspaceErrorReason = 'not_a_workspace' | 'schema_too_new' | 'schema_mismatch' | 'migration_failed' | 'bad_database_url' | 'cannot_connect' | 'audit_key_unavailable'
+export type WorkspaceErrorReason = 'no_workspace' | 'not_a_workspace' | 'schema_too_new' | 'schema_mismatch' | 'migration_failed' | 'bad_database_url' | 'cannot_connect' | 'audit_key_unavailable'
 
 /** Refusal to open a workspace (a file, or a PostgreSQL database); it is left exactly as it was. */
 export class WorkspaceError extends Error {

@@ -82,8 +82,8 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'applications.retire': ({ id, dry_run }, ctx) => retireApplication(engine, ctx, id, dry_run),
     'applications.reinstate': ({ id }, ctx) => reinstateApplication(engine, ctx, id),
     'applications.rules': ({ id }) => applicationRules(db, id),
-    'applications.deleteRule': ({ id, rule_id }, ctx) => deleteApplicationRule(engine, ctx, id, rule_id),
-    'applications.restoreRules': async ({ id, requirement }, ctx) => ({ restored: await restoreApplicationRules(engine, ctx, id, requirement) }),
+    'applications.deleteRule': ({ id, rule_id, base_version }, ctx) => deleteApplicationRule(engine, ctx, id, rule_id, base_version),
+    'applications.restoreRules': ({ id, requirement }, ctx) => restoreApplicationRules(engine, ctx, id, requirement),
     'applications.policies': async ({ id }) => {
       await getApplication(db, id)
       return { policies: await policiesForApplication(db, id) }
@@ -195,9 +195,9 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     },
     'reports.compliance': async (request, ctx) => (await reports.generate(request, ctx.actor)).file,
     'reports.start': async (request, ctx) => reports.start(request, ctx.actor),
-    'reports.job': async ({ id }) => reports.get(id),
-    'reports.cancel': async ({ id }) => reports.cancel(id),
-    'reports.file': async ({ id }) => reports.file(id),
+    'reports.job': async ({ id }, ctx) => reports.get(id, ctx.actor),
+    'reports.cancel': async ({ id }, ctx) => reports.cancel(id, ctx.actor),
+    'reports.file': async ({ id }, ctx) => reports.file(id, ctx.actor),
     'reports.history': async ({ limit }) => ({ exports: await exportHistory(db, limit) }),
     'applications.deploymentGate': async ({ id }) => {
       const app = await getApplication(db, id)

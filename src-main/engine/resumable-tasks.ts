@@ -48,17 +48,23 @@ export interface TaskKind<State> {
  */
 const PROGRESS_ONLY: Area[] = ['workspace']
 
-/** Starts a task whose first step is `begin`, written with its initial state in one transaction. */
-export async function startTask<State>(engine: EngineContext, actor: Actor, kind: TaskKind<State>, begin: (tx: Tx) => Promise<State>): Promise<string> {
+/**
+ * Starts a task whose first step is `begin`, written with its initial state in one transaction.
+ * `answer` is what the call starting the task answers, returned by that transaction: a call sent
+ * as a command keeps its answer with its first change (commands/applied-commands.ts), and a
+ * retry of it finds the task under way, which resumes after a crash.
+ */
+export async function startTask<State, Answer>(engine: EngineContext, actor: Actor, kind: TaskKind<State>, begin: (tx: Tx) => Promise<State>, answer: Answer): Promise<{ id: string; answer: Answer }> {
   const id = newId('task')
-  await engine.mutate(PROGRESS_ONLY, async (tx) => {
+  const answered = await engine.mutate(PROGRESS_ONLY, async (tx) => {
     const state = await begin(tx)
     await tx
       .insertInto('resumable_tasks')
       .values({ id, kind: kind.kind, state_json: JSON.stringify(state), actor_json: JSON.stringify(actor), started_at: engine.nowIso(), finished_at: null })
       .execute()
+    return answer
   })
-  return id
+  return { id, answer: answered }
 }
 
 /** Runs a task's remaining steps until it is finished (by this process or another). */

@@ -16,6 +16,8 @@ export interface OutboxCommand {
   input: unknown
   actor: Actor
   madeAt: string
+  /** The records it changes here, as "table:id" (sync/command-records.ts). */
+  records: string[]
 }
 
 type Scope = { kind: 'command'; command: OutboxCommand; recorded: boolean } | { kind: 'local' }
@@ -65,6 +67,7 @@ export async function recordOutboxIn(tx: Tx): Promise<(() => void) | undefined> 
       input_json: JSON.stringify(command.input),
       made_at: command.madeAt,
       actor_json: JSON.stringify(command.actor),
+      records_json: JSON.stringify(command.records),
     })
     .execute()
   return () => (current.recorded = true)

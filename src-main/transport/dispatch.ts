@@ -6,9 +6,9 @@
 import { contract, isProcedureName, type ProcedureName } from '../../src-shared/api/contract'
 import { errorFromZod, type ApiErrorBody, type Result } from '../../src-shared/api/errors'
 import { loneSurrogateError } from '../../src-shared/api/unicode-text'
-import { mayCall } from '../../src-shared/api/access'
+import { mayCall, refusalMessage } from '../../src-shared/api/access'
 import type { Actor } from '../../src-shared/domain/common'
-import { commandRequestSha256 } from '../engine/commands/applied-commands'
+import { appliedOnce, commandRequestSha256, type Command } from '../engine/commands/applied-commands'
 import type { CallContext } from '../engine/context'
 import { isSqliteBusy, workspaceBusy } from '../engine/db/write-lock'
 import type { Engine } from '../engine/engine'
@@ -27,7 +27,7 @@ export function authorize(name: unknown, actor: Actor): ApiErrorBody | undefined
   if (!isProcedureName(name)) return { error: 'unknown_procedure', message: `Unknown procedure ${JSON.stringify(name)}` }
   const procedure = contract[name]
   if (!mayCall(actor.role, procedure.access)) {
-    return { error: 'forbidden', message: `The ${actor.role} role cannot ${procedure.summary.toLowerCase()}` }
+    return { error: 'forbidden', message: refusalMessage(actor.role, name, procedure.access) }
   }
   return undefined
 }
@@ -50,11 +50,18 @@ export async function dispatch(engine: Engine, name: unknown, rawInput: unknown,
   try {
     const handler = engine.handlers[admitted.name] as Handler<ProcedureName>
     const run = () => handler(admitted.input as never, ctx)
-    // Reads have nothing to apply twice; a change sent with an id is applied once.
-    if (ctx.commandId === undefined || contract[admitted.name].access === 'read') return { ok: true, value: contract[admitted.name].output.parse(await run()) }
-    const command = { id: ctx.commandId, actorId: ctx.actor.id, procedure: admitted.name, requestSha256: commandRequestSha256(admitted.name, admitted.input) }
+    const { output } = contract[admitted.name]
+    // Reads have nothing to apply twice; a change sent with an id is applied once, its answer kept with it.
+    if (ctx.commandId === undefined || !appliedOnce(admitted.name)) return { ok: true, value: output.parse(await run()) }
+    const command: Command = {
+      id: ctx.commandId,
+      actorId: ctx.actor.id,
+      procedure: admitted.name,
+      requestSha256: commandRequestSha256(admitted.name, admitted.input),
+      answerOf: (result) => output.parse(result),
+    }
     const outcome = await engine.applyOnce(command, run)
-    return { ok: true, value: contract[admitted.name].output.parse(outcome.value), ...(outcome.replayed ? { replayed: true } : {}) }
+    return { ok: true, value: output.parse(outcome.value), ...(outcome.replayed ? { replayed: true } : {}) }
   } catch (error) {
     return failure(admitted.name, error, log)
   }

@@ -1,16 +1,16 @@
 /**
  * Who may call what: each procedure declares its kind of access, and each role is granted a set
  * of kinds. The engine's door (dispatch) asks this for every call, over IPC and HTTP alike; the
- * engine itself then decides the finer questions (which reviewers a rule names).
+ * engine itself then decides the finer questions (which reviewers a rule names, whose report job).
  */
-import type { Role } from '../domain/common'
+import { Role } from '../domain/common'
 import type { Access } from './procedure'
 
 /**
  * - org_admin: everything, people and tokens included.
- * - governance_manager: policies, rules, scope, applications and their data; attests where named.
- * - reviewer: reads, and attests what names them.
- * - auditor: reads, and exports reports.
+ * - governance_manager: policies, rules, scope, applications and their data; attests where named; exports.
+ * - reviewer: reads, and attests what names them. Never takes the workspace away in bulk.
+ * - auditor: reads, and exports: reports, the audit log, a desktop's copy of the workspace.
  */
 export const ROLE_ACCESS: Readonly<Record<Role, ReadonlySet<Access>>> = {
   org_admin: new Set(['read', 'manage', 'administer', 'attest', 'export']),
@@ -21,6 +21,16 @@ export const ROLE_ACCESS: Readonly<Record<Role, ReadonlySet<Access>>> = {
 
 export function mayCall(role: Role, access: Access): boolean {
   return ROLE_ACCESS[role].has(access)
+}
+
+/** The roles granted a kind of access, in the directory's order: what a refusal points to. */
+export function rolesWith(access: Access): Role[] {
+  return Role.options.filter((role) => mayCall(role, access))
+}
+
+/** Why `role` is refused `call`: the call, the kind of access it needs and who has it, so the caller knows which token to use. */
+export function refusalMessage(role: Role, call: string, access: Access): string {
+  return `The ${role} role cannot call ${call}, which needs the ${access} right (${rolesWith(access).join(', ')})`
 }
 
 /**

@@ -29,7 +29,7 @@ export const applicationsApi = {
     rest: { method: 'POST', path: '/applications', status: 201 },
   }),
   'applications.update': procedure({
-    summary: 'Change an application’s name, tags, team or environment.',
+    summary: 'Change an application’s name, tags, team or environment. With base_version, refused (409, both sides in `conflict`) if it changed since that version.',
     access: 'manage',
     input: ApplicationPatch,
     output: Application,
@@ -58,9 +58,10 @@ export const applicationsApi = {
     rest: { method: 'GET', path: '/applications/{id}/alert-rules' },
   }),
   'applications.deleteRule': procedure({
-    summary: 'Delete a materialised alert rule; the application is non-compliant until it is restored.',
+    summary: 'Delete a materialised alert rule; the application is non-compliant until it is restored. With base_version, refused (409) if the rule changed since that version.',
     access: 'manage',
-    input: z.strictObject({ id: ApplicationId, rule_id: z.string().min(1) }),
+    // base_version comes in the query string of a DELETE, as text.
+    input: z.strictObject({ id: ApplicationId, rule_id: z.string().min(1), base_version: z.coerce.number().int().min(1).optional() }),
     output: z.object({ deleted: MaterialisedRule, restored: MaterialisedRule.nullable() }),
     rest: { method: 'DELETE', path: '/applications/{id}/alert-rules/{rule_id}' },
   }),

@@ -13,7 +13,7 @@ export const auditApi = {
   'audit.export': procedure({
     summary:
       'The whole audit trail the filters select, as a CSV file (RFC 4180, UTF-8): id, at, actor_id, actor, action, entity_type, entity_id, summary in plain words, before and after as JSON.',
-    access: 'read',
+    access: 'export',
     input: AuditExportFilter,
     output: CsvFile,
     rest: { method: 'GET', path: '/audit-events/export', produces: 'text/csv' },

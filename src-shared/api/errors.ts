@@ -3,7 +3,7 @@
  * act on, and the field at fault. Never a stack trace.
  */
 import { z } from 'zod'
-import { EditConflict } from '../domain/policy'
+import { EditConflict } from '../domain/conflicts'
 
 export const ErrorCode = z.enum([
   'invalid_input',
@@ -30,7 +30,7 @@ export const ApiErrorBody = z.object({
   message: z.string(),
   field: z.string().optional(),
   issues: z.array(FieldIssue).optional(),
-  /** With `conflict` on a stale edit: both versions, to choose between. */
+  /** With `conflict` on a stale edit: both sides (a policy's two versions, or another record as it is now and the edit), to choose between. */
   conflict: EditConflict.optional(),
 })
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>

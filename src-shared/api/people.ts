@@ -20,7 +20,7 @@ export const peopleApi = {
     rest: { method: 'POST', path: '/users', status: 201 },
   }),
   'users.update': procedure({
-    summary: 'Change a person’s name, email, role or groups.',
+    summary: 'Change a person’s name, email, role or groups. With base_version, refused (409, both sides in `conflict`) if they changed since that version.',
     access: 'administer',
     input: UserPatch,
     output: User,
@@ -63,7 +63,7 @@ export const peopleApi = {
     rest: { method: 'POST', path: '/groups', status: 201 },
   }),
   'groups.update': procedure({
-    summary: 'Rename a group or change its members.',
+    summary: 'Rename a group or change its members. With base_version, refused (409, both sides in `conflict`) if it changed since that version.',
     access: 'administer',
     input: GroupPatch,
     output: Group,

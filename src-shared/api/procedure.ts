@@ -9,8 +9,9 @@ import { z } from 'zod'
  * What a call does, which decides the roles that may make it (access.ts): 'read' answers;
  * 'manage' changes what is governed (policies, rules, scope, applications and their data);
  * 'administer' changes who may do what (people, groups, tokens, the workspace itself); 'attest'
- * signs off, the engine deciding which reviewers a rule names; 'export' reads into a file and
- * records that it did (a report's export is an audit event).
+ * signs off, the engine deciding which reviewers a rule names; 'export' takes the workspace's
+ * contents away in bulk: a report (recorded as an audit event) and its job, the audit log as a
+ * file, a desktop's copy (the sync feed, rows by key, the snapshot).
  */
 export type Access = 'read' | 'manage' | 'administer' | 'attest' | 'export'
 

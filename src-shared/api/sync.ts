@@ -2,6 +2,8 @@
  * Sync. The server answers the change feed; a desktop workspace connects to a server, and says
  * how its sync stands. Pushing a desktop's changes needs no procedure of its own: each is sent
  * as the call it was, with its command id as the Idempotency-Key, so it is applied once.
+ * Pulling is taking a copy of the whole workspace, so the feed, rows by key and the snapshot are
+ * exports: a desktop connects with a token whose role may export.
  */
 import { z } from 'zod'
 import { SignedCheckpoint } from '../domain/audit'
@@ -12,7 +14,7 @@ import { procedure } from './procedure'
 export const syncApi = {
   'sync.changes': procedure({
     summary: 'The rows changed since a cursor, oldest change first, each as it now stands (or deleted): what a connected desktop pulls.',
-    access: 'read',
+    access: 'export',
     input: z.strictObject({
       after: SyncCursor.default('0'),
       limit: z.coerce.number().int().min(1).max(10_000).default(2_000),
@@ -22,7 +24,7 @@ export const syncApi = {
   }),
   'sync.rows': procedure({
     summary: 'Rows as they now stand, by key: what a desktop asks for to undo its own changes the server did not take.',
-    access: 'read',
+    access: 'export',
     input: z.strictObject({ keys: z.array(RowKey).max(2_000) }),
     output: RowsAnswer,
     rest: { method: 'POST', path: '/sync/rows' },
@@ -75,13 +77,13 @@ export const syncApi = {
  * A desktop's first pull, every replicated row in one consistent read: a stream of JSON lines
  * (SnapshotHeader, then SnapshotTable and row lines, then SnapshotEnd; see domain/sync.ts), not
  * one JSON answer, so it is no procedure. The server routes it by hand with the same token and
- * role as sync.changes, and the OpenAPI document describes it beside the contract's routes.
+ * access as sync.changes, and the OpenAPI document describes it beside the contract's routes.
  */
 export const SYNC_SNAPSHOT_ROUTE = {
   operationId: 'sync.snapshot',
   method: 'GET',
   path: '/sync/snapshot',
-  access: 'read' satisfies Access,
+  access: 'export' satisfies Access,
   contentType: 'application/x-ndjson',
   summary: 'Every replicated row in one consistent snapshot, with the change-feed cursor it stands at, streamed as JSON lines: what a new desktop pulls first.',
 } as const

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Timestamp, optionalText } from './common'
+import { BaseVersion, Timestamp, optionalText } from './common'
 import { nameText } from './names'
 
 export const APPLICATION_ID_PATTERN = /^app_[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
@@ -41,6 +41,8 @@ export const Application = z.object({
   updated_at: Timestamp,
   /** Since when it is retired: out of lists, coverage and compliance, its history kept. Null while active. */
   retired_at: Timestamp.nullable(),
+  /** Counts its changes, from 1: an edit sent with an older base_version is refused as a conflict. */
+  version: z.number().int(),
 })
 export type Application = z.infer<typeof Application>
 
@@ -56,6 +58,7 @@ export type ApplicationDraft = z.input<typeof ApplicationDraft>
 
 export const ApplicationPatch = z.strictObject({
   id: ApplicationId,
+  base_version: BaseVersion,
   name: ApplicationName.optional(),
   tags: Tags.optional(),
   team: Team.optional(),

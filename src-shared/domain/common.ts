@@ -27,6 +27,13 @@ export function optionalText(label: string, max: number) {
 /** Work out what a change would do, on current data, and write nothing. Also as ?dry_run=true. */
 export const DryRun = z.stringbool().or(z.boolean()).default(false)
 
+/**
+ * The version of a record an edit was made on: when the record has moved on since, the edit is
+ * refused as a conflict showing both sides, rather than applied over changes its author never saw.
+ * Optional, for scripts that mean to change whatever version is current.
+ */
+export const BaseVersion = z.number().int().min(1).optional()
+
 export const Role = z.enum(['org_admin', 'governance_manager', 'reviewer', 'auditor'])
 export type Role = z.infer<typeof Role>
 

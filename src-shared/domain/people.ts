@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Role, Timestamp } from './common'
+import { BaseVersion, Role, Timestamp } from './common'
 import { nameText } from './names'
 
 export const UserId = z.string().regex(/^usr_[A-Za-z0-9_-]+$/, 'must be a user id such as usr_…')
@@ -19,6 +19,8 @@ export const User = z.object({
   /** False once deactivated: still on record, no longer picked as reviewer, owner or escalation contact. */
   active: z.boolean(),
   deactivated_at: Timestamp.nullable(),
+  /** Counts their changes (their groups' too), from 1: an edit sent with an older base_version is refused as a conflict. */
+  version: z.number().int(),
 })
 export type User = z.infer<typeof User>
 
@@ -45,6 +47,7 @@ export type UserDraft = z.input<typeof UserDraft>
 
 export const UserPatch = z.strictObject({
   id: UserId,
+  base_version: BaseVersion,
   name: PersonName.optional(),
   email: Email.optional(),
   role: Role.optional(),
@@ -58,6 +61,8 @@ export const Group = z.object({
   member_ids: z.array(UserId),
   created_at: Timestamp,
   updated_at: Timestamp,
+  /** Counts its changes (its members' comings and goings too), from 1: an edit sent with an older base_version is refused as a conflict. */
+  version: z.number().int(),
 })
 export type Group = z.infer<typeof Group>
 
@@ -75,6 +80,7 @@ export type GroupDraft = z.input<typeof GroupDraft>
 
 export const GroupPatch = z.strictObject({
   id: GroupId,
+  base_version: BaseVersion,
   name: GroupName.optional(),
   description: Description.optional(),
   member_ids: MemberIds.optional(),

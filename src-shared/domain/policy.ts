@@ -1,7 +1,7 @@
 /** Policies: organisation-level monitoring requirements, their scope, versions and what they materialise. */
 import { z } from 'zod'
 import { ApplicationId, Tag } from './application'
-import { DryRun, Timestamp } from './common'
+import { BaseVersion, DryRun, Timestamp } from './common'
 import { MetricKey } from './metrics'
 import { nameText } from './names'
 import { GroupId } from './people'
@@ -128,12 +128,6 @@ export const PolicyDraft = z.strictObject({
 })
 export type PolicyDraft = z.input<typeof PolicyDraft>
 
-/**
- * The version an edit was made on: when the policy has moved on since, the edit is refused as a
- * conflict showing both versions, rather than applied over changes its author never saw.
- */
-const BaseVersion = z.number().int().min(1).optional()
-
 export const PolicyPatch = z.strictObject({
   id: PolicyId,
   dry_run: DryRun,
@@ -193,18 +187,21 @@ export const DefinitionChange = z.object({ path: z.string(), before: z.unknown()
 export type DefinitionChange = z.infer<typeof DefinitionChange>
 
 /**
- * An edit refused because the policy moved on after the version it was made on: the version it
- * started from, the version now (who made it, when, and what it holds), what others changed in
- * between, and what the refused edit would change if applied to the version now.
+ * A policy edit refused because the policy moved on after the version it was made on: the version
+ * it started from, the version now (who made it, when, and what it holds), what others changed in
+ * between, and what the refused edit would change if applied to the version now. Other records'
+ * conflicts are RecordConflicts (conflicts.ts); `kind` tells them apart, and is absent in answers
+ * kept from before there were others.
  */
-export const EditConflict = z.object({
+export const PolicyConflict = z.object({
+  kind: z.literal('policy').default('policy'),
   policy_id: PolicyId,
   base: PolicyVersion,
   current: PolicyVersion,
   their_changes: z.array(DefinitionChange),
   your_changes: z.array(DefinitionChange),
 })
-export type EditConflict = z.infer<typeof EditConflict>
+export type PolicyConflict = z.infer<typeof PolicyConflict>
 
 export const PolicyTemplate = z.object({
   id: TemplateId,
@@ -238,6 +235,8 @@ export const MaterialisedRule = z.object({
   sources: z.array(RuleSource),
   created_at: Timestamp,
   updated_at: Timestamp,
+  /** Counts the rule's changes (a policy's threshold, say), from 1: a deletion made on an older one is refused as a conflict. */
+  version: z.number().int(),
 })
 export type MaterialisedRule = z.infer<typeof MaterialisedRule>
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { Timestamp } from './common'
-import { EditConflict } from './policy'
+import { EditConflict } from './conflicts'
 
 /** Where the change feed has been read up to: opaque to clients, compared only by the server. */
 export const SyncCursor = z.string().regex(/^[0-9]+$/, 'must be a cursor from an earlier answer')
@@ -53,7 +53,7 @@ export type ChangePage = z.infer<typeof ChangePage>
 export const SyncState = z.enum(['disconnected', 'online', 'offline', 'syncing'])
 export type SyncState = z.infer<typeof SyncState>
 
-/** A change made on this desktop that the server refused: a stale policy edit, or one it would not accept. */
+/** A change made on this desktop that the server refused: a stale edit (of a policy, an application, a person, a group or a rule), or one it would not accept. */
 export const SyncProblem = z.object({
   command_id: z.string(),
   procedure: z.string(),
@@ -63,7 +63,7 @@ export const SyncProblem = z.object({
   kind: z.enum(['conflict', 'rejected']),
   /** Why the server refused it, as it said. */
   message: z.string(),
-  /** For a stale policy edit: both versions and both sets of changes, to choose from. */
+  /** For a stale edit: both sides, to choose from (see EditConflict). */
   conflict: EditConflict.optional(),
 })
 export type SyncProblem = z.infer<typeof SyncProblem>

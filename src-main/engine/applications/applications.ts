@@ -9,6 +9,7 @@ import { jsonArrayOf } from '../db/dialect-sql'
 import type { Database, Db, Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
 import { newId } from '../ids'
+import { fieldChanges, isStale, staleEdit, type VersionedRecord } from '../record-versions'
 
 type Draft = z.output<typeof ApplicationDraft>
 type Patch = z.output<typeof ApplicationPatch>
@@ -119,18 +120,38 @@ export async function insertApplication(tx: Tx, now: string, ctx: CallContext, d
   return created
 }
 
+/** An application as a stale edit is judged against (record-versions.ts). */
+export function versionedApplication(application: Application): VersionedRecord {
+  const { name, tags, team, environment, retired_at } = application
+  return {
+    kind: 'application',
+    id: application.id,
+    name,
+    version: application.version,
+    updated_at: application.updated_at,
+    fields: { name, tags, team, environment, retired_at },
+    trail: { entityType: 'application', entityId: application.id, actionPrefix: 'application' },
+  }
+}
+
 /**
  * Changes an application in the caller's transaction. Says whether its tags changed, since tags
- * decide which tag-scoped policies cover it.
+ * decide which tag-scoped policies cover it. An edit made on a version it has moved past is
+ * refused as a conflict, unless the application already holds what it sets.
  */
 export async function changeApplication(tx: Tx, now: string, ctx: CallContext, patch: Patch): Promise<{ application: Application; tagsChanged: boolean }> {
   const before = await getApplication(tx, patch.id)
+  const { id, base_version, tags, ...fields } = patch
+  const record = versionedApplication(before)
+  const changes = fieldChanges(record.fields, { ...fields, tags })
+  if (isStale(record, base_version)) {
+    if (changes.length === 0) return { application: before, tagsChanged: false }
+    throw await staleEdit(tx, record, base_version!, 'edit', changes)
+  }
   if (before.retired_at) throw new EngineError('conflict', `Application ${patch.id} is retired; reinstate it before changing it`, 'id')
-  const { id, tags, ...fields } = patch
+  if (changes.length === 0) return { application: before, tagsChanged: false }
   const changed = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
-  const tagsChanged = tags !== undefined && tags.join('\n') !== before.tags.join('\n')
-  const fieldsChanged = Object.entries(changed).some(([key, value]) => before[key as keyof Application] !== value)
-  if (!tagsChanged && !fieldsChanged) return { application: before, tagsChanged: false }
+  const tagsChanged = changes.some((change) => change.path === 'tags')
   const name = patch.name ?? before.name
   const environment = patch.environment !== undefined ? patch.environment : before.environment
   // Only a rename or a move is checked: a workspace holding two alike from before keeps both editable.
@@ -138,10 +159,10 @@ export async function changeApplication(tx: Tx, now: string, ctx: CallContext, p
 
   await tx
     .updateTable('applications')
-    .set({ ...changed, updated_at: now })
+    .set({ ...changed, updated_at: now, version: before.version + 1 })
     .where('id', '=', id)
     .execute()
-  if (tagsChanged) {
+  if (tagsChanged && tags) {
     await tx.deleteFrom('application_tags').where('application_id', '=', id).execute()
     await writeTags(tx, id, tags)
   }
@@ -164,13 +185,21 @@ export async function countApplications(db: Db, { includeRetired = false } = {})
  * the past can be read as it was.
  */
 export async function markRetired(tx: Tx, now: string, id: string, coverage: ReadonlyArray<{ policy_id: string; applied_at: string }>): Promise<void> {
-  await tx.updateTable('applications').set({ retired_at: now, updated_at: now }).where('id', '=', id).execute()
+  await tx
+    .updateTable('applications')
+    .set((eb) => ({ retired_at: now, updated_at: now, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .execute()
   await tx.insertInto('application_retirements').values({ application_id: id, retired_at: now, reinstated_at: null, coverage_json: JSON.stringify(coverage) }).execute()
 }
 
 /** Ends an application's retirement at `now`; answers the coverage it had when it retired. */
 export async function markReinstated(tx: Tx, now: string, id: string): Promise<Array<{ policy_id: string; applied_at: string }>> {
-  await tx.updateTable('applications').set({ retired_at: null, updated_at: now }).where('id', '=', id).execute()
+  await tx
+    .updateTable('applications')
+    .set((eb) => ({ retired_at: null, updated_at: now, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .execute()
   const open = await tx.selectFrom('application_retirements').select(['id', 'coverage_json']).where('application_id', '=', id).where('reinstated_at', 'is', null).executeTakeFirst()
   if (!open) return []
   await tx.updateTable('application_retirements').set({ reinstated_at: now }).where('id', '=', open.id).execute()
@@ -202,6 +231,7 @@ function toApplication(row: {
   created_at: string
   updated_at: string
   retired_at: string | null
+  version: number
   tags_json: string | null
 }): Application {
   return {
@@ -213,5 +243,6 @@ function toApplication(row: {
     created_at: row.created_at,
     updated_at: row.updated_at,
     retired_at: row.retired_at,
+    version: row.version,
   }
 }

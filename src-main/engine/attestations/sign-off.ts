@@ -24,14 +24,15 @@ import { keepAttestationsCurrent, queueCovered } from './upkeep'
 type ParsedSubmission = z.output<typeof Submission>
 
 export async function submitAttestation(engine: EngineContext, ctx: CallContext, input: ParsedSubmission): Promise<Attestation> {
-  const id = await engine.mutate(['attestations', 'compliance', 'policies'], async (tx) => {
+  return engine.mutate(['attestations', 'compliance', 'policies'], async (tx) => {
     const now = engine.nowIso()
     // Catch up first: the request this answers may have opened while the console was closed.
     await keepAttestationsCurrent(tx, now)
-    return recordAttestation(tx, now, ctx.actor, input)
+    const id = await recordAttestation(tx, now, ctx.actor, input)
+    // Read in its own transaction: the answer is kept with the change (commands/applied-commands.ts).
+    const [attestation] = await loadAttestations(tx, { ids: [id] }, ctx.actor, now)
+    return attestation!
   })
-  const [attestation] = await loadAttestations(engine.db, { ids: [id] }, ctx.actor, engine.nowIso())
-  return attestation!
 }
 
 async function recordAttestation(tx: Tx, now: string, actor: Actor, input: ParsedSubmission): Promise<string> {

@@ -37,16 +37,15 @@ export async function createApiToken(
   }
   const secret = generateSecret()
   const now = engine.nowIso()
-  let token!: ApiTokenInfo
-  await engine.mutate(['tokens'], async (tx) => {
+  return engine.mutate(['tokens'], async (tx) => {
     const user = input.user ? await findUserByIdOrEmail(tx, input.user) : undefined
     if (input.user && !user) throw new EngineError('invalid_input', `No user with id or email ${input.user}`, 'user')
     if (user?.deactivated_at) throw new EngineError('invalid_input', `${input.user} is deactivated; reactivate them before giving them a token`, 'user')
-    token = { id: newId('tok'), name, role: role.data, user_id: user?.id ?? null, created_at: now, last_used_at: null, revoked_at: null }
+    const token: ApiTokenInfo = { id: newId('tok'), name, role: role.data, user_id: user?.id ?? null, created_at: now, last_used_at: null, revoked_at: null }
     await tx.insertInto('api_tokens').values({ ...token, token_hash: hashToken(secret) }).execute()
     await recordAudit(tx, ctx.actor, now, { action: 'token.created', entityType: 'api_token', entityId: token.id, after: token })
+    return { token, secret }
   })
-  return { token, secret }
 }
 
 export async function listApiTokens(db: Db): Promise<ApiTokenInfo[]> {

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { WorkspaceError } from '../errors'
+import { posixLocksHeld } from '../../testing/posix-locks'
 import { tempFolder } from '../../testing/workspace'
 import { KNOWN_MIGRATIONS } from './migrate'
 import { openDatabase } from './open'
@@ -15,9 +17,9 @@ function fingerprint(file: string): { sha: string; mtime: number; size: number }
   return { sha: createHash('sha256').update(readFileSync(file)).digest('hex'), mtime: stats.mtimeMs, size: stats.size }
 }
 
-async function expectRefusal(file: string, reason: WorkspaceError['reason'], message: RegExp) {
+async function expectRefusal(file: string, reason: WorkspaceError['reason'], message: RegExp, options: Parameters<typeof openDatabase>[1] = {}) {
   const before = fingerprint(file)
-  const opening = openDatabase(file)
+  const opening = openDatabase(file, options)
   await expect(opening).rejects.toBeInstanceOf(WorkspaceError)
   await expect(opening).rejects.toMatchObject({ reason, message: expect.stringMatching(message) })
   expect(fingerprint(file)).toEqual(before)
@@ -95,5 +97,63 @@ describe('opening a workspace', () => {
     const raw = new BetterSqlite3(file, { readonly: true })
     expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(KNOWN_MIGRATIONS.length)
     raw.close()
+  })
+
+  it('refuses a file shorter than a SQLite header as not a SQLite database', async () => {
+    const file = folder.path('short.sqlite')
+    writeFileSync(file, 'PK\u0003\u0004')
+    await expectRefusal(file, 'not_a_workspace', /is not a Governance Console workspace \(it is not a SQLite database\)/)
+  })
+
+  it('refuses a folder', async () => {
+    const path = folder.path('a-folder.sqlite')
+    mkdirSync(path)
+    await expect(openDatabase(path)).rejects.toMatchObject({ reason: 'not_a_workspace', message: `${path} is a folder, not a workspace file.` })
+  })
+
+  it('makes a new workspace of an empty file', async () => {
+    const file = folder.path('empty.sqlite')
+    writeFileSync(file, '')
+    const opened = await openDatabase(file)
+    expect(await opened.appliedMigrations()).toEqual(KNOWN_MIGRATIONS)
+    await opened.close()
+  })
+
+  it('told the workspace must exist, refuses a missing path and creates nothing there, not even its folder', async () => {
+    const file = folder.path('not-here/mistyped.sqlite')
+    await expect(openDatabase(file, { mustExist: true })).rejects.toMatchObject({ reason: 'no_workspace', message: `There is no workspace at ${file}. Nothing was created there.` })
+    expect(existsSync(dirname(file))).toBe(false)
+  })
+
+  it('told the workspace must exist, refuses an empty file and leaves it empty', async () => {
+    const file = folder.path('empty-kept.sqlite')
+    writeFileSync(file, '')
+    await expectRefusal(file, 'no_workspace', /is an empty file, not a workspace\. It was left untouched\.$/, { mustExist: true })
+    expect(existsSync(`${file}-wal`)).toBe(false)
+  })
+
+  it('told the workspace must exist, opens one that does', async () => {
+    const file = folder.path('exists.sqlite')
+    await (await openDatabase(file)).close()
+    const opened = await openDatabase(file, { mustExist: true })
+    expect(await opened.appliedMigrations()).toEqual(KNOWN_MIGRATIONS)
+    await opened.close()
+  })
+
+  /**
+   * SQLite knows whether another program still uses a WAL workspace by its POSIX locks, and this
+   * process drops all of its own on a file when it closes any handle on it. The second opening is
+   * what a worker thread does; SQLite shares one set of locks per file across the process, so it
+   * would not take them again.
+   */
+  it('keeps this process\'s locks on the file when it opens the workspace again, as its worker threads do', async () => {
+    const file = folder.path('locked.sqlite')
+    const first = await openDatabase(file)
+    const second = await openDatabase(file)
+    // SQLite's shared lock: the 510 bytes from PENDING_BYTE + 2 (0x40000002).
+    expect(posixLocksHeld(process.pid, file)).toContainEqual({ kind: 'READ', from: 1_073_741_826, to: 1_073_742_335 })
+    await second.close()
+    expect(posixLocksHeld(process.pid, file)).toContainEqual({ kind: 'READ', from: 1_073_741_826, to: 1_073_742_335 })
+    await first.close()
   })
 })

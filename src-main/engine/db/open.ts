@@ -2,7 +2,7 @@
  * Opening a workspace: a single SQLite file. Anything that is not one of our workspaces, or was
  * written by a newer version of the console, is refused before a single byte of it is changed.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
@@ -16,13 +16,16 @@ import { defineTrailGuard } from './trail-guard'
 import type { Database, Db, Tx } from './schema'
 import { ImmediateTransactionDialect } from './write-lock'
 
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
-
 export interface OpenOptions {
   /** Path to a better-sqlite3 build for this runtime (the desktop app passes its Electron build). */
   nativeBinding?: string
   /** How long a write waits for another process's transaction before answering `busy`. */
   lockWaitMs?: number
+  /**
+   * Refuse a missing or empty file rather than make a new workspace there: a command that reads
+   * or changes a workspace must not invent one at a mistyped path.
+   */
+  mustExist?: boolean
 }
 
 /**
@@ -74,8 +77,9 @@ function retryWhileBusy<T>(step: () => T, timeoutMs: number): T {
 }
 
 export async function openDatabase(file: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
-  assertLooksLikeSqlite(file)
-  mkdirSync(dirname(file), { recursive: true })
+  assertNotAFolder(file)
+  if (options.mustExist) assertWorkspaceExists(file)
+  else mkdirSync(dirname(file), { recursive: true })
 
   const writerSqlite = connect(file, options)
   defineTrailGuard(writerSqlite)
@@ -136,32 +140,29 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
 
 function connect(file: string, options: OpenOptions): BetterSqlite3.Database {
   try {
-    return new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    // Told it must exist, SQLite does not create the file if it vanished since it was looked at.
+    return new BetterSqlite3(file, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), fileMustExist: options.mustExist === true })
   } catch (error) {
     throw new WorkspaceError('not_a_workspace', `Cannot open ${file} as a workspace: ${(error as Error).message}`)
   }
 }
 
-function assertLooksLikeSqlite(file: string): void {
-  if (!existsSync(file)) return
-  const stats = statSync(file)
-  if (stats.isDirectory()) {
+/**
+ * Refuses what SQLite cannot tell: a folder. The header is not read here but by SQLite itself
+ * (assertSchemaIsOurs): a handle of our own on the file, once closed, would drop every POSIX lock
+ * this process holds on it through SQLite (another thread's connections included), and other
+ * programs would take the workspace for unused and delete its WAL while it is being written.
+ */
+function assertNotAFolder(file: string): void {
+  if (existsSync(file) && statSync(file).isDirectory()) {
     throw new WorkspaceError('not_a_workspace', `${file} is a folder, not a workspace file.`)
   }
-  if (stats.size === 0) return
-  const header = Buffer.alloc(SQLITE_HEADER.length)
-  const fd = openSync(file, 'r')
-  try {
-    readSync(fd, header, 0, header.length, 0)
-  } finally {
-    closeSync(fd)
-  }
-  if (!header.equals(SQLITE_HEADER)) {
-    throw new WorkspaceError(
-      'not_a_workspace',
-      `${file} is not a Governance Console workspace (it is not a SQLite database). It was left untouched.`,
-    )
-  }
+}
+
+/** An empty file is what SQLite makes a new workspace from: to a command that needs one, there is none. */
+function assertWorkspaceExists(file: string): void {
+  if (!existsSync(file)) throw new WorkspaceError('no_workspace', `There is no workspace at ${file}. Nothing was created there.`)
+  if (statSync(file).size === 0) throw new WorkspaceError('no_workspace', `${file} is an empty file, not a workspace. It was left untouched.`)
 }
 
 function assertSchemaIsOurs(sqlite: BetterSqlite3.Database, file: string): void {
@@ -171,6 +172,10 @@ function assertSchemaIsOurs(sqlite: BetterSqlite3.Database, file: string): void 
       (row) => row.name,
     )
   } catch (error) {
+    // SQLite read the file's first page and found no database header there.
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') {
+      throw new WorkspaceError('not_a_workspace', `${file} is not a Governance Console workspace (it is not a SQLite database). It was left untouched.`)
+    }
     throw new WorkspaceError(
       'not_a_workspace',
       `${file} is not a readable SQLite database (${(error as Error).message}). It was left untouched.`,

@@ -25,7 +25,8 @@ const BUSY_TIMEOUT_MS = 2_000
 
 export function sqliteReadSnapshot(file: string, nativeBinding?: string): ReadInSnapshot {
   return async (work) => {
-    const connection = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {})
+    // The workspace is open already: were it gone, SQLite must not make a new one.
+    const connection = new BetterSqlite3(file, { ...(nativeBinding ? { nativeBinding } : {}), fileMustExist: true })
     try {
       connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
       connection.pragma('query_only = ON')

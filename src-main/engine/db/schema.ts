@@ -10,6 +10,8 @@ export interface ApplicationsTable {
   updated_at: string
   /** Set while the application is retired; it then leaves lists, coverage and compliance. */
   retired_at: string | null
+  /** Counts the record's changes, from 1: an edit made on an older one is refused as a conflict. */
+  version: Generated<number>
 }
 
 /** Each retirement of an application, and when it was reinstated, for reading the past. */
@@ -69,6 +71,8 @@ export interface UsersTable {
   updated_at: string
   /** Set while the person is inactive: kept on record, no longer picked, their tokens refused. */
   deactivated_at: string | null
+  /** Counts the record's changes, from 1: an edit made on an older one is refused as a conflict. */
+  version: Generated<number>
 }
 
 export interface GroupsTable {
@@ -77,6 +81,8 @@ export interface GroupsTable {
   description: string | null
   created_at: string
   updated_at: string
+  /** Counts the record's changes, from 1: an edit made on an older one is refused as a conflict. */
+  version: Generated<number>
 }
 
 export interface GroupMembersTable {
@@ -191,6 +197,8 @@ export interface ApplicationRulesTable {
   sources_json: string
   created_at: string
   updated_at: string
+  /** Counts the rule's changes, from 1: a deletion made on an older one is refused as a conflict. */
+  version: number
 }
 
 export interface DeletedRulesTable {
@@ -466,8 +474,10 @@ export interface SyncOutboxTable {
   actor_json: string
   state: Generated<OutboxState>
   message: string | null
-  /** For a stale policy edit: the EditConflict the server answered. */
+  /** For a stale edit: the EditConflict the server answered. */
   conflict_json: string | null
+  /** The records the command changed here, as JSON "table:id" keys; null for commands from before they were noted. */
+  records_json: string | null
 }
 
 /** One row: the server this desktop syncs with, and how far it has pulled. */

@@ -27,7 +27,8 @@ let setNow: string | null = null
 const clock: Clock = { now: () => (setNow ? new Date(setNow) : new Date()) }
 
 function open(): Promise<{ database: OpenedDatabase; core: EngineCore; signing?: HeadSigning }> {
-  opened ??= openWorkspaceDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs }).then(async ({ database: unsigned, label }) => {
+  // The engine opened the workspace before starting this thread: were it gone since, none is made.
+  opened ??= openWorkspaceDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs, mustExist: true }).then(async ({ database: unsigned, label }) => {
     const { auditSigning } = setup
     const signing = auditSigning ? await headSigningWith(unsigned.reader, auditSigning.privateKey, createFileKeyStore(auditSigning.keyFolder), label, clock) : undefined
     // The worker's commits (a full evaluation's gaps) are signed as the engine's are.

@@ -27,7 +27,11 @@ export function deactivateUser(engine: EngineContext, ctx: CallContext, id: stri
     if (!before.active) return { user: before, dry_run: dryRun, consequences: NOTHING }
     const consequences = await deactivationConsequences(tx, before)
     const now = engine.nowIso()
-    await tx.updateTable('users').set({ deactivated_at: now, updated_at: now }).where('id', '=', id).execute()
+    await tx
+      .updateTable('users')
+      .set((eb) => ({ deactivated_at: now, updated_at: now, version: eb('version', '+', 1) }))
+      .where('id', '=', id)
+      .execute()
     const after = await getUser(tx, id)
     await recordAudit(tx, ctx.actor, now, { action: 'user.deactivated', entityType: 'user', entityId: id, before, after: { ...after, consequences } })
     return { user: after, dry_run: dryRun, consequences }
@@ -41,7 +45,11 @@ export function reactivateUser(engine: EngineContext, ctx: CallContext, id: stri
     const before = await getUser(tx, id)
     if (before.active) return before
     const now = engine.nowIso()
-    await tx.updateTable('users').set({ deactivated_at: null, updated_at: now }).where('id', '=', id).execute()
+    await tx
+      .updateTable('users')
+      .set((eb) => ({ deactivated_at: null, updated_at: now, version: eb('version', '+', 1) }))
+      .where('id', '=', id)
+      .execute()
     const after = await getUser(tx, id)
     await recordAudit(tx, ctx.actor, now, { action: 'user.reactivated', entityType: 'user', entityId: id, before, after })
     return after

@@ -11,6 +11,7 @@ import { recordAudit } from '../audit-trail'
 import type { CallContext, EngineContext } from '../context'
 import type { ApplicationRulesTable, Db } from '../db/schema'
 import { EngineError } from '../errors'
+import { isStale, staleEdit, type VersionedRecord } from '../record-versions'
 import { loadActivePolicies } from './active-policies'
 import { syncApplications } from './materialise'
 import { ruleKey, type RuleSource } from './merge'
@@ -31,6 +32,21 @@ function toMaterialisedRule(row: ApplicationRulesTable): MaterialisedRule {
     sources: JSON.parse(row.sources_json) as RuleSource[],
     created_at: row.created_at,
     updated_at: row.updated_at,
+    version: row.version,
+  }
+}
+
+/** An application's alert rule as a stale deletion is judged against (record-versions.ts). */
+function versionedRule(rule: MaterialisedRule, applicationName: string): VersionedRecord {
+  const { name, metric, operator, threshold, severity, window_hours, no_data } = rule
+  return {
+    kind: 'rule',
+    id: rule.id,
+    name: `${name} on ${applicationName}`,
+    version: rule.version,
+    updated_at: rule.updated_at,
+    fields: { name, metric, operator, threshold, severity, window_hours, no_data },
+    trail: { entityType: 'application', entityId: rule.application_id, actionPrefix: 'rule' },
   }
 }
 
@@ -59,17 +75,24 @@ export async function applicationRules(db: Db, applicationId: string): Promise<{
   }
 }
 
+/**
+ * Deletes a rule from an application. Made on a version of the rule that a policy change has
+ * since moved past (`baseVersion`), it is refused as a conflict: the rule deleted is not the one seen.
+ */
 export async function deleteApplicationRule(
   engine: EngineContext,
   ctx: CallContext,
   applicationId: string,
   ruleId: string,
+  baseVersion?: number,
 ): Promise<{ deleted: MaterialisedRule; restored: MaterialisedRule | null }> {
   return engine.mutate(['applications', 'policies', 'compliance'], async (tx) => {
-    await getApplication(tx, applicationId)
+    const application = await getApplication(tx, applicationId)
     const row = await tx.selectFrom('application_rules').selectAll().where('id', '=', ruleId).where('application_id', '=', applicationId).executeTakeFirst()
     if (!row) throw new EngineError('not_found', `Application ${applicationId} has no alert rule ${ruleId}`, 'rule_id')
     const deleted = toMaterialisedRule(row)
+    const record = versionedRule(deleted, application.name)
+    if (isStale(record, baseVersion)) throw await staleEdit(tx, record, baseVersion!, 'delete', [])
     const now = engine.nowIso()
     await tx.deleteFrom('application_rules').where('id', '=', ruleId).execute()
     await tx
@@ -107,14 +130,14 @@ export async function deleteApplicationRule(
   })
 }
 
-export async function restoreApplicationRules(engine: EngineContext, ctx: CallContext, applicationId: string, requirement?: string): Promise<MaterialisedRule[]> {
+export async function restoreApplicationRules(engine: EngineContext, ctx: CallContext, applicationId: string, requirement?: string): Promise<{ restored: MaterialisedRule[] }> {
   return engine.mutate(['applications', 'policies', 'compliance'], async (tx) => {
     await getApplication(tx, applicationId)
     let query = tx.selectFrom('deleted_rules').selectAll().where('application_id', '=', applicationId)
     if (requirement) query = query.where('metric', '=', requirement)
     const keys = (await query.execute()).map((row) => ruleKey(row.metric, row.direction))
-    if (keys.length === 0) return []
-    return restore(tx, engine, ctx, applicationId, keys, 'restored on request')
+    if (keys.length === 0) return { restored: [] }
+    return { restored: await restore(tx, engine, ctx, applicationId, keys, 'restored on request') }
   })
 }
 

@@ -47,7 +47,7 @@ export function enforcementStart(appliedAt: string, delayDays: number): string {
   return new Date(Date.parse(appliedAt) + delayDays * DAY_MS).toISOString()
 }
 
-function ruleRow(app: ApplicationFacts, rule: DesiredRule, now: string, id: string, createdAt = now): ApplicationRulesTable {
+function ruleRow(app: ApplicationFacts, rule: DesiredRule, now: string, id: string, createdAt = now, version = 1): ApplicationRulesTable {
   return {
     id,
     application_id: app.id,
@@ -62,6 +62,7 @@ function ruleRow(app: ApplicationFacts, rule: DesiredRule, now: string, id: stri
     sources_json: JSON.stringify(rule.sources),
     created_at: createdAt,
     updated_at: now,
+    version,
   }
 }
 
@@ -184,7 +185,8 @@ export async function syncApplications(tx: Tx, actor: Pick<Actor, 'id' | 'name'>
         report.materialised++
         continue
       }
-      const row = ruleRow(app, rule, now, current.id, current.created_at)
+      // A rule changed under a policy counts as a new version of it: a deletion made on the old one is stale.
+      const row = ruleRow(app, rule, now, current.id, current.created_at, current.version + 1)
       if (COMPARED.some((field) => row[field] !== current[field])) {
         ruleUpdates.push(row)
         audit.push({ action: 'rule.updated', entityType: 'application', entityId: app.id, before: ruleView(current), after: ruleView(row) })
@@ -255,7 +257,7 @@ export async function syncApplications(tx: Tx, actor: Pick<Actor, 'id' | 'name'>
   }
   // Whatever a sync touched is due for evaluation.
   await queueEvaluation(tx, now, apps.map((app) => app.id))
-  for (const slice of chunks(ruleInserts, rowsPerInsert(13))) await tx.insertInto('application_rules').values(slice).execute()
+  for (const slice of chunks(ruleInserts, rowsPerInsert(14))) await tx.insertInto('application_rules').values(slice).execute()
   for (const row of ruleUpdates) {
     const { id, ...fields } = row
     await tx.updateTable('application_rules').set(fields).where('id', '=', id).execute()

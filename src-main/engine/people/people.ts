@@ -7,6 +7,7 @@ import type { CallContext, EngineContext } from '../context'
 import type { Db, Tx } from '../db/schema'
 import { EngineError, notFound } from '../errors'
 import { idFor } from '../chosen-id'
+import { countChanges, fieldChanges, isStale, staleEdit, type VersionedRecord } from '../record-versions'
 
 type NewUser = z.output<typeof UserDraft>
 type UserChange = z.output<typeof UserPatch>
@@ -45,6 +46,39 @@ export async function getGroup(db: Db, id: string): Promise<Group> {
   if (!group) throw notFound('group', id)
   return group
 }
+
+/** A person as a stale edit is judged against (record-versions.ts). */
+export function versionedUser(user: User): VersionedRecord {
+  const { name, email, role, group_ids, active } = user
+  return {
+    kind: 'person',
+    id: user.id,
+    name,
+    version: user.version,
+    updated_at: user.updated_at,
+    fields: { name, email, role, group_ids, active },
+    trail: { entityType: 'user', entityId: user.id, actionPrefix: 'user' },
+  }
+}
+
+export function versionedGroup(group: Group): VersionedRecord {
+  const { name, description, member_ids } = group
+  return {
+    kind: 'group',
+    id: group.id,
+    name,
+    version: group.version,
+    updated_at: group.updated_at,
+    fields: { name, description, member_ids },
+    trail: { entityType: 'group', entityId: group.id, actionPrefix: 'group' },
+  }
+}
+
+/** A membership list as records hold it: each id once, sorted. */
+const asSet = (ids: readonly string[] | undefined) => (ids ? [...new Set(ids)].sort() : undefined)
+
+/** The ids in one list and not the other, either way: whose membership a change moves. */
+const movedBetween = (before: readonly string[], after: readonly string[]) => [...before.filter((id) => !after.includes(id)), ...after.filter((id) => !before.includes(id))]
 
 /** Every id must name an existing row; the error names the first that does not. */
 export async function assertAllExist(tx: Db, table: 'users' | 'groups', ids: readonly string[], field: string): Promise<void> {
@@ -94,15 +128,29 @@ export async function insertUser(tx: Tx, now: string, ctx: CallContext, draft: N
   await tx.insertInto('users').values({ id, name: draft.name, email: draft.email, role: draft.role, created_at: now, updated_at: now }).execute()
   if (draft.group_ids.length) {
     await tx.insertInto('group_members').values(draft.group_ids.map((group_id) => ({ group_id, user_id: id }))).execute()
+    // Each group's members changed: an edit of them made before this is stale.
+    await countChanges(tx, 'groups', draft.group_ids, now)
   }
   const user = await getUser(tx, id)
   await recordAudit(tx, ctx.actor, now, { action: 'user.created', entityType: 'user', entityId: id, after: user })
   return user
 }
 
+/**
+ * Changes a person. An edit made on a version they have moved past is refused as a conflict,
+ * unless they already hold what it sets; one that changes nothing writes nothing.
+ */
 export async function updateUser(engine: EngineContext, ctx: CallContext, patch: UserChange): Promise<User> {
   return engine.mutate(['people'], async (tx) => {
     const before = await getUser(tx, patch.id)
+    const record = versionedUser(before)
+    const changes = fieldChanges(record.fields, { name: patch.name, email: patch.email, role: patch.role, group_ids: asSet(patch.group_ids) })
+    if (isStale(record, patch.base_version)) {
+      if (changes.length === 0) return before
+      throw await staleEdit(tx, record, patch.base_version!, 'edit', changes)
+    }
+    // An edit of nothing (empty, or the values already there) is no change: nothing recorded, updated_at kept.
+    if (changes.length === 0) return before
     if (patch.email !== undefined) await assertEmailFree(tx, patch.email, patch.id)
     if (patch.group_ids) {
       await assertAllExist(tx, 'groups', patch.group_ids, 'group_ids')
@@ -118,12 +166,18 @@ export async function updateUser(engine: EngineContext, ctx: CallContext, patch:
     const fields = Object.fromEntries(
       Object.entries({ name: patch.name, email: patch.email, role: patch.role }).filter(([, value]) => value !== undefined),
     )
-    await tx.updateTable('users').set({ ...fields, updated_at: now }).where('id', '=', patch.id).execute()
+    await tx
+      .updateTable('users')
+      .set({ ...fields, updated_at: now, version: before.version + 1 })
+      .where('id', '=', patch.id)
+      .execute()
     if (patch.group_ids) {
       await tx.deleteFrom('group_members').where('user_id', '=', patch.id).execute()
       if (patch.group_ids.length) {
         await tx.insertInto('group_members').values([...new Set(patch.group_ids)].map((group_id) => ({ group_id, user_id: patch.id }))).execute()
       }
+      // The groups they joined or left changed too: an edit of their members made before this is stale.
+      await countChanges(tx, 'groups', movedBetween(before.group_ids, patch.group_ids), now)
     }
     const after = await getUser(tx, patch.id)
     await recordAudit(tx, ctx.actor, now, { action: 'user.updated', entityType: 'user', entityId: patch.id, before, after })
@@ -143,15 +197,29 @@ export async function insertGroup(tx: Tx, now: string, ctx: CallContext, draft: 
   await tx.insertInto('groups').values({ id, name: draft.name, description: draft.description, created_at: now, updated_at: now }).execute()
   if (draft.member_ids.length) {
     await tx.insertInto('group_members').values([...new Set(draft.member_ids)].map((user_id) => ({ group_id: id, user_id }))).execute()
+    // Each member's groups changed: an edit of them made before this is stale.
+    await countChanges(tx, 'users', draft.member_ids, now)
   }
   const group = await getGroup(tx, id)
   await recordAudit(tx, ctx.actor, now, { action: 'group.created', entityType: 'group', entityId: id, after: group })
   return group
 }
 
+/**
+ * Changes a group. An edit made on a version it has moved past is refused as a conflict, unless
+ * it already holds what it sets; one that changes nothing writes nothing.
+ */
 export async function updateGroup(engine: EngineContext, ctx: CallContext, patch: GroupChange): Promise<Group> {
   return engine.mutate(['people'], async (tx) => {
     const before = await getGroup(tx, patch.id)
+    const record = versionedGroup(before)
+    const changes = fieldChanges(record.fields, { name: patch.name, description: patch.description, member_ids: asSet(patch.member_ids) })
+    if (isStale(record, patch.base_version)) {
+      if (changes.length === 0) return before
+      throw await staleEdit(tx, record, patch.base_version!, 'edit', changes)
+    }
+    // Members listed in another order, or twice, are the same members.
+    if (changes.length === 0) return before
     if (patch.name !== undefined) await assertGroupNameFree(tx, patch.name, patch.id)
     if (patch.member_ids) {
       await assertAllExist(tx, 'users', patch.member_ids, 'member_ids')
@@ -162,12 +230,18 @@ export async function updateGroup(engine: EngineContext, ctx: CallContext, patch
     const fields = Object.fromEntries(
       Object.entries({ name: patch.name, description: patch.description }).filter(([, value]) => value !== undefined),
     )
-    await tx.updateTable('groups').set({ ...fields, updated_at: now }).where('id', '=', patch.id).execute()
+    await tx
+      .updateTable('groups')
+      .set({ ...fields, updated_at: now, version: before.version + 1 })
+      .where('id', '=', patch.id)
+      .execute()
     if (patch.member_ids) {
       await tx.deleteFrom('group_members').where('group_id', '=', patch.id).execute()
       if (patch.member_ids.length) {
         await tx.insertInto('group_members').values([...new Set(patch.member_ids)].map((user_id) => ({ group_id: patch.id, user_id }))).execute()
       }
+      // The people who joined or left changed too: an edit of their groups made before this is stale.
+      await countChanges(tx, 'users', movedBetween(before.member_ids, patch.member_ids), now)
     }
     const after = await getGroup(tx, patch.id)
     await recordAudit(tx, ctx.actor, now, { action: 'group.updated', entityType: 'group', entityId: patch.id, before, after })

@@ -30,12 +30,15 @@ describe('a stale policy edit', () => {
     expect(error.field).toBe('base_version')
     expect(error.message).toContain('Ana Admin changed policy Customer data (EU) (to version 2')
     expect(error.conflict).toMatchObject({
+      kind: 'policy',
       policy_id: policy.id,
       base: { version: 1, definition: { name: 'Customer data', scope: { apply_to_all: true } } },
       current: { version: 2, actor: { name: 'Ana Admin' }, definition: { name: 'Customer data (EU)' } },
     })
-    expect(error.conflict!.their_changes.map((change) => change.path)).toEqual(['name', 'scope.apply_to_all', 'scope.tags'])
-    expect(error.conflict!.your_changes).toEqual([{ path: 'alert_rules.pii.threshold', before: 2, after: 1 }])
+    const conflict = error.conflict
+    if (conflict?.kind !== 'policy') throw new Error('expected a policy’s conflict')
+    expect(conflict.their_changes.map((change) => change.path)).toEqual(['name', 'scope.apply_to_all', 'scope.tags'])
+    expect(conflict.your_changes).toEqual([{ path: 'alert_rules.pii.threshold', before: 2, after: 1 }])
     // Nothing was written: still Ana's version 2, with its threshold of 2.
     const now = await call('policies.get', { id: policy.id })
     expect(now).toMatchObject({ version: 2, name: 'Customer data (EU)', alert_rules: [{ threshold: 2 }] })

@@ -219,6 +219,7 @@ async function editConflict(engine: EngineContext, ctx: CallContext, patch: Patc
   return new EditConflictError(
     `${current.actor.name} changed policy ${current.definition.name} (to version ${current.version}, at ${current.created_at}) after version ${base.version}, which this edit was made on; nothing was saved. Review both versions, then apply your edit to version ${current.version} or keep it as it is.`,
     {
+      kind: 'policy',
       policy_id: patch.id,
       base,
       current,

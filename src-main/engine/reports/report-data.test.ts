@@ -5,6 +5,7 @@ import { verifyPackageBytes } from '../audit/package-verification'
 import { pdfPages } from '../../testing/pdf-text'
 import { formatTime, statusLabel } from './report-text'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
+import { caller } from '../../testing/workspace'
 import { failure } from '../../testing/refusal'
 import { ComplianceQueries } from '../compliance/compliance-queries'
 import { generateReport, type Progress } from './report-files'
@@ -190,6 +191,27 @@ describe('the exported report', () => {
     const file = await fixture.call('reports.file', { id: job.id })
     expect(Buffer.from(file.content_base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-')
     expect((await fixture.call('reports.history', {})).exports.map((entry) => entry.id)).toEqual([job.id])
+  })
+
+  it('shows a job to the one who started it alone: to another who may export, it is not found, and the job still ends for its starter', async () => {
+    await history()
+    const gm = caller(fixture.engine, { actor: { id: 'usr_gina', name: 'Gina Manager', role: 'governance_manager' } })
+    const admin = caller(fixture.engine, { actor: { id: 'usr_adam', name: 'Adam Admin', role: 'org_admin' } })
+    const job = await gm('reports.start', { format: 'csv', application_id: 'app_chat' })
+    for (const other of [admin, fixture.call]) {
+      for (const name of ['reports.job', 'reports.file', 'reports.cancel'] as const) {
+        const refused = await failure(other(name, { id: job.id }))
+        expect({ code: refused.code, message: refused.message, field: refused.field }, name).toEqual({ code: 'not_found', message: `No report job with id ${job.id}`, field: 'id' })
+      }
+    }
+    let state = await gm('reports.job', { id: job.id })
+    while (state.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      state = await gm('reports.job', { id: job.id })
+    }
+    expect(state.state).toBe('done')
+    expect(Buffer.from((await gm('reports.file', { id: job.id })).content_base64, 'base64').subarray(0, 2).toString()).toBe('PK')
+    expect((await fixture.call('reports.history', {})).exports.map((entry) => entry.generated_by)).toEqual([{ id: 'usr_gina', name: 'Gina Manager' }])
   })
 
   it('tells its progress part by part while the PDF is drawn, counting up to its end', async () => {

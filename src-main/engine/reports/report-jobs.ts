@@ -2,7 +2,9 @@
  * Reports being generated. Generation runs away from the thread that serves the console (on a
  * worker thread of its own where the engine has one), reports its progress, and can be cancelled;
  * a finished report is recorded in the audit trail (who, what, parameters, digest) and its file
- * kept for a while to be saved or downloaded.
+ * kept for a while to be saved or downloaded, by the one who started it: the trail names them as
+ * the one who took the data, so nobody else may take the file (or follow or stop the job). To
+ * anyone else a job is not found, as if it did not exist.
  */
 import type { BinaryFile } from '../../../src-shared/api/procedure'
 import type { ReportJob } from '../../../src-shared/api/reports'
@@ -24,6 +26,8 @@ export type ReportRunner = (request: ReportRequest, actor: Pick<Actor, 'id' | 'n
 
 interface Job {
   id: string
+  /** The actor who started it: a person, or a token acting for no one. */
+  startedBy: string
   request: ReportRequest
   state: ReportJob['state']
   progress: Progress
@@ -61,6 +65,7 @@ export class ReportJobs {
     this.forgetOld()
     const job: Job = {
       id: newId('rpj'),
+      startedBy: actor.id,
       request,
       state: 'running',
       progress: { done: 0, total: 1, activity: 'Starting' },
@@ -84,7 +89,7 @@ export class ReportJobs {
 
   /** Stops every report under way and waits for them to settle: the engine is closing. */
   async close(): Promise<void> {
-    for (const job of this.jobs.values()) if (job.state === 'running') this.cancel(job.id)
+    for (const job of this.jobs.values()) this.stop(job)
     await Promise.allSettled([...this.running])
   }
 
@@ -112,30 +117,34 @@ export class ReportJobs {
     }
   }
 
-  get(id: string): ReportJob {
-    return this.describe(this.find(id))
+  get(id: string, actor: Actor): ReportJob {
+    return this.describe(this.find(id, actor))
   }
 
-  cancel(id: string): ReportJob {
-    const job = this.find(id)
-    if (job.state === 'running') {
-      job.state = 'cancelled'
-      job.finishedAt = Date.now()
-      job.abort.abort()
-    }
+  cancel(id: string, actor: Actor): ReportJob {
+    const job = this.find(id, actor)
+    this.stop(job)
     return this.describe(job)
   }
 
-  file(id: string): BinaryFile {
-    const job = this.find(id)
+  file(id: string, actor: Actor): BinaryFile {
+    const job = this.find(id, actor)
     if (!job.file) throw new EngineError('conflict', `Report ${id} is ${job.state === 'running' ? 'still being generated' : job.state}; it has no file`, 'id')
     return job.file
   }
 
-  private find(id: string): Job {
+  /** The job, if `actor` started it; another's is answered exactly as one that does not exist. */
+  private find(id: string, actor: Actor): Job {
     const job = this.jobs.get(id)
-    if (!job) throw notFound('report job', id)
+    if (!job || job.startedBy !== actor.id) throw notFound('report job', id)
     return job
+  }
+
+  private stop(job: Job): void {
+    if (job.state !== 'running') return
+    job.state = 'cancelled'
+    job.finishedAt = Date.now()
+    job.abort.abort()
   }
 
   private describe(job: Job): ReportJob {

@@ -80,6 +80,23 @@ describe('the outbox of a connected desktop', () => {
     ])
   })
 
+  it('sends an edit on the version this desktop holds, noting the records it changes', async () => {
+    const group = await call('groups.create', { name: 'Reviewers' })
+    // Joining moves the group's version too: it is at 2 from here.
+    const person = await call('users.create', { name: 'Rui Reviewer', group_ids: [group.id] })
+    await call('groups.update', { id: group.id, description: 'Reads everything' })
+    await call('users.update', { id: person.id, group_ids: [] })
+    const [created, described, left] = (await outbox()).slice(-3)
+    expect(JSON.parse(created!.records_json!)).toEqual([`users:${person.id}`, `groups:${group.id}`])
+    expect(JSON.parse(described!.input_json)).toEqual({ id: group.id, description: 'Reads everything', base_version: 2 })
+    expect(JSON.parse(described!.records_json!)).toEqual([`groups:${group.id}`])
+    expect(JSON.parse(left!.input_json)).toEqual({ id: person.id, group_ids: [], base_version: 1 })
+    expect(JSON.parse(left!.records_json!)).toEqual([`users:${person.id}`, `groups:${group.id}`])
+    // A version named by the caller is kept as it is.
+    await call('users.update', { id: person.id, base_version: 2, name: 'Rui R.' })
+    expect(JSON.parse((await outbox()).at(-1)!.input_json)).toMatchObject({ base_version: 2 })
+  })
+
   it('leaves compliance to the server', async () => {
     expect(await call('compliance.evaluate', {})).toMatchObject({ applications: 0 })
   })

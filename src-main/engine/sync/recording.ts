@@ -3,7 +3,7 @@
  * handler is wrapped where the handlers are assembled, so IPC, the browser console and the CLI all
  * record alike. Each change the server must make is a command in the outbox (sync-outbox.ts),
  * written in the transaction of its local change; a create gets its id here, before the handler
- * runs, so the desktop's row and the server's share it.
+ * runs, so the desktop's row and the server's share it; an edit gets the version it was made on.
  */
 import type { ProcedureName } from '../../../src-shared/api/contract'
 import type { CallContext } from '../context'
@@ -11,6 +11,7 @@ import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
 import { newId } from '../ids'
 import { runAsOutboxCommand, runLocalOnly } from '../sync-outbox'
+import { heldVersion, recordsChanged } from './command-records'
 
 /** Changes the server makes too: sent as the call they were, through the same procedure. */
 export const SENT_TO_SERVER: ReadonlySet<ProcedureName> = new Set<ProcedureName>([
@@ -94,8 +95,9 @@ export function recordingCommands<H extends Record<ProcedureName, unknown>>(hand
       wrapped[name] = async (input, ctx) => {
         if (!connection.recordsForServer()) return handler(input, ctx)
         const prepared = await commandInput(name, input, ctx, db)
+        const records = await recordsChanged(db, name, prepared)
         const { value, recorded } = await runAsOutboxCommand(
-          { commandId: newId('cmd'), procedure: name, input: prepared, actor: ctx.actor, madeAt: connection.nowIso() },
+          { commandId: newId('cmd'), procedure: name, input: prepared, actor: ctx.actor, madeAt: connection.nowIso(), records },
           () => handler(prepared, { ...ctx, upload: undefined }),
         )
         if (recorded) connection.changedLocally()
@@ -105,7 +107,7 @@ export function recordingCommands<H extends Record<ProcedureName, unknown>>(hand
       wrapped[name] = async (input, ctx) => {
         if (!connection.recordsForServer()) return handler(input, ctx)
         const command = await importAsOneCommand(db, (input as { import_id: string }).import_id)
-        const { value, recorded } = await runAsOutboxCommand({ commandId: newId('cmd'), procedure: 'inferences.import', input: command, actor: ctx.actor, madeAt: connection.nowIso() }, () =>
+        const { value, recorded } = await runAsOutboxCommand({ commandId: newId('cmd'), procedure: 'inferences.import', input: command, actor: ctx.actor, madeAt: connection.nowIso(), records: [] }, () =>
           handler(input, ctx),
         )
         if (recorded) connection.changedLocally()
@@ -123,16 +125,17 @@ export function recordingCommands<H extends Record<ProcedureName, unknown>>(hand
 
 /**
  * The input as the server is to get it: the desktop's chosen id filled in, a streamed file read in,
- * and a policy edit made on the version this desktop holds, so the server refuses it if the policy
- * moved on meanwhile rather than apply it over someone else's edit.
+ * and an edit (of a policy, an application, a person, a group, a rule) made on the version this
+ * desktop holds, so the server refuses it if the record moved on meanwhile rather than apply it
+ * over someone else's edit.
  */
-async function commandInput(name: ProcedureName, input: unknown, ctx: CallContext, db: Db): Promise<unknown> {
+async function commandInput(name: ProcedureName, input: unknown, ctx: CallContext, db: Db): Promise<Record<string, unknown>> {
   const fields = { ...(input as Record<string, unknown>) }
   const prefix = CHOSEN_ID_PREFIX[name]
   if (prefix && fields.id === undefined) fields.id = newId(prefix)
-  if (name === 'policies.update' && fields.base_version === undefined && typeof fields.id === 'string') {
-    const held = await db.selectFrom('policies').select('version').where('id', '=', fields.id).executeTakeFirst()
-    if (held) fields.base_version = held.version
+  if (fields.base_version === undefined) {
+    const held = await heldVersion(db, name, fields)
+    if (held !== undefined) fields.base_version = held
   }
   if (name === 'inferences.import' && fields.content === undefined && ctx.upload) {
     // Kept in the outbox to be sent when the server is reachable: a file imported offline is kept whole.

@@ -8,7 +8,7 @@ import { ApiErrorBody } from '../../../src-shared/api/errors'
 import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import { ChangePage, RowsAnswer, type RowKey } from '../../../src-shared/domain/sync'
 import type { SignedCheckpoint } from '../../../src-shared/domain/audit'
-import { EditConflict } from '../../../src-shared/domain/policy'
+import type { EditConflict } from '../../../src-shared/domain/conflicts'
 
 const API_BASE_PATH = '/api/v1'
 const TIMEOUT_MS = 30_000
@@ -48,12 +48,15 @@ export class ServerClient {
       headers: { 'idempotency-key': commandId, ...(withBody ? { 'content-type': 'application/json' } : {}) },
       ...(withBody ? { body: JSON.stringify(fields) } : {}),
     })
+    // Applied now, or before (a retry whose first answer was lost is answered as that one was, Idempotent-Replayed).
     if (response.ok) {
       await response.body?.cancel()
       return { kind: 'applied' }
     }
     const error = ApiErrorBody.safeParse(await response.json().catch(() => undefined))
     const message = error.success ? error.data.message : `The server answered ${response.status}`
+    // A server of an earlier version says a command it applied, but whose answer a crash lost, is a conflict on its key: it is applied all the same.
+    if (response.status === 409 && error.success && error.data.field === 'Idempotency-Key') return { kind: 'applied' }
     // A stale edit is a conflict to choose from; anything else refused (a name taken, a role that may not) is a rejection.
     if (response.status === 409 && error.success && error.data.conflict) return { kind: 'conflict', message, conflict: error.data.conflict }
     return { kind: 'rejected', message }

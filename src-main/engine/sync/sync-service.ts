@@ -6,7 +6,7 @@
  * desktop's. A pull waits while anything is pending, so a pulled row never hides a local change.
  */
 import type { ConnectDraft, RowChange, RowKey, SyncProblem, SyncState, SyncStatus } from '../../../src-shared/domain/sync'
-import { EditConflict } from '../../../src-shared/domain/policy'
+import { currentVersionOf, EditConflict, RECORD_WORDS } from '../../../src-shared/domain/conflicts'
 import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { countApplications } from '../applications/applications'
 import type { Db } from '../db/schema'
@@ -20,6 +20,7 @@ import { applyRowChanges, beginApplyingServerRows, dropReplicatedRows, endApplyi
 import type { CredentialStore } from './credentials'
 import type { Connection } from './recording'
 import { replaceWithSnapshot } from './apply-snapshot'
+import { editedRecord, recordsFromInput } from './command-records'
 import { NotAConsole, sameWorkspace, ServerClient, ServerUnavailable, type SendOutcome } from './server-client'
 
 /** How often a connected desktop syncs on its own, and how soon after a change made here. */
@@ -30,10 +31,6 @@ const PAGE_SIZE = 10_000
 const KEYS_PER_REQUEST = 2_000
 /** Push-then-pull rounds in one sync: changes made meanwhile are pushed before the pull goes on. */
 const ROUNDS = 4
-
-/** Edits that name the policy version they were made on. */
-const POLICY_EDITS: ReadonlySet<string> = new Set(['policies.update', 'policies.archive'])
-const POLICY_CHANGES: ReadonlySet<string> = new Set(['policies.create', 'policies.createFromTemplate', ...POLICY_EDITS])
 
 const EVERY_AREA: Area[] = ['applications', 'policies', 'people', 'rules', 'metrics', 'compliance', 'attestations', 'audit']
 
@@ -123,8 +120,7 @@ export class SyncService implements Connection {
         return {
           command_id: command.command_id,
           procedure: command.procedure,
-          // An edit sends only what changed: a policy is named as the server now calls it.
-          summary: summarise(command.procedure, JSON.parse(command.input_json) as Record<string, unknown>, conflict?.current.definition.name),
+          summary: summarise(command.procedure, JSON.parse(command.input_json) as Record<string, unknown>, conflict),
           made_at: command.made_at,
           kind: command.state === 'conflict' ? 'conflict' : 'rejected',
           message: command.message ?? '',
@@ -216,7 +212,7 @@ export class SyncService implements Connection {
     const input = JSON.parse(command.input_json) as Record<string, unknown>
     const conflict = command.conflict_json ? EditConflict.parse(JSON.parse(command.conflict_json)) : undefined
     // Mine: the same edit, made on the server's version now: an explicit choice to overwrite it.
-    if (choice === 'mine' && conflict) input.base_version = conflict.current.version
+    if (choice === 'mine' && conflict) input.base_version = currentVersionOf(conflict)
     await runLocalOnly(() =>
       this.context.mutate(['workspace'], async (tx) => {
         if (choice === 'theirs') await tx.deleteFrom('sync_outbox').where('command_id', '=', command_id).execute()
@@ -322,15 +318,26 @@ export class SyncService implements Connection {
   }
 
   /**
-   * An edit of a policy made here after an edit of the same policy the server refused builds on a
-   * version the server never had: it is held as a conflict, not sent, so it cannot land on the
-   * server's version unseen. Sending it anyway ('mine') gets the server's answer with both versions.
+   * An edit made here after a change of the same record the server refused builds on a version
+   * the server never had (the refused change counted it here): it is held as a conflict, not sent,
+   * so it cannot land on the server's version unseen. Sending it anyway ('mine') gets the
+   * server's answer with both sides. A policy is archived on the version held here, so its archive
+   * waits too.
    */
   private async heldBehindRefusal(position: number, procedure: string, input: Record<string, unknown>): Promise<SendOutcome | undefined> {
-    if (!POLICY_EDITS.has(procedure) || typeof input.id !== 'string') return undefined
-    const refused = await this.context.db.selectFrom('sync_outbox').select(['procedure', 'input_json']).where('state', '!=', 'pending').where('position', '<', position).execute()
-    const samePolicy = refused.some((earlier) => POLICY_CHANGES.has(earlier.procedure) && (JSON.parse(earlier.input_json) as { id?: unknown }).id === input.id)
-    return samePolicy ? { kind: 'conflict', message: 'Made on this desktop after an edit of the same policy the server refused: settle that one first' } : undefined
+    const edited = procedure === 'policies.archive' && typeof input.id === 'string' ? `policies:${input.id}` : editedRecord(procedure, input)
+    if (!edited) return undefined
+    const refused = await this.context.db
+      .selectFrom('sync_outbox')
+      .select(['procedure', 'input_json', 'records_json'])
+      .where('state', '!=', 'pending')
+      .where('position', '<', position)
+      .execute()
+    const sameRecord = refused.some((earlier) => {
+      const records = earlier.records_json ? (JSON.parse(earlier.records_json) as string[]) : recordsFromInput(earlier.procedure, JSON.parse(earlier.input_json) as Record<string, unknown>)
+      return records.includes(edited)
+    })
+    return sameRecord ? { kind: 'conflict', message: `Made on this desktop after a change of the same ${wordFor(edited)} the server refused: settle that one first` } : undefined
   }
 
   /**
@@ -491,7 +498,20 @@ const VERBS: Record<string, string> = {
   'attestations.submit': 'Attest policy',
 }
 
-function summarise(procedure: string, input: Record<string, unknown>, knownName?: string): string {
+/**
+ * A problem in words. An edit sends only what changed, so its record is named as the server now
+ * calls it, where the conflict says; a stale edit of a record other than a policy is named by it.
+ */
+function summarise(procedure: string, input: Record<string, unknown>, conflict?: EditConflict): string {
+  if (conflict && conflict.kind !== 'policy') return `${conflict.change === 'delete' ? 'Delete' : 'Edit'} ${RECORD_WORDS[conflict.kind]} ${conflict.record_name}`
+  const knownName = conflict?.current.definition.name
   const what = typeof input.name === 'string' ? input.name : (knownName ?? (typeof input.id === 'string' ? input.id : ''))
   return `${VERBS[procedure] ?? procedure} ${what}`.trim()
+}
+
+const TABLE_WORDS: Record<string, string> = { policies: 'policy', applications: 'application', users: 'person', groups: 'group', application_rules: 'alert rule' }
+
+/** "application" for "applications:app_1". */
+function wordFor(record: string): string {
+  return TABLE_WORDS[record.split(':')[0]!] ?? 'record'
 }

@@ -93,7 +93,7 @@ describe('the sample workspace', () => {
   itOnFiles('resumes where it stopped when the program is closed half-way, and ends as a load in one go does', async () => {
     const file = folder.path('resumed.sqlite')
     const first = await openTestEngine(file, LOADED_AT)
-    const task = await startSampleWorkspace(first.context, asOwner)
+    const task = (await startSampleWorkspace(first.context, asOwner)).id
     for (let step = 0; step < 3; step++) expect(await runTaskStep(first.context, SAMPLE_WORKSPACE_TASK, task)).toBe(false)
     await first.engine.close()
 

@@ -103,13 +103,22 @@ export function sampleLoadingProgress(db: Db): Promise<TaskProgress | undefined>
   return taskProgress(db, SAMPLE_WORKSPACE_TASK)
 }
 
-export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<{ applications_created: number }> {
-  await finishTask(engine, SAMPLE_WORKSPACE_TASK, await startSampleWorkspace(engine, ctx))
-  return { applications_created: samplePortfolio().length }
+export async function loadSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<SampleLoaded> {
+  const { id, answer } = await startSampleWorkspace(engine, ctx)
+  await finishTask(engine, SAMPLE_WORKSPACE_TASK, id)
+  return answer
 }
 
-/** The first step of loading the sample: its people, applications and policies; returns the task's id. */
-export function startSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<string> {
+interface SampleLoaded {
+  applications_created: number
+}
+
+/**
+ * The first step of loading the sample: its people, applications and policies. Returns the task's
+ * id, and the answer of the call loading it, known from the start and kept with this step.
+ */
+export function startSampleWorkspace(engine: EngineContext, ctx: CallContext): Promise<{ id: string; answer: SampleLoaded }> {
+  const answer: SampleLoaded = { applications_created: samplePortfolio().length }
   return startTask(engine, ctx.actor, SAMPLE_WORKSPACE_TASK, async (tx) => {
     // Retired applications count: the sample's ids and names must not meet any.
     if ((await countApplications(tx, { includeRetired: true })) > 0 || (await taskUnderWay(tx))) {
@@ -122,7 +131,7 @@ export function startSampleWorkspace(engine: EngineContext, ctx: CallContext): P
     // No policy exists yet to cover them: the sample's policies, applied next, cover them all.
     for (const app of samplePortfolio()) await insertApplication(tx, before, ctx, app)
     return applySamplePolicies(tx, ctx, nowMs)
-  })
+  }, answer)
 }
 
 async function addSamplePeople(tx: Tx, at: string, ctx: CallContext): Promise<void> {

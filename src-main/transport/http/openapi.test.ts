@@ -101,9 +101,19 @@ describe('the OpenAPI document', () => {
     ])
     expect(operationFor('applications.create').requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApplicationDraft' } } } })
     const update = operationFor('applications.update').requestBody!.content['application/json']!.schema
-    expect(Object.keys(update.properties as object)).toEqual(['name', 'tags', 'team', 'environment'])
+    expect(Object.keys(update.properties as object)).toEqual(['base_version', 'name', 'tags', 'team', 'environment'])
     expect(operationFor('applications.reinstate').requestBody).toBeUndefined()
     expect(Object.keys(operationFor('inferences.import').requestBody!.content)).toEqual(expect.arrayContaining(['application/json', 'text/csv', 'application/x-ndjson']))
+  })
+
+  it('says who may call each operation: the right it needs and the roles that have it', () => {
+    const exports = 'Needs the export right: org_admin, governance_manager, auditor.'
+    expect(document.paths[SYNC_SNAPSHOT_ROUTE.path]!.get!.description).toBe(exports)
+    for (const name of ['reports.compliance', 'reports.start', 'reports.job', 'reports.cancel', 'reports.file', 'audit.export', 'sync.changes', 'sync.rows'] as const) expect(operationFor(name).description, name).toBe(exports)
+    expect(operationFor('applications.list').description).toBe('Needs the read right: org_admin, governance_manager, reviewer, auditor.')
+    expect(operationFor('tokens.create').description).toBe('Needs the administer right: org_admin.')
+    expect(operationFor('attestations.submit').description).toBe('Needs the attest right: org_admin, governance_manager, reviewer.')
+    expect(operationFor('policies.create').description).toBe('Needs the manage right: org_admin, governance_manager.')
   })
 
   it('answers a file as the file itself, named in Content-Disposition', () => {
@@ -184,9 +194,12 @@ describe('the document as served', () => {
     vi.stubGlobal('fetch', async () => new Response(null, { status: 204 }))
     const opened = await openTestEngine(folder.path('openapi.sqlite'), '2026-03-01T10:30:00.000Z')
     engine = opened.engine
-    examples = contractExamples(await createExampleWorld(caller(engine), opened.clock))
+    // The client acts for the person who built the world: its report job is shown to no one else.
+    const person = await caller(engine)('users.create', { name: 'Gene Client', role: 'org_admin' })
+    const actor = { id: person.id, name: person.name, role: person.role }
+    examples = contractExamples(await createExampleWorld(caller(engine, { actor }), opened.clock))
     server = await startServer({ engine, port: 0, log: () => undefined })
-    token = (await engine.tokens.create({ name: 'generated client', role: 'org_admin' })).secret
+    token = (await engine.tokens.create({ name: 'generated client', role: 'org_admin', user: person.id })).secret
     resolved = (await dereference(structuredClone(document) as never)) as unknown as OpenApiDocument
   })
   afterAll(async () => {

@@ -6,9 +6,10 @@
 import { isDeepStrictEqual } from 'node:util'
 import { z } from 'zod'
 import { productName, version } from '../../../package.json'
+import { rolesWith } from '../../../src-shared/api/access'
 import { contractAreas } from '../../../src-shared/api/contract'
 import { ApiErrorBody, HTTP_STATUS, type ErrorCode } from '../../../src-shared/api/errors'
-import { BinaryFile, type Procedure, type ProcedureMap, type RestRoute } from '../../../src-shared/api/procedure'
+import { BinaryFile, type Access, type Procedure, type ProcedureMap, type RestRoute } from '../../../src-shared/api/procedure'
 import { ReportJob } from '../../../src-shared/api/reports'
 import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import { Application, ApplicationDraft } from '../../../src-shared/domain/application'
@@ -52,6 +53,8 @@ export interface Answer {
 export interface Operation {
   operationId: string
   summary: string
+  /** Who may call it: the right it needs and the roles that have it. */
+  description: string
   tags: string[]
   parameters?: Parameter[]
   requestBody?: { description?: string; required: boolean; content: Record<string, MediaType> }
@@ -180,7 +183,7 @@ function withReferences(json: JsonSchema, place: (ref: string) => string, usedBy
 const ERROR_ANSWERS = {
   InvalidJson: { code: 'invalid_json', description: 'The body is not a JSON object (or not sent as application/json).' },
   Unauthorized: { code: 'unauthorized', description: 'No token, or one the workspace served here does not know or has revoked.', headers: ['WWW-Authenticate'] },
-  Forbidden: { code: 'forbidden', description: 'The token’s role may not make this call (or the Host header names a server other than this one).' },
+  Forbidden: { code: 'forbidden', description: 'The token’s role lacks the right this call needs, which its description names (or the Host header names a server other than this one).' },
   NotFound: { code: 'not_found', description: 'Something the request names does not exist.' },
   Conflict: { code: 'conflict', description: 'The request clashes with the workspace as it is: a name or id already taken, an archived policy, a report not finished.' },
   TooLarge: { code: 'too_large', description: 'The body is larger than this call accepts; nothing of it was read beyond the limit.' },
@@ -240,6 +243,11 @@ function successOf(name: string, procedure: Procedure, route: RestRoute, writer:
   }
 }
 
+/** The operation's description: who may call it, as the server decides it (src-shared/api/access.ts). */
+function whoMayCall(access: Access): string {
+  return `Needs the ${access} right: ${rolesWith(access).join(', ')}.`
+}
+
 function operationOf(name: string, area: string, procedure: Procedure, route: RestRoute, writer: SchemaWriter): Operation {
   const request = writer.write(procedure.input, 'input', name)
   const fields = writer.resolve(request)
@@ -267,6 +275,7 @@ function operationOf(name: string, area: string, procedure: Procedure, route: Re
   return {
     operationId: name,
     summary: procedure.summary,
+    description: whoMayCall(procedure.access),
     tags: [area],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
@@ -284,6 +293,7 @@ function snapshotOperation(writer: SchemaWriter): Operation {
   return {
     operationId: SYNC_SNAPSHOT_ROUTE.operationId,
     summary: SYNC_SNAPSHOT_ROUTE.summary,
+    description: whoMayCall(SYNC_SNAPSHOT_ROUTE.access),
     tags: ['sync'],
     responses: {
       200: {

@@ -141,6 +141,130 @@ describe('two desktops and a server', () => {
     expect((await bob.call('audit.list', { action: 'sync.resolved' })).events).toHaveLength(2)
   })
 
+  /**
+   * One record of each kind, edited offline on both desktops: whoever comes back first wins, the
+   * other's edit is a conflict listed with the server's version and what it would change, and the
+   * loser's desktop shows the server's version until its person chooses.
+   */
+  const RECORD_EDITS = [
+    {
+      kind: 'application',
+      summary: 'Edit application Claims Bot',
+      make: async () => 'app_claims',
+      edit: (desktop: Desktop, id: string, value: string) => desktop.call('applications.update', { id, team: value }),
+      read: async (caller: Desktop['call'], id: string) => (await caller('applications.get', { id })).team,
+      field: 'team',
+      values: ['Payments', 'Claims Ops'],
+    },
+    {
+      kind: 'person',
+      summary: 'Edit person Ben Okafor',
+      make: async () => (await server.call('users.create', { name: 'Ben Okafor', role: 'reviewer' })).id,
+      edit: (desktop: Desktop, id: string, value: string) => desktop.call('users.update', { id, role: value as 'auditor' | 'governance_manager' }),
+      read: async (caller: Desktop['call'], id: string) => (await caller('users.get', { id })).role,
+      field: 'role',
+      values: ['auditor', 'governance_manager'],
+    },
+    {
+      kind: 'group',
+      summary: 'Edit group Risk Committee',
+      make: async () => (await server.call('groups.create', { name: 'Risk Committee' })).id,
+      edit: (desktop: Desktop, id: string, value: string) => desktop.call('groups.update', { id, description: value }),
+      read: async (caller: Desktop['call'], id: string) => (await caller('groups.get', { id })).description,
+      field: 'description',
+      values: ['Signs off quarterly', 'Signs off monthly'],
+    },
+  ] as const
+
+  for (const record of RECORD_EDITS) {
+    for (const order of [['alice', 'bob'], ['bob', 'alice']] as const) {
+      it(`end with a conflict, not an overwrite, when both edit one ${record.kind} offline, coming back ${order.join(' then ')}`, async () => {
+        const [alice, bob] = desktops as [Desktop, Desktop]
+        const id = await record.make()
+        for (const desktop of desktops) await desktop.call('sync.now', {})
+        for (const desktop of desktops) desktop.link.setOnline(false)
+        // Neither names a version: each desktop's outbox sends the one it held when the edit was made.
+        await record.edit(alice, id, record.values[0])
+        await record.edit(bob, id, record.values[1])
+
+        const first = order[0] === 'alice' ? alice : bob
+        const second = first === alice ? bob : alice
+        const winner = record.values[first === alice ? 0 : 1]
+        const loser = record.values[first === alice ? 1 : 0]
+        first.link.setOnline(true)
+        await first.call('sync.now', {})
+        second.link.setOnline(true)
+        await settleAll()
+
+        expect(await record.read(server.call, id)).toBe(winner)
+        expect((await first.call('sync.status', {})).problems).toEqual([])
+        const status = await second.call('sync.status', {})
+        expect(status).toMatchObject({ pending: 0, problems: [{ kind: 'conflict', summary: record.summary }] })
+        expect(status.problems).toHaveLength(1)
+        expect(status.problems[0]!.conflict).toMatchObject({ kind: record.kind, record_id: id, change: 'edit', base_version: 1, current: { version: 2, fields: { [record.field]: winner } } })
+        expect(status.problems[0]!.conflict!.your_changes).toEqual([{ path: record.field, before: winner, after: loser }])
+        // The loser's desktop shows the server's version meanwhile, as everyone's does.
+        expect(await record.read(second.call, id)).toBe(winner)
+        expect(await replicatedDigest(second.file)).toBe(await replicatedDigest(server.engine.path))
+
+        // Settled either way: theirs drops the edit; mine sends it over the server's version.
+        const choice = first === alice ? 'mine' : 'theirs'
+        expect(await second.call('sync.resolve', { command_id: status.problems[0]!.command_id, choice })).toMatchObject({ pending: 0, problems: [] })
+        await settleAll()
+        const settled = choice === 'mine' ? loser : winner
+        expect(await record.read(server.call, id)).toBe(settled)
+        for (const desktop of desktops) {
+          expect(await record.read(desktop.call, id)).toBe(settled)
+          expect(await replicatedDigest(desktop.file)).toBe(await replicatedDigest(server.engine.path))
+        }
+      })
+    }
+  }
+
+  it('end with a conflict, not a blind deletion, when one deletes an application’s rule offline that the other’s policy edit changed', async () => {
+    const [alice, bob] = desktops as [Desktop, Desktop]
+    const [rule] = (await server.call('applications.rules', { id: 'app_claims' })).alert_rules
+    for (const desktop of desktops) desktop.link.setOnline(false)
+    await alice.call('policies.update', { id: policy.id, alert_rules: [{ metric: 'pii', operator: '>', threshold: 0.5, severity: 'critical' }] })
+    // Bob deletes the rule he sees, at 1%; Alice has made it 0.5% meanwhile.
+    await bob.call('applications.deleteRule', { id: 'app_claims', rule_id: rule!.id })
+    alice.link.setOnline(true)
+    await alice.call('sync.now', {})
+    bob.link.setOnline(true)
+    await settleAll()
+
+    const onServer = (await server.call('applications.rules', { id: 'app_claims' })).alert_rules
+    expect(onServer).toEqual([expect.objectContaining({ id: rule!.id, threshold: 0.5, version: 2 })])
+    const status = await bob.call('sync.status', {})
+    expect(status.problems).toEqual([expect.objectContaining({ kind: 'conflict', procedure: 'applications.deleteRule', summary: 'Delete alert rule PII detection rate on Claims Bot' })])
+    expect(status.problems[0]!.conflict).toMatchObject({ kind: 'rule', change: 'delete', base_version: 1, current: { version: 2, fields: { threshold: 0.5 } } })
+    // Bob's desktop has the rule back as the server holds it, until he chooses.
+    expect((await bob.call('applications.rules', { id: 'app_claims' })).alert_rules).toEqual(onServer)
+
+    await bob.call('sync.resolve', { command_id: status.problems[0]!.command_id, choice: 'mine' })
+    await settleAll()
+    expect((await server.call('applications.rules', { id: 'app_claims' })).alert_rules).toEqual([])
+    expect(await replicatedDigest(bob.file)).toBe(await replicatedDigest(server.engine.path))
+  })
+
+  it('holds a later edit of a record behind the refused one it was made on top of', async () => {
+    const [alice, bob] = desktops as [Desktop, Desktop]
+    bob.link.setOnline(false)
+    await bob.call('applications.update', { id: 'app_claims', team: 'Bob’s first' })
+    await bob.call('applications.update', { id: 'app_claims', environment: 'staging' })
+    await alice.call('applications.update', { id: 'app_claims', team: 'Alice’s' })
+    await alice.call('sync.now', {})
+    bob.link.setOnline(true)
+    const status = await bob.call('sync.now', {})
+    expect(status.problems.map((problem) => [problem.kind, problem.conflict?.kind])).toEqual([
+      ['conflict', 'application'],
+      ['conflict', undefined],
+    ])
+    expect(status.problems[1]!.message).toContain('after a change of the same application the server refused')
+    // Nothing of Bob's reached the server.
+    expect(await server.call('applications.get', { id: 'app_claims' })).toMatchObject({ team: 'Alice’s', environment: null, version: 2 })
+  })
+
   it('takes a name the server moved from one policy to another, whatever order the rows come in', async () => {
     const [alice] = desktops as [Desktop, Desktop]
     await server.call('policies.update', { id: policy.id, name: 'Customer Data (retired wording)' })

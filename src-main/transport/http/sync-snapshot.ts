@@ -1,10 +1,10 @@
 /**
  * GET /api/v1/sync/snapshot: a desktop's first pull, streamed as the engine reads it and at the
  * pace the desktop takes it, so the workspace is never held in memory. Behind the API's bearer
- * token like every route; the role check is the contract's, for the route's kind of access.
+ * token like every route; the role check is the contract's, for the route's kind of access (export).
  */
 import type { Hono } from 'hono'
-import { mayCall } from '../../../src-shared/api/access'
+import { mayCall, refusalMessage } from '../../../src-shared/api/access'
 import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import type { Engine } from '../../engine/engine'
 import type { SendPiece } from '../../engine/sync/snapshot'
@@ -26,7 +26,7 @@ export function mountSyncSnapshot(api: Hono<HttpEnv>, engine: Engine, stopping: 
   api.get(SYNC_SNAPSHOT_ROUTE.path, (c) => {
     const { actor } = c.get('call')
     if (!mayCall(actor.role, SYNC_SNAPSHOT_ROUTE.access)) {
-      return errorResponse(c, { error: 'forbidden', message: `The ${actor.role} role cannot read the server’s rows for a first pull` })
+      return errorResponse(c, { error: 'forbidden', message: refusalMessage(actor.role, SYNC_SNAPSHOT_ROUTE.operationId, SYNC_SNAPSHOT_ROUTE.access) })
     }
     if (streaming >= atOnce) {
       return errorResponse(c, { error: 'busy', message: `The server is sending ${streaming} desktops their first copy already; try again shortly` })

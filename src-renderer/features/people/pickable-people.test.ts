@@ -12,6 +12,7 @@ const person = (id: string, name: string, active: boolean): User => ({
   updated_at: '2025-01-01T00:00:00.000Z',
   active,
   deactivated_at: active ? null : '2025-02-01T00:00:00.000Z',
+  version: 1,
 })
 
 describe('pickable people', () => {

@@ -167,7 +167,7 @@ export const useApplyScope = create<ApplyState>((set, get) => {
         // Changed by someone else since the dialog opened: on the policy's page, the conflict
         // opens there with both versions; elsewhere its message says what happened.
         const detail = usePolicyDetail.getState()
-        if (error instanceof ApiError && error.conflict && detail.policyId === policy.id) {
+        if (error instanceof ApiError && error.conflict?.kind === 'policy' && detail.policyId === policy.id) {
           usePolicyDetail.setState({ conflict: { conflict: error.conflict, edit: { scope } } })
           void detail.refresh()
           get().close()

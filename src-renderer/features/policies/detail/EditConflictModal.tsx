@@ -7,7 +7,7 @@
  */
 import { Button, Group, Modal, Stack, Table, Text } from '@mantine/core'
 import { useState } from 'react'
-import type { EditConflict } from '../../../../src-shared/domain/policy'
+import type { PolicyConflict } from '../../../../src-shared/domain/policy'
 import { FormError } from '../../../components/FormError'
 import { notifyDone } from '../../../components/feedback'
 import { formatDate, formatValue } from '../../../components/format'
@@ -23,7 +23,7 @@ interface ConflictRow {
 }
 
 /** One row per field either side changed: theirs run from the base to now, yours from now to the edit. */
-export function conflictRows(conflict: EditConflict): ConflictRow[] {
+export function conflictRows(conflict: PolicyConflict): ConflictRow[] {
   const rows = new Map<string, ConflictRow>()
   for (const change of conflict.their_changes) rows.set(change.path, { path: change.path, base: change.before, current: change.after, yours: undefined })
   for (const change of conflict.your_changes) {
@@ -34,7 +34,7 @@ export function conflictRows(conflict: EditConflict): ConflictRow[] {
 }
 
 /** Both versions and the edit, field by field: the policy screen's conflict and a sync conflict show it alike. */
-export function ConflictTable({ conflict }: { conflict: EditConflict }) {
+export function ConflictTable({ conflict }: { conflict: PolicyConflict }) {
   const { base, current } = conflict
   return (
     <Table aria-label="Both versions, field by field" striped withTableBorder>

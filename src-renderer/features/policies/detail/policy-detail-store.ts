@@ -2,7 +2,7 @@
 import { create } from 'zustand'
 import type { Input, Output } from '../../../../src-shared/api/contract'
 import { ApiError } from '../../../../src-shared/api/errors'
-import type { CoveredApplication, EditConflict, Policy, PolicyVersion } from '../../../../src-shared/domain/policy'
+import type { CoveredApplication, Policy, PolicyConflict, PolicyVersion } from '../../../../src-shared/domain/policy'
 import { client } from '../../../api/client'
 
 export type VersionDiff = Output<'policies.diff'>
@@ -12,7 +12,7 @@ type PolicyEdit = Omit<Input<'policies.update'>, 'id' | 'dry_run' | 'base_versio
 
 /** An edit the engine refused because the policy moved on meanwhile: both versions, and the edit to apply again. */
 export interface PendingConflict {
-  conflict: EditConflict
+  conflict: PolicyConflict
   edit: PolicyEdit
 }
 
@@ -90,7 +90,7 @@ export const usePolicyDetail = create<PolicyDetailState>((set, get) => ({
       await get().refresh()
       return policy
     } catch (error) {
-      if (error instanceof ApiError && error.conflict) {
+      if (error instanceof ApiError && error.conflict?.kind === 'policy') {
         set({ conflict: { conflict: error.conflict, edit } })
         await get().refresh()
       }
