@@ -1,4 +1,9 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
+
+// The console and `govern` processes the tests start keep audit signing keys here, not in the user's config directory.
+process.env.GOVERN_AUDIT_KEYS ??= join(tmpdir(), 'governance-console-e2e-audit-keys')
 
 /** End-to-end tests drive the real console in Debian's Chromium (Playwright's own browsers cannot be downloaded here). */
 export default defineConfig({

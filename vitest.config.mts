@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { configDefaults, defineConfig } from 'vitest/config'
 
 const folders = ['src-main', 'src-shared', 'migrations', 'src-renderer']
@@ -7,6 +9,8 @@ const postgresTests = folders.map((folder) => `${folder}/**/*.postgres.test.ts`)
 export default defineConfig({
   test: {
     environment: 'node',
+    // `govern` processes the tests start keep workspaces' audit signing keys here, not in the user's config directory.
+    env: { GOVERN_AUDIT_KEYS: join(tmpdir(), 'governance-console-test-audit-keys') },
     testTimeout: 20_000,
     pool: 'forks',
     projects: [

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
+import { defineTrailGuard } from '../src-main/engine/db/trail-guard'
 import { openEngine } from '../src-main/engine/engine'
 import { caller } from '../src-main/testing/workspace'
 
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
 
   // The bare baseline: the same rows, written by hand-prepared statements in one transaction.
   const bare = new BetterSqlite3(join(folder, 'apply.sqlite'))
+  // The trail's refusal asks a function only the console's connections define (db/trail-guard.ts).
+  defineTrailGuard(bare)
   bare.exec('DELETE FROM application_rules; DELETE FROM policy_coverage')
   const insertRule = bare.prepare(
     `INSERT INTO application_rules (id, application_id, metric, direction, name, operator, threshold, severity, window_hours, no_data, sources_json, created_at, updated_at)

@@ -1,6 +1,7 @@
 /**
- * Settings checks the audit trail: intact with its count and head hash, and after someone edits
- * the workspace file with the sqlite3 command line, the event they changed, named in words.
+ * Settings checks the audit trail: intact with its count, head hash and the fingerprint of the key
+ * that signed its head, and after someone edits the workspace file with the sqlite3 command line,
+ * the event they changed, named in words.
  */
 import { spawnSync } from 'node:child_process'
 import { expect, test } from './console-fixture'
@@ -17,6 +18,7 @@ test('Verify audit trail in Settings finds the trail intact, then names the even
   const intact = page.getByRole('alert').filter({ hasText: 'The audit trail is intact' })
   await expect(intact).toContainText(`All ${events.length} events match their hashes`)
   await expect(intact).toContainText(head.ok ? head.head.slice(0, 12) : 'unreachable')
+  await expect(intact).toContainText(`Signing key fingerprint ${head.ok ? head.checkpoint?.fingerprint : 'unreachable'}`)
 
   const edited = events.at(-2)!
   const sqlite = spawnSync('/usr/bin/sqlite3', [console.workspace, `DROP TRIGGER audit_events_append_only_update; UPDATE audit_events SET actor_name = 'Mallory' WHERE id = ${edited.id}`], { encoding: 'utf8' })

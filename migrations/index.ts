@@ -18,6 +18,7 @@ import * as auditChain from './0010_audit_chain'
 import * as appliedCommands from './0011_applied_commands'
 import * as auditIdsIssued from './0012_audit_ids_issued'
 import * as sync from './0013_sync'
+import * as auditCheckpoints from './0014_audit_checkpoints'
 import * as recordVersions from './0015_record_versions'
 
 /** A migration, written once for SQLite and PostgreSQL: it asks `dialect` where they differ. */
@@ -39,6 +40,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Dialec
   ['0011_applied_commands', appliedCommands],
   ['0012_audit_ids_issued', auditIdsIssued],
   ['0013_sync', sync],
+  ['0014_audit_checkpoints', auditCheckpoints],
   ['0015_record_versions', recordVersions],
 ]
 

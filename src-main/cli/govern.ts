@@ -10,6 +10,9 @@ import type { ReportJob } from '../../src-shared/api/reports'
 import type { DeploymentGate } from '../../src-shared/domain/attestations'
 import type { AuditChainVerification } from '../../src-shared/domain/audit'
 import { Role } from '../../src-shared/domain/common'
+import { gatherAnchors, verifyAnchoredTrail } from '../engine/audit/anchored-verification'
+import { keyFingerprint } from '../engine/audit/checkpoint'
+import { createFileKeyStore, type AuditKeyStore } from '../engine/audit/key-store'
 import { checkPackageProvenance, verifyPackage } from '../engine/audit/package-verification'
 import { DEFAULT_WEBHOOK_TIMEOUT_MS } from '../engine/compliance/notifier'
 import { KNOWN_MIGRATIONS } from '../engine/db/migrate'
@@ -17,7 +20,9 @@ import { openDatabase } from '../engine/db/open'
 import { migrateDatabaseAt } from '../engine/db/postgres'
 import { openEngine, type Engine } from '../engine/engine'
 import { WorkspaceError } from '../engine/errors'
-import { defaultWorkspacePath } from '../engine/workspace/location'
+import { openWorkspaceDatabase } from '../engine/db/workspace-database'
+import { workspaceId } from '../engine/db/workspace-identity'
+import { defaultAuditKeyFolder, defaultWorkspacePath } from '../engine/workspace/location'
 import { dispatch } from '../transport/dispatch'
 import { isLoopbackBind, parseAllowedHosts } from '../transport/http/host-check'
 import { tokenCommandFor } from '../transport/http/access-guards'
@@ -96,12 +101,20 @@ function workspaceOf(options: Workspace): string {
 }
 
 /**
+ * Each workspace's audit signing key, in a folder of files only this user may read (0600), in the
+ * user's config directory (GOVERN_AUDIT_KEYS elsewhere): never in or beside the workspace.
+ */
+function auditKeys(): AuditKeyStore {
+  return createFileKeyStore(defaultAuditKeyFolder())
+}
+
+/**
  * Opens the workspace for a command that reads or changes one: it must exist. Only `serve` and
  * `migrate` make a new workspace; any other command at a mistyped --db would invent an empty one
  * and answer from it.
  */
 async function withEngine<T>(location: string, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await openEngine(location, { mustExist: true })
+  const engine = await openEngine(location, { mustExist: true, auditKeys: auditKeys() })
   try {
     return await work(engine)
   } finally {
@@ -166,7 +179,7 @@ export function buildProgram(io: CliIo = processIo): Command {
       if (!isLoopbackBind(options.host) && !options.allowedHosts) {
         throw new CliFailure(`--host ${options.host} is reachable beyond this computer; list the names it is reached by with --allowed-hosts (or GOVERN_ALLOWED_HOSTS), e.g. --allowed-hosts governance.example.com,10.0.0.5`)
       }
-      const engine = await openEngine(workspaceOf(options), { evaluateInWorker: true, webhookTimeoutMs: options.webhookTimeout * 1000 })
+      const engine = await openEngine(workspaceOf(options), { evaluateInWorker: true, webhookTimeoutMs: options.webhookTimeout * 1000, auditKeys: auditKeys() })
       const log = jsonLog()
       let server
       try {
@@ -329,17 +342,29 @@ export function buildProgram(io: CliIo = processIo): Command {
     .command('audit')
     .description('Check the audit trail')
     .command('verify')
-    .description('Check the audit trail against its hash chain (exit 0 intact, 1 broken, naming the first bad event), or an audit package against its manifest (and, with --db, against the workspace it came from)')
+    .description(
+      'Check the audit trail against its hash chain and the newest head signed with the workspace’s key (exit 0 intact, 1 broken, naming the first bad event), or an audit package against its manifest and signature (and, with --db, against the workspace it came from)',
+    )
     .addOption(dbOption())
     .addOption(databaseUrlOption())
-    .option('--package <file>', 'an audit package (.zip) to check against its manifest.json and its trail against its chain head; with --db, also against that workspace')
-    .action(async (options: Workspace & { package?: string }, command: Command) => {
-      if (options.package) return verifyAuditPackage(options.package, command.getOptionValueSource('db') === 'cli' ? options.db : undefined, io)
-      const verification = await withEngine(workspaceOf(options), async (engine) => {
-        const result = await dispatch(engine, 'audit.verify', {}, { actor: await engine.owner() }, (message) => io.err(message))
-        if (!result.ok) throw new CliFailure(result.error.message)
-        return result.value as AuditChainVerification
-      })
+    .option('--package <file>', 'an audit package (.zip) to check against its manifest.json, its trail against its chain head, and that head against its signature; with --db, also against that workspace')
+    .option(
+      '--fingerprint <sha256>',
+      'trust the signing key with this fingerprint (64 hex digits, as a package or another computer’s verify printed it), besides the keys kept in this user’s key folder; may be given more than once',
+      (value: string, previous: string[] = []) => [...previous, parseFingerprint(value)],
+    )
+    .action(async (options: Workspace & { package?: string; fingerprint?: string[] }, command: Command) => {
+      const fingerprints = options.fingerprint ?? []
+      if (options.package) return verifyAuditPackage(options.package, command.getOptionValueSource('db') === 'cli' ? options.db : undefined, fingerprints, io)
+      // Opened without the key: checking the trail must never sign it.
+      const { database, label } = await openWorkspaceDatabase(workspaceOf(options), { mustExist: true })
+      let verification: AuditChainVerification
+      try {
+        const anchors = await gatherAnchors({ location: label, workspaceId: await workspaceId(database.reader), keys: auditKeys(), fingerprints })
+        verification = await verifyAnchoredTrail(database.reader, anchors)
+      } finally {
+        await database.close()
+      }
       if (!verification.ok) {
         io.out(verification.first_bad.message)
         io.out(`${verification.events_checked.toLocaleString('en-US')} events before it are intact.`)
@@ -347,6 +372,13 @@ export function buildProgram(io: CliIo = processIo): Command {
       }
       io.out(`Audit trail intact: ${verification.events.toLocaleString('en-US')} events, each chained to the one before it.`)
       io.out(`Head ${verification.head}`)
+      const signed = verification.checkpoint
+      if (signed) {
+        const after = signed.events_after === 0 ? 'it covers every event' : `${signed.events_after.toLocaleString('en-US')} provisional ${signed.events_after === 1 ? 'event' : 'events'} after it`
+        io.out(`Checked against the signed head of event ${signed.event_id.toLocaleString('en-US')} (signed ${signed.at}, found in ${signed.source}): ${after}.`)
+        io.out(`Signing key fingerprint ${signed.fingerprint} (${signed.trusted_because}).`)
+      }
+      for (const note of verification.notes ?? []) io.out(`Note: ${note}`)
     })
 
   program
@@ -363,7 +395,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   return program
 }
 
-async function verifyAuditPackage(file: string, workspace: string | undefined, io: CliIo): Promise<void> {
+async function verifyAuditPackage(file: string, workspace: string | undefined, fingerprints: readonly string[], io: CliIo): Promise<void> {
   // The package is read before the workspace is opened: were it the workspace file itself, closing
   // a handle on it later would drop the locks SQLite holds on it.
   const verification = verifyPackage(file)
@@ -380,8 +412,19 @@ async function verifyAuditPackage(file: string, workspace: string | undefined, i
     io.out(`Audit package intact: all ${manifest.files.length} files match manifest.json.`)
     io.out(trail.events === 0 ? 'Its audit trail extract is empty: nothing was recorded in the period.' : `Its audit trail extract (events ${trail.first_id} to ${trail.last_id}) chains to the head the manifest names.`)
     io.out(`Workspace ${manifest.workspace_id}, as of ${manifest.as_of}, audit chain head ${manifest.audit_chain_head}`)
+    const signed = manifest.audit_checkpoint
+    if (signed) {
+      const fingerprint = keyFingerprint(signed.public_key)
+      io.out(`Its head (event ${signed.event_id.toLocaleString('en-US')}) is signed with the key whose fingerprint is ${fingerprint}, signed ${signed.at}.`)
+      if (fingerprints.length > 0 && !fingerprints.includes(fingerprint)) {
+        io.out(`The package is signed with another key than the one you named (${fingerprints.join(', ')}).`)
+        throw new CliExit(1)
+      }
+      if (fingerprints.length === 0 && database === undefined) io.out('Compare that fingerprint with the one `govern audit verify` prints for the workspace, or pass it as --fingerprint.')
+    } else io.out('It carries no signed head: its workspace signed nothing when it was made (or the signature was taken out).')
     if (database === undefined) return
-    const provenance = await checkPackageProvenance(database.reader, verification)
+    const anchors = await gatherAnchors({ location: workspace!, workspaceId: await workspaceId(database.reader), keys: auditKeys(), fingerprints })
+    const provenance = await checkPackageProvenance(database.reader, verification, anchors)
     if (!provenance.ok) {
       io.out(`The package does not match the workspace ${workspace}:`)
       for (const problem of provenance.problems) io.out(`  ${problem}`)
@@ -405,6 +448,12 @@ async function migrateFile(file: string): Promise<{ workspace: string; applied: 
   const database = await openDatabase(file)
   await database.close()
   return { workspace: file, applied: database.migrated }
+}
+
+function parseFingerprint(value: string): string {
+  const fingerprint = value.replaceAll(/[\s:]/g, '').toLowerCase()
+  if (!/^[0-9a-f]{64}$/.test(fingerprint)) throw new InvalidArgumentError('a fingerprint is the SHA-256 of the key: 64 hex digits')
+  return fingerprint
 }
 
 function formatFromExtension(file: string): 'jsonl' | 'csv' | undefined {

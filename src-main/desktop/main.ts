@@ -15,6 +15,7 @@ import { startAttestationAlerts, type AttestationAlerts } from './attestation-al
 import { createConsoleUrlCheck } from './console-origin'
 import { handleDownloads } from './downloads'
 import { isAllowedExternalLink } from './external-links'
+import { auditKeyFolder, createAuditKeychain } from './audit-keychain'
 import { createKeychain } from './keychain'
 import { installSecurityGuards } from './security'
 import { createTray } from './tray'
@@ -77,7 +78,9 @@ async function start(): Promise<void> {
   try {
     // The server token of a connected workspace lives in the OS keychain, never in the workspace file.
     const credentials = createKeychain(safeStorage, app.getPath('userData'))
-    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true, credentials })
+    // So is the key that signs the audit trail's head: whoever holds the workspace file alone cannot sign.
+    const auditKeys = createAuditKeychain(safeStorage, auditKeyFolder(app.getPath('userData')))
+    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true, credentials, auditKeys })
   } catch (error) {
     dialog.showErrorBox('Cannot open the workspace', (error as Error).message)
     app.exit(1)

@@ -3,6 +3,7 @@
  * the evaluator, the alert notifier, the compliance reads and the contract's handlers. Both the
  * engine and its worker thread are made of these.
  */
+import type { HeadSigning } from './audit/head-signing'
 import { ComplianceQueries } from './compliance/compliance-queries'
 import { Evaluator, type EvaluateEverythingElsewhere } from './compliance/evaluator'
 import { Notifier, type NotifierOptions } from './compliance/notifier'
@@ -31,14 +32,19 @@ export interface Elsewhere {
   generateReport?: ReportRunner
 }
 
-export function assembleEngine(path: string, database: OpenedDatabase, clock: Clock, elsewhere: Elsewhere = {}, syncOptions?: SyncOptions, delivery: NotifierOptions = {}): EngineCore {
+/**
+ * `signing`, when the workspace's audit key is at hand: `database.write` is already its wrapped
+ * write (every commit's head signed); packages carry a signed head, the trail is verified against
+ * the heads kept outside, and a connected desktop sends its server the heads it signed.
+ */
+export function assembleEngine(path: string, database: OpenedDatabase, clock: Clock, elsewhere: Elsewhere = {}, syncOptions?: SyncOptions, delivery: NotifierOptions = {}, signing?: HeadSigning): EngineCore {
   const context = new EngineContext(database.reader, database.write, clock)
   const notifier = new Notifier(context, delivery)
   const evaluator = new Evaluator(context, notifier, elsewhere.evaluateEverything)
   const compliance = new ComplianceQueries(context, evaluator)
-  const reports = new ReportJobs(context, elsewhere.generateReport ?? generateHere(context.db, compliance))
-  const sync = new SyncService(context, syncOptions ?? { credentials: new FileCredentialStore(credentialsFileFor(path)) })
+  const reports = new ReportJobs(context, elsewhere.generateReport ?? generateHere(context.db, compliance, signing))
+  const sync = new SyncService(context, syncOptions ?? { credentials: new FileCredentialStore(credentialsFileFor(path)) }, signing)
   // A connected desktop records its changes for its server, whichever door they came in by.
-  const handlers = recordingCommands(createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports, sync }), context.db, sync)
+  const handlers = recordingCommands(createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports, sync, signing }), context.db, sync)
   return { context, notifier, evaluator, compliance, reports, sync, handlers }
 }

@@ -7,10 +7,11 @@
 import { sql } from 'kysely'
 import type { AuditAction } from '../../src-shared/domain/audit'
 import type { Actor } from '../../src-shared/domain/common'
+import { noteWrittenHead } from './audit-heads'
 import { auditEventHash, CHAIN_START } from './audit-hash'
 import { chunks, rowsPerInsert } from './batch'
 import type { Tx } from './db/schema'
-import { isLocalOnlyCall } from './sync-outbox'
+import { isLocalOnlyCall, isOutboxCommandCall } from './sync-outbox'
 
 export interface AuditEntry {
   action: AuditAction
@@ -35,6 +36,9 @@ export async function recordAuditMany(tx: Tx, actor: Pick<Actor, 'id' | 'name'>,
   })
   // SQLite caps the parameters of one statement: a large change is written in slices.
   for (const slice of chunks(rows, rowsPerInsert(11))) await tx.insertInto('audit_events').values(slice).execute()
+  // A connected desktop's events for a command are provisional: its server's replace them, and
+  // only what it pulls of the server's chain is signed here.
+  if (!isOutboxCommandCall()) noteWrittenHead(rows[0]!.id, id, hash)
 }
 
 /**

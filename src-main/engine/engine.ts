@@ -10,6 +10,8 @@ import { authenticateToken, createApiToken, listApiTokens, revokeApiToken, type 
 import type { Clock } from './clock'
 import { systemClock } from './clock'
 import { assembleEngine } from './assemble'
+import { headSigningFor } from './audit/head-signing'
+import type { AuditKeyStore } from './audit/key-store'
 import { EVALUATION_INTERVAL_MS, type Evaluator } from './compliance/evaluator'
 import type { Notifier } from './compliance/notifier'
 import type { ReportJobs } from './reports/report-jobs'
@@ -106,6 +108,12 @@ export interface EngineOptions extends OpenOptions {
    * without one, a file beside the workspace only its owner may read (sync/file-credentials.ts).
    */
   credentials?: CredentialStore
+  /**
+   * Where the workspace's audit signing key is kept, outside the workspace (audit/key-store.ts):
+   * the desktop app passes the OS keychain, `govern` a folder of 0600 files. With one, every
+   * change's audit head is signed (audit/head-signing.ts); without one (tests), nothing is signed.
+   */
+  auditKeys?: AuditKeyStore
   /** Sync's page size and a hook to kill a desktop mid-push: for tests and benchmarks. */
   syncTuning?: SyncTuning
   /**
@@ -142,11 +150,26 @@ export interface EngineParts {
 }
 
 export async function openEngineParts(location: string, options: EngineOptions = {}): Promise<EngineParts> {
-  const { database, label: path } = await openWorkspaceDatabase(location, options)
+  const { database: opened, label: path } = await openWorkspaceDatabase(location, options)
   const clock = options.clock ?? systemClock
+  let signed: Awaited<ReturnType<typeof headSigningFor>> | undefined
+  try {
+    signed = options.auditKeys ? await headSigningFor(opened.reader, options.auditKeys, path, clock) : undefined
+  } catch (error) {
+    await opened.close()
+    throw error
+  }
+  const signing = signed?.signing
+  const database = signing ? { ...opened, write: signing.wrap(opened.write) } : opened
   // On a set clock (tests, replays) the worker reads that clock's time; otherwise its own.
   const setNow = () => (options.clock ? options.clock.now().toISOString() : null)
-  const setup = { file: location, nativeBinding: options.nativeBinding, lockWaitMs: options.lockWaitMs, webhookTimeoutMs: options.webhookTimeoutMs }
+  const setup = {
+    file: location,
+    nativeBinding: options.nativeBinding,
+    lockWaitMs: options.lockWaitMs,
+    webhookTimeoutMs: options.webhookTimeoutMs,
+    ...(signed && options.auditKeys ? { auditSigning: { privateKey: signed.privateKey, keyFolder: options.auditKeys.folder } } : {}),
+  }
   const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
   // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
   const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow, { maxOldGenerationSizeMb: REPORT_HEAP_MB }) : undefined
@@ -157,8 +180,10 @@ export async function openEngineParts(location: string, options: EngineOptions =
     thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
     { ...options.syncTuning, credentials: options.credentials ?? new FileCredentialStore(credentialsFileFor(path)) },
     { webhookTimeoutMs: options.webhookTimeoutMs },
+    signing,
   )
   await sync.load()
+  await signing?.introduceKey(context)
   const background = new Set<Promise<unknown>>()
   let closed = false
   const inBackground = (work: () => Promise<unknown>) => {
@@ -245,6 +270,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
       await notifier.idle()
       await thread?.close()
       await reportThread?.close()
+      await signing?.flush()
       await database.close()
     },
   }

@@ -35,7 +35,7 @@ export function notFound(what: string, id: string, field = 'id'): EngineError {
   return new EngineError('not_found', `No ${what} with id ${id}`, field)
 }
 
-export type WorkspaceErrorReason = 'no_workspace' | 'not_a_workspace' | 'schema_too_new' | 'schema_mismatch' | 'migration_failed' | 'bad_database_url' | 'cannot_connect'
+export type WorkspaceErrorReason = 'no_workspace' | 'not_a_workspace' | 'schema_too_new' | 'schema_mismatch' | 'migration_failed' | 'bad_database_url' | 'cannot_connect' | 'audit_key_unavailable'
 
 /** Refusal to open a workspace (a file, or a PostgreSQL database); it is left exactly as it was. */
 export class WorkspaceError extends Error {

@@ -12,7 +12,8 @@ import { deploymentGate } from './attestations/deployment-gate'
 import { submitAttestation } from './attestations/sign-off'
 import { listAuditEvents } from './audit/audit'
 import { createApiToken, listApiTokens, revokeApiToken } from './auth/tokens'
-import { verifyAuditChain } from './audit/audit-chain'
+import { gatherAnchors, verifyAnchoredTrail } from './audit/anchored-verification'
+import type { HeadSigning } from './audit/head-signing'
 import { exportAuditLog } from './audit/audit-export'
 import type { ComplianceQueries } from './compliance/compliance-queries'
 import type { Evaluator } from './compliance/evaluator'
@@ -32,7 +33,9 @@ import { gatherReport } from './reports/report-data'
 import { exportHistory, type ReportJobs } from './reports/report-jobs'
 import { TEMPLATES } from './policies/templates'
 import { createAlertRule, createAttestationRule, listAlertRules, listAttestationRules } from './rules/rule-library'
+import { workspaceId } from './db/workspace-identity'
 import { changesAfter, rowsByKey } from './sync/change-feed'
+import { keepDesktopHead } from './sync/desktop-heads'
 import type { SyncService } from './sync/sync-service'
 import { loadSampleWorkspace, sampleLoadingProgress } from './workspace/sample'
 
@@ -48,12 +51,14 @@ export interface ComplianceServices {
   compliance: ComplianceQueries
   reports: ReportJobs
   sync: SyncService
+  /** The workspace's audit signing, when its key is at hand: the trail is verified against the heads kept outside. */
+  signing?: HeadSigning
 }
 
 /** An application's change can move it in or out of policies, and so change its compliance. */
 const APPLICATION_CHANGE: Area[] = ['applications', 'policies', 'compliance']
 
-export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance, reports, sync }: ComplianceServices): Handlers {
+export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance, reports, sync, signing }: ComplianceServices): Handlers {
   const { db } = engine
   return {
     'applications.list': async (filter) => ({ applications: await listApplications(db, filter) }),
@@ -86,10 +91,11 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
 
     'audit.list': (filter) => listAuditEvents(db, filter),
     'audit.export': (filter) => exportAuditLog(db, filter, engine.nowIso()),
-    'audit.verify': () => verifyAuditChain(db),
+    'audit.verify': async () => verifyAnchoredTrail(db, await gatherAnchors({ location: workspace.path, workspaceId: await workspaceId(db), keys: signing?.keys })),
 
     'sync.changes': ({ after, limit }) => changesAfter(db, after, limit),
     'sync.rows': ({ keys }) => rowsByKey(db, keys),
+    'sync.head': (input) => keepDesktopHead(engine, input),
     'sync.status': () => sync.status(),
     'sync.connect': (draft, ctx) => sync.connect(draft, ctx),
     'sync.disconnect': (_input, ctx) => sync.disconnect(ctx),

@@ -41,6 +41,11 @@ export function isLocalOnlyCall(): boolean {
   return scope.getStore()?.kind === 'local'
 }
 
+/** Whether the running call is a command for the server (its events provisional until the server's replace them). */
+export function isOutboxCommandCall(): boolean {
+  return scope.getStore()?.kind === 'command'
+}
+
 /** Runs `work` outside any outbox scope: background work a change sets going is not the change. */
 export function outsideOutbox<T>(work: () => T): T {
   return scope.exit(work)

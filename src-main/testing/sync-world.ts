@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { createServer, connect, type Server, type Socket } from 'node:net'
-import type { Engine } from '../engine/engine'
+import type { Engine, EngineOptions } from '../engine/engine'
 import { FileCredentialStore } from '../engine/sync/file-credentials'
 import { REPLICATED_TABLES } from '../engine/sync/replicated-tables'
 import type { SyncTuning } from '../engine/sync/sync-service'
@@ -61,9 +61,9 @@ export interface Desktop {
   call: ReturnType<typeof caller>
 }
 
-/** Opens (or reopens) a desktop on its file, its token kept in a file beside it. */
-export async function openDesktop(name: string, file: string, link: SwitchableLink, start: string, syncTuning?: SyncTuning): Promise<Desktop> {
-  const parts = await openDesktopTestEngine(file, start, { credentials: new FileCredentialStore(`${file}.token.json`), syncTuning })
+/** Opens (or reopens) a desktop on its file, its token kept in a file beside it; `options` adds to how its engine is opened (its audit keys). */
+export async function openDesktop(name: string, file: string, link: SwitchableLink, start: string, syncTuning?: SyncTuning, options: EngineOptions = {}): Promise<Desktop> {
+  const parts = await openDesktopTestEngine(file, start, { ...options, credentials: new FileCredentialStore(`${file}.token.json`), syncTuning })
   return { name, file, link, parts, engine: parts.engine, call: caller(parts.engine) }
 }
 
@@ -77,8 +77,8 @@ export interface SyncServer {
   close(): Promise<void>
 }
 
-export async function startSyncServer(file: string, start: string): Promise<SyncServer> {
-  const parts = await openTestEngine(file, start)
+export async function startSyncServer(file: string, start: string, options: EngineOptions = {}): Promise<SyncServer> {
+  const parts = await openTestEngine(file, start, options)
   const http = await startServer({ engine: parts.engine, port: 0, log: () => undefined, requestsPerMinute: 0 })
   const { secret } = await parts.engine.tokens.create({ name: 'desktops', role: 'org_admin' })
   return {

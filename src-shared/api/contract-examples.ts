@@ -144,6 +144,10 @@ export function contractExamples(world: ExampleWorld): ContractExamples {
     'reports.history': { limit: 20 },
     'sync.changes': { after: '0', limit: 500 },
     'sync.rows': { keys: [{ table: 'policies', key: [world.policyId] }] },
+    'sync.head': {
+      desktop_workspace_id: 'ws_desktopexample01',
+      checkpoint: { chain: 'ws_serverexample001', event_id: 1, hash: 'ab'.repeat(32), at: recent, public_key: `${'A'.repeat(43)}=`, signature: `${'A'.repeat(86)}==` },
+    },
     'sync.status': {},
     'sync.connect': { url: 'https://governance.example.org', token: 'gov_example' },
     'sync.disconnect': {},

@@ -6,6 +6,7 @@
  * exports: a desktop connects with a token whose role may export.
  */
 import { z } from 'zod'
+import { SignedCheckpoint } from '../domain/audit'
 import { ChangePage, ConnectDraft, RowKey, RowsAnswer, SyncCursor, SyncStatus } from '../domain/sync'
 import type { Access } from './procedure'
 import { procedure } from './procedure'
@@ -27,6 +28,18 @@ export const syncApi = {
     input: z.strictObject({ keys: z.array(RowKey).max(2_000) }),
     output: RowsAnswer,
     rest: { method: 'POST', path: '/sync/rows' },
+  }),
+  'sync.head': procedure({
+    summary:
+      'Keep a connected desktop’s newest signed head of the audit trail it pulled from here: refused unless it is an event of this server’s trail with that hash, and refused if it goes back behind a head the desktop sent before.',
+    access: 'read',
+    input: z.strictObject({
+      /** The desktop workspace's own id (ws_…), under which its heads are kept. */
+      desktop_workspace_id: z.string().min(1).max(100),
+      checkpoint: SignedCheckpoint,
+    }),
+    output: z.object({ desktop_workspace_id: z.string(), event_id: z.number().int(), at: z.string(), fingerprint: z.string() }),
+    rest: { method: 'POST', path: '/sync/heads' },
   }),
   'sync.status': procedure({
     summary: 'How this workspace’s sync with its server stands: online or not, progress, last synced, pending changes and problems.',

@@ -57,6 +57,8 @@ const RECORDED: Record<AuditAction, Partial<DescribedEvent>> = {
   'sync.connected': { entity_type: 'workspace', entity_id: 'ws_1', entity_name: null, after: { server_url: 'https://governance.example.org', server_workspace_id: 'ws_2' } },
   'sync.disconnected': { entity_type: 'workspace', entity_id: 'ws_1', entity_name: null, before: { server_url: 'https://governance.example.org' } },
   'sync.resolved': { entity_type: 'sync_command', entity_id: 'cmd_1', entity_name: null, before: { procedure: 'policies.update', state: 'conflict' }, after: { choice: 'theirs' } },
+  'audit.signing_key_added': { ...system, entity_type: 'audit_key', entity_id: 'ab'.repeat(32), entity_name: null, after: { public_key: 'A'.repeat(43) + '=', fingerprint: 'ab'.repeat(32) } },
+  'audit.unsigned_events_found': { ...system, entity_type: 'audit_trail', entity_id: 'ws_1', entity_name: null, after: { from_id: 13, to_id: 13, signed_head_id: 12 } },
   'report.exported': { entity_type: 'report', entity_id: 'rpj_1', entity_name: null, after: { format: 'package', scope: { kind: 'policy', policy_name: 'PII' }, as_of: '2026-03-01T10:00:00.000Z', sha256: 'ab'.repeat(32) } },
 }
 
@@ -86,6 +88,7 @@ describe('audit events in plain words', () => {
     expect(describeAuditEvent(event('user.deactivated', RECORDED['user.deactivated']))).toBe('Maya deactivated Ana Ortiz')
     expect(describeAuditEvent(event('attestation.submitted', RECORDED['attestation.submitted']))).toBe('Maya signed off policy PII as Compliant with exceptions, with 1 exception: JIRA-1234')
     expect(describeAuditEvent(event('attestation.escalated', RECORDED['attestation.escalated']))).toBe('Governance Console escalated the missed sign-off of policy PII to Chris CISO')
+    expect(describeAuditEvent(event('audit.unsigned_events_found', RECORDED['audit.unsigned_events_found']))).toBe('Governance Console found event 13 in the audit trail without a signature: it was added without the workspace’s key')
     expect(describeAuditEvent(event('exception.granted', RECORDED['exception.granted']))).toBe('Maya granted an exception for pii on application Fraud Scorer under PII until 2026-06-01: Accepted risk — JIRA-1234')
   })
 

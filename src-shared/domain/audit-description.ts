@@ -191,6 +191,18 @@ const DESCRIPTIONS: Record<AuditAction, (reading: Reading) => string> = {
     after.choice === 'mine'
       ? `Sent a change the server refused (${text(before.procedure) ?? 'a change'}) again, over the server’s version`
       : `Kept the server’s version over a change it refused (${text(before.procedure) ?? 'a change'})`,
+  'audit.signing_key_added': ({ after }) => {
+    const fingerprint = text(after.fingerprint)
+    return `Began signing this audit trail with a key kept outside the workspace${fingerprint ? ` (fingerprint ${fingerprint.slice(0, 16)}…)` : ''}`
+  },
+  'audit.unsigned_events_found': ({ after }) => {
+    const from = text(after.from_id)
+    const to = text(after.to_id)
+    const signedBy = text(after.signed_by)
+    if (signedBy) return `Found ${from && to && from !== to ? `events ${from} to ${to}` : `event ${from ?? ''}`.trim()} in the audit trail signed with another key (fingerprint ${signedBy.slice(0, 16)}…), not one kept on this computer`
+    if (from && to && from === to) return `Found event ${from} in the audit trail without a signature: it was added without the workspace’s key`
+    return `Found ${from && to ? `events ${from} to ${to}` : 'events'} in the audit trail without a signature: they were added without the workspace’s key`
+  },
   'workspace.sample_loaded': ({ after }) => {
     const what = list([count(after.applications, 'application'), count(after.policies, 'policy', 'policies'), count(after.history_days, 'day')?.concat(' of history')])
     return `Loaded the sample workspace${what ? `: ${what}` : ''}`

@@ -51,6 +51,8 @@ export const AUDIT_ACTIONS = [
   'sync.connected',
   'sync.disconnected',
   'sync.resolved',
+  'audit.signing_key_added',
+  'audit.unsigned_events_found',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -107,10 +109,32 @@ export type AuditPage = z.infer<typeof AuditPage>
  * re-hashed and the next event recorded another (`altered`); it is missing (`removed`); the
  * console never wrote it (`inserted`: no hash, or one that fits neither it nor its place); or its
  * link to the event before it is missing or malformed (`unchained`).
+ *
+ * Against the heads signed with the workspace's key (a chain re-hashed whole is consistent with
+ * itself): the trail ends before a signed head (`shortened`); a signed head's event has another
+ * hash now (`rewritten`); events no signed head covers, added without the key (`unsigned`); or a
+ * checkpoint whose signature does not hold (`forged_checkpoint`).
  */
-export const AUDIT_CHAIN_BREAKS = ['altered', 'removed', 'inserted', 'unchained'] as const
+export const AUDIT_CHAIN_BREAKS = ['altered', 'removed', 'inserted', 'unchained', 'shortened', 'rewritten', 'unsigned', 'forged_checkpoint'] as const
 export const AuditChainBreak = z.enum(AUDIT_CHAIN_BREAKS)
 export type AuditChainBreak = z.infer<typeof AuditChainBreak>
+
+/**
+ * A head of the audit chain signed with the workspace's Ed25519 key (kept outside the workspace):
+ * event `event_id` of `chain`'s trail has hash `hash`, signed at `at`. `chain` is a workspace id:
+ * a connected desktop's trail is its server's chain.
+ */
+export const SignedCheckpoint = z.strictObject({
+  chain: z.string().min(1),
+  event_id: z.number().int().nonnegative(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  at: z.string(),
+  /** The signing key's public half: its 32 raw bytes, base64. */
+  public_key: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+  /** Ed25519 over the checkpoint's encoding (engine/audit/checkpoint.ts), base64. */
+  signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
+})
+export type SignedCheckpoint = z.infer<typeof SignedCheckpoint>
 
 /** The whole audit trail checked against its hash chain: intact, or where it first breaks. */
 export const AuditChainVerification = z.discriminatedUnion('ok', [
@@ -120,6 +144,24 @@ export const AuditChainVerification = z.discriminatedUnion('ok', [
     events: z.number().int(),
     /** The newest event's hash (64 zeros while the trail is empty): a package's manifest names it. */
     head: z.string(),
+    /** The newest signed head the trail was checked against, and how many events came after it; absent when the trail was never signed. */
+    checkpoint: z
+      .object({
+        event_id: z.number().int(),
+        hash: z.string(),
+        at: z.string(),
+        /** SHA-256 of the signing key's public half (hex). */
+        fingerprint: z.string(),
+        /** Where the checkpoint was found: the workspace, the log beside it, the key's folder, a package. */
+        source: z.string(),
+        /** Why the key is trusted: kept outside the workspace, pinned by its fingerprint, or only named by the workspace itself. */
+        trusted_because: z.string(),
+        /** Events after the checkpoint (a connected desktop's own, not yet confirmed by its server). */
+        events_after: z.number().int(),
+      })
+      .optional(),
+    /** What the check could not establish, in words ("no signed checkpoint: the trail was checked by its chain alone"). */
+    notes: z.array(z.string()).optional(),
   }),
   z.object({
     ok: z.literal(false),

@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import { ApplicationId } from './application'
 import { Attestation, AttestationException } from './attestations'
+import { SignedCheckpoint } from './audit'
 import { Timestamp } from './common'
 import { ComplianceStatus, Gap, PolicyStatus, StatusCounts, TrendPoint } from './compliance'
 import { PolicyDefinition, PolicyId } from './policy'
@@ -113,6 +114,13 @@ export const PackageManifest = z.object({
   scope: ReportData.shape.scope,
   /** The hash of the newest audit event at `as_of`: the last of the trail extract, a link of the workspace's chain. */
   audit_chain_head: z.string(),
+  /**
+   * That head, signed with the workspace's key when the package was made: absent from packages of
+   * a workspace that signs nothing, or made before it did.
+   */
+  audit_checkpoint: SignedCheckpoint.optional(),
+  /** SHA-256 of the signing key's public half: compare it with what `govern audit verify` prints for the workspace. */
+  signing_key_fingerprint: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   generated_at: Timestamp,
   generated_by: z.object({ id: z.string(), name: z.string() }),
   files: z.array(ManifestFile),

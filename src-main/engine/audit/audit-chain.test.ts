@@ -7,6 +7,7 @@ import { ENGINE_TESTS_ON_POSTGRES } from '../../testing/engine-database'
 import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { auditEventHash, CHAIN_START } from '../audit-hash'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
+import { defineTrailGuard } from '../db/trail-guard'
 import { workspaceId } from '../db/workspace-identity'
 import { auditChainHead } from './audit-chain'
 
@@ -60,14 +61,15 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
       if (index > 0) expect(row.prev_hash).toBe(rows[index - 1]!.hash)
       expect(row.hash).toBe(auditEventHash(row.prev_hash, row as never))
     }
-    expect(await verify(file)).toEqual({ ok: true, events: 10, head: rows.at(-1)!.hash })
+    // An engine without a key signs nothing: the trail is checked by its chain alone, and says so.
+    expect(await verify(file)).toEqual({ ok: true, events: 10, head: rows.at(-1)!.hash, notes: [expect.stringContaining('No signed checkpoint was found')] })
     const { engine, context } = await openTestEngine(file)
     expect(await auditChainHead(context.db)).toBe(rows.at(-1)!.hash)
     await engine.close()
   })
 
   it('answers an empty trail intact, its head the chain start', async () => {
-    expect(await verify(await workspaceWith(0))).toEqual({ ok: true, events: 0, head: CHAIN_START })
+    expect(await verify(await workspaceWith(0))).toMatchObject({ ok: true, events: 0, head: CHAIN_START })
   })
 
   it('chains the events a workspace held before it had a chain, in id order, when it is upgraded', async () => {
@@ -92,13 +94,23 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
     expect(id).toMatch(/^ws_[0-9a-z]{16}$/)
   })
 
-  it('keeps refusing to rewrite or remove events once they are chained, replacing them included', async () => {
+  it('keeps refusing to rewrite or remove events once they are chained, replacing them included, whatever sync_state says', async () => {
     const file = await workspaceWith(3)
-    const sqlite = new BetterSqlite3(file)
-    expect(() => sqlite.prepare("UPDATE audit_events SET hash = 'x'").run()).toThrow(/append-only/)
-    expect(() => sqlite.prepare('DELETE FROM audit_events WHERE id = 3').run()).toThrow(/append-only/)
-    expect(() => sqlite.prepare("INSERT OR REPLACE INTO audit_events SELECT id, at, actor_id, 'Mallory', action, entity_type, entity_id, before_json, after_json, prev_hash, hash FROM audit_events WHERE id = 2").run()).toThrow(/append-only/)
-    sqlite.close()
+    const changes = [
+      "UPDATE audit_events SET hash = 'x'",
+      'DELETE FROM audit_events WHERE id = 3',
+      "INSERT OR REPLACE INTO audit_events SELECT id, at, actor_id, 'Mallory', action, entity_type, entity_id, before_json, after_json, prev_hash, hash FROM audit_events WHERE id = 2",
+    ]
+    // Another program cannot write to the trail at all: the refusal asks a function only the console defines.
+    const other = new BetterSqlite3(file)
+    other.exec('UPDATE sync_state SET pulling = 1')
+    for (const change of changes) expect(() => other.prepare(change).run()).toThrow(/no such function: console_applies_server_trail/)
+    other.close()
+    // On a connection of the console's own, the flag alone lets nothing through either.
+    const own = new BetterSqlite3(file)
+    defineTrailGuard(own)
+    for (const change of changes) expect(() => own.prepare(change).run()).toThrow(/append-only/)
+    own.close()
   })
 
   it('names an event whose content was edited', async () => {
@@ -143,11 +155,11 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
 
   it('names an event inserted without a hash, and one whose link is malformed', async () => {
     const inserted = await workspaceWith(4)
-    tamper(inserted, "INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES ('2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x')")
+    tamper(inserted, "DROP TRIGGER audit_events_append_only_replace; INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES ('2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x')")
     expect(await verify(inserted)).toMatchObject({ ok: false, events_checked: 4, first_bad: { id: 5, reason: 'inserted', message: expect.stringContaining('event 5 (2026-03-01 12:00 UTC, policy.archived)') } })
 
     const forged = await workspaceWith(4)
-    tamper(forged, `INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id, prev_hash, hash) VALUES ('2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x', '${'b'.repeat(64)}', '${'c'.repeat(64)}')`)
+    tamper(forged, `DROP TRIGGER audit_events_append_only_replace; INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id, prev_hash, hash) VALUES ('2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x', '${'b'.repeat(64)}', '${'c'.repeat(64)}')`)
     expect(await verify(forged)).toMatchObject({ ok: false, first_bad: { id: 5, reason: 'inserted', message: expect.stringContaining('matches neither its own hash nor the event before it') } })
 
     const unlinked = await workspaceWith(4)

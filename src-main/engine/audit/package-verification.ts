@@ -13,7 +13,9 @@ import { PackageManifest } from '../../../src-shared/domain/reports'
 import { CHAIN_START } from '../audit-hash'
 import type { Db } from '../db/schema'
 import { workspaceId } from '../db/workspace-identity'
-import { checkAuditChain, chainedEventRow, verifyAuditChain, type ChainedEventRow } from './audit-chain'
+import { verifyAnchoredTrail, type TrailAnchors } from './anchored-verification'
+import { checkAuditChain, chainedEventRow, type ChainedEventRow } from './audit-chain'
+import { keyFingerprint, signatureHolds } from './checkpoint'
 
 export const MANIFEST_FILE = 'manifest.json'
 export const TRAIL_FILE = 'audit-trail.jsonl'
@@ -73,7 +75,24 @@ export function verifyPackageBytes(zip: Uint8Array): PackageVerification {
   }
   if (problems.length > 0) return { status: 'tampered', problems }
   const trail = checkTrail(entries[TRAIL_FILE], manifest)
-  return 'problem' in trail ? { status: 'tampered', problems: [trail.problem] } : { status: 'intact', manifest, trail }
+  if ('problem' in trail) return { status: 'tampered', problems: [trail.problem] }
+  const signature = checkSignedHead(manifest, trail)
+  return signature ? { status: 'tampered', problems: [signature] } : { status: 'intact', manifest, trail }
+}
+
+/**
+ * The head the manifest names, signed with the workspace's key: the signature must hold, and it
+ * must be the extract's last event with the manifest's head hash. A forger who rebuilt the trail,
+ * its hashes and the manifest cannot sign the head they made.
+ */
+function checkSignedHead(manifest: PackageManifest, trail: TrailExtent): string | undefined {
+  const signed = manifest.audit_checkpoint
+  if (!signed) return manifest.signing_key_fingerprint ? `${MANIFEST_FILE} names a signing key but carries no signed head: the signature was taken out` : undefined
+  if (!signatureHolds(signed)) return `${MANIFEST_FILE}: its signed head does not match its signature: the head or the signature was changed`
+  if (manifest.signing_key_fingerprint !== undefined && manifest.signing_key_fingerprint !== keyFingerprint(signed.public_key)) return `${MANIFEST_FILE}: signing_key_fingerprint is not the fingerprint of the key that signed the head`
+  if (signed.hash !== manifest.audit_chain_head) return `${MANIFEST_FILE}: the signed head has hash ${signed.hash}, not the audit_chain_head ${manifest.audit_chain_head} the manifest names: the trail was rebuilt after it was signed`
+  if (trail.last_id !== null && signed.event_id !== trail.last_id) return `${MANIFEST_FILE}: the signed head is event ${signed.event_id}, but ${TRAIL_FILE} ends on event ${trail.last_id}`
+  return undefined
 }
 
 /** The extract's first and last events (null when the period had none), once it chains to the manifest's head. */
@@ -127,17 +146,30 @@ export type ProvenanceCheck = { ok: true; head_event: number | null } | { ok: fa
  * Whether an intact package came from this workspace with its trail unchanged since: the same
  * workspace id, and its chain head an event of this workspace's own intact chain, with the id
  * the extract ends on. The head's hash commits to every event before it, so the extract matches
- * the workspace's events one for one.
+ * the workspace's events one for one. The workspace's trail is checked against its signed heads
+ * too, the package's among them; the package's key must be one the workspace keeps or names.
  */
-export async function checkPackageProvenance(db: Db, verified: Extract<PackageVerification, { status: 'intact' }>): Promise<ProvenanceCheck> {
+export async function checkPackageProvenance(db: Db, verified: Extract<PackageVerification, { status: 'intact' }>, anchors: TrailAnchors = { keys: [], sources: [] }): Promise<ProvenanceCheck> {
   const { manifest, trail } = verified
   const own = await workspaceId(db)
   if (manifest.workspace_id !== own) return { ok: false, problems: [`the package is from workspace ${manifest.workspace_id}, not from this one (${own})`] }
-  const chain = await verifyAuditChain(db)
+  const signed = manifest.audit_checkpoint
+  const withPackage: TrailAnchors = signed ? { ...anchors, sources: [...anchors.sources, { name: 'the package', checkpoints: [signed] }] } : anchors
+  const chain = await verifyAnchoredTrail(db, withPackage)
   if (!chain.ok) return { ok: false, problems: [`this workspace's own audit trail is broken, so the package cannot be checked against it: ${chain.first_bad.message}`] }
+  if (signed && !(await keyOfWorkspace(db, anchors, signed.public_key))) {
+    return { ok: false, problems: [`the package is signed with a key this workspace neither keeps nor names (fingerprint ${keyFingerprint(signed.public_key)})`] }
+  }
   if (manifest.audit_chain_head === CHAIN_START) return { ok: true, head_event: null }
   const head = await db.selectFrom('audit_events').select('id').where('hash', '=', manifest.audit_chain_head).executeTakeFirst()
   if (!head) return { ok: false, problems: [`the package's audit_chain_head ${manifest.audit_chain_head} is no event of this workspace's chain: its trail was rewritten after the package was made`] }
   if (trail.last_id !== null && trail.last_id !== head.id) return { ok: false, problems: [`the package's trail ends on event ${trail.last_id}, but its head is event ${head.id} of this workspace`] }
   return { ok: true, head_event: head.id }
+}
+
+/** A key kept outside the workspace for it, or named in its chain. */
+async function keyOfWorkspace(db: Db, anchors: TrailAnchors, publicKey: string): Promise<boolean> {
+  if (anchors.keys.includes(publicKey) || anchors.fingerprints?.includes(keyFingerprint(publicKey))) return true
+  const named = await db.selectFrom('audit_events').select('after_json').where('action', '=', 'audit.signing_key_added').where('entity_id', '=', keyFingerprint(publicKey)).executeTakeFirst()
+  return named !== undefined
 }

@@ -74,13 +74,16 @@ describe('opening a workspace', () => {
     await expectRefusal(file, 'schema_too_new', /written by a newer version of Governance Console .*9999_from_a_newer_console/)
   })
 
-  it('keeps the audit trail append-only at the database level', async () => {
+  it('keeps the audit trail append-only at the database level, and closed to any other program', async () => {
     const file = folder.path('append-only.sqlite')
-    await (await openDatabase(file)).close()
+    const opened = await openDatabase(file)
+    await opened.write((tx) => tx.insertInto('audit_events').values({ at: 't', actor_id: 'a', actor_name: 'A', action: 'x', entity_type: 'y', entity_id: 'z', prev_hash: null, hash: null }).execute())
+    await expect(opened.write((tx) => tx.updateTable('audit_events').set({ action: 'rewritten' }).execute())).rejects.toThrow(/append-only/)
+    await expect(opened.write((tx) => tx.deleteFrom('audit_events').execute())).rejects.toThrow(/append-only/)
+    await opened.close()
     const sqlite = new BetterSqlite3(file)
-    sqlite.prepare("INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES ('t', 'a', 'A', 'x', 'y', 'z')").run()
-    expect(() => sqlite.prepare("UPDATE audit_events SET action = 'rewritten'").run()).toThrow(/append-only/)
-    expect(() => sqlite.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/)
+    expect(() => sqlite.prepare("INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES ('t', 'a', 'A', 'x', 'y', 'z')").run()).toThrow(/no such function/)
+    expect(() => sqlite.prepare('DELETE FROM audit_events').run()).toThrow(/no such function/)
     sqlite.close()
   })
 

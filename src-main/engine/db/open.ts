@@ -12,6 +12,7 @@ import { appliedMigrationsProblem, KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToL
 import { bindConnection } from './prepared'
 import { sqliteReadSnapshot, type ReadInSnapshot } from './read-snapshot'
 import { withStatementCache } from './statement-cache'
+import { defineTrailGuard } from './trail-guard'
 import type { Database, Db, Tx } from './schema'
 import { ImmediateTransactionDialect } from './write-lock'
 
@@ -81,6 +82,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
   else mkdirSync(dirname(file), { recursive: true })
 
   const writerSqlite = connect(file, options)
+  defineTrailGuard(writerSqlite)
   try {
     writerSqlite.pragma(`busy_timeout = ${OPENING_BUSY_TIMEOUT_MS}`)
     assertSchemaIsOurs(writerSqlite, file)

@@ -23,7 +23,8 @@ export function onPostgres(handle: Db): boolean {
   return handle.getExecutor().adapter instanceof PostgresAdapter
 }
 
-function sqliteOf(handle: Db): BetterSqlite3.Database | undefined {
+/** The SQLite connection a handle runs on; undefined on PostgreSQL. */
+export function sqliteOf(handle: Db): BetterSqlite3.Database | undefined {
   const sqlite = connections.get(handle)
   if (!sqlite && !onPostgres(handle)) throw new Error('This SQLite handle has no connection bound to it')
   return sqlite

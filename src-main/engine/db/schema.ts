@@ -421,6 +421,29 @@ export interface AuditIdsIssuedTable {
   highest_id: number
 }
 
+/** The newest head of one chain each key signed (migrations/0014_audit_checkpoints.ts, audit/checkpoint.ts). */
+export interface AuditCheckpointsTable {
+  /** Whose chain: this workspace's id, or on a connected desktop its server's. */
+  chain: string
+  /** The signing key's public half: 32 raw Ed25519 bytes, base64. */
+  public_key: string
+  event_id: number
+  hash: string
+  at: string
+  signature: string
+}
+
+/** A server's record of each connected desktop's newest signed head of the trail it pulled. */
+export interface DesktopAuditHeadsTable {
+  workspace_id: string
+  public_key: string
+  event_id: number
+  hash: string
+  at: string
+  signature: string
+  received_at: string
+}
+
 export interface AppliedCommandsTable {
   actor_id: string
   id: string
@@ -475,6 +498,8 @@ export interface Database {
   application_tags: ApplicationTagsTable
   audit_events: AuditEventsTable
   audit_ids_issued: AuditIdsIssuedTable
+  audit_checkpoints: AuditCheckpointsTable
+  desktop_audit_heads: DesktopAuditHeadsTable
   api_tokens: ApiTokensTable
   users: UsersTable
   groups: GroupsTable

@@ -8,6 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { contract, isProcedureName, type ProcedureName } from '../../../src-shared/api/contract'
 import type { Actor } from '../../../src-shared/domain/common'
 import { assembleEngine, type EngineCore } from '../assemble'
+import { headSigningWith, type HeadSigning } from '../audit/head-signing'
+import { createFileKeyStore } from '../audit/key-store'
 import type { Clock } from '../clock'
 import { evaluateEverything } from '../compliance/evaluator'
 import type { OpenedDatabase } from '../db/open'
@@ -19,17 +21,20 @@ import { generateHere } from '../reports/report-jobs'
 import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
 
 const setup = workerData as WorkerSetup
-let opened: Promise<{ database: OpenedDatabase; core: EngineCore }> | undefined
+let opened: Promise<{ database: OpenedDatabase; core: EngineCore; signing?: HeadSigning }> | undefined
 /** The time of the job at hand when the engine runs on a set clock. */
 let setNow: string | null = null
 const clock: Clock = { now: () => (setNow ? new Date(setNow) : new Date()) }
 
-function open(): Promise<{ database: OpenedDatabase; core: EngineCore }> {
+function open(): Promise<{ database: OpenedDatabase; core: EngineCore; signing?: HeadSigning }> {
   // The engine opened the workspace before starting this thread: were it gone since, none is made.
-  opened ??= openWorkspaceDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs, mustExist: true }).then(({ database, label }) => ({
-    database,
-    core: assembleEngine(label, database, clock, {}, undefined, { webhookTimeoutMs: setup.webhookTimeoutMs }),
-  }))
+  opened ??= openWorkspaceDatabase(setup.file, { nativeBinding: setup.nativeBinding, lockWaitMs: setup.lockWaitMs, mustExist: true }).then(async ({ database: unsigned, label }) => {
+    const { auditSigning } = setup
+    const signing = auditSigning ? await headSigningWith(unsigned.reader, auditSigning.privateKey, createFileKeyStore(auditSigning.keyFolder), label, clock) : undefined
+    // The worker's commits (a full evaluation's gaps) are signed as the engine's are.
+    const database = signing ? { ...unsigned, write: signing.wrap(unsigned.write) } : unsigned
+    return { database, signing, core: assembleEngine(label, database, clock, {}, undefined, { webhookTimeoutMs: setup.webhookTimeoutMs }, signing) }
+  })
   return opened
 }
 
@@ -47,8 +52,8 @@ async function answer(procedure: string, input: unknown, actor: Actor): Promise<
 }
 
 async function report(job: WorkerJob & { kind: 'report' }): Promise<GeneratedReport> {
-  const { core } = await open()
-  return generateHere(core.context.db, core.compliance)(job.request, job.actor, job.generatedAt, (progress) => parentPort!.postMessage({ id: job.id, progress } satisfies WorkerReply), new AbortController().signal)
+  const { core, signing } = await open()
+  return generateHere(core.context.db, core.compliance, signing)(job.request, job.actor, job.generatedAt, (progress) => parentPort!.postMessage({ id: job.id, progress } satisfies WorkerReply), new AbortController().signal)
 }
 
 function refusal(id: number, error: unknown): WorkerReply {
@@ -58,7 +63,12 @@ function refusal(id: number, error: unknown): WorkerReply {
 
 parentPort!.on('message', (job: WorkerJob | 'close') => {
   if (job === 'close') {
-    void (opened ?? Promise.resolve(undefined)).then((ready) => ready?.database.close()).finally(() => parentPort!.close())
+    void (opened ?? Promise.resolve(undefined))
+      .then(async (ready) => {
+        await ready?.signing?.flush()
+        await ready?.database.close()
+      })
+      .finally(() => parentPort!.close())
     return
   }
   setNow = job.now

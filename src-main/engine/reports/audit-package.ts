@@ -7,6 +7,7 @@
 import { zipSync, type Zippable } from 'fflate'
 import type { PackageManifest, ReportData } from '../../../src-shared/domain/reports'
 import type { ChainedEvent } from '../audit/audit-chain'
+import { keyFingerprint, type SignedCheckpoint } from '../audit/checkpoint'
 import { reportCsvFiles } from './report-csv'
 import { reportJson, sha256Hex } from './report-json'
 import { renderReportPdf, type PdfProgress } from './report-pdf'
@@ -14,8 +15,10 @@ import { renderReportPdf, type PdfProgress } from './report-pdf'
 export interface AuditPackageInput {
   data: ReportData
   workspace_id: string
-  /** The hash of the newest audit event at generation: the trail extract ends there. */
+  /** The hash of the chain's head for as_of: the trail extract ends there. */
   audit_chain_head: string
+  /** That head signed with the workspace's key, when the workspace signs its trail. */
+  audit_checkpoint?: SignedCheckpoint
   /** The audit events of the period, oldest first, as the audit trail reads them. */
   audit_trail: readonly ChainedEvent[]
   generated_at: string
@@ -52,7 +55,11 @@ export async function buildAuditPackage(input: AuditPackageInput, onPdfProgress?
   const encoder = new TextEncoder()
   const json = reportJson(input.data)
   const digest = sha256Hex(json)
-  const pdf = await renderReportPdf(input.data, { generated_at: input.generated_at, generated_by: input.generated_by, digest }, onPdfProgress)
+  const pdf = await renderReportPdf(
+    input.data,
+    { generated_at: input.generated_at, generated_by: input.generated_by, digest, ...(input.audit_checkpoint ? { audit_head: input.audit_checkpoint } : {}) },
+    onPdfProgress,
+  )
   const files: Array<{ path: string; bytes: Uint8Array }> = [
     { path: 'report.pdf', bytes: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength) },
     { path: 'report.json', bytes: encoder.encode(json) },
@@ -65,6 +72,7 @@ export async function buildAuditPackage(input: AuditPackageInput, onPdfProgress?
     as_of: input.data.as_of,
     scope: input.data.scope,
     audit_chain_head: input.audit_chain_head,
+    ...(input.audit_checkpoint ? { audit_checkpoint: input.audit_checkpoint, signing_key_fingerprint: keyFingerprint(input.audit_checkpoint.public_key) } : {}),
     generated_at: input.generated_at,
     generated_by: { id: input.generated_by.id, name: input.generated_by.name },
     files: files.map((file) => ({ path: file.path, sha256: sha256Hex(file.bytes), size: file.bytes.byteLength })),

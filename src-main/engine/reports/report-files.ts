@@ -10,7 +10,10 @@ import type { ReportData, ReportFormat, ReportScope } from '../../../src-shared/
 import type { ComplianceQueries } from '../compliance/compliance-queries'
 import type { Db } from '../db/schema'
 import { EngineError } from '../errors'
-import { auditTrailExtract, chainHeadAt } from './audit-extract'
+import type { SignedCheckpoint } from '../audit/checkpoint'
+import type { HeadSigning } from '../audit/head-signing'
+import { CHAIN_START } from '../audit-hash'
+import { auditTrailExtract, trailRun } from './audit-extract'
 import { buildAuditPackage, renderReportPdf, reportCsvFiles, reportDigest, type PdfProgress } from '.'
 import { gatherReport } from './report-data'
 import { workspaceId } from '../db/workspace-identity'
@@ -31,6 +34,8 @@ export interface GeneratedReport {
   data: Pick<ReportData, 'scope' | 'as_of'>
   sha256: string
   size: number
+  /** The audit trail's head for as_of, signed when the report was made (a PDF's cover and a package's manifest carry it). */
+  audit_checkpoint?: SignedCheckpoint
 }
 
 const CONTENT_TYPE = { pdf: 'application/pdf', csv: 'application/zip', package: 'application/zip' } as const
@@ -57,6 +62,7 @@ export async function generateReport(
   facts: GenerationFacts,
   onProgress: (progress: Progress) => void = () => undefined,
   checkCancelled: CancelCheck = () => undefined,
+  signing?: HeadSigning,
 ): Promise<GeneratedReport> {
   const { format, ...scope } = request
   const total = format === 'package' ? 4 : 3
@@ -74,23 +80,27 @@ export async function generateReport(
   }
   step('Reading compliance, gaps, attestations and exceptions')
   const data = await gatherReport(db, compliance, scope)
+  // The trail's head for the moment, signed: a PDF's cover and a package's manifest carry it.
+  const run = format === 'csv' ? undefined : await trailRun(db, data.period_start, data.as_of)
+  const checkpoint = run?.head && signing ? await signing.signEarlierHead(db, run.head) : undefined
   let bytes: Uint8Array
   if (format === 'csv') {
     step('Writing the CSV tables')
     bytes = zipSync(Object.fromEntries(reportCsvFiles(data).map((file) => [file.path, [new TextEncoder().encode(file.text), { mtime: FIXED_ZIP_TIME }]])), { level: 6 })
   } else if (format === 'pdf') {
     step('Drawing the PDF')
-    bytes = await renderReportPdf(data, { ...facts, digest: reportDigest(data) }, drawing)
+    bytes = await renderReportPdf(data, { ...facts, digest: reportDigest(data), ...(checkpoint ? { audit_head: checkpoint } : {}) }, drawing)
   } else {
     step('Extracting the audit trail')
-    const trail = await auditTrailExtract(db, data.period_start, data.as_of)
+    const trail = await auditTrailExtract(db, run!)
     step('Drawing the PDF, packing and hashing every file')
     bytes = (
       await buildAuditPackage(
         {
           data,
           workspace_id: await workspaceId(db),
-          audit_chain_head: await chainHeadAt(db, data.as_of),
+          audit_chain_head: run?.head?.hash ?? CHAIN_START,
+          ...(checkpoint ? { audit_checkpoint: checkpoint } : {}),
           audit_trail: trail,
           generated_at: facts.generated_at,
           generated_by: facts.generated_by,
@@ -102,5 +112,5 @@ export async function generateReport(
   step('Done')
   if (bytes.byteLength > 512 * 1024 * 1024) throw new EngineError('too_large', 'The report is larger than 512 MB; narrow it to a policy or an application')
   const file: BinaryFile = { filename: reportFileName(data, format), content_type: CONTENT_TYPE[format], content_base64: Buffer.from(bytes).toString('base64') }
-  return { file, data: { scope: data.scope, as_of: data.as_of }, sha256: sha256(bytes), size: bytes.byteLength }
+  return { file, data: { scope: data.scope, as_of: data.as_of }, sha256: sha256(bytes), size: bytes.byteLength, ...(checkpoint ? { audit_checkpoint: checkpoint } : {}) }
 }

@@ -10,6 +10,7 @@ import type { BinaryFile } from '../../../src-shared/api/procedure'
 import type { ReportJob } from '../../../src-shared/api/reports'
 import type { Actor } from '../../../src-shared/domain/common'
 import type { ReportExport, ReportFormat, ReportScope } from '../../../src-shared/domain/reports'
+import type { HeadSigning } from '../audit/head-signing'
 import { recordAudit } from '../audit-trail'
 import type { EngineContext } from '../context'
 import { EngineError, notFound } from '../errors'
@@ -176,7 +177,13 @@ export class ReportJobs {
       size: report.size,
     }
     await this.engine.mutate(['audit'], (tx) =>
-      recordAudit(tx, actor, this.engine.nowIso(), { action: 'report.exported', entityType: 'report', entityId: id, after: { ...exported, parameters: { ...request, as_of: request.as_of ?? null } } }),
+      recordAudit(tx, actor, this.engine.nowIso(), {
+        action: 'report.exported',
+        entityType: 'report',
+        entityId: id,
+        // The head the report carries, signed, is kept in the chain too.
+        after: { ...exported, parameters: { ...request, as_of: request.as_of ?? null }, ...(report.audit_checkpoint ? { audit_checkpoint: report.audit_checkpoint } : {}) },
+      }),
     )
     return exported
   }
@@ -186,15 +193,23 @@ export class ReportJobs {
 export async function exportHistory(db: Db, limit: number): Promise<ReportExport[]> {
   const rows = await db.selectFrom('audit_events').select(['after_json']).where('action', '=', 'report.exported').orderBy('id', 'desc').limit(limit).execute()
   return rows.map((row) => {
-    const { parameters: _parameters, ...exported } = JSON.parse(row.after_json!) as ReportExport & { parameters: unknown }
+    const { parameters: _parameters, audit_checkpoint: _signed, ...exported } = JSON.parse(row.after_json!) as ReportExport & { parameters: unknown; audit_checkpoint?: unknown }
     return exported
   })
 }
 
-/** Generation in this thread: for tests, and wherever the engine runs without its worker. */
-export function generateHere(db: Db, compliance: ComplianceQueries): ReportRunner {
+/** Generation in this thread: for tests, and wherever the engine runs without its worker. An audit package's head is signed with `signing`'s key. */
+export function generateHere(db: Db, compliance: ComplianceQueries, signing?: HeadSigning): ReportRunner {
   return (request, actor, generatedAt, onProgress, signal) =>
-    generateReport(db, compliance, request, { generated_at: generatedAt, generated_by: { id: actor.id, name: actor.name } }, onProgress, () => {
-      if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
-    })
+    generateReport(
+      db,
+      compliance,
+      request,
+      { generated_at: generatedAt, generated_by: { id: actor.id, name: actor.name } },
+      onProgress,
+      () => {
+        if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
+      },
+      signing,
+    )
 }

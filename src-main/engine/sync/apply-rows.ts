@@ -9,8 +9,10 @@ import { sql } from 'kysely'
 import type { RowChange } from '../../../src-shared/domain/sync'
 import { repeatedStatement, type RepeatedStatement } from '../db/prepared'
 import type { Tx } from '../db/schema'
+import { whileApplyingServerTrail } from '../db/trail-guard'
 import { decodeValue } from './change-feed'
 import { isReplicated, REPLICATED_TABLES, type ReplicatedTable } from './replicated-tables'
+import { checkPulledTrail, notePulled } from './server-trail'
 
 /** Lets the server's audit events and policy versions replace provisional ones, and records nothing in the feed (0013_sync.ts): this transaction only. */
 export async function beginApplyingServerRows(tx: Tx): Promise<void> {
@@ -32,7 +34,7 @@ export async function endApplyingServerRows(tx: Tx): Promise<void> {
  */
 export async function dropReplicatedRows(tx: Tx): Promise<void> {
   for (const table of Object.keys(REPLICATED_TABLES)) {
-    if (table === 'audit_events') await tx.deleteFrom('audit_events').where('id', '>', 0).execute()
+    if (table === 'audit_events') await whileApplyingServerTrail(tx, () => tx.deleteFrom('audit_events').where('id', '>', 0).execute())
     else await sql`DELETE FROM ${sql.table(table)}`.execute(tx)
   }
 }
@@ -49,13 +51,26 @@ export async function applyRowChanges(tx: Tx, changes: readonly RowChange[]): Pr
     latest.delete(id)
     latest.set(id, change)
   }
+  // The server's audit events are checked against this desktop's copy of its chain before anything is written.
+  const trail = [...latest.values()].filter((change) => change.table === 'audit_events')
+  const pulled = trail.length > 0 ? await checkPulledTrail(tx, trail, decodeRow) : undefined
   const upserts: Upsert[] = []
   for (const { table, key, row } of latest.values()) {
+    if (table === 'audit_events') continue
     if (row === null) await deleteRow(tx, table as ReplicatedTable, key)
     else {
       const columns = Object.keys(row)
       upserts.push({ table: table as ReplicatedTable, columns, values: columns.map((column) => decodeValue(row[column])) })
     }
+  }
+  if (pulled) {
+    await whileApplyingServerTrail(tx, async () => {
+      for (const id of pulled.removed) await deleteRow(tx, 'audit_events', [id])
+      const columns = pulled.added[0] ? Object.keys(pulled.added[0]) : []
+      const rows: Upsert[] = pulled.added.map((event) => ({ table: 'audit_events', columns, values: columns.map((column) => event[column as keyof typeof event]) }))
+      if ((await upsertEach(tx, rows)).length > 0) throw new Error('An audit event was refused as a duplicate of another row')
+    })
+    await notePulled(tx, pulled.added)
   }
   // Each pass applies what the last one freed; a pass that frees nothing leaves it to a later page.
   let waiting = await upsertEach(tx, upserts)
@@ -65,6 +80,10 @@ export async function applyRowChanges(tx: Tx, changes: readonly RowChange[]): Pr
     if (still.length === waiting.length) await upsertStatement(tx, still[0]!).run(still[0]!.values)
     waiting = still
   }
+}
+
+function decodeRow(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([column, value]) => [column, decodeValue(value)]))
 }
 
 async function deleteRow(tx: Tx, table: ReplicatedTable, key: ReadonlyArray<string | number>): Promise<void> {

@@ -13,6 +13,7 @@ import { beginApplyingServerRows, dropReplicatedRows, endApplyingServerRows } fr
 import { decodeValue } from './change-feed'
 import { isReplicated } from './replicated-tables'
 import { sameWorkspace, ServerUnavailable } from './server-client'
+import { checkSnapshotTrail } from './server-trail'
 
 /** How often the progress bar hears of the pull: every this many rows, or this long. */
 const PROGRESS_EVERY_ROWS = 50_000
@@ -41,6 +42,8 @@ export async function replaceWithSnapshot(tx: Tx, lines: AsyncIterable<string>, 
   // Every row this desktop changed is now as the server has it (pulled rows record nothing here).
   await tx.deleteFrom('row_changes').execute()
   await endApplyingServerRows(tx)
+  // The trail the snapshot brought must chain whole before it is kept.
+  await checkSnapshotTrail(tx)
   await tx.updateTable('sync_state').set({ cursor }).execute()
 }
 

@@ -57,6 +57,8 @@ export const LOCAL_TABLES = {
   inference_imports: 'a file being imported in parts: staging, until its commit stores the events',
   inference_import_parts: 'a file being imported in parts: staging, until its commit stores the events',
   workspace_identity: 'the id of this workspace file, named in its audit packages',
+  audit_checkpoints: 'heads of the trail signed with this workspace’s own key; a desktop signs what it pulled with its own',
+  desktop_audit_heads: 'a server’s record of the heads its desktops signed, so a copy that goes backwards is refused',
   row_changes: 'the change feed itself (on a desktop: rows changed here and not yet settled with the server)',
   sync_outbox: 'changes made on this desktop waiting for the server',
   sync_state: 'where this desktop syncs to and how far it has pulled',

@@ -7,6 +7,7 @@ import { contract, isProcedureName } from '../../../src-shared/api/contract'
 import { ApiErrorBody } from '../../../src-shared/api/errors'
 import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import { ChangePage, RowsAnswer, type RowKey } from '../../../src-shared/domain/sync'
+import type { SignedCheckpoint } from '../../../src-shared/domain/audit'
 import type { EditConflict } from '../../../src-shared/domain/conflicts'
 
 const API_BASE_PATH = '/api/v1'
@@ -91,6 +92,21 @@ export class ServerClient {
       throw new NotAConsole(`${this.baseUrl} did not answer as a Governance Console server (no JSON lines for its snapshot)`)
     }
     return linesOf(response.body, stalled, this.baseUrl)
+  }
+
+  /**
+   * Sends the desktop's newest signed head of the trail it pulled. A server that keeps none (older
+   * than heads) is passed over; one that refuses it says this desktop's copy was rewritten or
+   * went backwards, which stops the sync with its words.
+   */
+  async reportHead(desktopWorkspaceId: string, checkpoint: SignedCheckpoint): Promise<void> {
+    const response = await this.fetch('/sync/heads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ desktop_workspace_id: desktopWorkspaceId, checkpoint }) })
+    if (response.ok || response.status === 404) {
+      await response.body?.cancel()
+      return
+    }
+    const error = ApiErrorBody.safeParse(await response.json().catch(() => undefined))
+    throw new AuditHeadRefused(`${this.baseUrl} refused this desktop’s signed audit head: ${error.success ? error.data.message : `it answered ${response.status}`}`)
   }
 
   async rows(keys: readonly RowKey[]): Promise<RowsAnswer> {
@@ -198,6 +214,9 @@ export function sameWorkspace(answered: string, expected: string): void {
 
 /** The address answered, but not as a Governance Console would. */
 export class NotAConsole extends ServerUnavailable {}
+
+/** The server holds a newer signed head of this desktop's trail than its copy has, or none of its events match. */
+export class AuditHeadRefused extends ServerUnavailable {}
 
 function causeOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause

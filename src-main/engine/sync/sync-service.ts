@@ -11,6 +11,7 @@ import { OWNER_USER_ID } from '../../../src-shared/domain/people'
 import { countApplications } from '../applications/applications'
 import type { Db } from '../db/schema'
 import { recordAudit } from '../audit-trail'
+import type { HeadSigning } from '../audit/head-signing'
 import type { Area, CallContext, EngineContext } from '../context'
 import { EngineError, notFound } from '../errors'
 import { outsideOutbox, runLocalOnly } from '../sync-outbox'
@@ -57,12 +58,16 @@ export class SyncService implements Connection {
   private interval: NodeJS.Timeout | undefined
   private soon: NodeJS.Timeout | undefined
   private backoffMs = 1_000
+  /** The head last sent to the server (event id and hash), so an unchanged one is not sent again. */
+  private reportedHead: string | undefined
   /** Cut on close, so a sync waiting on an unanswering server does not hold the engine open. */
   private readonly stopping = new AbortController()
 
   constructor(
     private readonly context: EngineContext,
     private readonly options: SyncOptions,
+    /** The desktop's audit signing: the head it signed of the trail it pulled is sent to the server after each sync. */
+    private readonly signing?: HeadSigning,
   ) {}
 
   /** Reads whether this workspace is connected, as it was left. */
@@ -169,6 +174,8 @@ export class SyncService implements Connection {
       }),
     )
     this.serverWorkspace = serverWorkspace
+    // From now on this workspace's trail is the server's copy: only what it pulls is signed.
+    this.signing?.copiesChainOf(serverWorkspace)
     this.setConnected(true)
     this.state = 'syncing'
     // The first pull runs on: the status shows its progress.
@@ -254,6 +261,7 @@ export class SyncService implements Connection {
         await this.push(client)
         if (await this.pull(client, state.server_workspace_id)) break
       }
+      await this.reportHead(client, state.server_workspace_id)
       this.state = 'online'
       this.backoffMs = 1_000
       await this.context.bookkeep((tx) => tx.updateTable('sync_state').set({ last_synced_at: this.context.nowIso(), last_error: null }).execute())
@@ -275,6 +283,17 @@ export class SyncService implements Connection {
     this.soon = setTimeout(() => this.syncInBackground(), this.backoffMs)
     this.soon.unref()
     this.backoffMs = Math.min(this.backoffMs * 2, LONGEST_BACKOFF_MS)
+  }
+
+  /** Sends the server the newest head of its trail this desktop signed, once each time it moves. */
+  private async reportHead(client: ServerClient, serverWorkspace: string): Promise<void> {
+    if (!this.signing) return
+    const head = await this.context.db.selectFrom('audit_checkpoints').selectAll().where('chain', '=', serverWorkspace).where('public_key', '=', this.signing.signer.publicKey).executeTakeFirst()
+    if (!head) return
+    const checkpoint = { ...head, event_id: Number(head.event_id) }
+    if (this.reportedHead === `${checkpoint.event_id}:${checkpoint.hash}`) return
+    await client.reportHead(await workspaceId(this.context.db), checkpoint)
+    this.reportedHead = `${checkpoint.event_id}:${checkpoint.hash}`
   }
 
   /** Sends pending commands oldest first; each refused one stays as a problem, and the rest go on. */

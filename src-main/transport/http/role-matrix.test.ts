@@ -18,6 +18,7 @@ import type { ExampleWorld } from '../../../src-shared/api/contract-examples'
 import type { ReportJob } from '../../../src-shared/api/reports'
 import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import type { Role } from '../../../src-shared/domain/common'
+import { newSigningKey, signerFor } from '../../engine/audit/checkpoint'
 import type { Engine } from '../../engine/engine'
 import { FileCredentialStore } from '../../engine/sync/file-credentials'
 import { createExampleWorld } from '../../testing/example-world'
@@ -300,6 +301,8 @@ const MATRIX: Record<string, Row> = {
   'reports.cancel': { may: [Y, Y, N, Y], input: async (role) => ({ id: await finishedJobOf(role) }) },
   'reports.history': { may: [Y, Y, Y, Y], input: () => ({}) },
   'sync.changes': { may: [Y, Y, N, Y], input: () => ({ after: '0', limit: 10 }) },
+  // Bookkeeping, checked against the trail: any role may keep a desktop's signed head (one desktop per role here).
+  'sync.head': { may: [Y, Y, Y, Y], input: (role) => desktopHead(role) },
   'sync.rows': { may: [Y, Y, N, Y], input: () => ({ keys: [{ table: 'policies', key: [world.policyId] }] }) },
   [SNAPSHOT]: { may: [Y, Y, N, Y], input: () => ({}) },
   'sync.connect': { site: 'desktop', may: [Y, N, N, N], input: () => ({ url: sites.main.server.url, token: sites.main.tokens.auditor }) },
@@ -307,6 +310,15 @@ const MATRIX: Record<string, Row> = {
   'sync.now': { site: 'desktop', may: [Y, Y, Y, Y], input: () => ({}) },
   'sync.resolve': { site: 'desktop', may: [Y, Y, N, N], input: async (role) => ({ command_id: await refusedChangeOnDesktop(role), choice: 'theirs' }) },
   'sync.disconnect': { site: 'desktop', may: [Y, N, N, N], input: () => ({}) },
+}
+
+/** A head of the main workspace's trail, as a desktop of this role signed it with a key of its own. */
+async function desktopHead(role: Role): Promise<object> {
+  const { workspace_id } = await call('sync.changes', { after: '0', limit: 1 })
+  const verified = await call('audit.verify', {})
+  if (!verified.ok) throw new Error('the example workspace’s trail is broken')
+  const signer = signerFor(newSigningKey())
+  return { desktop_workspace_id: `ws_desktop_${role}`, checkpoint: signer.sign({ chain: workspace_id, event_id: verified.events, hash: verified.head, at: START }) }
 }
 
 /** The procedures that take the workspace away in bulk, by hand: refused to a reviewer however its token was made. */

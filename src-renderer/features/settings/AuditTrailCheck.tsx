@@ -1,6 +1,7 @@
 /**
- * "Verify audit trail": asks the engine to check every audit event against the hash chain, and
- * says what it found: intact, with how many events and the head hash, or the first bad event.
+ * "Verify audit trail": asks the engine to check every audit event against the hash chain and the
+ * newest head signed with the workspace's key, and says what it found: intact, with how many
+ * events, the head hash and the signing key's fingerprint (what packages carry), or the first bad event.
  */
 import { Alert, Button, Group, Stack, Text } from '@mantine/core'
 import { useState } from 'react'
@@ -23,8 +24,9 @@ export function AuditTrailCheck() {
     <Stack gap="sm">
       <Group justify="space-between" wrap="nowrap">
         <Text size="sm">
-          Each audit event carries a hash of its content and of the event before it. Checking recomputes every hash, so an event altered, removed or
-          inserted outside the console is found and named.
+          Each audit event carries a hash of its content and of the event before it, and every change’s newest event is signed with a key kept outside
+          the workspace. Checking recomputes every hash and compares the trail with its signed heads, so an event altered, removed or added outside
+          the console is found and named.
         </Text>
         <Button loading={checking} onClick={verify}>
           Verify audit trail
@@ -36,6 +38,19 @@ export function AuditTrailCheck() {
           <Text span ff="monospace" title={result.head}>
             {result.head.slice(0, 12)}…
           </Text>
+          {result.checkpoint && (
+            <Text size="sm" mt="xs">
+              Checked against the head signed at {result.checkpoint.at} (event {result.checkpoint.event_id.toLocaleString('en-US')}). Signing key fingerprint{' '}
+              <Text span ff="monospace" title={result.checkpoint.fingerprint}>
+                {result.checkpoint.fingerprint}
+              </Text>
+            </Text>
+          )}
+          {result.notes?.map((note) => (
+            <Text size="sm" mt="xs" key={note}>
+              {note}
+            </Text>
+          ))}
         </Alert>
       )}
       {result?.ok === false && (
