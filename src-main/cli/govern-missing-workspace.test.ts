@@ -88,6 +88,7 @@ describe('govern on a --db where there is no workspace', () => {
     const info = runGovern(['info', '--db', db], environment())
     expect(info.code).toBe(0)
     expect(info.out).toContain(`workspace ${db}`)
-    expect(readdirSync(folder.path('')).filter((name) => name.startsWith('made.sqlite'))).toEqual(['made.sqlite'])
+    // The workspace and the log of its signed audit heads kept beside it; no WAL is left behind.
+    expect(readdirSync(folder.path('')).filter((name) => name.startsWith('made.sqlite')).sort()).toEqual(['made.sqlite', 'made.sqlite.audit-heads.jsonl'])
   })
 })
