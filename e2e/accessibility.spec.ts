@@ -272,6 +272,7 @@ for (const scheme of ['light', 'dark'] as const) {
             kind: 'conflict',
             message: 'The policy moved on to a newer version meanwhile.',
             conflict: {
+              kind: 'policy',
               policy_id: policies[0]!.id,
               base,
               current,
