@@ -11,23 +11,12 @@ import { sql } from 'kysely'
 import type { RowChange } from '../../../src-shared/domain/sync'
 import { auditEventHash, CHAIN_START } from '../audit-hash'
 import { notePulledHead } from '../audit-heads'
-import { verifyAuditChain } from '../audit/audit-chain'
+import { type ChainedEvent, verifyAuditChain } from '../audit/audit-chain'
 import type { Tx } from '../db/schema'
 import { ServerUnavailable } from './server-client'
 
-interface PulledEvent {
-  id: number
-  at: string
-  actor_id: string
-  actor_name: string
-  action: string
-  entity_type: string
-  entity_id: string
-  before_json: string | null
-  after_json: string | null
-  prev_hash: string | null
-  hash: string | null
-}
+/** A pulled event carries every column its place in the chain depends on. */
+type PulledEvent = ChainedEvent
 
 /** The newest event of the server's chain held here, and its hash: row_changes names the events made here since the last pull. */
 export async function confirmedHead(tx: Tx): Promise<{ id: number; hash: string }> {
