@@ -117,6 +117,13 @@ describe('request bodies', () => {
     expect(await small.json()).toMatchObject({ error: 'too_large', message: expect.stringContaining('1 MB') })
   })
 
+  it('refuses a body within its size that holds more objects and arrays than a body of that size may, naming the limit', async () => {
+    // 20,000 empty arrays are 60 KB, far below 1 MB, and more than its 16,384 objects and arrays.
+    const response = await api('POST', '/applications', `{"name": "Many", "tags": [${'[],'.repeat(20_000)}[]]}`)
+    expect(response.status).toBe(413)
+    expect(await response.json()).toMatchObject({ error: 'too_large', message: expect.stringContaining('holds more than 16,384 objects and arrays at byte') })
+  })
+
   it("answers an auditor's write 403 without reading its body", async () => {
     // The body is declared as 480 MB but only 64 KB of it is ever sent: an answer that waited
     // for the body would never come.
