@@ -76,12 +76,13 @@ export async function readJsonObject(c: Context, limit: number): Promise<Request
   const declared = declaredTooLarge(c, limit)
   if (declared) return { ok: false, error: declared }
   const pieces: Uint8Array[] = []
+  const isJson = (c.req.header('content-type') ?? '').toLowerCase().includes('json')
   // Its structure is counted as it arrives, so a body nested too deep is refused at the byte that
   // goes too deep, and JSON.parse never builds what would cost many times the body's size.
-  const shape = new JsonShapeCheck(jsonBoundsFor(limit))
+  const shape = isJson ? new JsonShapeCheck(jsonBoundsFor(limit)) : undefined
   try {
     for await (const piece of bodyPieces(c, limit)) {
-      const passed = shape.feedBytes(piece)
+      const passed = shape?.feedBytes(piece)
       if (passed) return { ok: false, error: { error: 'too_large', message: `The request body ${describeJsonBound(passed)}; this call accepts at most ${boundsSaid(limit)}.` } }
       pieces.push(piece)
     }
@@ -91,15 +92,14 @@ export async function readJsonObject(c: Context, limit: number): Promise<Request
   }
   const bytes = Buffer.concat(pieces)
   pieces.length = 0
-  if (!isUtf8(bytes)) {
-    const at = firstInvalidUtf8(bytes)
-    return { ok: false, error: { error: 'invalid_encoding', message: `The request body is not UTF-8 text, as JSON must be: ${describeInvalidUtf8(at, bytes)}.` } }
-  }
-  const text = bytes.toString('utf8')
-  if (text.trim() === '') return { ok: true, value: {} }
-  const type = c.req.header('content-type') ?? ''
-  if (!type.toLowerCase().includes('json')) {
+  const utf8 = isUtf8(bytes)
+  const text = utf8 ? bytes.toString('utf8') : ''
+  if (utf8 && text.trim() === '') return { ok: true, value: {} }
+  if (!isJson) {
     return { ok: false, error: { error: 'invalid_json', message: 'Send the request body as JSON (Content-Type: application/json)' } }
+  }
+  if (!utf8) {
+    return { ok: false, error: { error: 'invalid_encoding', message: `The request body is not UTF-8 text, as JSON must be: ${describeInvalidUtf8(firstInvalidUtf8(bytes), bytes)}.` } }
   }
   let body: unknown
   try {
