@@ -8,6 +8,8 @@ import { EditConflict } from '../domain/conflicts'
 export const ErrorCode = z.enum([
   'invalid_input',
   'invalid_json',
+  /** The body, or a file sent as the body, is not UTF-8 text; the message names the first byte at fault. */
+  'invalid_encoding',
   'not_found',
   'conflict',
   'unauthorized',
@@ -41,6 +43,7 @@ export type Result<T> = { ok: true; value: T; replayed?: boolean } | { ok: false
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_input: 422,
   invalid_json: 400,
+  invalid_encoding: 400,
   not_found: 404,
   conflict: 409,
   unauthorized: 401,

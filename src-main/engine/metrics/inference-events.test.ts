@@ -52,4 +52,10 @@ describe('reading a file that arrives in pieces', () => {
     const long = `{"timestamp": "2026-03-01T08:10:00Z", "note": "${'x'.repeat(1_100_000)}"}\n`
     await expect(read('jsonl', long, 64 * 1024)).rejects.toMatchObject({ message: expect.stringContaining('longer than 1,000,000 characters') })
   })
+
+  it('refuses a line nested deeper than 64 levels before parsing it, naming the line and the character', async () => {
+    const deep = `{"timestamp": "2026-03-01T08:10:00Z"}\n{"timestamp": "2026-03-01T08:20:00Z", "x": ${'['.repeat(500_000)}${']'.repeat(400_000)}\n`
+    // The object is the first level and its first bracket, character 43 of line 2, the second: the 65th is 63 brackets on.
+    await expect(read('jsonl', deep, 64 * 1024)).rejects.toMatchObject({ code: 'invalid_input', field: 'line 2', message: 'line 2: is not an event: it is nested deeper than 64 levels at character 106' })
+  })
 })

@@ -5,6 +5,7 @@
  * inference was not evaluated for it.
  */
 import { parse as parseCsv } from 'csv-parse/sync'
+import { describeJsonBound, jsonBoundPassed, jsonBoundsFor } from '../../../src-shared/api/json-bounds'
 import { INFERENCE_FIELDS, type InferenceFormat } from '../../../src-shared/domain/observations'
 import { LARGEST_VALUE, outsideWindow, valueTooLarge, type AcceptedWindow, type ValuedMetric } from '../../../src-shared/domain/data-limits'
 import { METRIC_BY_KEY } from '../../../src-shared/domain/metrics'
@@ -18,6 +19,8 @@ type Fields = Record<string, unknown>
 const CSV_OPTIONS = { skip_empty_lines: true, trim: true, relax_column_count: false } as const
 /** A JSONL line longer than this is not an event someone logged; it is refused before it fills memory. */
 const MAX_LINE_LENGTH = 1_000_000
+/** An event is one flat object; these bounds leave room for far more than one and refuse what would cost memory. */
+const LINE_BOUNDS = jsonBoundsFor(MAX_LINE_LENGTH)
 
 const TRUE = new Set(['true', '1', 'yes', 'y', 't'])
 const FALSE = new Set(['false', '0', 'no', 'n', 'f'])
@@ -54,6 +57,9 @@ export class InferenceEvents {
     lines.forEach((line, index) => {
       const number = firstLine + index
       if (line.trim() === '') return
+      // A line is held whole, but what JSON.parse would build of it is bounded before it is built.
+      const passed = jsonBoundPassed(line, LINE_BOUNDS)
+      if (passed) throw lineError(number, undefined, `is not an event: it ${describeJsonBound(passed, 'character')}`)
       let event: unknown
       try {
         event = JSON.parse(line)

@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto'
 import { setImmediate } from 'node:timers/promises'
+import { describeInvalidUtf8, firstInvalidUtf8, unfinishedTail } from '../../../src-shared/api/utf8-bytes'
 import { acceptedWindow } from '../../../src-shared/domain/data-limits'
 import type { InferenceFormat, InferenceImportResult } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
@@ -49,25 +50,42 @@ export async function importInferences(engine: EngineContext, ctx: CallContext, 
 
 /**
  * An upload as text, its bytes hashed as they pass: the same file has the same batch id whether
- * it came inside a request or as one. Text that is not UTF-8 is refused.
+ * it came inside a request or as one. Text that is not UTF-8 is refused, naming the first byte at
+ * fault, rather than read with U+FFFD in its place.
  */
 async function* hashedText(upload: AsyncIterable<Uint8Array | string>, hash: Hash): AsyncIterable<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true })
-  try {
-    for await (const piece of upload) {
-      const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
-      hash.update(bytes)
-      yield decoder.decode(bytes, { stream: true })
-      // Pieces already received would otherwise be parsed in one go, holding up every other
-      // request on this thread until the whole file is read: each piece waits its turn instead.
-      await setImmediate()
+  // Where the piece being read starts in the file, and the end of the one before it, which may
+  // hold the first bytes of a character this piece finishes.
+  let offset = 0
+  let tail: Uint8Array = new Uint8Array(0)
+  for await (const piece of upload) {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
+    hash.update(bytes)
+    let text: string
+    try {
+      text = decoder.decode(bytes, { stream: true })
+    } catch {
+      throw notUtf8(Buffer.concat([tail, bytes]), offset - tail.length)
     }
+    yield text
+    tail = bytes.subarray(bytes.length - unfinishedTail(bytes))
+    offset += bytes.length
+    // Pieces already received would otherwise be parsed in one go, holding up every other
+    // request on this thread until the whole file is read: each piece waits its turn instead.
+    await setImmediate()
+  }
+  try {
     const rest = decoder.decode()
     if (rest) yield rest
-  } catch (error) {
-    if (error instanceof TypeError) throw new EngineError('invalid_input', 'the file is not UTF-8 text', 'content')
-    throw error
+  } catch {
+    throw notUtf8(tail, offset - tail.length)
   }
+}
+
+function notUtf8(bytes: Uint8Array, offset: number): EngineError {
+  const at = Math.max(firstInvalidUtf8(bytes), 0) + offset
+  return new EngineError('invalid_encoding', `the file is not UTF-8 text: ${describeInvalidUtf8(at, bytes, offset)}`, 'content')
 }
 
 export async function beginImport(engine: EngineContext, ctx: CallContext, request: { id: string; format: InferenceFormat; file_name: string }): Promise<{ import_id: string }> {

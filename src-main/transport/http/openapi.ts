@@ -181,12 +181,19 @@ function withReferences(json: JsonSchema, place: (ref: string) => string, usedBy
 
 /** Errors as the server answers them: the status errors.ts gives their code, the shared body. */
 const ERROR_ANSWERS = {
-  InvalidJson: { code: 'invalid_json', description: 'The body is not a JSON object (or not sent as application/json).' },
+  InvalidJson: {
+    code: 'invalid_json',
+    description: 'The body is not a JSON object (or not sent as application/json). Also 400, as invalid_encoding: the body, or the file sent as the body, is not UTF-8 text; the message names the first byte at fault.',
+  },
   Unauthorized: { code: 'unauthorized', description: 'No token, or one the workspace served here does not know or has revoked.', headers: ['WWW-Authenticate'] },
   Forbidden: { code: 'forbidden', description: 'The token’s role lacks the right this call needs, which its description names (or the Host header names a server other than this one).' },
   NotFound: { code: 'not_found', description: 'Something the request names does not exist.' },
   Conflict: { code: 'conflict', description: 'The request clashes with the workspace as it is: a name or id already taken, an archived policy, a report not finished.' },
-  TooLarge: { code: 'too_large', description: 'The body is larger than this call accepts; nothing of it was read beyond the limit.' },
+  TooLarge: {
+    code: 'too_large',
+    description:
+      'The body is larger than this call accepts, or holds more JSON structure than a body of that size may (nested deeper than 64 levels, or more objects and arrays, member names or values than its size allows; the message names the bound and the byte); nothing of it was read beyond the limit.',
+  },
   InvalidInput: { code: 'invalid_input', description: 'A field fails validation or is not a field of this call; `field` and `issues` name it.' },
   RateLimited: { code: 'rate_limited', description: 'Too many wrong credentials from this address; retry after Retry-After seconds.', headers: ['Retry-After'] },
   Busy: { code: 'busy', description: 'Another program kept the workspace’s write lock; nothing was written, retry after Retry-After seconds.', headers: ['Retry-After'] },

@@ -1,11 +1,15 @@
 /**
  * Reading request bodies within limits. The caller has been authenticated and authorised before
  * any of this runs; a body that declares more than its limit is refused before a byte is read,
- * and one that turns out larger is refused the moment it passes the limit, never buffered whole.
+ * and one that turns out larger, or holds more structure than JSON of its size may (json-bounds.ts),
+ * is refused the moment it passes the limit, never buffered whole. Text must be UTF-8.
  */
+import { isUtf8 } from 'node:buffer'
 import type { Context } from 'hono'
 import type { ApiErrorBody } from '../../../src-shared/api/errors'
+import { describeJsonBound, jsonBoundsFor, JsonShapeCheck } from '../../../src-shared/api/json-bounds'
 import type { Payload } from '../../../src-shared/api/procedure'
+import { describeInvalidUtf8, firstInvalidUtf8 } from '../../../src-shared/api/utf8-bytes'
 import { EngineError } from '../../engine/errors'
 
 /** The largest body each kind of call may send, in bytes. */
@@ -44,7 +48,11 @@ export function declaredTooLarge(c: Context, limit: number): ApiErrorBody | unde
   return Number.isFinite(declared) && declared > limit ? tooLarge(limit) : undefined
 }
 
-/** The body's bytes as they arrive, failing with `too_large` as soon as they pass `limit`. */
+/**
+ * The body's bytes as they arrive, failing with `too_large` as soon as they pass `limit`. What is
+ * left unread when the caller stops is the server's to bound (unread-bodies.ts): cancelling the
+ * stream here would reset the connection before the refusal could be sent.
+ */
 export async function* bodyPieces(c: Context, limit: number): AsyncIterable<Uint8Array> {
   const body = c.req.raw.body
   if (!body) return
@@ -59,8 +67,7 @@ export async function* bodyPieces(c: Context, limit: number): AsyncIterable<Uint
       yield value
     }
   } finally {
-    // Stop reading whatever is left; Node discards it rather than holding it.
-    void reader.cancel().catch(() => undefined)
+    reader.releaseLock()
   }
 }
 
@@ -69,17 +76,30 @@ export async function readJsonObject(c: Context, limit: number): Promise<Request
   const declared = declaredTooLarge(c, limit)
   if (declared) return { ok: false, error: declared }
   const pieces: Uint8Array[] = []
+  const isJson = (c.req.header('content-type') ?? '').toLowerCase().includes('json')
+  // Its structure is counted as it arrives, so a body nested too deep is refused at the byte that
+  // goes too deep, and JSON.parse never builds what would cost many times the body's size.
+  const shape = isJson ? new JsonShapeCheck(jsonBoundsFor(limit)) : undefined
   try {
-    for await (const piece of bodyPieces(c, limit)) pieces.push(piece)
+    for await (const piece of bodyPieces(c, limit)) {
+      const passed = shape?.feedBytes(piece)
+      if (passed) return { ok: false, error: { error: 'too_large', message: `The request body ${describeJsonBound(passed)}; this call accepts at most ${boundsSaid(limit)}.` } }
+      pieces.push(piece)
+    }
   } catch (error) {
     if (error instanceof EngineError) return { ok: false, error: error.toBody() }
     throw error
   }
-  const text = Buffer.concat(pieces).toString('utf8')
-  if (text.trim() === '') return { ok: true, value: {} }
-  const type = c.req.header('content-type') ?? ''
-  if (!type.toLowerCase().includes('json')) {
+  const bytes = Buffer.concat(pieces)
+  pieces.length = 0
+  const utf8 = isUtf8(bytes)
+  const text = utf8 ? bytes.toString('utf8') : ''
+  if (utf8 && text.trim() === '') return { ok: true, value: {} }
+  if (!isJson) {
     return { ok: false, error: { error: 'invalid_json', message: 'Send the request body as JSON (Content-Type: application/json)' } }
+  }
+  if (!utf8) {
+    return { ok: false, error: { error: 'invalid_encoding', message: `The request body is not UTF-8 text, as JSON must be: ${describeInvalidUtf8(firstInvalidUtf8(bytes), bytes)}.` } }
   }
   let body: unknown
   try {
@@ -91,6 +111,13 @@ export async function readJsonObject(c: Context, limit: number): Promise<Request
     return { ok: false, error: { error: 'invalid_json', message: 'The request body must be a JSON object' } }
   }
   return { ok: true, value: body as Record<string, unknown> }
+}
+
+/** Every bound at once, for a client choosing how to split what it sends. */
+function boundsSaid(limit: number): string {
+  const bounds = jsonBoundsFor(limit)
+  const count = (value: number) => value.toLocaleString('en')
+  return `${bounds.depth} levels of nesting, ${count(bounds.containers)} objects and arrays, ${count(bounds.members)} member names and ${count(bounds.values)} values (for a body of up to ${describe(limit)})`
 }
 
 /** The Content-Types a file sent as the body itself may carry, and the import format each names. */

@@ -35,6 +35,7 @@ import { OPENAPI_PATH, openApiJson } from './openapi'
 import { API_BASE_PATH, commandIdOf, errorResponse, mountRestApi, sendResult } from './rest'
 import type { SessionLimits } from './sessions'
 import { mountSyncSnapshot } from './sync-snapshot'
+import { boundUnreadBodies } from './unread-bodies'
 import { createTokenRateLimit, DEFAULT_REQUESTS_PER_MINUTE } from './token-rate-limit'
 
 /** The console's client sends this header; a cross-site form cannot, so cookies alone never suffice. */
@@ -259,6 +260,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 4780 }, (info) => resolvePort(info)) as Server
     // Watched before the first connection can arrive, so no request escapes the close.
     close = gracefulCloser(server, stopping)
+    boundUnreadBodies(server)
     server.once('error', reject)
   })
   const url = `http://${hostCheck.value.linkHost}:${address.port}`
