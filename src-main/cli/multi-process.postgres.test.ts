@@ -36,7 +36,7 @@ let token: string
 
 function serve(): Promise<Server> {
   const { GOVERN_DATABASE_URL: _ignored, ...env } = process.env
-  const args = ['--import', 'tsx', GOVERN_ENTRY, 'serve', '--database-url', databaseUrl, '--port', '0', '--rate-limit', '0', '--webhook-timeout', String(WEBHOOK_TIMEOUT_S)]
+  const args = ['--import', 'tsx', GOVERN_ENTRY, 'serve', '--database-url', databaseUrl, '--port', '0', '--rate-limit', '0', '--webhook-timeout', String(WEBHOOK_TIMEOUT_S), '--webhook-allow', '127.0.0.1']
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env })
   return new Promise((resolve, reject) => {
     let output = ''
