@@ -33,7 +33,7 @@ describe('govern', () => {
     const tokenHelp = govern('token', '--help')
     for (const command of ['create', 'list', 'revoke']) expect(tokenHelp.out).toContain(command)
     const serveHelp = govern('serve', '--help')
-    for (const option of ['--db', '--database-url', '--host', '--port', '127.0.0.1', '4780', '--webhook-timeout']) expect(serveHelp.out).toContain(option)
+    for (const option of ['--db', '--database-url', '--host', '--port', '127.0.0.1', '4780', '--webhook-timeout', '--webhook-allow']) expect(serveHelp.out).toContain(option)
   })
 
   it('creates a token, prints it once, and stores only its hash', async () => {
@@ -107,6 +107,34 @@ describe('govern', () => {
       const refused = await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${other}` } })
       expect(refused.status).toBe(401)
       expect(await refused.json()).toMatchObject({ message: expect.stringContaining(`(${folder.path('default.sqlite')})`) })
+    } finally {
+      child.kill('SIGTERM')
+    }
+  })
+
+  const { GOVERN_WEBHOOK_ALLOW: _unset, ...inherited } = process.env
+
+  it('refuses an allow-list entry that is neither a name, an address nor a range, naming it', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', entry, 'serve', '--db', folder.path('bad-allow.sqlite'), '--port', '0', '--webhook-allow', '10.0.0.0/8,http://relay'], { cwd: root, encoding: 'utf8', env: inherited })
+    expect(run.status).not.toBe(0)
+    expect(run.stderr).toContain('"http://relay" is not a host name, an IP address or a CIDR range')
+    expect(existsSync(folder.path('bad-allow.sqlite'))).toBe(false)
+  })
+
+  it('accepts a policy webhook on an address --webhook-allow names, and refuses one inside that it does not', async () => {
+    const db = await newWorkspace('webhook-allow.sqlite')
+    const secret = govern('token', 'create', '--db', db, '--name', 'webhooks').out.trim()
+    const { child, base } = await serving(['--db', db, '--webhook-allow', '127.0.0.1'])
+    try {
+      const create = (name: string, webhook: string) =>
+        fetch(`${base}/api/v1/organization/policies`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name, notification_webhook: webhook, alert_rules: [{ metric: 'pii', operator: '>', threshold: 2, severity: 'critical' }] }),
+        })
+      expect((await create('Allowed', 'http://127.0.0.1:9/hooks')).status).toBe(201)
+      const refused = await create('Metadata', 'http://169.254.169.254/latest/meta-data/')
+      expect(await refused.json()).toMatchObject({ error: 'invalid_input', field: 'notification_webhook', message: expect.stringContaining('169.254.169.254 is a link-local (cloud metadata) address') })
     } finally {
       child.kill('SIGTERM')
     }
@@ -207,3 +235,4 @@ describe('govern serve beyond loopback', () => {
     }
   })
 })
+

@@ -15,6 +15,7 @@ import { keyFingerprint } from '../engine/audit/checkpoint'
 import { createFileKeyStore, type AuditKeyStore } from '../engine/audit/key-store'
 import { checkPackageProvenance, verifyPackage } from '../engine/audit/package-verification'
 import { DEFAULT_WEBHOOK_TIMEOUT_MS } from '../engine/compliance/notifier'
+import { WebhookAllowList } from '../engine/webhooks/destinations'
 import { KNOWN_MIGRATIONS } from '../engine/db/migrate'
 import { openDatabase } from '../engine/db/open'
 import { migrateDatabaseAt } from '../engine/db/postgres'
@@ -69,6 +70,13 @@ function parseWebhookTimeout(value: string): number {
   const seconds = Number(value)
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) throw new InvalidArgumentError('a webhook timeout is a number of seconds from 1 to 300')
   return seconds
+}
+
+/** Repeatable, and each a comma-separated list: every entry so far, with this one's. */
+function parseWebhookAllow(value: string, previous: string[] | undefined): string[] {
+  const parsed = WebhookAllowList.parse([value])
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message)
+  return [...(previous ?? []), ...parsed.value.entries]
 }
 
 function parsePort(value: string): number {
@@ -175,11 +183,16 @@ export function buildProgram(io: CliIo = processIo): Command {
         .argParser(parseWebhookTimeout)
         .default(DEFAULT_WEBHOOK_TIMEOUT_MS / 1000),
     )
-    .action(async (options: Workspace & { host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number; rateLimit: number; shutdownGrace: number; webhookTimeout: number }) => {
+    .addOption(
+      new Option('--webhook-allow <host-or-cidr>', 'a webhook destination inside this computer or its network that policies may name and alerts may go to (a host name, an address or a CIDR range; repeat it or separate with commas); all others inside are refused')
+        .env('GOVERN_WEBHOOK_ALLOW')
+        .argParser(parseWebhookAllow),
+    )
+    .action(async (options: Workspace & { host: string; port: number; allowedHosts?: string[]; bodyLimit: number; bulkBodyLimit: number; uploadLimit: number; rateLimit: number; shutdownGrace: number; webhookTimeout: number; webhookAllow?: string[] }) => {
       if (!isLoopbackBind(options.host) && !options.allowedHosts) {
         throw new CliFailure(`--host ${options.host} is reachable beyond this computer; list the names it is reached by with --allowed-hosts (or GOVERN_ALLOWED_HOSTS), e.g. --allowed-hosts governance.example.com,10.0.0.5`)
       }
-      const engine = await openEngine(workspaceOf(options), { evaluateInWorker: true, webhookTimeoutMs: options.webhookTimeout * 1000, auditKeys: auditKeys() })
+      const engine = await openEngine(workspaceOf(options), { evaluateInWorker: true, webhookTimeoutMs: options.webhookTimeout * 1000, webhookAllow: options.webhookAllow, auditKeys: auditKeys() })
       const log = jsonLog()
       let server
       try {
@@ -193,6 +206,7 @@ export function buildProgram(io: CliIo = processIo): Command {
       io.out(`Governance Console is serving ${engine.path}`)
       io.out(`  Console (sign-in link for this run): ${server.loginUrl}`)
       io.out(`  REST API: ${server.url}/api/v1  (Authorization: Bearer <token from \`${tokenCommandFor(engine.path)}\`>)`)
+      if (options.webhookAllow) io.out(`  Webhooks may also go to: ${options.webhookAllow.join(', ')}`)
       if (!isLoopbackBind(options.host)) {
         io.err(`  Warning: bound to ${options.host}, reachable beyond this computer as ${options.allowedHosts?.join(', ')}.`)
       }

@@ -36,7 +36,7 @@ let token: string
 
 function serve(): Promise<Server> {
   const { GOVERN_DATABASE_URL: _ignored, ...env } = process.env
-  const args = ['--import', 'tsx', GOVERN_ENTRY, 'serve', '--database-url', databaseUrl, '--port', '0', '--rate-limit', '0', '--webhook-timeout', String(WEBHOOK_TIMEOUT_S)]
+  const args = ['--import', 'tsx', GOVERN_ENTRY, 'serve', '--database-url', databaseUrl, '--port', '0', '--rate-limit', '0', '--webhook-timeout', String(WEBHOOK_TIMEOUT_S), '--webhook-allow', '127.0.0.1']
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env })
   return new Promise((resolve, reject) => {
     let output = ''
@@ -92,14 +92,18 @@ function webhookReceiver() {
   }
 }
 
-/** Which of `pids` holds the client end of a loopback connection from `port` (Linux: /proc). */
-function processOnPort(port: number, pids: readonly number[]): number | undefined {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0')
+/**
+ * Which of `pids` holds the client end of a loopback connection from `port` to `serverPort`
+ * (Linux: /proc). Both ends are matched: the kernel gives one local port to several connections
+ * to different places (a server's to PostgreSQL among them).
+ */
+function processOnPort(port: number, serverPort: number, pids: readonly number[]): number | undefined {
+  const hex = (value: number) => value.toString(16).toUpperCase().padStart(4, '0')
   const inodes = new Set<string>()
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/)
-      if (fields[1]?.endsWith(`:${hexPort}`)) inodes.add(fields[9]!)
+      if (fields[1]?.endsWith(`:${hex(port)}`) && fields[2]?.endsWith(`:${hex(serverPort)}`)) inodes.add(fields[9]!)
     }
   }
   return pids.find((pid) => readdirSync(`/proc/${pid}/fd`).some((fd) => inodes.has(/^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`))?.[1] ?? '')))
@@ -180,7 +184,7 @@ describe('two servers on one PostgreSQL database, one killed mid-delivery', () =
     // Alerts are still going out, slowly. The next one is held unanswered and its sender, which
     // holds a claimed batch, is killed.
     const inFlight = await Promise.race([receiver.holdNextDelivery(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no delivery was under way to interrupt')), 20_000))])
-    const victimPid = processOnPort(inFlight.request.socket.remotePort!, servers.map((server) => server.child.pid!))
+    const victimPid = processOnPort(inFlight.request.socket.remotePort!, inFlight.request.socket.localPort!, servers.map((server) => server.child.pid!))
     expect(victimPid).toBeDefined()
     const victim = servers.find((server) => server.child.pid === victimPid)!
     const survivor = victim === first ? second : first

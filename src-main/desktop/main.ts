@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { BrowserWindow, Notification, app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { IPC_CALL_CHANNEL, IPC_CHANGED_CHANNEL } from '../../src-shared/api/bridge'
 import { openEngine, type Engine } from '../engine/engine'
+import { WebhookAllowList } from '../engine/webhooks/destinations'
 import { WORKSPACE_FILE } from '../engine/workspace/location'
 import { createIpcHandler } from '../transport/ipc/ipc-handler'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, CONSOLE_URL, createAppProtocolHandler } from './app-protocol'
@@ -75,12 +76,20 @@ async function start(): Promise<void> {
   })
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererRoot, (path) => readFile(path)))
   const workspacePath = process.env.GOVERN_WORKSPACE ?? join(app.getPath('userData'), WORKSPACE_FILE)
+  // Webhooks inside this computer or its network, allowed as `govern serve` reads them: whoever
+  // starts the app is its operator, and nothing stored in the workspace can widen the list.
+  const webhookAllow = WebhookAllowList.parse([process.env.GOVERN_WEBHOOK_ALLOW ?? ''])
+  if (!webhookAllow.ok) {
+    dialog.showErrorBox('GOVERN_WEBHOOK_ALLOW is not valid', webhookAllow.message)
+    app.exit(1)
+    return
+  }
   try {
     // The server token of a connected workspace lives in the OS keychain, never in the workspace file.
     const credentials = createKeychain(safeStorage, app.getPath('userData'))
     // So is the key that signs the audit trail's head: whoever holds the workspace file alone cannot sign.
     const auditKeys = createAuditKeychain(safeStorage, auditKeyFolder(app.getPath('userData')))
-    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true, credentials, auditKeys })
+    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true, credentials, auditKeys, webhookAllow: webhookAllow.value.entries })
   } catch (error) {
     dialog.showErrorBox('Cannot open the workspace', (error as Error).message)
     app.exit(1)

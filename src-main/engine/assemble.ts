@@ -15,6 +15,7 @@ import { generateHere, ReportJobs, type ReportRunner } from './reports/report-jo
 import { credentialsFileFor, FileCredentialStore } from './sync/file-credentials'
 import { recordingCommands } from './sync/recording'
 import { SyncService, type SyncOptions } from './sync/sync-service'
+import { WebhookDestinations } from './webhooks/destinations'
 
 export interface EngineCore {
   context: EngineContext
@@ -39,12 +40,14 @@ export interface Elsewhere {
  */
 export function assembleEngine(path: string, database: OpenedDatabase, clock: Clock, elsewhere: Elsewhere = {}, syncOptions?: SyncOptions, delivery: NotifierOptions = {}, signing?: HeadSigning): EngineCore {
   const context = new EngineContext(database.reader, database.write, clock)
-  const notifier = new Notifier(context, delivery)
+  // One judge of webhook destinations, for saving a policy's and for sending to it.
+  const webhooks = delivery.destinations ?? new WebhookDestinations()
+  const notifier = new Notifier(context, { ...delivery, destinations: webhooks })
   const evaluator = new Evaluator(context, notifier, elsewhere.evaluateEverything)
   const compliance = new ComplianceQueries(context, evaluator)
   const reports = new ReportJobs(context, elsewhere.generateReport ?? generateHere(context.db, compliance, signing))
   const sync = new SyncService(context, syncOptions ?? { credentials: new FileCredentialStore(credentialsFileFor(path)) }, signing)
   // A connected desktop records its changes for its server, whichever door they came in by.
-  const handlers = recordingCommands(createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports, sync, signing }), context.db, sync)
+  const handlers = recordingCommands(createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports, sync, signing, webhooks }), context.db, sync)
   return { context, notifier, evaluator, compliance, reports, sync, handlers }
 }

@@ -29,6 +29,7 @@ import type { SyncTuning } from './sync/sync-service'
 import { credentialsFileFor, FileCredentialStore } from './sync/file-credentials'
 import { writeSnapshot, type SendPiece } from './sync/snapshot'
 import { SAMPLE_WORKSPACE_TASK } from './workspace/sample'
+import { WebhookAllowList, WebhookDestinations, type ResolveHost } from './webhooks/destinations'
 
 export interface Engine {
   /** Where the workspace is: its file, or its PostgreSQL database named without the password. */
@@ -122,6 +123,13 @@ export interface EngineOptions extends OpenOptions {
    * look (as often).
    */
   webhookTimeoutMs?: number
+  /**
+   * The operator's allow-list of webhook destinations inside this computer or its network (host
+   * names, addresses, CIDR ranges), which policies' webhooks may then name and alerts go to.
+   */
+  webhookAllow?: readonly string[]
+  /** How webhook host names are resolved: the system's resolver unless given. */
+  webhookResolver?: ResolveHost
 }
 
 /**
@@ -168,6 +176,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
     nativeBinding: options.nativeBinding,
     lockWaitMs: options.lockWaitMs,
     webhookTimeoutMs: options.webhookTimeoutMs,
+    webhookAllow: options.webhookAllow ? [...options.webhookAllow] : undefined,
     ...(signed && options.auditKeys ? { auditSigning: { privateKey: signed.privateKey, keyFolder: options.auditKeys.folder } } : {}),
   }
   const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
@@ -179,7 +188,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
     clock,
     thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
     { ...options.syncTuning, credentials: options.credentials ?? new FileCredentialStore(credentialsFileFor(path)) },
-    { webhookTimeoutMs: options.webhookTimeoutMs },
+    { webhookTimeoutMs: options.webhookTimeoutMs, destinations: new WebhookDestinations(WebhookAllowList.of(options.webhookAllow), options.webhookResolver) },
     signing,
   )
   await sync.load()

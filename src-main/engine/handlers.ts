@@ -38,6 +38,7 @@ import { changesAfter, rowsByKey } from './sync/change-feed'
 import { keepDesktopHead } from './sync/desktop-heads'
 import type { SyncService } from './sync/sync-service'
 import { loadSampleWorkspace, sampleLoadingProgress } from './workspace/sample'
+import type { WebhookDestinations } from './webhooks/destinations'
 
 export type Handler<K extends ProcedureName> = (
   input: ParsedInputOf<Contract[K]>,
@@ -53,12 +54,14 @@ export interface ComplianceServices {
   sync: SyncService
   /** The workspace's audit signing, when its key is at hand: the trail is verified against the heads kept outside. */
   signing?: HeadSigning
+  /** Where policies' webhooks may point: checked as a webhook is saved. */
+  webhooks: WebhookDestinations
 }
 
 /** An application's change can move it in or out of policies, and so change its compliance. */
 const APPLICATION_CHANGE: Area[] = ['applications', 'policies', 'compliance']
 
-export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance, reports, sync, signing }: ComplianceServices): Handlers {
+export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance, reports, sync, signing, webhooks }: ComplianceServices): Handlers {
   const { db } = engine
   return {
     'applications.list': async (filter) => ({ applications: await listApplications(db, filter) }),
@@ -126,9 +129,9 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
     'templates.list': async () => ({ templates: [...TEMPLATES] }),
     'policies.list': async ({ include_archived }) => ({ policies: await loadPolicies(db, { includeArchived: include_archived }) }),
     'policies.get': ({ id }) => getPolicy(db, id),
-    'policies.create': (draft, ctx) => createPolicy(engine, ctx, draft),
+    'policies.create': (draft, ctx) => createPolicy(engine, ctx, draft, webhooks),
     'policies.createFromTemplate': (request, ctx) => createPolicyFromTemplate(engine, ctx, request),
-    'policies.update': (patch, ctx) => updatePolicy(engine, ctx, patch),
+    'policies.update': (patch, ctx) => updatePolicy(engine, ctx, patch, webhooks),
     'policies.archive': ({ id }, ctx) => archivePolicy(engine, ctx, id),
     'policies.versions': async ({ id }) => ({ versions: await listPolicyVersions(db, id) }),
     'policies.diff': ({ id, from, to }) => diffPolicyVersions(db, id, from, to),

@@ -1,5 +1,6 @@
 /** Vitest hooks for engine tests: a fresh workspace file per test, all removed after the file's tests. */
 import { afterAll, beforeEach } from 'vitest'
+import type { EngineOptions } from '../engine/engine'
 import { caller, openTestEngine, tempFolder, type TestEngine } from './workspace'
 
 export interface EngineFixture extends TestEngine {
@@ -7,12 +8,12 @@ export interface EngineFixture extends TestEngine {
 }
 
 /** The fixture's fields always name the current test's engine. */
-export function freshEngineForEachTest(name: string, start?: string): EngineFixture {
+export function freshEngineForEachTest(name: string, start?: string, options: EngineOptions = {}): EngineFixture {
   const folder = tempFolder()
   let count = 0
   let current: EngineFixture | undefined
   beforeEach(async () => {
-    const opened = await openTestEngine(folder.path(`${name}-${count++}.sqlite`), start)
+    const opened = await openTestEngine(folder.path(`${name}-${count++}.sqlite`), start, options)
     current = { ...opened, call: caller(opened.engine) }
     return () => opened.engine.close()
   })

@@ -10,12 +10,13 @@ import { appliedOnce } from '../engine/commands/applied-commands'
 import { ENGINE_TESTS_ON_POSTGRES } from '../testing/engine-database'
 import { createExampleWorld } from '../testing/example-world'
 import { freshEngineForEachTest } from '../testing/fresh-engine'
+import { namesResolveNowhere } from '../testing/offline-resolver'
 import { asOwner } from '../testing/workspace'
 import { dispatch } from './dispatch'
 
-const fixture = freshEngineForEachTest('commands', '2026-03-01T10:30:00.000Z')
-
-// Gap alerts go to the example policy's webhook: answered here, so no test reaches the network.
+// No test reaches the network: the example policy's webhook names a host that resolves nowhere
+// here, so its gap alerts are never sent, and the server sync.connect names is answered here.
+const fixture = freshEngineForEachTest('commands', '2026-03-01T10:30:00.000Z', { webhookResolver: namesResolveNowhere })
 beforeAll(() => vi.stubGlobal('fetch', async () => new Response(null, { status: 204 })))
 afterAll(() => vi.unstubAllGlobals())
 

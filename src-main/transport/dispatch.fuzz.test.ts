@@ -15,6 +15,7 @@ import { contractExamples } from '../../src-shared/api/contract-examples'
 import type { ApiErrorBody } from '../../src-shared/api/errors'
 import { asOwner } from '../testing/workspace'
 import { freshEngineForEachTest } from '../testing/fresh-engine'
+import { namesResolveNowhere } from '../testing/offline-resolver'
 import { createExampleWorld } from '../testing/example-world'
 import { edgeValue, fieldKey, inferenceFiles, mutationsOf } from '../testing/fuzz-inputs'
 import { ENGINE_TESTS_ON_POSTGRES } from '../testing/engine-database'
@@ -26,9 +27,9 @@ import { dispatch } from './dispatch'
 const RUNS = Number(process.env.FUZZ_RUNS ?? (ENGINE_TESTS_ON_POSTGRES ? 20 : 100))
 const SEED = process.env.FUZZ_SEED === 'random' ? undefined : Number(process.env.FUZZ_SEED ?? 20260301)
 
-const fixture = freshEngineForEachTest('fuzz', '2026-03-01T10:30:00.000Z')
-
-// Gap alerts go to policies' webhooks: answered here, so no test reaches the network.
+// No test reaches the network: policies' webhooks name hosts that resolve nowhere here, so their
+// gap alerts are never sent, and the server sync.connect names is answered here.
+const fixture = freshEngineForEachTest('fuzz', '2026-03-01T10:30:00.000Z', { webhookResolver: namesResolveNowhere })
 beforeAll(() => vi.stubGlobal('fetch', async () => new Response(null, { status: 204 })))
 afterAll(() => vi.unstubAllGlobals())
 

@@ -11,6 +11,8 @@ import { caller, openTestEngine, tempFolder, type TestEngine } from '../../testi
 const folder = tempFolder()
 afterAll(() => folder.remove())
 const MINUTE = 60_000
+/** The receiver is on this computer: the operator's allow-list names it, in both runs of the console. */
+const ALLOW_LOOPBACK = { webhookAllow: ['127.0.0.1'] }
 
 interface Delivery {
   event: string
@@ -57,7 +59,7 @@ describe('attestation events on the webhook', () => {
     await receiver.start()
     receiver.failing = true
     const file = folder.path('events.sqlite')
-    let running: TestEngine = await openTestEngine(file, '2026-01-31T10:00:00.000Z')
+    let running: TestEngine = await openTestEngine(file, '2026-01-31T10:00:00.000Z', ALLOW_LOOPBACK)
     const deliver = async (minutes = 0) => {
       running.clock.advance(minutes * MINUTE)
       await caller(running.engine)('compliance.evaluate', {})
@@ -98,7 +100,7 @@ describe('attestation events on the webhook', () => {
     await at('2026-02-13T10:00:00.000Z')
     // The console restarts, and so does the receiver, on the same address.
     await running.engine.close()
-    running = await openTestEngine(file, '2026-02-13T10:30:00.000Z')
+    running = await openTestEngine(file, '2026-02-13T10:30:00.000Z', ALLOW_LOOPBACK)
     await receiver.start()
     await deliver(2)
     await at('2026-02-19T10:00:00.000Z') // 1 day left

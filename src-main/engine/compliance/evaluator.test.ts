@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freshEngineForEachTest } from '../../testing/fresh-engine'
 
-const fixture = freshEngineForEachTest('evaluator', '2026-03-01T10:30:00.000Z')
+// Alerts go to a receiver on this computer, which the operator's allow-list must name.
+const fixture = freshEngineForEachTest('evaluator', '2026-03-01T10:30:00.000Z', { webhookAllow: ['127.0.0.1'] })
 const call: typeof fixture.call = (...args) => fixture.call(...args)
 const HOUR = 3_600_000
 const DAY = 24 * HOUR

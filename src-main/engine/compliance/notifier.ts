@@ -6,6 +6,8 @@ import type { Selectable } from 'kysely'
 import type { EngineContext } from '../context'
 import type { NotificationsTable } from '../db/schema'
 import { workspaceId } from '../db/workspace-identity'
+import { DestinationRefused, WebhookDestinations } from '../webhooks/destinations'
+import { postWebhook } from '../webhooks/webhook-post'
 
 const RETRY_MINUTES = [1, 5, 30, 120, 360]
 /** How long a receiver may take to answer one delivery, unless the engine is told otherwise. */
@@ -22,6 +24,8 @@ export const DELIVERY_HEADER = 'x-governance-delivery'
 export interface NotifierOptions {
   /** How long a receiver may take to answer; also sets how long a claim lasts (twice this). */
   webhookTimeoutMs?: number
+  /** Where alerts may go: outside, and inside only where the operator's allow-list says. */
+  destinations?: WebhookDestinations
 }
 
 export class Notifier {
@@ -29,6 +33,7 @@ export class Notifier {
   private timer: NodeJS.Timeout | undefined
   private workspace: string | undefined
   private readonly timeoutMs: number
+  private readonly destinations: WebhookDestinations
   /**
    * A claim covers the delivery under way and a margin as long again, and is renewed for the rest
    * of the batch as each delivery is recorded: a live process never loses its claim, and one killed
@@ -42,6 +47,7 @@ export class Notifier {
   ) {
     this.timeoutMs = options.webhookTimeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS
     this.claimMs = 2 * this.timeoutMs
+    this.destinations = options.destinations ?? new WebhookDestinations()
   }
 
   /** Sends whatever is due; concurrent calls queue behind each other so nothing is sent twice. */
@@ -125,15 +131,16 @@ export class Notifier {
   private async send(notification: Selectable<NotificationsTable>, rest: ReadonlyArray<Selectable<NotificationsTable>>): Promise<void> {
     let error: string | null = null
     try {
-      const response = await fetch(notification.url, {
-        method: 'POST',
+      const status = await postWebhook(this.destinations, {
+        url: notification.url,
         headers: { 'content-type': 'application/json', 'user-agent': 'governance-console', [DELIVERY_HEADER]: `${this.workspace}:${notification.id}` },
         body: notification.payload_json,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       })
-      if (!response.ok) error = `HTTP ${response.status}`
+      if (status < 200 || status > 299) error = `HTTP ${status}`
     } catch (cause) {
-      error = (cause as Error).message
+      // Refused is retried like any failure: the operator may allow the destination meanwhile.
+      error = cause instanceof DestinationRefused ? `refused: ${cause.message}` : (cause as Error).message
     }
     const attempts = notification.attempts + 1
     const at = this.engine.nowIso()

@@ -9,6 +9,7 @@ export interface WorkerSetup {
   nativeBinding?: string
   lockWaitMs?: number
   webhookTimeoutMs?: number
+  webhookAllow?: string[]
   /**
    * The workspace's audit signing key (PKCS#8 PEM), so the worker's own commits are signed as the
    * engine's are, and the folder holding its public halves and newest heads (audit/key-store.ts).

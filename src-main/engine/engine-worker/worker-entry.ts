@@ -18,6 +18,7 @@ import { EngineError } from '../errors'
 import type { Handler } from '../handlers'
 import type { GeneratedReport } from '../reports/report-files'
 import { generateHere } from '../reports/report-jobs'
+import { WebhookAllowList, WebhookDestinations } from '../webhooks/destinations'
 import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
 
 const setup = workerData as WorkerSetup
@@ -33,7 +34,7 @@ function open(): Promise<{ database: OpenedDatabase; core: EngineCore; signing?:
     const signing = auditSigning ? await headSigningWith(unsigned.reader, auditSigning.privateKey, createFileKeyStore(auditSigning.keyFolder), label, clock) : undefined
     // The worker's commits (a full evaluation's gaps) are signed as the engine's are.
     const database = signing ? { ...unsigned, write: signing.wrap(unsigned.write) } : unsigned
-    return { database, signing, core: assembleEngine(label, database, clock, {}, undefined, { webhookTimeoutMs: setup.webhookTimeoutMs }, signing) }
+    return { database, signing, core: assembleEngine(label, database, clock, {}, undefined, { webhookTimeoutMs: setup.webhookTimeoutMs, destinations: new WebhookDestinations(WebhookAllowList.of(setup.webhookAllow)) }, signing) }
   })
   return opened
 }

@@ -16,6 +16,7 @@ import type { Db, PoliciesTable, Tx } from '../db/schema'
 import { idFor } from '../chosen-id'
 import { EditConflictError, EngineError } from '../errors'
 import { keepAttestationsCurrent } from '../attestations/upkeep'
+import type { WebhookDestinations } from '../webhooks/destinations'
 import { syncApplications } from '../materialisation/materialise'
 import { listAlertRules, listAttestationRules } from '../rules/rule-library'
 import { diffDefinitions, summariseChanges } from './diff'
@@ -149,7 +150,12 @@ function policyChange(engine: EngineContext, dryRun: boolean, policyId: string |
   return dryRun ? rehearseWithImpact(engine, policyId, work) : engine.mutate(['policies', 'applications', 'compliance', 'attestations'], work)
 }
 
-export async function createPolicy(engine: EngineContext, ctx: CallContext, draft: Draft): Promise<Policy & { impact?: Impact }> {
+/**
+ * `webhooks` judges the webhook before the transaction: resolving its name may take a while, and
+ * no write lock is held meanwhile. A dry run is judged too, so it answers as the change would.
+ */
+export async function createPolicy(engine: EngineContext, ctx: CallContext, draft: Draft, webhooks: WebhookDestinations): Promise<Policy & { impact?: Impact }> {
+  await webhooks.checkAtSave(draft.notification_webhook)
   return policyChange(engine, draft.dry_run, null, async (tx) => {
     const requirements = await resolveRequirements(tx, draft.alert_rules)
     const { alert_rules: _inputs, attestation_rule_ids, dry_run: _dryRun, template_id, id, ...rest } = draft
@@ -189,13 +195,20 @@ export async function insertPolicyFromTemplate(tx: Tx, now: string, ctx: CallCon
   return insertPolicy(tx, now, ctx, definition, template.id, request.id)
 }
 
-export async function updatePolicy(engine: EngineContext, ctx: CallContext, patch: Patch): Promise<Policy & { impact?: Impact }> {
+export async function updatePolicy(engine: EngineContext, ctx: CallContext, patch: Patch, webhooks: WebhookDestinations): Promise<Policy & { impact?: Impact }> {
+  // Only a webhook being changed is judged: an edit of anything else (which a form sends with the
+  // webhook as it was) is not refused for a webhook saved before, and its sends are judged anyway.
+  if (patch.notification_webhook && patch.notification_webhook !== (await storedWebhook(engine.db, patch.id))) await webhooks.checkAtSave(patch.notification_webhook)
   try {
     return await policyChange(engine, patch.dry_run, patch.id, (tx) => changePolicy(tx, engine, ctx, patch))
   } catch (error) {
     if (error instanceof StaleEdit) throw await editConflict(engine, ctx, patch, error.currentVersion)
     throw error
   }
+}
+
+async function storedWebhook(db: Db, id: string): Promise<string | null | undefined> {
+  return (await db.selectFrom('policies').select('notification_webhook').where('id', '=', id).executeTakeFirst())?.notification_webhook
 }
 
 /** Thrown inside the edit's transaction, where the version is read under the write lock. */

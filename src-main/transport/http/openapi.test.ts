@@ -14,6 +14,7 @@ import { procedure, type Procedure, type RestRoute } from '../../../src-shared/a
 import { SYNC_SNAPSHOT_ROUTE } from '../../../src-shared/api/sync'
 import type { Engine } from '../../engine/engine'
 import { createExampleWorld } from '../../testing/example-world'
+import { namesResolveNowhere } from '../../testing/offline-resolver'
 import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { buildOpenApiDocument, OPENAPI_PATH, type Answer, type JsonSchema, type OpenApiDocument, type Operation } from './openapi'
 import { API_BASE_PATH, pathParameters, takesBody } from './rest'
@@ -182,7 +183,8 @@ describe('the OpenAPI document', () => {
 
 describe('the document as served', () => {
   const folder = tempFolder()
-  // The example world's policy has a webhook; its alerts are answered here, never sent out.
+  // The example world's policy has a webhook whose name resolves nowhere here: its alerts are never
+  // sent out, and anything else fetched from this process is answered here.
   const realFetch = globalThis.fetch
   let engine: Engine
   let server: RunningServer
@@ -192,7 +194,7 @@ describe('the document as served', () => {
 
   beforeAll(async () => {
     vi.stubGlobal('fetch', async () => new Response(null, { status: 204 }))
-    const opened = await openTestEngine(folder.path('openapi.sqlite'), '2026-03-01T10:30:00.000Z')
+    const opened = await openTestEngine(folder.path('openapi.sqlite'), '2026-03-01T10:30:00.000Z', { webhookResolver: namesResolveNowhere })
     engine = opened.engine
     // The client acts for the person who built the world: its report job is shown to no one else.
     const person = await caller(engine)('users.create', { name: 'Gene Client', role: 'org_admin' })
