@@ -3,7 +3,8 @@
  * never changes (fresh-sqlite-workspace.test.ts holds it to that); new ones are added at the end.
  * A workspace whose applied list is not a prefix of this one is refused.
  */
-import type { Kysely, Migration } from 'kysely'
+import type { Kysely } from 'kysely'
+import type { Migration } from 'kysely/migration'
 import type { MigrationDialect } from './dialect'
 import * as foundation from './0001_foundation'
 import * as policies from './0002_policies'

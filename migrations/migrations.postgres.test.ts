@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely'
+import { Kysely, SqliteDialect, sql } from 'kysely'
+import { Migrator } from 'kysely/migration'
 import { afterAll, describe, expect, it } from 'vitest'
 import { auditEventHash, CHAIN_START, type HashedAuditFields } from '../src-main/engine/audit-hash'
 import { KNOWN_MIGRATIONS, MIGRATION_TABLE } from '../src-main/engine/db/migrate'
@@ -85,7 +86,7 @@ describe('the migrations on PostgreSQL', () => {
 
   it('make the tables, columns, keys, indexes and triggers a SQLite workspace has, in PostgreSQL types', async () => {
     const expected = onPostgres(await sqliteShape())
-    const actual = await postgresSchemaShape((await migratedDatabase()) as Kysely<never>)
+    const actual = await postgresSchemaShape(await migratedDatabase())
     expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort())
     for (const table of Object.keys(expected)) expect({ table, ...actual[table] }).toEqual({ table, ...expected[table] })
   })
@@ -182,8 +183,8 @@ describe('the migrations on PostgreSQL', () => {
     const foreign = await emptyDatabase()
     await sql`CREATE TABLE recipes (id integer PRIMARY KEY, title text)`.execute(foreign.db)
     await expect(migratePostgres(foreign.db, foreign.target)).rejects.toMatchObject({ reason: 'not_a_workspace', message: expect.stringMatching(/holds tables of another program \(recipes\)/) })
-    expect((await postgresSchemaShape(foreign.db as Kysely<never>)).recipes).toBeDefined()
-    expect(Object.keys(await postgresSchemaShape(foreign.db as Kysely<never>))).toEqual(['recipes'])
+    expect((await postgresSchemaShape(foreign.db)).recipes).toBeDefined()
+    expect(Object.keys(await postgresSchemaShape(foreign.db))).toEqual(['recipes'])
 
     const newer = await emptyDatabase()
     await migratePostgres(newer.db, newer.target)

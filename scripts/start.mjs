@@ -2,22 +2,18 @@
 // the desktop app where an Electron runtime exists, otherwise the same console in the browser.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { electronBinary, ensureDependencies, ensureElectronRuntime, ensureElectronSqlite, mustRun, root, say } from './lib/setup.mjs'
+import { electronBinary, ensureDependencies, ensureElectronRuntime, ensureProjectNode, mustRun, root, say } from './lib/setup.mjs'
 
+await ensureProjectNode()
 await ensureDependencies()
 await mustRun('Building the console', process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])
 
-const hasElectron = ensureElectronRuntime()
-if (hasElectron && (await ensureElectronSqlite())) {
+if (ensureElectronRuntime()) {
   say('Opening the desktop console')
   const child = spawn(electronBinary(), [root], { cwd: root, stdio: 'inherit' })
   child.once('exit', (code) => process.exit(code ?? 0))
 } else {
-  say(
-    hasElectron
-      ? 'Electron is installed but better-sqlite3 could not be built for it here; opening the console in your browser through `govern serve` instead.'
-      : 'No Electron runtime here (its download is unreachable); opening the console in your browser through `govern serve` instead.',
-  )
+  say('No Electron runtime here (its download is unreachable); opening the console in your browser through `govern serve` instead.')
   const serve = spawn(process.execPath, [join(root, 'bin', 'govern.js'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] })
   let opened = false
   serve.stdout.on('data', (chunk) => {

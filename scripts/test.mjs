@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { electronBinary, ensureDependencies, mustRun, root, say } from './lib/setup.mjs'
+import { electronBinary, ensureDependencies, ensureProjectNode, mustRun, root, say } from './lib/setup.mjs'
 
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -67,6 +67,8 @@ function ensureSqliteShell() {
   }
 }
 
+await ensureProjectNode()
+say(`Node ${process.version} (${process.execPath}) runs the build, the tests and every process they start`)
 await ensureDependencies()
 ensureChromium()
 ensurePostgres()

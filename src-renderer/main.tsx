@@ -11,10 +11,14 @@ import { refreshOnChange } from './app/refresh-on-change'
 
 client.onChanged(refreshOnChange)
 
+/** This serving's style nonce (src-shared/security/csp.ts): Mantine stamps its <style> elements with it. */
+const styleNonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? ''
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider
       theme={theme}
+      getStyleNonce={() => styleNonce}
       cssVariablesResolver={accessibleColours}
       defaultColorScheme="auto"
       colorSchemeManager={localStorageColorSchemeManager({ key: 'governance-console-color-scheme' })}

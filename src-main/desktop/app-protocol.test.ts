@@ -1,6 +1,6 @@
 import { join, relative, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/csp'
+import { CONTENT_SECURITY_POLICY, CSP_NONCE_PLACEHOLDER } from '../../src-shared/security/csp'
 import { APP_SCHEME_PRIVILEGES, CONSOLE_URL, createAppProtocolHandler, resolveRendererFile } from './app-protocol'
 
 const ROOT = join(sep, 'opt', 'governance-console', 'out', 'renderer')
@@ -94,7 +94,8 @@ describe('resolving an app:// request to a renderer file', () => {
 })
 
 describe('the app:// protocol handler', () => {
-  const files = new Map([[join(ROOT, 'index.html'), '<!doctype html><title>Console</title>'], [join(ROOT, 'assets', 'index.js'), 'export {}']])
+  const page = `<!doctype html><meta property="csp-nonce" nonce="${CSP_NONCE_PLACEHOLDER}"><title>Console</title>`
+  const files = new Map([[join(ROOT, 'index.html'), page], [join(ROOT, 'assets', 'index.js'), 'export {}']])
   const readFile = async (path: string) => {
     const text = files.get(path)
     if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' })
@@ -103,12 +104,28 @@ describe('the app:// protocol handler', () => {
   const handle = createAppProtocolHandler(ROOT, readFile)
 
   it('answers with the file, its type and the Content-Security-Policy header', async () => {
-    const response = await handle({ url: CONSOLE_URL, method: 'GET' })
+    const response = await handle({ url: 'app://console/assets/index.js', method: 'GET' })
     expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
     expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY)
     expect(response.headers.get('x-content-type-options')).toBe('nosniff')
-    expect(await response.text()).toBe('<!doctype html><title>Console</title>')
+    expect(await response.text()).toBe('export {}')
+  })
+
+  it('serves the page with a fresh style nonce each time, the same in its meta tag and its policy, and no inline styles otherwise', async () => {
+    const nonces: string[] = []
+    for (let serving = 0; serving < 2; serving++) {
+      const response = await handle({ url: CONSOLE_URL, method: 'GET' })
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      const policy = response.headers.get('content-security-policy') ?? ''
+      const nonce = /style-src 'self' 'nonce-([A-Za-z0-9+/]{22}==)'/.exec(policy)?.[1]
+      expect(nonce, policy).toBeDefined()
+      expect(policy).toContain("style-src-attr 'unsafe-inline'")
+      expect(policy).not.toMatch(/style-src [^;]*'unsafe-inline'/)
+      expect(await response.text()).toBe(`<!doctype html><meta property="csp-nonce" nonce="${nonce}"><title>Console</title>`)
+      nonces.push(nonce!)
+    }
+    expect(nonces[0]).not.toBe(nonces[1])
   })
 
   it('answers 404, still under the policy, for a file that is not in the build', async () => {

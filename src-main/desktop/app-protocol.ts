@@ -4,7 +4,7 @@
  * have. Kept free of Electron imports so the request-to-file rules are unit-tested.
  */
 import { extname, isAbsolute, join, relative, sep } from 'node:path'
-import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/csp'
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicy, newStyleNonce, withStyleNonce } from '../../src-shared/security/csp'
 
 export const APP_SCHEME = 'app'
 /**
@@ -130,6 +130,13 @@ export function createAppProtocolHandler(
       body = await readFile(file.path)
     } catch {
       return notFound()
+    }
+    if (file.contentType.startsWith('text/html')) {
+      // The page: a fresh style nonce each time it is served, in its meta tags and in the header.
+      const nonce = newStyleNonce()
+      const page = withStyleNonce(new TextDecoder().decode(body), nonce)
+      const headers = { ...SECURITY_HEADERS, 'Content-Security-Policy': contentSecurityPolicy(nonce), 'Content-Type': file.contentType }
+      return new Response(request.method === 'HEAD' ? null : page, { status: 200, headers })
     }
     return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: { ...SECURITY_HEADERS, 'Content-Type': file.contentType } })
   }

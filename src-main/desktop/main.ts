@@ -2,7 +2,6 @@
  * The desktop shell: one window on the local workspace, the engine in this (main) process, the
  * renderer reaching it only through the preload bridge. All behaviour lives in the engine.
  */
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BrowserWindow, Notification, app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
@@ -28,13 +27,6 @@ const isConsoleUrl = createConsoleUrlCheck(devServerUrl)
 
 // Privileges can only be granted before the app is ready.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
-
-/** In development the Node build of better-sqlite3 serves tests; the app loads the Electron build. */
-function nativeBinding(): string | undefined {
-  if (app.isPackaged) return undefined
-  const electronBuild = join(app.getAppPath(), '.electron-native', 'better_sqlite3.node')
-  return existsSync(electronBuild) ? electronBuild : undefined
-}
 
 let engine: Engine | undefined
 let window: BrowserWindow | undefined
@@ -89,7 +81,8 @@ async function start(): Promise<void> {
     const credentials = createKeychain(safeStorage, app.getPath('userData'))
     // So is the key that signs the audit trail's head: whoever holds the workspace file alone cannot sign.
     const auditKeys = createAuditKeychain(safeStorage, auditKeyFolder(app.getPath('userData')))
-    engine = await openEngine(workspacePath, { nativeBinding: nativeBinding(), evaluateInWorker: true, credentials, auditKeys, webhookAllow: webhookAllow.value.entries })
+    // better-sqlite3 13 is a Node-API addon: the one build in node_modules loads in Node and in Electron alike.
+    engine = await openEngine(workspacePath, { evaluateInWorker: true, credentials, auditKeys, webhookAllow: webhookAllow.value.entries })
   } catch (error) {
     dialog.showErrorBox('Cannot open the workspace', (error as Error).message)
     app.exit(1)

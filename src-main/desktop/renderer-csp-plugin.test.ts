@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { createServer, type UserConfig, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../src-shared/security/csp'
+import { CSP_NONCE_PLACEHOLDER, contentSecurityPolicy, metaContentSecurityPolicy } from '../../src-shared/security/csp'
 import electronViteConfig from '../../electron.vite.config'
 import { moveRefreshPreambleToModule } from './renderer-csp-plugin'
 
@@ -54,9 +54,10 @@ describe('the renderer’s dev server, as electron.vite.config.ts configures it'
 
   it('sends the console’s policy as a header and a meta tag, as the packaged app does', async () => {
     const response = await fetch(`${origin}/`)
-    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY)
+    expect(response.headers.get('content-security-policy')).toBe(contentSecurityPolicy(CSP_NONCE_PLACEHOLDER))
     const html = await response.text()
-    expect(html.replaceAll('&#39;', "'")).toContain(`<meta http-equiv="Content-Security-Policy" content="${META_CONTENT_SECURITY_POLICY}">`)
+    expect(html.replaceAll('&#39;', "'")).toContain(`<meta http-equiv="Content-Security-Policy" content="${metaContentSecurityPolicy(CSP_NONCE_PLACEHOLDER)}">`)
+    expect(html).toContain(`<meta property="csp-nonce" nonce="${CSP_NONCE_PLACEHOLDER}">`)
   })
 
   it('serves a page with no inline script, React Refresh’s preamble included', async () => {

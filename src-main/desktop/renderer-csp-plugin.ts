@@ -5,7 +5,7 @@
  */
 import react from '@vitejs/plugin-react'
 import type { Plugin } from 'vite'
-import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../src-shared/security/csp'
+import { CSP_NONCE_PLACEHOLDER, contentSecurityPolicy as policyWithNonce, metaContentSecurityPolicy } from '../../src-shared/security/csp'
 
 /** plugin-react's virtual module holding the refresh preamble, for pages it cannot inline into. */
 const REFRESH_PREAMBLE_MODULE = '@vitejs/plugin-react/preamble'
@@ -15,12 +15,16 @@ export function contentSecurityPolicy(): Plugin[] {
 }
 
 function policyInHtmlAndHeaders(): Plugin {
-  const headers = { 'Content-Security-Policy': CONTENT_SECURITY_POLICY }
+  // The dev server sends the page as it is, placeholder and all, so the placeholder is its nonce;
+  // the packaged app and `govern serve` put a fresh one in its place each time they serve the page.
+  const headers = { 'Content-Security-Policy': policyWithNonce(CSP_NONCE_PLACEHOLDER) }
   return {
     name: 'governance-console-csp',
     config: () => ({ server: { headers }, preview: { headers } }),
     transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: metaContentSecurityPolicy(CSP_NONCE_PLACEHOLDER) }, injectTo: 'head-prepend' },
+      // Where Mantine (getStyleNonce) and Vite's client (its CSS in development) read the nonce.
+      { tag: 'meta', attrs: { property: 'csp-nonce', nonce: CSP_NONCE_PLACEHOLDER }, injectTo: 'head-prepend' },
     ],
   }
 }

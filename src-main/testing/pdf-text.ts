@@ -6,12 +6,14 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
  * two runs, which read back as one word.
  */
 export async function pdfPages(pdf: Uint8Array): Promise<string[]> {
-  const document = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise
+  // pdf.js 5 dropped isEvalSupported (fonts are no longer compiled with eval) and moved destroy() to the loading task.
+  const task = getDocument({ data: new Uint8Array(pdf), useSystemFonts: false })
+  const document = await task.promise
   const pages: string[] = []
   for (let number = 1; number <= document.numPages; number++) {
     const content = await (await document.getPage(number)).getTextContent()
     pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' ').replace(/([-/]) /g, '$1'))
   }
-  await document.destroy()
+  await task.destroy()
   return pages
 }

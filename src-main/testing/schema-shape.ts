@@ -105,7 +105,7 @@ export function sqliteSchemaShape(sqlite: BetterSqlite3.Database): SchemaShape {
 
 const ON_DELETE: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' }
 
-export async function postgresSchemaShape(db: Kysely<never>): Promise<SchemaShape> {
+export async function postgresSchemaShape<DB>(db: Kysely<DB>): Promise<SchemaShape> {
   const { rows: columns } = await sql<{ table: string; name: string; type: string; nullable: string; default: string | null; identity: string }>`
     SELECT table_name AS "table", column_name AS "name", data_type AS "type", is_nullable AS "nullable", column_default AS "default", is_identity AS "identity"
     FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`.execute(db)

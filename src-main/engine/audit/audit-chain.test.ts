@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect } from 'kysely'
+import { Migrator } from 'kysely/migration'
 import { afterAll, describe, expect, it } from 'vitest'
 import { migrationsFor } from '../../../migrations'
 import { sqliteMigrations } from '../../../migrations/dialect'

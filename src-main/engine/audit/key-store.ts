@@ -129,7 +129,7 @@ async function readIfThere(file: string): Promise<string | undefined>
 async function readIfThere(file: string, encoding: null): Promise<Buffer | undefined>
 async function readIfThere(file: string, encoding: 'utf8' | null = 'utf8'): Promise<string | Buffer | undefined> {
   try {
-    return await readFile(file, encoding === null ? undefined : encoding)
+    return encoding === null ? await readFile(file) : await readFile(file, encoding)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error

@@ -2,7 +2,8 @@
  * Bringing a workspace's schema up to date, on SQLite or PostgreSQL alike: which migrations it
  * has, whether this version of the console may build on them, and running the rest.
  */
-import { Migrator, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
+import { Migrator } from 'kysely/migration'
 import { MIGRATIONS, migrationsFor } from '../../../migrations'
 import type { MigrationDialect } from '../../../migrations/dialect'
 import { WorkspaceError } from '../errors'

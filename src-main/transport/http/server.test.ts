@@ -13,7 +13,7 @@ let auditorToken: string
 
 const staticRoot = folder.path('ui')
 mkdirSync(`${staticRoot}/assets`, { recursive: true })
-writeFileSync(`${staticRoot}/index.html`, '<!doctype html><title>Governance Console</title>')
+writeFileSync(`${staticRoot}/index.html`, '<!doctype html><meta property="csp-nonce" nonce="CSP_NONCE_PLACEHOLDER"><title>Governance Console</title>')
 writeFileSync(`${staticRoot}/assets/app.js`, 'console.log("ui")')
 
 beforeAll(async () => {
@@ -140,6 +140,23 @@ describe('the browser console', () => {
     expect(await page.text()).toContain('Governance Console')
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
     expect((await fetch(`${server.url}/assets/app.js`)).status).toBe(200)
+  })
+
+  it('serves the page with a fresh style nonce each time, the same in its meta tag and its policy', async () => {
+    const servings = await Promise.all([fetch(`${server.url}/`), fetch(`${server.url}/applications`)])
+    const nonces = await Promise.all(
+      servings.map(async (page) => {
+        const policy = page.headers.get('content-security-policy') ?? ''
+        const nonce = /style-src 'self' 'nonce-([A-Za-z0-9+/]{22}==)'/.exec(policy)?.[1]
+        expect(nonce, policy).toBeDefined()
+        expect(policy).not.toMatch(/style-src [^;]*'unsafe-inline'/)
+        expect(await page.text()).toContain(`<meta property="csp-nonce" nonce="${nonce}">`)
+        return nonce
+      }),
+    )
+    expect(nonces[0]).not.toBe(nonces[1])
+    const asset = await fetch(`${server.url}/assets/app.js`)
+    expect(asset.headers.get('content-security-policy')).toContain("style-src 'self';")
   })
 
   it('answers only to loopback host names, against DNS rebinding', async () => {

@@ -18,7 +18,7 @@ import { streamSSE } from 'hono/streaming'
 import { contract, isProcedureName } from '../../../src-shared/api/contract'
 import type { ApiErrorBody } from '../../../src-shared/api/errors'
 import type { Actor } from '../../../src-shared/domain/common'
-import { CONTENT_SECURITY_POLICY } from '../../../src-shared/security/csp'
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicy, newStyleNonce, withStyleNonce } from '../../../src-shared/security/csp'
 import { systemClock, type Clock } from '../../engine/clock'
 import type { Engine } from '../../engine/engine'
 import { authorize, dispatch, dispatchSerialized } from '../dispatch'
@@ -134,7 +134,8 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Referrer-Policy', 'no-referrer')
     c.header('X-Frame-Options', 'DENY')
-    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+    // The page sets its own, with the nonce it was served with.
+    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
     // Answers that say how to keep them (cached reads with an ETag) keep their own word.
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store')
   })
@@ -239,7 +240,11 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
   const indexFile = staticRoot ? join(staticRoot, 'index.html') : undefined
   if (staticRoot && indexFile && existsSync(indexFile)) {
     app.use('/assets/*', serveStatic({ root: staticRoot }))
-    app.get('*', (c) => c.html(readFileSync(indexFile, 'utf8')))
+    app.get('*', (c) => {
+      const nonce = newStyleNonce()
+      c.header('Content-Security-Policy', contentSecurityPolicy(nonce))
+      return c.html(withStyleNonce(readFileSync(indexFile, 'utf8'), nonce))
+    })
   } else {
     app.get('*', (c) => c.text('The console UI has not been built: run `npm run build`, then start `govern serve` again.', 503))
   }
