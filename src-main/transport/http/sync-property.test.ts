@@ -238,5 +238,6 @@ describe('sync over random interleavings', () => {
       fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 18 }), (steps) => runScenario(steps)),
       { numRuns: 15, seed: seedOfThisRun() },
     )
-  }, 240_000)
+    // A hang guard only: on PostgreSQL, beside other work, the 15 runs took 221 s on 2 cores.
+  }, 600_000)
 })
