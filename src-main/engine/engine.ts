@@ -115,7 +115,7 @@ export interface EngineOptions extends OpenOptions {
    * change's audit head is signed (audit/head-signing.ts); without one (tests), nothing is signed.
    */
   auditKeys?: AuditKeyStore
-  /** Sync's page size and a hook to kill a desktop mid-push: for tests and benchmarks. */
+  /** Sync's page size: for tests and benchmarks. */
   syncTuning?: SyncTuning
   /**
    * How long a webhook receiver may take to answer one alert (10 s unless given). Alerts claimed

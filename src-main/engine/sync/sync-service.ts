@@ -38,12 +38,10 @@ export interface SyncOptions extends SyncTuning {
   credentials: CredentialStore
 }
 
-/** For tests and benchmarks: smaller pages, and a hook to kill a desktop mid-push. */
+/** For tests and benchmarks: smaller pages. */
 export interface SyncTuning {
   /** Changes asked for a page (10,000, the most the server answers, unless told). */
   pageSize?: number
-  /** Called between the server applying a command and this desktop striking it off. */
-  afterSend?: (commandId: string) => Promise<void>
 }
 
 export class SyncService implements Connection {
@@ -303,7 +301,6 @@ export class SyncService implements Connection {
       if (!command || !this.isConnected) return
       const input = JSON.parse(command.input_json) as Record<string, unknown>
       const outcome = (await this.heldBehindRefusal(command.position, command.procedure, input)) ?? (await client.send(command.procedure, input, command.command_id))
-      await this.options.afterSend?.(command.command_id)
       await this.context.bookkeep(async (tx) => {
         if (outcome.kind === 'applied') await tx.deleteFrom('sync_outbox').where('command_id', '=', command.command_id).execute()
         else {

@@ -1,20 +1,25 @@
 /**
- * Sync over random interleavings (fast-check): two desktops attest, edit one policy (its wording
- * and its threshold), one application, one person and one group, delete and restore one alert rule
- * and add applications, offline and online, sync at random moments, settle conflicts either way,
- * meet edits made on the server itself, and are killed mid-push (after the server applied a
- * change, before the desktop struck it off) and reopened from their files. Once all are back
- * online they converge on the server's state, with every attestation exactly once, and no edit
- * silently overwrote another: each one made on a desktop was applied on the version it was made
- * on, or is still listed to choose from, or its person chose (to drop it, or to send it over).
+ * Sync over random interleavings (fast-check), in one process: two desktops attest, edit one
+ * policy (its wording and its threshold), one application, one person and one group, delete and
+ * restore one alert rule and add applications, offline and online, sync at random moments, settle
+ * conflicts either way, meet edits made on the server itself, and are closed and reopened from
+ * their files. Once all are back online they converge on the server's state, with every
+ * attestation exactly once, and no edit silently overwrote another: each one made on a desktop was
+ * applied on the version it was made on, or is still listed to choose from, or its person chose
+ * (to drop it, or to send it over).
+ *
+ * In-process it runs many interleavings cheaply, on the server's PostgreSQL too; the same
+ * properties through SIGKILLs of desktop and server processes are cli/sync-killed-processes.test.ts.
+ * CI runs a fixed seed; FUZZ_SEED=random explores (the seed is printed), FUZZ_SEED=<n> replays one.
  */
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../../src-shared/domain/audit'
 import { openDesktop, replicatedDigest, startSyncServer, SwitchableLink, type Desktop, type SyncServer } from '../../testing/sync-world'
-import { asOwner, tempFolder } from '../../testing/workspace'
+import { tempFolder } from '../../testing/workspace'
 
 const START = '2026-03-02T09:00:00.000Z'
+const SEED = 2206
 const DESKTOPS = 2
 const APP = 'app_claims'
 const PERSON = 'usr_ben'
@@ -23,7 +28,7 @@ const GROUP = 'grp_risk'
 type RecordKind = 'application' | 'person' | 'group'
 
 type Step =
-  | { kind: 'offline' | 'online' | 'sync' | 'kill-mid-push'; desktop: number }
+  | { kind: 'offline' | 'online' | 'sync' | 'reopen'; desktop: number }
   | { kind: 'attest'; desktop: number }
   | { kind: 'edit'; desktop: number; words: string }
   | { kind: 'edit-threshold'; desktop: number }
@@ -36,7 +41,7 @@ type Step =
 const desktopIndex = fc.integer({ min: 0, max: DESKTOPS - 1 })
 const recordKind = fc.constantFrom('application' as const, 'person' as const, 'group' as const)
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('offline' as const, 'online' as const, 'sync' as const, 'kill-mid-push' as const), desktop: desktopIndex }),
+  fc.record({ kind: fc.constantFrom('offline' as const, 'online' as const, 'sync' as const, 'reopen' as const), desktop: desktopIndex }),
   fc.record({ kind: fc.constant('attest' as const), desktop: desktopIndex }),
   fc.record({ kind: fc.constant('edit' as const), desktop: desktopIndex, words: fc.constantFrom('strict', 'lenient', 'reviewed', 'draft') }),
   fc.record({ kind: fc.constant('edit-threshold' as const), desktop: desktopIndex }),
@@ -46,9 +51,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('resolve' as const), desktop: desktopIndex, choice: fc.constantFrom('theirs' as const, 'mine' as const) }),
   fc.record({ kind: fc.constant('edit-on-server' as const), desktop: desktopIndex, record: fc.constantFrom('policy' as const, 'application' as const, 'person' as const, 'group' as const) }),
 )
-
-/** Killed between the server applying a change and the desktop striking it off its outbox. */
-class Killed extends Error {}
 
 /**
  * An edit made on a desktop, followed to its end: the command that carries it, the version it was
@@ -79,14 +81,7 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
   const server: SyncServer = await startSyncServer(folder.path('server.sqlite'), START)
   const links: SwitchableLink[] = []
   const desktops: Desktop[] = []
-  const killArmed = new Set<number>()
-  const open = (index: number) =>
-    openDesktop(`desktop-${index}`, folder.path(`desktop-${index}.sqlite`), links[index]!, START, {
-      pageSize: 50,
-      afterSend: async () => {
-        if (killArmed.delete(index)) throw new Killed('killed mid-push')
-      },
-    })
+  const open = (index: number) => openDesktop(`desktop-${index}`, folder.path(`desktop-${index}.sqlite`), links[index]!, START, { pageSize: 50 })
   try {
     const rule = await server.call('attestationRules.create', { name: 'Monthly sign-off', frequency: 'monthly', reviewers: [{ type: 'user', id: 'usr_owner' }], notes_required: false, blocking: 'warn' })
     const policy = await server.call('policies.create', { name: 'Customer Data', alert_rules: [], attestation_rule_ids: [rule.id], scope: { apply_to_all: true, tags: [], application_ids: [] } })
@@ -118,13 +113,7 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
       if (kind === 'offline') links[index]!.setOnline(false)
       else if (kind === 'online') links[index]!.setOnline(true)
       else if (kind === 'sync') await desktop.call('sync.now', {})
-      else if (kind === 'kill-mid-push') {
-        killArmed.add(index)
-        // Straight to the engine, as the process would: the kill is not a failure worth logging.
-        await desktop.engine.handlers['sync.now']({}, asOwner).catch((error: unknown) => {
-          if (!(error instanceof Killed)) throw error
-        })
-        killArmed.delete(index)
+      else if (kind === 'reopen') {
         await desktop.engine.close()
         desktops[index] = await open(index)
       } else if (kind === 'attest') {
@@ -234,11 +223,21 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
   }
 }
 
+/** FUZZ_SEED=random explores a new seed each run, printed so it can be replayed with FUZZ_SEED=<seed>. */
+function seedOfThisRun(): number {
+  const asked = process.env.FUZZ_SEED
+  if (asked !== 'random') return asked ? Number(asked) : SEED
+  const seed = Math.floor(Math.random() * 2 ** 31)
+  console.log(`sync-property: FUZZ_SEED=${seed}`)
+  return seed
+}
+
 describe('sync over random interleavings', () => {
-  it('converges with every attestation exactly once and no edit silently overwritten, through offline spells, reconnects and kills mid-push', async () => {
+  it('converges with every attestation exactly once and no edit silently overwritten, through offline spells, reconnects and reopenings', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 18 }), (steps) => runScenario(steps)),
-      { numRuns: 15 },
+      { numRuns: 15, seed: seedOfThisRun() },
     )
-  }, 240_000)
+    // A hang guard only: on PostgreSQL, beside other work, the 15 runs took 221 s on 2 cores.
+  }, 600_000)
 })
