@@ -9,8 +9,9 @@ import { contract } from '../../../src-shared/api/contract'
 import { HTTP_STATUS, type ApiErrorBody, type Result } from '../../../src-shared/api/errors'
 import { BinaryFile, CsvFile, type Procedure, type RestRoute } from '../../../src-shared/api/procedure'
 import type { Engine } from '../../engine/engine'
-import { authorize, dispatch, dispatchSerialized } from '../dispatch'
-import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer, stampsMoment } from './answer-cache'
+import { authorize, dispatch } from '../dispatch'
+import { AnswerCache, CACHED_PROCEDURES } from './answer-cache'
+import { answerKept, wantsCurrentAnswer } from './kept-reads'
 import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonObject, uploadFormat, type BodyLimits } from './request-body'
 import type { HttpEnv } from './request-log'
 
@@ -115,11 +116,7 @@ export function mountRestApi(
         }
       }
       const input = { ...fields, ...c.req.param() }
-      if (route.method === 'GET' && CACHED_PROCEDURES.has(name)) {
-        const generation = await engine.settledGeneration(c.get('generation'))
-        const answered = await cache.answer(generation, queryKey(name, input), () => dispatchSerialized(engine, name, input, call, log), stampsMoment(name, input))
-        return answered.ok ? sendCachedAnswer(c, answered.answer, engine.nowIso) : errorResponse(c, answered.error)
-      }
+      if (route.method === 'GET' && CACHED_PROCEDURES.has(name)) return answerKept(c, engine, cache, name, input, call, { waitForCurrent: wantsCurrentAnswer(c) })
       const result = await dispatch(engine, name, input, { ...call, upload, commandId: command.id }, log)
       return sendResult(c, result, route.status, route.produces)
     })
