@@ -1,12 +1,12 @@
 /**
- * Heavy reads served from the bytes of an earlier answer while the workspace has not changed: the
- * organisation's compliance report and the dashboard cost tens of milliseconds of CPU to build
- * and weigh megabytes, and monitoring tools poll them. An answer is kept per query under the
- * workspace's generation (see Engine.settledGeneration), so it is never served once anything has
- * changed; it carries an ETag (If-None-Match is answered 304) and is compressed once for each
- * encoding asked for, off the request thread. One application's compliance is kept too, as
- * monitoring tools poll it for each application: it names the moment it describes, which is each
- * request's own (see MOMENT_STAMPED).
+ * Heavy and hot reads served from the bytes of an earlier answer: the organisation's compliance
+ * report and the dashboard cost tens of milliseconds of CPU to build and weigh megabytes, and
+ * monitoring tools poll them, and one application's compliance for each application. Each query's
+ * answer is kept under a version of its own (kept-reads.ts says which: the workspace's settled
+ * generation, or one application's), so it is never served as current once anything it shows may
+ * have changed; it carries an ETag (If-None-Match is answered 304) and is compressed once for each
+ * encoding asked for, off the request thread. One application's answer names the moment it
+ * describes, which is each request's own (see MOMENT_STAMPED).
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
