@@ -183,16 +183,16 @@ export function evaluationsAndImports(api: string, auth: Record<string, string>,
   return {
     done,
     during: async (work) => {
-      let running = true
+      const state = { running: true }
       const evaluating = (async () => {
-        while (running) {
+        while (state.running) {
           const response = await fetch(`${api}/organization/compliance/evaluate`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })
           if (response.ok) done.evaluations++
           await response.arrayBuffer()
         }
       })()
       const importing = (async () => {
-        for (let seed = done.imports + 1; running; seed++) {
+        for (let seed = done.imports + 1; state.running; seed++) {
           const response = await fetch(`${api}/applications/${appId(applications - 1)}/inferences`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: nextImport(seed) })
           if (response.ok) done.imports++
           await response.arrayBuffer()
@@ -201,7 +201,7 @@ export function evaluationsAndImports(api: string, auth: Record<string, string>,
       try {
         return await work()
       } finally {
-        running = false
+        state.running = false
         await Promise.all([evaluating, importing])
       }
     },
@@ -217,9 +217,9 @@ export function dataArriving(api: string, auth: Record<string, string>, applicat
   return {
     done,
     during: async (work) => {
-      let running = true
+      const state = { running: true }
       const arriving = (async () => {
-        for (let n = 0; running; n++) {
+        for (let n = 0; state.running; n++) {
           const id = appId(2 + (n % Math.max(1, applications - 2)))
           const timestamp = new Date(Date.now() - 60_000).toISOString()
           const observations = [{ metric: 'pii', timestamp, count: n % 3, total: 1000 }]
@@ -232,7 +232,7 @@ export function dataArriving(api: string, auth: Record<string, string>, applicat
       try {
         return await work()
       } finally {
-        running = false
+        state.running = false
         await arriving
       }
     },

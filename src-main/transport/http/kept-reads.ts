@@ -13,7 +13,7 @@ import { aboutOneApplication, type Engine } from '../../engine/engine'
 import { dispatchSerialized } from '../dispatch'
 import { AnswerCache, queryKey, sendCachedAnswer, stampsMoment } from './answer-cache'
 import type { HttpEnv } from './request-log'
-import { errorResponse } from './rest'
+import { errorResponse } from './error-response'
 
 /** Whether a request will take only a current answer: `Cache-Control: no-cache` (or `max-age=0`), as HTTP caches read it. */
 export function wantsCurrentAnswer(c: Context): boolean {
