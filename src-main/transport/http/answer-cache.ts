@@ -25,6 +25,12 @@ export const CACHED_PROCEDURES: ReadonlySet<string> = new Set(['compliance.organ
  */
 const MOMENT_STAMPED: ReadonlySet<string> = new Set(['compliance.application'])
 
+/**
+ * The least time between the starts of two background rebuilds of one organisation-wide answer:
+ * how much older than the workspace a stale answer may be, besides its rebuild's own time.
+ */
+export const REBUILD_EVERY_MS = 1000
+
 /** All answers kept at once, compressed copies included; past it, the least recently used go. */
 const MAX_CACHED_BYTES = 64 * 1024 * 1024
 
@@ -75,6 +81,8 @@ export class AnswerCache {
   /** The newest build of each key under way, shared by the requests that want it. */
   private readonly building = new Map<string, Entry>()
   private readonly refreshes = new Map<string, Refresh>()
+  /** When each key's last rebuild ended (performance.now()). */
+  private readonly refreshed = new Map<string, number>()
   private bytes = 0
   /** Counts arrivals and rebuilds, so a request waits only for a rebuild begun after it arrived. */
   private order = 0
@@ -99,9 +107,10 @@ export class AnswerCache {
   }
 
   /**
-   * An organisation-wide answer, rebuilt at most once per settled generation and never on the
-   * request's time unless it asks: the kept one when `isCurrent` says it still is; else, while one
-   * rebuild (`settle`, then `build`) runs in the background, the kept one marked stale. A request
+   * An organisation-wide answer, rebuilt at most once per settled generation (and at most every
+   * REBUILD_EVERY_MS) and never on the request's time unless it asks: the kept one when `isCurrent`
+   * says it still is; else, while one rebuild (`settle`, then `build`) runs in the background,
+   * the kept one marked stale. A request
    * with nothing kept, or that will not take a stale answer, waits for a rebuild begun after it
    * arrived.
    */
@@ -112,8 +121,13 @@ export class AnswerCache {
     const arrived = this.order
     const kept = this.entries.get(key)
     if (kept?.built && options.isCurrent(kept.version)) return { ok: true, answer: kept.built, version: kept.version, asOf: kept.asOf, stale: false }
+    const stale: Latest | undefined = kept?.built && { ok: true, answer: kept.built, version: kept.version, asOf: kept.asOf, stale: true }
+    // Data arriving ten times a second would otherwise have the report rebuilt and compressed ten
+    // times a second, taking the CPU the requests need: a rebuild begins at most every REBUILD_EVERY_MS.
+    const resting = !this.refreshes.has(key) && performance.now() - (this.refreshed.get(key) ?? -Infinity) < REBUILD_EVERY_MS
+    if (stale && !options.waitForCurrent && resting) return stale
     let refresh = this.refresh(key, options)
-    if (kept?.built && !options.waitForCurrent) return { ok: true, answer: kept.built, version: kept.version, asOf: kept.asOf, stale: true }
+    if (stale && !options.waitForCurrent) return stale
     // Begun before this request arrived, the rebuild under way may miss what the request must see.
     if (refresh.order <= arrived) {
       await refresh.done.catch(() => undefined)
@@ -138,6 +152,7 @@ export class AnswerCache {
     this.refreshes.set(key, refresh)
     const over = () => {
       if (this.refreshes.get(key) === refresh) this.refreshes.delete(key)
+      this.refreshed.set(key, performance.now())
     }
     void done.then(over, over)
     return refresh
