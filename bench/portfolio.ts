@@ -143,3 +143,103 @@ export async function hotReadsWithBareBaseline(serverUrl: string, auth: Record<s
   const bare = await startProcess(['-e', BARE_SERVER, folder], /(http:\/\/127\.0\.0\.1:\d+)/)
   return { api, orgUrl, appUrl, org, bare }
 }
+
+/**
+ * How large a run is: the full portfolio, or with BENCH_SCALE=tiny a few applications for a few
+ * seconds, so CI can check the benchmark still runs (its figures then mean nothing).
+ */
+export function benchScale(): { tiny: boolean; applications: number; hours: number; seconds: number; importEvents: number } {
+  const tiny = process.env.BENCH_SCALE === 'tiny'
+  return tiny ? { tiny, applications: 20, hours: 3, seconds: 1, importEvents: 1_000 } : { tiny, applications: 1000, hours: 30, seconds: 10, importEvents: 100_000 }
+}
+
+/**
+ * A CSV of per-inference events over the last day. It is made before the clock starts (the load
+ * generator shares this process, and a busy process would be measured as a slow server); each
+ * import adds one line of its own, so each is a new file and real work.
+ */
+export function importFile(events: number): (seed: number) => string {
+  const lines = ['timestamp,latency_ms,error,pii']
+  const now = Date.now()
+  for (let k = 0; k < events; k++) lines.push(`${new Date(now - ((k * 7919) % 86_000) * 1000).toISOString()},${500 + (k % 900)},${k % 50 === 0},${k % 97 === 0}`)
+  const body = `${lines.join('\n')}\n`
+  return (seed) => `${body}${new Date(now - seed * 1000).toISOString()},${seed % 900},false,false\n`
+}
+
+/** Work a server does beside the reads measured; `during` runs the measurement while it goes on. */
+export interface BackgroundWork {
+  during<T>(work: () => Promise<T>): Promise<T>
+  /** What it got done, over every run. */
+  readonly done: Record<string, number>
+}
+
+/**
+ * Full evaluations and imports of `events` events into the last application, back to back,
+ * through the server at `api`.
+ */
+export function evaluationsAndImports(api: string, auth: Record<string, string>, applications: number, events: number): BackgroundWork {
+  const done = { evaluations: 0, imports: 0 }
+  const nextImport = importFile(events)
+  return {
+    done,
+    during: async (work) => {
+      const state = { running: true }
+      const evaluating = (async () => {
+        while (state.running) {
+          const response = await fetch(`${api}/organization/compliance/evaluate`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })
+          if (response.ok) done.evaluations++
+          await response.arrayBuffer()
+        }
+      })()
+      const importing = (async () => {
+        for (let seed = done.imports + 1; state.running; seed++) {
+          const response = await fetch(`${api}/applications/${appId(applications - 1)}/inferences`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: nextImport(seed) })
+          if (response.ok) done.imports++
+          await response.arrayBuffer()
+        }
+      })()
+      try {
+        return await work()
+      } finally {
+        state.running = false
+        await Promise.all([evaluating, importing])
+      }
+    },
+  }
+}
+
+/**
+ * Monitoring data arriving every 100 ms, each batch for the next application in turn (never the
+ * one whose compliance is read): what moves the organisation's report on, ten times a second.
+ */
+export function dataArriving(api: string, auth: Record<string, string>, applications: number): BackgroundWork {
+  const done = { batches: 0 }
+  return {
+    done,
+    during: async (work) => {
+      const state = { running: true }
+      const arriving = (async () => {
+        for (let n = 0; state.running; n++) {
+          const id = appId(2 + (n % Math.max(1, applications - 2)))
+          const timestamp = new Date(Date.now() - 60_000).toISOString()
+          const observations = [{ metric: 'pii', timestamp, count: n % 3, total: 1000 }]
+          const response = await fetch(`${api}/applications/${id}/metrics`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ observations }) })
+          if (response.ok) done.batches++
+          await response.arrayBuffer()
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+      })()
+      try {
+        return await work()
+      } finally {
+        state.running = false
+        await arriving
+      }
+    },
+  }
+}
+
+/** A figure beside its bare baseline, with both ratios: requests/s (higher is better) and p99 (lower is better). */
+export function figureBeside(name: string, engine: Load, baseline: Load): string {
+  return `${name}: ${Math.round(engine.rps)} requests/s, p50 ${engine.p50} ms, p99 ${engine.p99} ms${engine.failed ? `, ${engine.failed} failed` : ''}; bare ${Math.round(baseline.rps)} requests/s, p99 ${baseline.p99} ms; ratio ${(engine.rps / baseline.rps).toFixed(2)} of the requests/s, ${(engine.p99 / Math.max(1, baseline.p99)).toFixed(2)}× the p99`
+}

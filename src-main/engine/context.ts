@@ -8,6 +8,7 @@ import type { Actor } from '../../src-shared/domain/common'
 import type { Clock } from './clock'
 import { claimCommandIn, outsideCommand } from './commands/applied-commands'
 import type { Db, Tx } from './db/schema'
+import { ReadGenerations } from './read-generations'
 import { outsideOutbox, recordOutboxIn } from './sync-outbox'
 
 /** The areas of the workspace a mutation can touch; the console refreshes exactly these. */
@@ -38,13 +39,32 @@ export class EngineContext {
    * sends alerts, and this workspace pulls what it decided, so its own evaluator stands down.
    */
   replica = false
+  /** Which kept answers about one application each committed change leaves standing. */
+  readonly reads = new ReadGenerations()
+
+  /** Write transactions this process has begun or is waiting to begin, not yet ended. */
+  private writing = 0
 
   constructor(
     /** The read connection: only committed work is visible through it. */
     readonly db: Db,
-    private readonly write: WriteTransaction,
+    private readonly writeTransaction: WriteTransaction,
     readonly clock: Clock,
   ) {}
+
+  /** Whether a write of this process holds the write lock or waits for it: a read that needs it would wait. */
+  get writeUnderWay(): boolean {
+    return this.writing > 0
+  }
+
+  private async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    this.writing++
+    try {
+      return await this.writeTransaction(work)
+    } finally {
+      this.writing--
+    }
+  }
 
   /** Now, as stored: ISO 8601 in UTC. */
   nowIso(): string {
@@ -56,8 +76,10 @@ export class EngineContext {
    * depend on what the change did (a long task's step announces its writes only with its last).
    * The first change of a call sent as a command keeps the call's answer, made of its result
    * (commands/applied-commands.ts): a handler answers what its first transaction returns.
+   * `applications`, when given, are the only applications whose records, data or statuses the
+   * change touched; without it, it may have touched any.
    */
-  async mutate<T>(areas: Area[] | ((result: T) => Area[]), work: (tx: Tx) => Promise<T>): Promise<T> {
+  async mutate<T>(areas: Area[] | ((result: T) => Area[]), work: (tx: Tx) => Promise<T>, applications?: readonly string[] | ((result: T) => readonly string[] | undefined)): Promise<T> {
     let committed: (() => void) | undefined
     let queued: (() => void) | undefined
     const result = await this.write(async (tx) => {
@@ -70,6 +92,7 @@ export class EngineContext {
       committed = await command?.keep(this.nowIso(), done)
       return done
     })
+    this.reads.committed(typeof applications === 'function' ? applications(result) : applications)
     committed?.()
     queued?.()
     const changed = typeof areas === 'function' ? areas(result) : areas

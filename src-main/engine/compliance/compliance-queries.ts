@@ -73,14 +73,31 @@ export class ComplianceQueries {
 
   async statuses(asOf: string | undefined, applicationIds?: readonly string[]): Promise<{ at: string; apps: AppStatuses[] }> {
     const at = this.moment(asOf)
-    if (at !== undefined) {
-      const evaluated = await evaluateAt(this.db, at, applicationIds)
-      const tags = await tagsOf(this.db, evaluated.map((app) => app.id))
-      return { at, apps: evaluated.map((app) => ({ id: app.id, name: app.name, team: app.team, environment: app.environment, tags: tags.get(app.id) ?? [], statuses: app.judged.map((judged) => describeStatus(app, judged, at)) })) }
+    if (at !== undefined) return { at, apps: await this.evaluatedAt(at, applicationIds) }
+    const one = applicationIds?.length === 1 ? applicationIds[0]! : undefined
+    if (one === undefined) {
+      await this.evaluator.drain()
+      return { at: this.engine.nowIso(), apps: await storedStatuses(this.db, applicationIds) }
     }
-    // A read of one application waits only for that application's evaluation, not everyone's.
-    await this.evaluator.drain(applicationIds?.length === 1 ? applicationIds[0] : undefined)
+    // A read of one application waits for nobody else's evaluation. Queued (new data, a changed
+    // rule), it is evaluated and stored alone; while another write of this process holds the lock
+    // (an import, a full evaluation), it is evaluated on the read connection instead, and stored
+    // by the drain its change started.
+    if (await this.evaluator.awaitsEvaluation(one)) {
+      if (this.evaluator.writeUnderWay) {
+        const now = this.engine.nowIso()
+        return { at: now, apps: await this.evaluatedAt(now, [one]) }
+      }
+      await this.evaluator.drain(one)
+    }
     return { at: this.engine.nowIso(), apps: await storedStatuses(this.db, applicationIds) }
+  }
+
+  /** Applications as evaluated at `at`, stored nowhere. */
+  private async evaluatedAt(at: string, applicationIds: readonly string[] | undefined): Promise<AppStatuses[]> {
+    const evaluated = await evaluateAt(this.db, at, applicationIds)
+    const tags = await tagsOf(this.db, evaluated.map((app) => app.id))
+    return evaluated.map((app) => ({ id: app.id, name: app.name, team: app.team, environment: app.environment, tags: tags.get(app.id) ?? [], statuses: app.judged.map((judged) => describeStatus(app, judged, at)) }))
   }
 
   /**

@@ -51,7 +51,7 @@ export class Evaluator {
   ) {}
 
   /**
-   * Evaluates every queued application (if `applicationId` is given, only when it is among them),
+   * Evaluates every queued application (given `applicationId`, that one alone, if it is queued),
    * so a read that follows answers current statuses. An empty queue costs one read, no lock; so
    * does a queue waiting for a long write (see evaluate), which every read would otherwise turn
    * into a write and a change announced, for nothing.
@@ -77,14 +77,44 @@ export class Evaluator {
     const due = queued || nextAttestation === null || nextAttestation <= now
     if (!due) return { quietUntil: applicationId === undefined ? nextAttestation! : now }
     if (await taskUnderWay(db)) return { quietUntil: now }
-    return { run: await this.track(this.evaluate([])) }
+    return { run: await this.track(this.evaluate(applicationId === undefined ? {} : { only: applicationId })) }
+  }
+
+  /**
+   * Whether one application awaits evaluation, after doing whatever time alone made due (a
+   * period begins, a deadline passes: rare, and for the whole workspace). The rest of the queue is
+   * left to the background: a read of this application waits for nobody else's evaluation.
+   */
+  async awaitsEvaluation(applicationId: string): Promise<boolean> {
+    if (this.engine.replica) return false
+    await this.keepUpWithTime()
+    return isQueued(this.engine.db, applicationId)
+  }
+
+  /** Whether a write of this process (a full evaluation on its thread among them) holds or awaits the write lock. */
+  get writeUnderWay(): boolean {
+    return this.engine.writeUnderWay || this.everything !== undefined
+  }
+
+  /**
+   * Does what time alone made due (sign-off periods, deadlines, expiries), and answers until when
+   * nothing more will be unless the workspace changes (now, while a long write holds it off).
+   */
+  async keepUpWithTime(): Promise<string> {
+    if (this.engine.replica) return NEVER
+    const next = await nextAttestationWork(this.engine.db)
+    if (next !== null && next > this.engine.nowIso()) return next
+    await this.keepAttestationsCurrent()
+    const after = await nextAttestationWork(this.engine.db)
+    const now = this.engine.nowIso()
+    return after !== null && after > now ? after : now
   }
 
   /** Evaluates the given application (with whatever is queued) now, or every application. */
   evaluateNow(applicationId?: string): Promise<EvaluationRun> {
     // A connected desktop's statuses, gaps and attestation requests are its server's, pulled.
     if (this.engine.replica) return Promise.resolve({ evaluated_at: this.engine.nowIso(), applications: 0 })
-    if (applicationId) return this.track(this.evaluate([applicationId]))
+    if (applicationId) return this.track(this.evaluate({ also: [applicationId] }))
     // Calls while a full evaluation runs share it rather than queue another.
     this.everything ??= this.track(this.evaluateEverything()).finally(() => {
       this.everything = undefined
@@ -119,20 +149,31 @@ export class Evaluator {
 
   /**
    * The queue is read, and the moment taken, under the write lock: two evaluations never take the
-   * same entries, and nothing committed while this one waited falls outside its windows.
+   * same entries, and nothing committed while this one waited falls outside its windows. `only`
+   * narrows it to one application (if queued); `also` adds applications to the whole queue.
    */
-  private async evaluate(also: readonly string[]): Promise<EvaluationRun> {
-    const { run } = await this.engine.mutate<{ run: EvaluationRun; attestations: boolean; evaluated: boolean }>(
-      (result) => [...(result.evaluated || result.attestations ? ['compliance' as const] : []), ...(result.attestations ? ['attestations' as const] : [])],
+  private async evaluate(scope: { also?: readonly string[]; only?: string }): Promise<EvaluationRun> {
+    type Outcome = { run: EvaluationRun; attestations: boolean; evaluated: string[] | undefined }
+    const { run } = await this.engine.mutate<Outcome>(
+      (result) => [...(result.evaluated?.length !== 0 || result.attestations ? ['compliance' as const] : []), ...(result.attestations ? ['attestations' as const] : [])],
       async (tx) => {
         const at = this.engine.nowIso()
         // While a long write is under way its own steps evaluate; the queue waits for it.
-        if (await taskUnderWay(tx)) return { run: { evaluated_at: at, applications: 0 }, attestations: false, evaluated: false }
-        // Attestations first: what fell due queues the applications it changes, evaluated here too.
+        if (await taskUnderWay(tx)) return { run: { evaluated_at: at, applications: 0 }, attestations: false, evaluated: [] }
+        // Attestations first: what fell due queues the applications it changes, evaluated here too
+        // (or, narrowed to one application, by the next drain).
         const { changed } = await keepAttestationsCurrent(tx, at)
-        const evaluated = also.length > 0 || (await isQueued(tx))
-        return { run: { evaluated_at: at, applications: evaluated ? await evaluateQueued(tx, at, also) : 0 }, attestations: changed, evaluated }
+        if (scope.only !== undefined) {
+          const evaluated = (await isQueued(tx, scope.only)) ? [scope.only] : []
+          return { run: { evaluated_at: at, applications: evaluated.length ? await applyEvaluation(tx, at, evaluated) : 0 }, attestations: changed, evaluated }
+        }
+        const also = scope.also ?? []
+        const due = also.length > 0 || (await isQueued(tx))
+        const evaluated = due ? await evaluateQueuedApplications(tx, at, also) : { count: 0, ids: [] }
+        return { run: { evaluated_at: at, applications: evaluated.count }, attestations: changed, evaluated: evaluated.ids }
       },
+      // What it evaluated is all it touched, unless sign-offs fell due (which may touch any).
+      (result) => (result.attestations ? undefined : result.evaluated),
     )
     void this.notifier.deliverDue()
     return run
@@ -166,14 +207,19 @@ export class Evaluator {
  * evaluated at `at` and stored. Impact previews run the same step inside their rehearsal.
  */
 export async function evaluateQueued(tx: Tx, at: string, also: readonly string[] = []): Promise<number> {
+  return (await evaluateQueuedApplications(tx, at, also)).count
+}
+
+/** As evaluateQueued, naming the applications evaluated (undefined: every one). */
+async function evaluateQueuedApplications(tx: Tx, at: string, also: readonly string[]): Promise<{ count: number; ids: string[] | undefined }> {
   const ids = [...new Set([...also, ...(await queuedApplications(tx))])]
-  if (ids.length === 0) return 0
+  if (ids.length === 0) return { count: 0, ids: [] }
   // Everything queued (a sign-off deadline passing over the whole portfolio): evaluated whole, which reads faster than by ids.
   if (ids.length >= EVALUATION_SLICE / 2) {
     const { n } = await tx.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).where('retired_at', 'is', null).executeTakeFirstOrThrow()
-    if (ids.length >= Number(n)) return applyEvaluation(tx, at, undefined)
+    if (ids.length >= Number(n)) return { count: await applyEvaluation(tx, at, undefined), ids: undefined }
   }
-  return applyEvaluation(tx, at, ids)
+  return { count: await applyEvaluation(tx, at, ids), ids }
 }
 
 /** Applications evaluated in one transaction: a full evaluation of more is done a slice at a time. */

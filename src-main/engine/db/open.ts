@@ -42,6 +42,12 @@ export interface OpenedDatabase {
    * before an answer is built, it is never newer than what the answer saw.
    */
   generation(): Promise<string>
+  /**
+   * A mark that moves whenever a connection other than this process's writer has committed
+   * (another process, this process's worker threads), given the generation just read: what this
+   * process cannot attribute to changes of its own. It never moves for this writer's commits.
+   */
+  othersCommitted(generation: string): Promise<string>
   /** Name of the newest migration applied. */
   schemaVersion: string
   /** The migrations the workspace records as applied, oldest first, read afresh on the read connection. */
@@ -123,6 +129,8 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
         return work(tx)
       }),
     generation: () => Promise.resolve(String(readConnection.pragma('data_version', { simple: true }))),
+    // SQLite's data_version on a connection moves only for commits by other connections.
+    othersCommitted: () => Promise.resolve(String(writerSqlite.pragma('data_version', { simple: true }))),
     schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
     appliedMigrations: () => Promise.resolve(appliedStatement.all() as string[]),
     migrated,

@@ -12,6 +12,7 @@ import { appliedMigrationsProblem, KNOWN_MIGRATIONS, MIGRATION_TABLE, migrateToL
 import type { OpenedDatabase } from './open'
 import { postgresReadSnapshot } from './read-snapshot'
 import type { Database } from './schema'
+import { OthersCommits } from './postgres-commits'
 import { sharedRead } from './shared-read'
 import { DEFAULT_LOCK_WAIT_MS, workspaceBusy } from './write-lock'
 
@@ -151,7 +152,11 @@ export const WRITE_LOCK_KEY = 0x676f7665 // "gove"
 /** PostgreSQL's code for a lock wait that ran past lock_timeout. */
 const LOCK_NOT_AVAILABLE = '55P03'
 
-async function takeWriteLock(tx: Transaction<Database>, lockWaitMs: number): Promise<void> {
+/** The largest seq in the change feed (postgres-commits.ts), as text; 'none' while it is empty. */
+const LARGEST_SEQ = sql<string>`COALESCE((SELECT max(seq) FROM row_changes)::text, 'none')`
+
+/** Takes the lock; answers the largest seq in the change feed as the lock was taken. */
+async function takeWriteLock(tx: Transaction<Database>, lockWaitMs: number): Promise<string> {
   const started = performance.now()
   await sql`SELECT set_config('lock_timeout', ${`${Math.max(1, Math.round(lockWaitMs))}ms`}, true)`.execute(tx)
   try {
@@ -160,7 +165,8 @@ async function takeWriteLock(tx: Transaction<Database>, lockWaitMs: number): Pro
     if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw workspaceBusy(performance.now() - started)
     throw error
   }
-  await sql`SELECT set_config('lock_timeout', '0', true)`.execute(tx)
+  const { rows } = await sql<{ seq: string }>`SELECT set_config('lock_timeout', '0', true), ${LARGEST_SEQ} AS seq`.execute(tx)
+  return rows[0]!.seq
 }
 
 /**
@@ -177,18 +183,31 @@ export async function openPostgresDatabase(url: string, options: { lockWaitMs?: 
     throw error
   }
   const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS
+  const others = new OthersCommits()
+  let lastRead: { snapshot: string; seq: string } | undefined
   return {
     label: target.label,
     reader: db,
     write: (work) =>
       db.transaction().execute(async (tx) => {
-        await takeWriteLock(tx, lockWaitMs)
-        return work(tx)
+        others.writeBegins(await takeWriteLock(tx, lockWaitMs))
+        const done = await work(tx)
+        others.writeLeaves((await sql<{ seq: string }>`SELECT ${LARGEST_SEQ} AS seq`.execute(tx)).rows[0]!.seq)
+        return done
       }),
     // The snapshot names every transaction still running: it changes as soon as any commits.
     // Requests arriving together share one look (shared-read.ts): the server's hot reads, served
     // from kept answers, then cost a fraction of a round trip each.
-    generation: sharedRead(async () => (await sql<{ snapshot: string }>`SELECT pg_current_snapshot()::text AS snapshot`.execute(db)).rows[0]!.snapshot),
+    // The change feed's largest seq is read with it, in the same snapshot: othersCommitted's.
+    generation: sharedRead(async () => {
+      const row = (await sql<{ snapshot: string; seq: string }>`SELECT pg_current_snapshot()::text AS snapshot, ${LARGEST_SEQ} AS seq`.execute(db)).rows[0]!
+      lastRead = row
+      return row.snapshot
+    }),
+    othersCommitted: async (generation) => {
+      const seq = lastRead?.snapshot === generation ? lastRead.seq : (await sql<{ seq: string }>`SELECT ${LARGEST_SEQ} AS seq`.execute(db)).rows[0]!.seq
+      return others.mark(seq)
+    },
     schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
     appliedMigrations: async () => (await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)} ORDER BY name`.execute(db)).rows.map((row) => row.name),
     migrated,

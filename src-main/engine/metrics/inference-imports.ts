@@ -45,7 +45,7 @@ export async function importInferences(engine: EngineContext, ctx: CallContext, 
   return engine.mutate(['metrics', 'compliance'], async (tx) => {
     await getApplication(tx, request.id)
     return storeImport(tx, engine, ctx, request.id, events, request.batch_id ?? batchId, request.content === undefined ? 'upload' : 'api', 'content')
-  })
+  }, [request.id])
 }
 
 /**
@@ -131,7 +131,7 @@ export async function commitImport(engine: EngineContext, ctx: CallContext, impo
     const removed = await tx.deleteFrom('inference_imports').where('id', '=', importId).executeTakeFirst()
     if (Number(removed.numDeletedRows) === 0) throw notFound('import in progress', importId, 'import_id')
     return storeImport(tx, engine, ctx, staged.application_id, events, contentBatchId(parts.map((part) => part.text)), staged.file_name, 'import_id')
-  })
+  }, [staged.application_id])
 }
 
 export async function cancelImport(engine: EngineContext, importId: string): Promise<{ cancelled: boolean }> {

@@ -145,7 +145,7 @@ export async function ingestObservations(engine: EngineContext, ctx: CallContext
       await queueEvaluation(tx, at, [request.id])
     }
     return outcome
-  })
+  }, [request.id])
 }
 
 /**

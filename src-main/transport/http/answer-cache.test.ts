@@ -39,6 +39,20 @@ describe('the answer cache', () => {
     expect(builds).toBe(2)
   })
 
+  it('keeps each query under its own version: a new version of one leaves the others kept', async () => {
+    const cache = new AnswerCache()
+    const builds: string[] = []
+    const build = (name: string) => async () => {
+      builds.push(name)
+      return { ok: true as const, value: Buffer.from(JSON.stringify({ name })) }
+    }
+    await cache.answer('0.1', 'app_a', build('a'))
+    await cache.answer('0.1', 'app_b', build('b'))
+    await cache.answer('0.2', 'app_b', build('b again'))
+    await cache.answer('0.1', 'app_a', build('a again'))
+    expect(builds).toEqual(['a', 'b', 'b again'])
+  })
+
   it('passes an error to whoever asked and keeps nothing of it', async () => {
     const cache = new AnswerCache()
     const failed = await cache.answer('g1', 'q', async () => ({ ok: false as const, error: { error: 'not_found' as const, message: 'No application' } }))
@@ -113,16 +127,40 @@ describe('GET /organization/policies/compliance, cached', () => {
     expect(again.body).toHaveLength(0)
   })
 
-  it('never serves an answer the workspace has moved on from', async () => {
-    const before = await get('/organization/policies/compliance')
+  it('sends the previous answer marked stale with its moment while the new one is built, and the current one to whoever asks for it', async () => {
+    const before = await get('/organization/policies/compliance', { 'cache-control': 'no-cache' })
+    expect(before.headers['answer-stale']).toBeUndefined()
+    const asOf = before.headers['answer-as-of'] as string
+    expect(asOf).toMatch(/^\d{4}-\d\d-\d\dT/)
     const report = JSON.parse(before.body.toString()) as { policies: Array<{ name: string; gap_count: number }> }
     expect(report.policies.find((p) => p.name === 'Sensitive Data')?.gap_count).toBe(0)
     await caller(opened.engine)('metrics.ingest', { id: 'app_a', observations: [{ metric: 'pii', timestamp: hour(), count: 50, total: 1000 }] })
-    const after = await get('/organization/policies/compliance', { 'if-none-match': before.headers.etag as string })
-    expect(after.status).toBe(200)
-    expect(after.headers.etag).not.toBe(before.headers.etag)
-    const changed = JSON.parse(after.body.toString()) as typeof report
+
+    const stale = await get('/organization/policies/compliance')
+    expect(stale.headers['answer-stale']).toBe('true')
+    expect(stale.headers['answer-as-of']).toBe(asOf)
+    expect(stale.headers['answer-generation']).toBe(before.headers['answer-generation'])
+    expect(stale.body.equals(before.body)).toBe(true)
+
+    // Asked for the current answer: one that has everything committed before the request.
+    const current = await get('/organization/policies/compliance', { 'cache-control': 'no-cache', 'if-none-match': before.headers.etag as string })
+    expect(current.status).toBe(200)
+    expect(current.headers['answer-stale']).toBeUndefined()
+    expect(current.headers.etag).not.toBe(before.headers.etag)
+    const changed = JSON.parse(current.body.toString()) as typeof report
     expect(changed.policies.find((p) => p.name === 'Sensitive Data')?.gap_count).toBe(1)
+  })
+
+  it('rebuilds in the background: a plain request gets the new answer once it is ready', async () => {
+    const before = await get('/organization/policies/compliance', { 'cache-control': 'no-cache' })
+    await caller(opened.engine)('metrics.ingest', { id: 'app_b', observations: [{ metric: 'pii', timestamp: hour(), count: 60, total: 1000 }] })
+    const first = await get('/organization/policies/compliance')
+    expect(first.headers['answer-stale']).toBe('true')
+    let latest = first
+    while (latest.headers['answer-stale'] === 'true') latest = await get('/organization/policies/compliance')
+    expect(latest.headers.etag).not.toBe(before.headers.etag)
+    const report = JSON.parse(latest.body.toString()) as { policies: Array<{ name: string; gap_count: number }> }
+    expect(report.policies.find((p) => p.name === 'Sensitive Data')?.gap_count).toBe(2)
   })
 
   it('compresses with brotli or gzip as asked, to the same answer', async () => {
@@ -199,17 +237,17 @@ describe('a kept answer and the clock', () => {
     folder.remove()
   })
 
-  const compliantCount = async () => {
-    const response = await fetch(`${server.url}/api/v1/organization/policies/compliance`, { headers: { authorization: `Bearer ${token}` } })
+  const compliantCount = async (headers: Record<string, string> = {}) => {
+    const response = await fetch(`${server.url}/api/v1/organization/policies/compliance`, { headers: { authorization: `Bearer ${token}`, ...headers } })
     return ((await response.json()) as { policies: Array<{ compliant_count: number }> }).policies.map((policy) => policy.compliant_count)
   }
 
-  it('is not served once a sign-off deadline passes, though nothing in the workspace changed', async () => {
+  it('is not current once a sign-off deadline passes, though nothing in the workspace changed', async () => {
     expect(await compliantCount()).toEqual([1])
-    expect(await compliantCount()).toEqual([1])
+    expect(await compliantCount({ 'cache-control': 'no-cache' })).toEqual([1])
     // Attestation Overdue from here: no write announced it, only the clock.
     opened.clock.advance(8 * 86_400_000)
-    expect(await compliantCount()).toEqual([0])
+    expect(await compliantCount({ 'cache-control': 'no-cache' })).toEqual([0])
   })
 })
 

@@ -1,12 +1,12 @@
 /**
- * Heavy reads served from the bytes of an earlier answer while the workspace has not changed: the
- * organisation's compliance report and the dashboard cost tens of milliseconds of CPU to build
- * and weigh megabytes, and monitoring tools poll them. An answer is kept per query under the
- * workspace's generation (see Engine.settledGeneration), so it is never served once anything has
- * changed; it carries an ETag (If-None-Match is answered 304) and is compressed once for each
- * encoding asked for, off the request thread. One application's compliance is kept too, as
- * monitoring tools poll it for each application: it names the moment it describes, which is each
- * request's own (see MOMENT_STAMPED).
+ * Heavy and hot reads served from the bytes of an earlier answer: the organisation's compliance
+ * report and the dashboard cost tens of milliseconds of CPU to build and weigh megabytes, and
+ * monitoring tools poll them, and one application's compliance for each application. Each query's
+ * answer is kept under a version of its own (kept-reads.ts says which: the workspace's settled
+ * generation, or one application's), so it is never served as current once anything it shows may
+ * have changed; it carries an ETag (If-None-Match is answered 304) and is compressed once for each
+ * encoding asked for, off the request thread. One application's answer names the moment it
+ * describes, which is each request's own (see MOMENT_STAMPED).
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
@@ -24,6 +24,12 @@ export const CACHED_PROCEDURES: ReadonlySet<string> = new Set(['compliance.organ
  * it with its own. They are a few kilobytes, and sent uncompressed: the moment differs each time.
  */
 const MOMENT_STAMPED: ReadonlySet<string> = new Set(['compliance.application'])
+
+/**
+ * The least time between the starts of two background rebuilds of one organisation-wide answer:
+ * how much older than the workspace a stale answer may be, besides its rebuild's own time.
+ */
+export const REBUILD_EVERY_MS = 1000
 
 /** All answers kept at once, compressed copies included; past it, the least recently used go. */
 const MAX_CACHED_BYTES = 64 * 1024 * 1024
@@ -48,47 +54,140 @@ export interface CachedAnswer {
 /** A kept answer, or the error its query met (passed to every request waiting on it, never kept). */
 export type Answered = { ok: true; answer: CachedAnswer } | { ok: false; error: ApiErrorBody }
 
+/** An organisation-wide answer with the generation it was built under and the moment it began. */
+export type Latest = Answered & { version?: string; asOf?: string; stale: boolean }
+
 interface Entry {
+  /** What the answer is current under: a generation, or one application's (Engine.applicationGeneration). */
+  version: string
+  /** When it began to be built: the moment it describes. */
+  asOf: string
+  /** Where it stands among builds: a later one is never replaced by an earlier one finishing late. */
+  begun: number
   answer: Promise<Answered>
+  /** The answer once built, when it was a success. */
+  built?: CachedAnswer
   bytes: number
 }
 
+/** A rebuild of an organisation-wide answer under way; `order` says which requests it can answer. */
+interface Refresh {
+  order: number
+  done: Promise<Latest>
+}
+
 export class AnswerCache {
-  private generation: string | undefined
   private readonly entries = new Map<string, Entry>()
+  /** The newest build of each key under way, shared by the requests that want it. */
+  private readonly building = new Map<string, Entry>()
+  private readonly refreshes = new Map<string, Refresh>()
+  /** When each key's last rebuild ended (performance.now()). */
+  private readonly refreshed = new Map<string, number>()
   private bytes = 0
+  /** Counts arrivals and rebuilds, so a request waits only for a rebuild begun after it arrived. */
+  private order = 0
 
   /**
-   * The answer kept for `key` under `generation`, or the one `build` makes (and keeps, when it is
-   * a success). Concurrent requests for the same missing answer share one build. A `stamped`
-   * answer is kept around its moment, for each request to fill in.
+   * The answer kept for `key` under `version`, or the one `build` makes (and keeps, when it is a
+   * success, in place of any kept under another version). Concurrent requests for the same
+   * missing answer share one build. A `stamped` answer is kept around its moment, for each
+   * request to fill in.
    */
-  answer(generation: string, key: string, build: () => Promise<Result<Buffer>>, stamped = false): Promise<Answered> {
-    if (generation !== this.generation) {
-      this.generation = generation
-      this.entries.clear()
-      this.bytes = 0
-    }
+  answer(version: string, key: string, build: () => Promise<Result<Buffer>>, stamped = false, asOf = ''): Promise<Answered> {
     const kept = this.entries.get(key)
-    if (kept) {
+    if (kept && kept.version === version) {
       // Most recently used last: a Map keeps insertion order.
       this.entries.delete(key)
       this.entries.set(key, kept)
       return kept.answer
     }
-    const entry: Entry = { answer: Promise.resolve({ ok: false, error: { error: 'internal', message: 'not built yet' } }), bytes: 0 }
-    entry.answer = build().then((result): Answered => (result.ok ? { ok: true, answer: this.keep(entry, result.value, stamped) } : result))
-    this.entries.set(key, entry)
-    // Failures are not kept: the next request tries again.
-    const forget = () => {
-      if (this.entries.get(key) === entry) this.entries.delete(key)
+    const building = this.building.get(key)
+    if (building && building.version === version) return building.answer
+    return this.start(key, version, asOf, build, stamped).answer
+  }
+
+  /**
+   * An organisation-wide answer, rebuilt at most once per settled generation (and at most every
+   * REBUILD_EVERY_MS) and never on the request's time unless it asks: the kept one when `isCurrent`
+   * says it still is; else, while one rebuild (`settle`, then `build`) runs in the background,
+   * the kept one marked stale. A request
+   * with nothing kept, or that will not take a stale answer, waits for a rebuild begun after it
+   * arrived.
+   */
+  async latest(
+    key: string,
+    options: { isCurrent: (version: string) => boolean; waitForCurrent: boolean; settle: () => Promise<string>; now: () => string; build: () => Promise<Result<Buffer>> },
+  ): Promise<Latest> {
+    const arrived = this.order
+    const kept = this.entries.get(key)
+    if (kept?.built && options.isCurrent(kept.version)) return { ok: true, answer: kept.built, version: kept.version, asOf: kept.asOf, stale: false }
+    const stale: Latest | undefined = kept?.built && { ok: true, answer: kept.built, version: kept.version, asOf: kept.asOf, stale: true }
+    // Data arriving ten times a second would otherwise have the report rebuilt and compressed ten
+    // times a second, taking the CPU the requests need: a rebuild begins at most every REBUILD_EVERY_MS.
+    const resting = !this.refreshes.has(key) && performance.now() - (this.refreshed.get(key) ?? -Infinity) < REBUILD_EVERY_MS
+    if (stale && !options.waitForCurrent && resting) return stale
+    let refresh = this.refresh(key, options)
+    if (stale && !options.waitForCurrent) return stale
+    // Begun before this request arrived, the rebuild under way may miss what the request must see.
+    if (refresh.order <= arrived) {
+      await refresh.done.catch(() => undefined)
+      refresh = this.refresh(key, options)
     }
-    void entry.answer.then((answered) => answered.ok || forget(), forget)
-    return entry.answer
+    return refresh.done
+  }
+
+  private refresh(key: string, options: { settle: () => Promise<string>; now: () => string; build: () => Promise<Result<Buffer>> }): Refresh {
+    const running = this.refreshes.get(key)
+    if (running) return running
+    const order = ++this.order
+    const done = (async (): Promise<Latest> => {
+      const version = await options.settle()
+      const kept = this.entries.get(key)
+      if (kept?.built && kept.version === version) return { ok: true, answer: kept.built, version, asOf: kept.asOf, stale: false }
+      const entry = this.start(key, version, options.now(), options.build, false)
+      const answered = await entry.answer
+      return { ...answered, version, asOf: entry.asOf, stale: false }
+    })()
+    const refresh = { order, done }
+    this.refreshes.set(key, refresh)
+    const over = () => {
+      if (this.refreshes.get(key) === refresh) this.refreshes.delete(key)
+      this.refreshed.set(key, performance.now())
+    }
+    void done.then(over, over)
+    return refresh
+  }
+
+  /**
+   * Builds an answer, kept once it succeeds in place of the one kept before (which serves until
+   * then), unless a build begun later finished first.
+   */
+  private start(key: string, version: string, asOf: string, build: () => Promise<Result<Buffer>>, stamped: boolean): Entry {
+    const entry: Entry = { version, asOf, begun: ++this.order, answer: Promise.resolve({ ok: false, error: { error: 'internal', message: 'not built yet' } }), bytes: 0 }
+    this.building.set(key, entry)
+    const over = () => {
+      if (this.building.get(key) === entry) this.building.delete(key)
+    }
+    entry.answer = build().then((result): Answered => {
+      over()
+      if (!result.ok) return result
+      const answer = (entry.built = this.keep(entry, result.value, stamped))
+      const previous = this.entries.get(key)
+      if (!previous || previous.begun < entry.begun) {
+        if (previous) {
+          this.entries.delete(key)
+          this.bytes -= previous.bytes
+        }
+        this.entries.set(key, entry)
+        this.count(entry, answer.json.length)
+      }
+      return { ok: true, answer }
+    })
+    void entry.answer.catch(over)
+    return entry
   }
 
   private keep(entry: Entry, json: Buffer, stamped: boolean): CachedAnswer {
-    this.count(entry, json.length)
     const copies = new Map<Encoding, Promise<Buffer>>()
     const around = stamped ? aroundMoment(json) : undefined
     // A moment-stamped answer is tagged without its moment: the same statuses at another moment

@@ -6,13 +6,17 @@
  */
 import type { Context, Hono } from 'hono'
 import { contract } from '../../../src-shared/api/contract'
-import { HTTP_STATUS, type ApiErrorBody, type Result } from '../../../src-shared/api/errors'
+import type { ApiErrorBody, Result } from '../../../src-shared/api/errors'
 import { BinaryFile, CsvFile, type Procedure, type RestRoute } from '../../../src-shared/api/procedure'
 import type { Engine } from '../../engine/engine'
-import { authorize, dispatch, dispatchSerialized } from '../dispatch'
-import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer, stampsMoment } from './answer-cache'
+import { authorize, dispatch } from '../dispatch'
+import { AnswerCache, CACHED_PROCEDURES } from './answer-cache'
+import { errorResponse } from './error-response'
+import { answerKept, wantsCurrentAnswer } from './kept-reads'
 import { bodyPieces, declaredTooLarge, DEFAULT_BODY_LIMITS, limitFor, readJsonObject, uploadFormat, type BodyLimits } from './request-body'
 import type { HttpEnv } from './request-log'
+
+export { errorResponse }
 
 /** Where the REST API answers; every route's path is under it. */
 export const API_BASE_PATH = '/api/v1'
@@ -52,14 +56,6 @@ function sendBinaryFile(c: Context, file: BinaryFile): Response {
   c.header('Content-Length', String(bytes.byteLength))
   c.header('Content-Disposition', `attachment; filename="${file.filename}"`)
   return c.body(bytes, 200)
-}
-
-export function errorResponse(c: Context, error: ApiErrorBody): Response {
-  // Busy: another process holds the workspace's write lock; a retry a moment later succeeds.
-  if (error.error === 'busy') c.header('Retry-After', '1')
-  // Too large: the rest of the body is not wanted, nor is the connection it is arriving on.
-  if (error.error === 'too_large') c.header('Connection', 'close')
-  return c.json(error, HTTP_STATUS[error.error] as 400)
 }
 
 /** `/applications/{id}` in the contract is `/applications/:id` to the router. */
@@ -115,11 +111,7 @@ export function mountRestApi(
         }
       }
       const input = { ...fields, ...c.req.param() }
-      if (route.method === 'GET' && CACHED_PROCEDURES.has(name)) {
-        const generation = await engine.settledGeneration(c.get('generation'))
-        const answered = await cache.answer(generation, queryKey(name, input), () => dispatchSerialized(engine, name, input, call, log), stampsMoment(name, input))
-        return answered.ok ? sendCachedAnswer(c, answered.answer, engine.nowIso) : errorResponse(c, answered.error)
-      }
+      if (route.method === 'GET' && CACHED_PROCEDURES.has(name)) return answerKept(c, engine, cache, name, input, call, { waitForCurrent: wantsCurrentAnswer(c) })
       const result = await dispatch(engine, name, input, { ...call, upload, commandId: command.id }, log)
       return sendResult(c, result, route.status, route.produces)
     })

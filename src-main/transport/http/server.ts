@@ -21,12 +21,13 @@ import type { Actor } from '../../../src-shared/domain/common'
 import { CONTENT_SECURITY_POLICY, contentSecurityPolicy, newStyleNonce, withStyleNonce } from '../../../src-shared/security/csp'
 import { systemClock, type Clock } from '../../engine/clock'
 import type { Engine } from '../../engine/engine'
-import { authorize, dispatch, dispatchSerialized } from '../dispatch'
+import { authorize, dispatch } from '../dispatch'
 import { createAccessGuards, SIGN_IN_MESSAGE, unknownTokenMessage } from './access-guards'
 import type { ThrottlePolicy } from './auth-throttle'
 import { hostCheckFor, isLoopbackBind, type HostCheck } from './host-check'
 import { DEFAULT_BODY_LIMITS, limitFor, readJsonObject, type BodyLimits } from './request-body'
-import { AnswerCache, CACHED_PROCEDURES, queryKey, sendCachedAnswer, stampsMoment } from './answer-cache'
+import { AnswerCache, CACHED_PROCEDURES } from './answer-cache'
+import { answerKept } from './kept-reads'
 import { gracefulCloser, type ClosedServer } from './graceful-close'
 import { jsonLog, type ServerLog } from './json-log'
 import { mountProbes } from './probes'
@@ -196,10 +197,9 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
     const body = await readJsonObject(c, limitFor(isProcedureName(name) ? contract[name].payload : undefined, limits))
     if (!body.ok) return errorResponse(c, body.error)
     if (CACHED_PROCEDURES.has(name)) {
-      // Built once per workspace generation, off the event loop, and sent compressed, as over REST.
-      const generation = await engine.settledGeneration(c.get('generation'))
-      const answered = await answers.answer(generation, queryKey(name, body.value), () => dispatchSerialized(engine, name, body.value, { actor }, c.get('failureLog')), stampsMoment(name, body.value))
-      return answered.ok ? sendCachedAnswer(c, answered.answer, engine.nowIso) : errorResponse(c, answered.error)
+      // Kept and sent compressed, as over REST. The console shows what changed as soon as it is
+      // told: it always waits for the current answer.
+      return answerKept(c, engine, answers, name, body.value, { actor }, { waitForCurrent: true })
     }
     const command = commandIdOf(c)
     if (!command.ok) return errorResponse(c, command.error)
