@@ -40,6 +40,17 @@ export default defineConfig({
           setupFiles: ['src-main/testing/engine-on-postgres-setup.ts'],
         },
       },
+      {
+        // The engine's and the API's suites again, each test's engine running full evaluations and
+        // reports on its worker threads as `govern serve` and the desktop app do (testing/workspace.ts).
+        // engine/db's tests open their engines themselves, with the threads and without.
+        extends: true,
+        test: {
+          name: 'engine-with-workers',
+          include: ['src-main/engine/**/*.test.ts', 'src-main/transport/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...postgresTests, 'src-main/engine/db/**'],
+          env: { GOVERN_TEST_WORKERS: '1' },
+        },
       },
     ],
   },
