@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close()
-    rmSync(folder, { recursive: true, force: true })
+    // A server just stopped may still be letting go of its files.
+    rmSync(folder, { recursive: true, force: true, maxRetries: 10 })
   }
   const consoleMs = median(consoles)
   const bareMs = median(bares)
