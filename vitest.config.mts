@@ -11,7 +11,11 @@ export default defineConfig({
     environment: 'node',
     // `govern` processes the tests start keep workspaces' audit signing keys here, not in the user's config directory.
     env: { GOVERN_AUDIT_KEYS: join(tmpdir(), 'governance-console-test-audit-keys') },
-    testTimeout: 20_000,
+    // Ceilings against a hang, not targets: tests wait on conditions, and on a loaded machine
+    // (2 cores beside a CPU-heavy process) a long PostgreSQL or process test may take minutes.
+    // How fast things are is measured in bench/.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     projects: [
       {
@@ -32,10 +36,20 @@ export default defineConfig({
           include: ['src-main/engine/**/*.test.ts', 'src-main/transport/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...postgresTests, 'src-main/engine/db/**'],
           env: { GOVERN_TEST_DATABASE: 'postgres' },
-          // Making and dropping a database per test takes longer than a file.
-          hookTimeout: 60_000,
           globalSetup: ['src-main/testing/postgres-global-setup.ts'],
           setupFiles: ['src-main/testing/engine-on-postgres-setup.ts'],
+        },
+      },
+      {
+        // The engine's and the API's suites again, each test's engine running full evaluations and
+        // reports on its worker threads as `govern serve` and the desktop app do (testing/workspace.ts).
+        // engine/db's tests open their engines themselves, with the threads and without.
+        extends: true,
+        test: {
+          name: 'engine-with-workers',
+          include: ['src-main/engine/**/*.test.ts', 'src-main/transport/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...postgresTests, 'src-main/engine/db/**'],
+          env: { GOVERN_TEST_WORKERS: '1' },
         },
       },
     ],

@@ -5,7 +5,7 @@
  * load left in the workspace into a new file of the same schema, with prepared statements in one
  * transaction — the rows alone, nothing generated or evaluated. Also how long another program on
  * the same workspace waits for the write lock while the sample loads: one step of it at most.
- * Target: the console lands on the Dashboard within 5 s of the click (e2e/sample-workspace.spec.ts),
+ * Target: the console lands on the Dashboard within 5 s of the click (bench/sample-workspace-console.ts),
  * so the load itself well under that. Run with `npm run bench`.
  */
 import { once } from 'node:events'

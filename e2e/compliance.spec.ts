@@ -39,7 +39,6 @@ async function canvasIn(page: Page, label: string) {
 }
 
 test('the dashboard shows statuses, per-policy bars, the trend and the worst gaps of the sample, filters, and evaluates now', async ({ page }, testInfo) => {
-  test.setTimeout(90_000)
   server = await startGovernServe(join(folder, 'dashboard.sqlite'))
   await page.goto(server.loginUrl)
   await page.getByRole('button', { name: 'Load sample workspace' }).click()

@@ -59,8 +59,6 @@ test.afterAll(async () => {
   rmSync(folder, { recursive: true, force: true })
 })
 
-test.describe.configure({ timeout: 60_000 })
-
 async function pageFitsViewport(page: Page): Promise<void> {
   const { scrollWidth, viewport } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth }))
   expect(scrollWidth, 'the page is no wider than the window').toBeLessThanOrEqual(viewport)

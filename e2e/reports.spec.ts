@@ -140,7 +140,6 @@ test('an audit package of one policy holds the files its manifest hashes, and go
 })
 
 test('a report cancelled while it is generated reads cancelled, and nothing is added to the history', async ({ page, console }) => {
-  test.setTimeout(90_000)
   await console.open(page, { sample: true })
   await openReports(page)
   await page.getByRole('radio', { name: 'Audit package' }).check()

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const engine = await openEngine(databaseUrl)
   token = (await engine.tokens.create({ name: 'pipeline', role: 'org_admin' })).secret
   await engine.close()
-}, 60_000)
+})
 
 describe('govern serve on PostgreSQL killed during a burst of idempotent changes', () => {
   it('answers every retry with the original answer, or applies what was never applied, once', async () => {

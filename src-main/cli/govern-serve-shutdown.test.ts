@@ -56,9 +56,10 @@ async function serving(...args: string[]): Promise<Serving> {
 
 
 async function untilConnectionsRefused(base: string): Promise<void> {
-  const deadline = Date.now() + 10_000
+  // A guard against a hang, not a target.
+  const deadline = Date.now() + 60_000
   while ((await statusOnNewConnection(`${base}/healthz`)) !== 'ECONNREFUSED') {
-    if (Date.now() > deadline) throw new Error('govern serve still takes connections 10 s after SIGTERM')
+    if (Date.now() > deadline) throw new Error('govern serve still takes connections a minute after SIGTERM')
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
@@ -91,14 +92,14 @@ describe('govern serve on SIGTERM', () => {
   })
 
   it('exits at once on a second signal, cutting what is still under way', async () => {
-    const serve = await serving('--shutdown-grace', '60')
+    // An hour's grace: a server that waited it out would outlast the test's hang guard, and
+    // would exit 0 at its end; the second signal's exit is 143.
+    const serve = await serving('--shutdown-grace', '3600')
     const upload = await startSlowUpload(uploadUrl(serve.base), token, inferenceRows(10))
     serve.child.kill('SIGTERM')
     await untilConnectionsRefused(serve.base)
-    const signalled = performance.now()
     serve.child.kill('SIGTERM')
     expect(await serve.exited).toEqual({ code: 143, signal: null })
-    expect(performance.now() - signalled).toBeLessThan(5_000)
     await expect(upload.answer).rejects.toThrow()
   })
 })

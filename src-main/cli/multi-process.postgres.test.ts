@@ -145,7 +145,7 @@ beforeAll(async () => {
   expect(created.code).toBe(0)
   token = created.out.trim()
   servers.push(...(await Promise.all([serve(), serve()])))
-}, 60_000)
+})
 
 afterAll(async () => {
   for (const server of servers) server.child.kill('SIGKILL')

@@ -109,7 +109,7 @@ beforeAll(async () => {
     })
   expect((await day('app_xyz789', 31)).status).toBe(200)
   expect((await day('app_ledger', 3)).status).toBe(200)
-}, 60_000)
+})
 
 afterAll(() => {
   server.kill('SIGTERM')

@@ -52,7 +52,7 @@ beforeAll(async () => {
   servers.push(...(await Promise.all([serve(), serve()])))
   expect((await api(servers[0]!, 'POST', '/applications', { id: 'app_base', name: 'Base', tags: ['production'] })).status).toBe(201)
   expect((await api(servers[1]!, 'POST', '/organization/policies/from-template', { template_id: 'system_health', scope: { apply_to_all: true, tags: [], application_ids: [] } })).status).toBe(201)
-}, 60_000)
+})
 
 afterAll(() => {
   for (const server of servers) server.child.kill('SIGTERM')

@@ -46,7 +46,7 @@ describe('the renderer’s dev server, as electron.vite.config.ts configures it'
     const address = server.httpServer?.address()
     if (!address || typeof address === 'string') throw new Error('the dev server has no port')
     origin = `http://127.0.0.1:${address.port}`
-  }, 30_000)
+  })
   afterAll(async () => {
     await server?.close()
     rmSync(cacheDir, { recursive: true, force: true })

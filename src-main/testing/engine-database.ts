@@ -7,12 +7,19 @@
  * Nothing here needs vitest, so scripts that tests run as processes of their own may import it.
  */
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import { Client, Pool } from 'pg'
 import { typeParsers, WRITE_LOCK_KEY } from '../engine/db/postgres'
 import { TEMPLATE_DATABASE } from './postgres-server'
 
 export const ENGINE_TESTS_ON_POSTGRES = process.env.GOVERN_TEST_DATABASE === 'postgres'
+
+/**
+ * Whether test engines run full evaluations and reports on their worker threads, as `govern serve`
+ * and the desktop app do (the `engine-with-workers` project sets GOVERN_TEST_WORKERS=1). Without
+ * them, the engine does that work on the test's own thread, a path no user takes.
+ */
+export const ENGINE_TESTS_WITH_WORKERS = process.env.GOVERN_TEST_WORKERS === '1'
 
 
 const databases = new Map<string, Promise<string>>()
@@ -97,4 +104,32 @@ export async function withRawWorkspace<T>(enginePath: string, work: (db: Kysely<
   } finally {
     await db.destroy()
   }
+}
+
+/**
+ * Runs `work` on a connection of its own with the audit trail's append-only triggers lifted, as
+ * the file's or the database's owner could, and puts them back: for tests that rewrite the trail
+ * behind the engine's back. On a file they are dropped and made again (another program cannot
+ * satisfy them); on PostgreSQL, disabled and enabled.
+ */
+export async function aroundTrailTriggers<T>(enginePath: string, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
+  return withRawWorkspace(enginePath, async (db) => {
+    if (databases.has(enginePath)) {
+      const { rows } = await sql<{ name: string }>`SELECT tgname AS name FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND tgname LIKE 'audit_events_append_only_%'`.execute(db)
+      const each = (verb: 'DISABLE' | 'ENABLE') => Promise.all(rows.map(({ name }) => sql.raw(`ALTER TABLE audit_events ${verb} TRIGGER "${name}"`).execute(db)))
+      await each('DISABLE')
+      try {
+        return await work(db)
+      } finally {
+        await each('ENABLE')
+      }
+    }
+    const { rows } = await sql<{ name: string; sql: string }>`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_events_append_only_%'`.execute(db)
+    for (const { name } of rows) await sql.raw(`DROP TRIGGER "${name}"`).execute(db)
+    try {
+      return await work(db)
+    } finally {
+      for (const trigger of rows) await sql.raw(trigger.sql).execute(db)
+    }
+  })
 }

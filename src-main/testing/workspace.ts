@@ -9,7 +9,7 @@ import { dispatch } from '../transport/dispatch'
 import { ManualClock } from '../engine/clock'
 import type { CallContext } from '../engine/context'
 import { openEngineParts, type Engine, type EngineOptions, type EngineParts } from '../engine/engine'
-import { testWorkspaceLocation } from './engine-database'
+import { ENGINE_TESTS_WITH_WORKERS, testWorkspaceLocation } from './engine-database'
 
 export const TEST_OWNER: Actor = { id: 'owner', name: 'Olivia Owner', role: 'org_admin' }
 export const asOwner: CallContext = { actor: TEST_OWNER }
@@ -27,13 +27,13 @@ export interface TestEngine extends EngineParts {
 /** On PostgreSQL when the suite runs there (engine-database.ts): `file` then names a database of the test's own. */
 export async function openTestEngine(file: string, start = '2026-01-15T09:00:00.000Z', options: EngineOptions = {}): Promise<TestEngine> {
   const clock = new ManualClock(start)
-  return { ...(await openEngineParts(await testWorkspaceLocation(file), { ...options, clock })), clock }
+  return { ...(await openEngineParts(await testWorkspaceLocation(file), { evaluateInWorker: ENGINE_TESTS_WITH_WORKERS, ...options, clock })), clock }
 }
 
 /** A desktop's engine: always on its SQLite file, whichever database the server's tests run on. */
 export async function openDesktopTestEngine(file: string, start = '2026-01-15T09:00:00.000Z', options: EngineOptions = {}): Promise<TestEngine> {
   const clock = new ManualClock(start)
-  return { ...(await openEngineParts(file, { ...options, clock })), clock }
+  return { ...(await openEngineParts(file, { evaluateInWorker: ENGINE_TESTS_WITH_WORKERS, ...options, clock })), clock }
 }
 
 /**

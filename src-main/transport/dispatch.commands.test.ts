@@ -61,7 +61,7 @@ describe.each(commands.filter((name) => name !== 'tokens.create'))('%s with an I
     expect(retry).toEqual({ ok: true, value: first.value, replayed: true })
     const auditAfter = await fixture.context.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('events')).executeTakeFirstOrThrow()
     expect(Number(auditAfter.events)).toBe(Number(auditBefore.events))
-  }, 30_000)
+  })
 })
 
 describe('tokens.create with an Idempotency-Key', () => {
@@ -89,5 +89,5 @@ describe.each(unlessReads.filter((name) => !appliedOnce(name)))('%s with an Idem
     }
     expect(await keptAnswer()).toBeNull()
     await fixture.reports.idle()
-  }, 30_000)
+  })
 })

@@ -161,7 +161,7 @@ describe('attestation schedules', () => {
     } finally {
       await reopened.engine.close()
     }
-  }, 60_000)
+  })
 
   it('withdraws open requests when the policy is archived or the rule removed, with an audit event', async () => {
     const { policy } = await organisation()

@@ -126,5 +126,5 @@ describe('attestation events on the webhook', () => {
       'attestation.escalated',
     ])
     expect(receiver.received.every((d) => d.text.length > 10)).toBe(true)
-  }, 30_000)
+  })
 })

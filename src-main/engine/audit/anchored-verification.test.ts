@@ -1,16 +1,18 @@
 /**
  * Which signed heads the trail is checked against, and why a key is trusted: kept outside the
  * workspace, pinned by its fingerprint, or named in the chain under a trusted head. A forger's
- * own key, named in the file, signs nothing that counts. Real workspace files and key folders,
- * tampered with through the SQLite library around the triggers.
+ * own key, named in the file, signs nothing that counts. Real workspaces (files, or PostgreSQL
+ * databases in the engine-on-postgres project) and key folders, tampered with around the
+ * triggers as their owner could.
  */
-import { appendFileSync, rmSync } from 'node:fs'
-import BetterSqlite3 from 'better-sqlite3'
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ENGINE_TESTS_ON_POSTGRES } from '../../testing/engine-database'
+import { aroundTrailTriggers, ENGINE_TESTS_ON_POSTGRES, testWorkspaceLocation, withRawWorkspace } from '../../testing/engine-database'
 import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { auditEventHash, type HashedAuditFields } from '../audit-hash'
-import { openDatabase } from '../db/open'
+import { openWorkspaceDatabase } from '../db/workspace-database'
 import { workspaceId } from '../db/workspace-identity'
 import { gatherAnchors, verifyAnchoredTrail } from './anchored-verification'
 import { keyFingerprint, newSigningKey, signerFor } from './checkpoint'
@@ -32,9 +34,10 @@ async function signedWorkspace(): Promise<{ file: string; keys: ReturnType<typeo
 
 /** Verifies as `govern audit verify` does: the file opened without the key, anchors gathered from outside it. */
 async function verify(file: string, keys?: ReturnType<typeof createFileKeyStore>, fingerprints?: string[]) {
-  const database = await openDatabase(file)
+  const location = await testWorkspaceLocation(file)
+  const { database } = await openWorkspaceDatabase(location)
   try {
-    const anchors = await gatherAnchors({ location: file, workspaceId: await workspaceId(database.reader), keys, fingerprints })
+    const anchors = await gatherAnchors({ location, workspaceId: await workspaceId(database.reader), keys, fingerprints })
     return await verifyAnchoredTrail(database.reader, anchors)
   } finally {
     await database.close()
@@ -44,47 +47,34 @@ async function verify(file: string, keys?: ReturnType<typeof createFileKeyStore>
 type StoredEvent = HashedAuditFields & { prev_hash: string; hash: string }
 
 /** Appends events chained to the last, as a forger with the file would, the append-only triggers dropped and put back. */
-function appendEvents(file: string, events: Array<Partial<HashedAuditFields>>): StoredEvent[] {
-  const sqlite = new BetterSqlite3(file)
-  const triggers = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_events_append_only_%'").all() as Array<{ name: string; sql: string }>
-  for (const trigger of triggers) sqlite.exec(`DROP TRIGGER ${trigger.name}`)
-  let last = sqlite.prepare('SELECT * FROM audit_events ORDER BY id DESC LIMIT 1').get() as StoredEvent
-  const written: StoredEvent[] = []
-  for (const fields of events) {
-    const content = { id: last.id + 1, at: '2026-03-01T12:00:00.000Z', actor_id: 'owner', actor_name: 'Olivia Owner', action: 'policy.archived', entity_type: 'policy', entity_id: 'pol_x', before_json: null, after_json: null, ...fields }
-    const event = { ...content, prev_hash: last.hash, hash: auditEventHash(last.hash, content) }
-    sqlite.prepare('INSERT INTO audit_events (id, at, actor_id, actor_name, action, entity_type, entity_id, before_json, after_json, prev_hash, hash) VALUES (@id, @at, @actor_id, @actor_name, @action, @entity_type, @entity_id, @before_json, @after_json, @prev_hash, @hash)').run(event)
-    written.push(event)
-    last = event
-  }
-  for (const trigger of triggers) sqlite.exec(trigger.sql)
-  sqlite.close()
-  return written
+function appendEvents(file: string, events: Array<Partial<HashedAuditFields>>): Promise<StoredEvent[]> {
+  return aroundTrailTriggers(file, async (db) => {
+    let last = (await db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()) as StoredEvent
+    const written: StoredEvent[] = []
+    for (const fields of events) {
+      const content = { id: last.id + 1, at: '2026-03-01T12:00:00.000Z', actor_id: 'owner', actor_name: 'Olivia Owner', action: 'policy.archived', entity_type: 'policy', entity_id: 'pol_x', before_json: null, after_json: null, ...fields }
+      const event = { ...content, prev_hash: last.hash, hash: auditEventHash(last.hash, content) }
+      await db.insertInto('audit_events').values(event).execute()
+      written.push(event)
+      last = event
+    }
+    return written
+  })
 }
 
-function workspaceIdOf(file: string): string {
-  const sqlite = new BetterSqlite3(file, { readonly: true })
-  try {
-    return (sqlite.prepare('SELECT id FROM workspace_identity').get() as { id: string }).id
-  } finally {
-    sqlite.close()
-  }
-}
+const workspaceIdOf = (file: string): Promise<string> => withRawWorkspace(file, async (db) => ((await db.selectFrom('workspace_identity').select('id').executeTakeFirstOrThrow()) as { id: string }).id)
 
-// These tamper with a SQLite file around its triggers; on PostgreSQL, audit-chain.postgres.test.ts.
-describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the trail checked against its signed heads', () => {
+describe('the trail checked against its signed heads', () => {
   it('counts nothing a forger signed with a key of their own, named in the file', async () => {
     const { file, keys } = await signedWorkspace()
     const forger = signerFor(newSigningKey())
-    const chain = workspaceIdOf(file)
-    const appended = appendEvents(file, [
+    const chain = await workspaceIdOf(file)
+    const appended = await appendEvents(file, [
       { action: 'audit.signing_key_added', entity_type: 'audit_key', entity_id: forger.fingerprint, after_json: JSON.stringify({ public_key: forger.publicKey, fingerprint: forger.fingerprint }) },
       { action: 'attestation.submitted', after_json: '{"status":"compliant"}' },
     ])
     const head = appended.at(-1)!
-    const sqlite = new BetterSqlite3(file)
-    sqlite.prepare('INSERT INTO audit_checkpoints (chain, public_key, event_id, hash, at, signature) VALUES (@chain, @public_key, @event_id, @hash, @at, @signature)').run(forger.sign({ chain, event_id: head.id, hash: head.hash, at: '2026-03-01T12:00:00.000Z' }))
-    sqlite.close()
+    await withRawWorkspace(file, (db) => db.insertInto('audit_checkpoints').values(forger.sign({ chain, event_id: head.id, hash: head.hash, at: '2026-03-01T12:00:00.000Z' })).execute())
 
     const checked = await verify(file, keys)
     expect(checked).toMatchObject({ ok: false, first_bad: { id: appended[0]!.id, reason: 'unsigned', message: expect.stringContaining('no signed head covers it') } })
@@ -103,7 +93,7 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the trail checked against its signed 
     const { engine } = await openTestEngine(file, '2026-03-01T11:00:00.000Z', { auditKeys: elsewhere })
     await caller(engine)('applications.create', { name: 'Broker Chat' })
     await engine.close()
-    const other = keyFingerprint((await elsewhere.publicKeys(workspaceIdOf(file)))[0]!)
+    const other = keyFingerprint((await elsewhere.publicKeys(await workspaceIdOf(file)))[0]!)
     const untrusted = await verify(file, keys)
     expect(untrusted).toMatchObject({ ok: false, first_bad: { reason: 'unsigned', message: expect.stringContaining(`signed only with a key not trusted here (fingerprint ${other}`) } })
 
@@ -118,18 +108,26 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the trail checked against its signed 
 
   it('names a signed head whose signature does not hold, wherever it was found', async () => {
     const { file, keys } = await signedWorkspace()
-    const [line] = (await import('node:fs')).readFileSync(`${file}.audit-heads.jsonl`, 'utf8').trimEnd().split('\n').slice(-1)
-    const altered = { ...JSON.parse(line!), event_id: 1 }
-    appendFileSync(`${file}.audit-heads.jsonl`, `${JSON.stringify(altered)}\n`)
-    expect(await verify(file, keys)).toMatchObject({ ok: false, first_bad: { reason: 'forged_checkpoint', message: expect.stringContaining('in the log beside the workspace') } })
+    if (!ENGINE_TESTS_ON_POSTGRES) {
+      const [line] = readFileSync(`${file}.audit-heads.jsonl`, 'utf8').trimEnd().split('\n').slice(-1)
+      const altered = { ...JSON.parse(line!), event_id: 1 }
+      appendFileSync(`${file}.audit-heads.jsonl`, `${JSON.stringify(altered)}\n`)
+      expect(await verify(file, keys)).toMatchObject({ ok: false, first_bad: { reason: 'forged_checkpoint', message: expect.stringContaining('in the log beside the workspace') } })
+    }
+    // A database has no folder for a log: the newest head is kept beside the key, and altered there.
+    const [headsFile] = readdirSync(keys.folder).filter((name) => name.endsWith('.heads.json'))
+    const path = join(keys.folder, headsFile!)
+    const heads = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { event_id: number }>
+    for (const head of Object.values(heads)) head.event_id = 1
+    writeFileSync(path, JSON.stringify(heads))
+    if (!ENGINE_TESTS_ON_POSTGRES) rmSync(`${file}.audit-heads.jsonl`)
+    expect(await verify(file, keys)).toMatchObject({ ok: false, first_bad: { reason: 'forged_checkpoint', message: expect.stringContaining(`in the key folder (${keys.folder})`) } })
   })
 
   it('names the heads removed when the workspace names its key but no head it signed is left anywhere', async () => {
     const { file } = await signedWorkspace()
-    const sqlite = new BetterSqlite3(file)
-    sqlite.exec('DELETE FROM audit_checkpoints')
-    sqlite.close()
-    rmSync(`${file}.audit-heads.jsonl`)
+    await withRawWorkspace(file, (db) => sql`DELETE FROM audit_checkpoints`.execute(db))
+    rmSync(`${file}.audit-heads.jsonl`, { force: true })
     expect(await verify(file)).toMatchObject({ ok: false, first_bad: { reason: 'unsigned', message: expect.stringContaining('yet no head signed by it was found: the signed heads were removed') } })
   })
 })

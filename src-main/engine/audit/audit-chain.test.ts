@@ -1,10 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect, sql } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import { afterAll, describe, expect, it } from 'vitest'
 import { migrationsFor } from '../../../migrations'
 import { sqliteMigrations } from '../../../migrations/dialect'
-import { ENGINE_TESTS_ON_POSTGRES } from '../../testing/engine-database'
+import { aroundTrailTriggers, ENGINE_TESTS_ON_POSTGRES, withRawWorkspace } from '../../testing/engine-database'
 import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { auditEventHash, CHAIN_START } from '../audit-hash'
 import { recordAuditMany, type AuditEntry } from '../audit-trail'
@@ -39,23 +39,27 @@ async function verify(file: string) {
   }
 }
 
-/** Changes the file as someone with the sqlite3 library would, around the triggers. */
-function tamper(file: string, statements: string): void {
-  const sqlite = new BetterSqlite3(file)
-  sqlite.exec(statements)
-  sqlite.close()
+/**
+ * Changes the trail as the owner of the file (with the sqlite3 library) or of the database could,
+ * around the triggers that refuse it.
+ */
+function tamper(file: string, ...statements: string[]): Promise<void> {
+  return aroundTrailTriggers(file, async (db) => {
+    for (const statement of statements) await sql.raw(statement).execute(db)
+  })
 }
 
-const NO_TRIGGERS = 'DROP TRIGGER audit_events_append_only_update; DROP TRIGGER audit_events_append_only_delete;'
+type StoredEvent = Parameters<typeof auditEventHash>[1] & { id: number; prev_hash: string; hash: string }
 
-// These tamper with a SQLite file around its triggers, as someone with the sqlite3 library could.
-// PostgreSQL's refusals are in migrations.postgres.test.ts, its chain in audit-chain.postgres.test.ts.
-describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
+const storedEvents = (file: string): Promise<StoredEvent[]> => withRawWorkspace(file, async (db) => (await db.selectFrom('audit_events').selectAll().orderBy('id').execute()) as StoredEvent[])
+
+/** An event written behind the console's back takes the next id, as the file's own numbering would give it. */
+const NEXT_ID = '(SELECT max(id) + 1 FROM audit_events)'
+
+describe('the audit hash chain', () => {
   it('chains every event the console writes to the one before it, over its content and id', async () => {
     const file = await workspaceWith(10)
-    const sqlite = new BetterSqlite3(file, { readonly: true })
-    const rows = sqlite.prepare('SELECT * FROM audit_events ORDER BY id').all() as Array<{ id: number; prev_hash: string; hash: string }>
-    sqlite.close()
+    const rows = await storedEvents(file)
     expect(rows.map((row) => row.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     expect(rows[0]!.prev_hash).toBe(CHAIN_START)
     for (const [index, row] of rows.entries()) {
@@ -73,7 +77,8 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
     expect(await verify(await workspaceWith(0))).toMatchObject({ ok: true, events: 0, head: CHAIN_START })
   })
 
-  it('chains the events a workspace held before it had a chain, in id order, when it is upgraded', async () => {
+  // Upgrading a SQLite file from before the chain; a server's database has had the chain since 0010 ran on it.
+  it.skipIf(ENGINE_TESTS_ON_POSTGRES)('chains the events a workspace held before it had a chain, in id order, when it is upgraded', async () => {
     const file = folder.path('before-the-chain.sqlite')
     const sqlite = new BetterSqlite3(file)
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) })
@@ -95,7 +100,8 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
     expect(id).toMatch(/^ws_[0-9a-z]{16}$/)
   })
 
-  it('keeps refusing to rewrite or remove events once they are chained, replacing them included, whatever sync_state says', async () => {
+  // SQLite's own refusal, around a function only the console defines; PostgreSQL's is in migrations.postgres.test.ts.
+  it.skipIf(ENGINE_TESTS_ON_POSTGRES)('keeps refusing to rewrite or remove events once they are chained, replacing them included, whatever sync_state says', async () => {
     const file = await workspaceWith(3)
     const changes = [
       "UPDATE audit_events SET hash = 'x'",
@@ -116,7 +122,7 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
 
   it('names an event whose content was edited', async () => {
     const file = await workspaceWith(6)
-    tamper(file, `${NO_TRIGGERS} UPDATE audit_events SET actor_name = 'Mallory' WHERE id = 4`)
+    await tamper(file, "UPDATE audit_events SET actor_name = 'Mallory' WHERE id = 4")
     expect(await verify(file)).toEqual({
       ok: false,
       events_checked: 3,
@@ -126,28 +132,25 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
 
   it('names an event edited and re-hashed, from the hash the next event recorded for it', async () => {
     const file = await workspaceWith(6)
-    const sqlite = new BetterSqlite3(file)
-    const row = sqlite.prepare('SELECT * FROM audit_events WHERE id = 2').get() as Parameters<typeof auditEventHash>[1] & { prev_hash: string }
+    const row = (await storedEvents(file)).find((event) => event.id === 2)!
     const forged = { ...row, after_json: '{"n":999}' }
-    sqlite.exec(NO_TRIGGERS)
-    sqlite.prepare('UPDATE audit_events SET after_json = ?, hash = ? WHERE id = 2').run(forged.after_json, auditEventHash(row.prev_hash, forged))
-    sqlite.close()
+    await aroundTrailTriggers(file, (db) => db.updateTable('audit_events').set({ after_json: forged.after_json, hash: auditEventHash(row.prev_hash, forged) }).where('id', '=', 2).execute())
     expect(await verify(file)).toMatchObject({ ok: false, events_checked: 1, first_bad: { id: 2, reason: 'altered', message: expect.stringContaining('event 3 recorded a different hash for it') } })
   })
 
   it('names a removed event, and a removed newest event', async () => {
     const middle = await workspaceWith(6)
-    tamper(middle, `${NO_TRIGGERS} DELETE FROM audit_events WHERE id = 3`)
+    await tamper(middle, 'DELETE FROM audit_events WHERE id = 3')
     expect(await verify(middle)).toMatchObject({ ok: false, events_checked: 2, first_bad: { id: 3, reason: 'removed', message: expect.stringContaining('between event 2 (2026-03-01 10:30 UTC, group.updated) and event 4') } })
 
     const newest = await workspaceWith(6)
-    tamper(newest, `${NO_TRIGGERS} DELETE FROM audit_events WHERE id = 6`)
+    await tamper(newest, 'DELETE FROM audit_events WHERE id = 6')
     expect(await verify(newest)).toMatchObject({ ok: false, events_checked: 5, first_bad: { id: 6, reason: 'removed' } })
   })
 
   it('still names a removed newest event after the console has written more', async () => {
     const file = await workspaceWith(6)
-    tamper(file, `${NO_TRIGGERS} DELETE FROM audit_events WHERE id >= 5`)
+    await tamper(file, 'DELETE FROM audit_events WHERE id >= 5')
     const { engine, context } = await openTestEngine(file)
     await context.mutate(['audit'], (tx) => recordAuditMany(tx, someone, '2026-03-02T09:00:00.000Z', updates(2)))
     await engine.close()
@@ -156,15 +159,15 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
 
   it('names an event inserted without a hash, and one whose link is malformed', async () => {
     const inserted = await workspaceWith(4)
-    tamper(inserted, "DROP TRIGGER audit_events_append_only_replace; INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES ('2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x')")
+    await tamper(inserted, `INSERT INTO audit_events (id, at, actor_id, actor_name, action, entity_type, entity_id) VALUES (${NEXT_ID}, '2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x')`)
     expect(await verify(inserted)).toMatchObject({ ok: false, events_checked: 4, first_bad: { id: 5, reason: 'inserted', message: expect.stringContaining('event 5 (2026-03-01 12:00 UTC, policy.archived)') } })
 
     const forged = await workspaceWith(4)
-    tamper(forged, `DROP TRIGGER audit_events_append_only_replace; INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id, prev_hash, hash) VALUES ('2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x', '${'b'.repeat(64)}', '${'c'.repeat(64)}')`)
+    await tamper(forged, `INSERT INTO audit_events (id, at, actor_id, actor_name, action, entity_type, entity_id, prev_hash, hash) VALUES (${NEXT_ID}, '2026-03-01T12:00:00.000Z', 'owner', 'Olivia', 'policy.archived', 'policy', 'pol_x', '${'b'.repeat(64)}', '${'c'.repeat(64)}')`)
     expect(await verify(forged)).toMatchObject({ ok: false, first_bad: { id: 5, reason: 'inserted', message: expect.stringContaining('matches neither its own hash nor the event before it') } })
 
     const unlinked = await workspaceWith(4)
-    tamper(unlinked, `${NO_TRIGGERS} UPDATE audit_events SET prev_hash = 'not a hash' WHERE id = 2`)
+    await tamper(unlinked, "UPDATE audit_events SET prev_hash = 'not a hash' WHERE id = 2")
     expect(await verify(unlinked)).toMatchObject({ ok: false, first_bad: { id: 2, reason: 'unchained' } })
   })
 
@@ -176,9 +179,9 @@ describe.skipIf(ENGINE_TESTS_ON_POSTGRES)('the audit hash chain', () => {
     const reopened = await openTestEngine(file)
     expect(await workspaceId(reopened.context.db)).toBe(id)
     await reopened.engine.close()
-    const sqlite = new BetterSqlite3(file)
-    expect(() => sqlite.prepare("UPDATE workspace_identity SET id = 'ws_other'").run()).toThrow(/never changes/)
-    expect(() => sqlite.prepare("INSERT INTO workspace_identity (id, created_at) VALUES ('ws_second', 'now')").run()).toThrow(/one identity/)
-    sqlite.close()
+    await withRawWorkspace(file, async (db) => {
+      await expect(sql`UPDATE workspace_identity SET id = 'ws_other'`.execute(db)).rejects.toThrow(/never changes/)
+      await expect(sql`INSERT INTO workspace_identity (id, created_at) VALUES ('ws_second', 'now')`.execute(db)).rejects.toThrow(/one identity/)
+    })
   })
 })

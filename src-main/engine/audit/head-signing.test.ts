@@ -5,11 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, describe, expect, it } from 'vitest'
 import { PackageManifest } from '../../../src-shared/domain/reports'
-import { ENGINE_TESTS_ON_POSTGRES } from '../../testing/engine-database'
+import { aroundTrailTriggers, ENGINE_TESTS_ON_POSTGRES, testWorkspaceLocation } from '../../testing/engine-database'
 import { pdfPages } from '../../testing/pdf-text'
 import { caller, openTestEngine, tempFolder } from '../../testing/workspace'
 import { auditEventHash, type HashedAuditFields } from '../audit-hash'
@@ -18,6 +17,7 @@ import type { Db } from '../db/schema'
 import { workspaceId } from '../db/workspace-identity'
 import { keyFingerprint, signatureHolds, signerFor } from './checkpoint'
 import { readCheckpointLog } from './checkpoint-log'
+import { checkpointLogFor } from './head-signing'
 import { createFileKeyStore } from './key-store'
 
 const folder = tempFolder()
@@ -98,22 +98,24 @@ describe('signing the audit head', () => {
     )
   })
 
-  it.skipIf(ENGINE_TESTS_ON_POSTGRES)('publishes each signed head to the log beside the workspace and beside the key, once committed', async () => {
-    const { engine, call, file, keys } = await signedWorkspace()
+  it('publishes each signed head beside the key, and to the log beside a workspace file, once committed', async () => {
+    const { engine, context, call, file, keys } = await signedWorkspace()
     for (const name of ['Claims Bot', 'Fraud Scorer', 'Broker Chat']) await call('applications.create', { name })
+    const last = await lastEventId(context.db)
+    const workspace = await workspaceId(context.db)
     await engine.close()
-    const log = await readCheckpointLog(`${file}.audit-heads.jsonl`)
+    expect((await keys.heads(workspace)).map((head) => head.event_id)).toEqual([last])
+    const logFile = checkpointLogFor(await testWorkspaceLocation(file))
+    // A PostgreSQL database has no folder to keep a log in.
+    expect(logFile).toBe(ENGINE_TESTS_ON_POSTGRES ? undefined : `${file}.audit-heads.jsonl`)
+    if (!logFile) return
+    const log = await readCheckpointLog(logFile)
     expect(log.problems).toEqual([])
     expect(log.checkpoints.length).toBeGreaterThan(0)
     expect(log.checkpoints.every(signatureHolds)).toBe(true)
     const ids = log.checkpoints.map((checkpoint) => checkpoint.event_id)
     expect(ids).toEqual([...ids].sort((a, b) => a - b))
-    const sqlite = new BetterSqlite3(file, { readonly: true })
-    const last = (sqlite.prepare('SELECT max(id) AS id FROM audit_events').get() as { id: number }).id
-    const workspace = (sqlite.prepare('SELECT id FROM workspace_identity').get() as { id: string }).id
-    sqlite.close()
     expect(ids.at(-1)).toBe(last)
-    expect((await keys.heads(workspace)).map((head) => head.event_id)).toEqual([last])
   })
 
   it('signs what the worker thread writes as the engine’s own', async () => {
@@ -133,7 +135,7 @@ describe('signing the audit head', () => {
     await engine.close()
   })
 
-  it.skipIf(ENGINE_TESTS_ON_POSTGRES)('signs a package’s head only when it leads, link by link, to the newest head the key signed', async () => {
+  it('signs a package’s head only when it leads, link by link, to the newest head the key signed', async () => {
     const { engine, call, file, clock } = await signedWorkspace()
     await call('applications.create', { name: 'Claims Bot' })
     clock.advance(10 * 60_000)
@@ -152,14 +154,13 @@ describe('signing the audit head', () => {
     expect(exported.after).toMatchObject({ format: 'pdf', audit_checkpoint: { event_id: manifest.audit_checkpoint!.event_id, hash: manifest.audit_chain_head } })
 
     // An event between the package's head and the newest signed one, rewritten behind the key's back.
-    const sqlite = new BetterSqlite3(file)
-    sqlite.exec('DROP TRIGGER audit_events_append_only_update')
-    const rows = sqlite.prepare('SELECT * FROM audit_events ORDER BY id').all() as Array<HashedAuditFields & { prev_hash: string; hash: string }>
-    const target = rows.at(-2)!
-    sqlite.prepare('UPDATE audit_events SET actor_name = ?, hash = ? WHERE id = ?').run('Someone Else', auditEventHash(target.prev_hash, { ...target, actor_name: 'Someone Else' }), target.id)
-    sqlite.close()
+    await aroundTrailTriggers(file, async (db) => {
+      const rows = (await db.selectFrom('audit_events').selectAll().orderBy('id').execute()) as Array<HashedAuditFields & { prev_hash: string; hash: string }>
+      const target = rows.at(-2)!
+      await db.updateTable('audit_events').set({ actor_name: 'Someone Else', hash: auditEventHash(target.prev_hash, { ...target, actor_name: 'Someone Else' }) }).where('id', '=', target.id).execute()
+    })
     await expect(call('reports.compliance', { format: 'package', as_of: '2026-03-01T10:05:00Z' })).rejects.toThrow(/no longer leads from event \d+ to the newest head signed with this workspace's key/)
-    expect(readFileSync(`${file}.audit-heads.jsonl`, 'utf8').length).toBeGreaterThan(0)
+    if (!ENGINE_TESTS_ON_POSTGRES) expect(readFileSync(`${file}.audit-heads.jsonl`, 'utf8').length).toBeGreaterThan(0)
     await engine.close()
   })
 })

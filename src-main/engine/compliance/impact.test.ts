@@ -125,7 +125,7 @@ describe('impact preview against applying, on the sample workspace', () => {
     for (const entry of preview.applications) {
       expect([entry.application_id, entry.status_before, entry.status_after]).toEqual([entry.application_id, previewed.get(entry.application_id)!.status_before, previewed.get(entry.application_id)!.status_after])
     }
-  }, 60_000)
+  })
 
   async function applicationStatuses(): Promise<Map<string, ComplianceStatus | null>> {
     const overview = await sample.call('compliance.overview', {})

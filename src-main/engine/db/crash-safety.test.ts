@@ -151,7 +151,7 @@ describe('a new workspace whose creators are killed or race', () => {
       await writer.exited
       await (await openEngine(file)).close()
     }
-  }, 60_000)
+  })
 
   it('lets two programs create one workspace at the same moment', async (context) => {
     const writers = writersFor(context)
@@ -163,5 +163,5 @@ describe('a new workspace whose creators are killed or race', () => {
       await Promise.all(pair.map((writer) => writer.ready))
       for (const writer of pair) writer.kill()
     }
-  }, 60_000)
+  })
 })

@@ -84,7 +84,7 @@ beforeAll(async () => {
     await response.arrayBuffer()
     expect(response.status, path).toBe(200)
   }
-}, 60_000)
+})
 
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

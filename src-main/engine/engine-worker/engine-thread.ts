@@ -29,7 +29,8 @@ function startWorker(setup: WorkerSetup, resourceLimits?: ResourceLimits): Worke
 }
 
 type Answer = Extract<WorkerReply, { ok: true }>
-type Pending = { resolve: (reply: Answer) => void; reject: (error: Error) => void; onProgress?: (progress: Progress) => void }
+/** A job sent and not yet answered, with the thread it runs on (which may be replaced, see `cancel`). */
+type Pending = { job: WorkerJob; worker: Worker; resolve: (reply: Answer) => void; reject: (error: Error) => void; onProgress?: (progress: Progress) => void }
 
 /** Omitted from jobs: the worker picks its own time unless told the engine runs on a set clock. */
 type JobFields = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, 'id'> : never) : never
@@ -62,14 +63,15 @@ export class EngineThread {
 
   /**
    * A report generated on this thread. Aborting ends the thread at once (whatever it was
-   * drawing), and the job fails as cancelled; the thread starts again when next needed.
+   * drawing), and the job fails as cancelled; other jobs on it carry on on a new thread.
    */
   async report(request: ReportRequest, actor: Pick<Actor, 'id' | 'name'>, generatedAt: string, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<GeneratedReport> {
     if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
-    const stop = () => void this.worker?.terminate()
+    const id = this.nextId++
+    const stop = () => this.cancel(id)
     signal.addEventListener('abort', stop, { once: true })
     try {
-      const reply = await this.run({ kind: 'report', request, actor, generatedAt, now: this.setNow() }, onProgress)
+      const reply = await this.run({ kind: 'report', request, actor, generatedAt, now: this.setNow() }, onProgress, id)
       return (reply as { report: GeneratedReport }).report
     } catch (error) {
       if (signal.aborted) throw new EngineError('conflict', 'The report was cancelled')
@@ -94,15 +96,37 @@ export class EngineThread {
     clearTimeout(timer)
   }
 
-  private run(job: JobFields, onProgress?: (progress: Progress) => void): Promise<Answer> {
+  private run(fields: JobFields, onProgress?: (progress: Progress) => void, id = this.nextId++): Promise<Answer> {
     const worker = this.running()
-    const id = this.nextId++
+    const job = { ...fields, id } as WorkerJob
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress })
+      this.pending.set(id, { job, worker, resolve, reject, onProgress })
       // While a job runs the process stays up for it; an idle worker keeps nothing alive.
       worker.ref()
-      worker.postMessage({ ...job, id } as WorkerJob)
+      worker.postMessage(job)
     })
+  }
+
+  /**
+   * Ends the thread running job `id` (the only way to stop a job midway), failing that job as
+   * cancelled. The thread is let go of at once, so a job started next never lands on the dying
+   * one, and the other jobs it was running (reads, which give the same answer again) are sent to
+   * a new thread rather than failing with it.
+   */
+  private cancel(id: number): void {
+    const cancelled = this.pending.get(id)
+    if (!cancelled) return
+    this.pending.delete(id)
+    cancelled.reject(new EngineError('conflict', 'The report was cancelled'))
+    const dying = cancelled.worker
+    if (this.worker === dying) this.worker = undefined
+    void dying.terminate()
+    for (const other of this.pending.values()) {
+      if (other.worker !== dying) continue
+      other.worker = this.running()
+      other.worker.ref()
+      other.worker.postMessage(other.job)
+    }
   }
 
   private running(): Worker {
@@ -110,17 +134,20 @@ export class EngineThread {
     const worker = startWorker(this.setup, this.resourceLimits)
     worker.on('message', (reply: WorkerReply) => {
       const job = this.pending.get(reply.id)
-      if (!job) return
+      if (!job || job.worker !== worker) return
       if ('progress' in reply) return job.onProgress?.(reply.progress)
       this.pending.delete(reply.id)
-      if (this.pending.size === 0) worker.unref()
+      if (![...this.pending.values()].some((other) => other.worker === worker)) worker.unref()
       if (reply.ok) job.resolve(reply)
       else job.reject(reply.code ? new EngineError(reply.code, reply.message, reply.field) : new Error(reply.message))
     })
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined
-      for (const job of this.pending.values()) job.reject(error)
-      this.pending.clear()
+      for (const [id, job] of this.pending) {
+        if (job.worker !== worker) continue
+        this.pending.delete(id)
+        job.reject(error)
+      }
     }
     worker.on('error', fail)
     worker.on('exit', (code) => fail(new Error(`The engine's worker thread stopped (exit code ${code})`)))

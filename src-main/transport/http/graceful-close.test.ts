@@ -39,15 +39,14 @@ describe('closing the server with a grace period', () => {
   it('finishes an upload under way, telling its client to reconnect elsewhere, and refuses new connections', async () => {
     const server = await startServer({ engine: parts.engine, port: 0, log: () => undefined })
     const upload = await startSlowUpload(uploadUrl(server), token, inferenceRows(200))
-    const started = performance.now()
-    const closing = server.close(10_000)
+    // An hour's grace: a close that waited it out rather than ending with the upload would hang.
+    const closing = server.close(3_600_000)
     expect(await statusOnNewConnection(`${server.url}/healthz`)).toBe('ECONNREFUSED')
     const answer = await upload.finish()
     expect(answer.status).toBe(200)
     expect(JSON.parse(answer.body)).toMatchObject({ events: 201, duplicate_batch: false })
     expect(answer.headers.connection).toBe('close')
     expect(await closing).toEqual({ cutShort: 0 })
-    expect(performance.now() - started).toBeLessThan(5_000)
   })
 
   it('answers /readyz 503 to a request that was still arriving as the shutdown began', async () => {
@@ -79,11 +78,10 @@ describe('closing the server with a grace period', () => {
     expect(feed.status).toBe(200)
     const reader = feed.body!.getReader()
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('keep-alive')
-    const started = performance.now()
-    const closing = server.close(10_000)
+    // An hour's grace: a close held by the feed would hang rather than answer.
+    const closing = server.close(3_600_000)
     expect((await reader.read()).done).toBe(true)
     expect(await closing).toEqual({ cutShort: 0 })
-    expect(performance.now() - started).toBeLessThan(2_000)
   })
 
   it('cuts what is still under way when the grace period ends, and stores none of a file cut off', async () => {

@@ -80,7 +80,7 @@ describe('a retry after the process applying the change died between its commit 
     expect(answer).toEqual(await caller(workspace.parts.engine)('applications.get', { id: answer.id }))
     expect(answer).toMatchObject({ name: 'Claims Bot', tags: ['prod'], team: 'Claims', environment: null, retired_at: null })
     expect(await auditOf(workspace, 'application.created', answer.id)).toHaveLength(1)
-  }, 30_000)
+  })
 
   it('gets the application as its edit left it, though it changed since, and the edit is applied once', async () => {
     const call = caller(workspace.parts.engine)
@@ -95,7 +95,7 @@ describe('a retry after the process applying the change died between its commit 
     expect(await retry.json()).toMatchObject({ id, name: 'Fraud Scorer', tags: ['prod'], team: null })
     expect(await call('applications.get', { id })).toMatchObject({ tags: ['prod'], team: 'Risk' })
     expect(await auditOf(workspace, 'application.updated', id)).toHaveLength(2)
-  }, 30_000)
+  })
 
   it('gets the policy it created, at version 1, and the policy exists once', async () => {
     const draft = { name: 'PII floor', alert_rules: [{ metric: 'pii', operator: '>', threshold: 1, severity: 'critical' }], scope: { apply_to_all: true } }
@@ -109,7 +109,7 @@ describe('a retry after the process applying the change died between its commit 
     expect(named.map((policy) => policy.id)).toEqual([answer.id])
     expect(answer).toMatchObject({ name: 'PII floor', version: 1, status: 'published' })
     expect(await auditOf(workspace, 'policy.created', answer.id)).toHaveLength(1)
-  }, 30_000)
+  })
 })
 
 describe('a retry of loading the sample after the process loading it died at its first step', () => {
@@ -127,5 +127,5 @@ describe('a retry of loading the sample after the process loading it died at its
     expect(retry.headers.get('idempotent-replayed')).toBe('true')
     expect(await retry.json()).toEqual({ applications_created: 39 })
     expect(await call('workspace.info', {})).toMatchObject({ application_count: 39, loading_sample: null })
-  }, 60_000)
+  })
 })
