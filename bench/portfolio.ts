@@ -5,8 +5,9 @@
  * autocannon on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import autocannon from 'autocannon'
 import type { Input, ProcedureName } from '../src-shared/api/contract'
 import type { MetricKey } from '../src-shared/domain/metrics'
@@ -56,27 +57,42 @@ export async function buildPortfolio(location: string, applications: number, hou
   return { token, metrics: [...metrics] }
 }
 
-/** Starts a server process and resolves with the base URL it prints. */
+/**
+ * Starts a server process and resolves with the base URL it prints on stdout. Its log (stderr, a
+ * line a request) goes to a file, as a service's would: through a pipe, it would hold the server
+ * up whenever the load generator, which shares this process, is slow to read it.
+ */
 export function startProcess(args: string[], pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  const logFile = join(mkdtempSync(join(tmpdir(), 'govern-bench-log-')), 'server.log')
+  const log = openSync(logFile, 'w')
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', log] })
+  closeSync(log)
   return new Promise((resolve, reject) => {
     let output = ''
+    let started = false
     const read = (piece: Buffer) => {
       output += piece.toString()
       const url = pattern.exec(output)?.[1]
       if (!url) return
-      // From here its log lines (one a request) are drained unread: read, they would cost the load
-      // generator, which shares this process, more and more as they pile up.
+      started = true
       child.stdout!.off('data', read)
-      child.stderr!.off('data', read)
       child.stdout!.resume()
-      child.stderr!.resume()
       resolve({ url, child })
     }
     child.stdout!.on('data', read)
-    child.stderr!.on('data', read)
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
+    child.once('exit', (code) => {
+      if (!started) reject(new Error(`server exited with ${code}: ${output}${readFileSync(logFile, 'utf8')}`))
+      rmSync(dirname(logFile), { recursive: true, force: true })
+    })
   })
+}
+
+/** Stops a server process and resolves once it has exited, so its files can be removed. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  return exited
 }
 
 /** `govern serve` on a workspace (`--db FILE` or `--database-url URL`), with no rate limit. */

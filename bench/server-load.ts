@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { benchScale, buildPortfolio, dataArriving, evaluationsAndImports, figureBeside, hotReadsWithBareBaseline, load as loadFor, startGovernServe, type Load } from './portfolio'
+import { benchScale, buildPortfolio, dataArriving, evaluationsAndImports, figureBeside, hotReadsWithBareBaseline, load as loadFor, startGovernServe, stopProcess, type Load } from './portfolio'
 
 const SCALE = benchScale()
 const CONNECTIONS = 10
@@ -47,8 +47,7 @@ async function main(): Promise<void> {
   const appLoaded = await busy.during(() => load(appUrl, auth))
   const appLoadedBare = await busy.during(() => load(`${bare.url}/app`, auth))
 
-  server.child.kill('SIGTERM')
-  bare.child.kill('SIGTERM')
+  await Promise.all([stopProcess(server.child), stopProcess(bare.child)])
   rmSync(folder, { recursive: true, force: true })
 
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS')

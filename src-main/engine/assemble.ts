@@ -11,6 +11,7 @@ import type { Clock } from './clock'
 import { EngineContext } from './context'
 import type { OpenedDatabase } from './db/open'
 import { createHandlers, type Handlers } from './handlers'
+import type { InferenceFileReader } from './metrics/inference-file'
 import { generateHere, ReportJobs, type ReportRunner } from './reports/report-jobs'
 import { credentialsFileFor, FileCredentialStore } from './sync/file-credentials'
 import { recordingCommands } from './sync/recording'
@@ -27,10 +28,11 @@ export interface EngineCore {
   handlers: Handlers
 }
 
-/** Where the heavy work runs when not on this thread: full evaluations, and report generation. */
+/** Where the heavy work runs when not on this thread: full evaluations, reports, imported files. */
 export interface Elsewhere {
   evaluateEverything?: EvaluateEverythingElsewhere
   generateReport?: ReportRunner
+  readInferences?: InferenceFileReader
 }
 
 /**
@@ -48,6 +50,6 @@ export function assembleEngine(path: string, database: OpenedDatabase, clock: Cl
   const reports = new ReportJobs(context, elsewhere.generateReport ?? generateHere(context.db, compliance, signing))
   const sync = new SyncService(context, syncOptions ?? { credentials: new FileCredentialStore(credentialsFileFor(path)) }, signing)
   // A connected desktop records its changes for its server, whichever door they came in by.
-  const handlers = recordingCommands(createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports, sync, signing, webhooks }), context.db, sync)
+  const handlers = recordingCommands(createHandlers(context, { path, schemaVersion: database.schemaVersion }, { evaluator, compliance, reports, sync, signing, webhooks, readInferences: elsewhere.readInferences }), context.db, sync)
   return { context, notifier, evaluator, compliance, reports, sync, handlers }
 }

@@ -196,11 +196,15 @@ export async function openEngineParts(location: string, options: EngineOptions =
   const thread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
   // Reports get a thread of their own: cancelling one ends its thread, never an evaluation.
   const reportThread = options.evaluateInWorker ? new EngineThread(setup, setNow, { maxOldGenerationSizeMb: REPORT_HEAP_MB }) : undefined
+  // Imported files are read on a third, so an import never waits behind an evaluation.
+  const fileThread = options.evaluateInWorker ? new EngineThread(setup, setNow) : undefined
   const { context, notifier, evaluator, reports, sync, handlers } = assembleEngine(
     path,
     database,
     clock,
-    thread && reportThread ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args) } : {},
+    thread && reportThread && fileThread
+      ? { evaluateEverything: () => thread.evaluateEverything(), generateReport: (...args) => reportThread.report(...args), readInferences: (...args) => fileThread.readInferences(...args) }
+      : {},
     { ...options.syncTuning, credentials: options.credentials ?? new FileCredentialStore(credentialsFileFor(path)) },
     { webhookTimeoutMs: options.webhookTimeoutMs, destinations: new WebhookDestinations(WebhookAllowList.of(options.webhookAllow), options.webhookResolver) },
     signing,
@@ -222,8 +226,11 @@ export async function openEngineParts(location: string, options: EngineOptions =
   const asOwner = async () => ({ actor: await ownerActor(context.db) })
   /** The last generation under which nothing awaited evaluation, and until when that holds. */
   let settled: { generation: string; quietUntil: string } | undefined
-  /** Until when time alone makes no work, as last found under an epoch of kept per-application answers. */
-  let timeQuiet: { epoch: number; until: string } | undefined
+  /**
+   * Until when time alone makes no work, as last found under an epoch of kept per-application
+   * answers: the look itself while it is under way, which requests arriving meanwhile share.
+   */
+  let timeQuiet: { epoch: number; looking: Promise<string>; until?: string } | undefined
 
   const engine: Engine = {
     path,
@@ -276,10 +283,20 @@ export async function openEngineParts(location: string, options: EngineOptions =
     applicationGeneration: async (applicationId, seen) => {
       const generation = seen ?? (await database.generation())
       context.reads.sawOthers(await database.othersCommitted(generation))
-      if (!timeQuiet || timeQuiet.epoch !== context.reads.epoch || context.nowIso() >= timeQuiet.until) {
-        const until = await evaluator.keepUpWithTime()
-        timeQuiet = { epoch: context.reads.epoch, until }
+      let quiet = timeQuiet
+      if (!quiet || quiet.epoch !== context.reads.epoch || (quiet.until !== undefined && context.nowIso() >= quiet.until)) {
+        const look: NonNullable<typeof timeQuiet> = (quiet = { epoch: context.reads.epoch, looking: evaluator.keepUpWithTime() })
+        timeQuiet = look
+        look.looking.then(
+          (until) => {
+            look.until = until
+          },
+          () => {
+            if (timeQuiet === look) timeQuiet = undefined
+          },
+        )
       }
+      await quiet.looking
       return context.reads.ofApplication(applicationId)
     },
     startBackgroundWork: () => {
@@ -307,6 +324,7 @@ export async function openEngineParts(location: string, options: EngineOptions =
       await notifier.idle()
       await thread?.close()
       await reportThread?.close()
+      await fileThread?.close()
       await signing?.flush()
       await database.close()
     },

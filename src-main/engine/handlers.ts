@@ -22,6 +22,7 @@ import { reinstateApplication, retireApplication } from './lifecycle/application
 import { deactivateUser, reactivateUser } from './lifecycle/person-deactivation'
 import { ingestObservations } from './metrics/ingest'
 import { appendImportPart, beginImport, cancelImport, commitImport, importInferences } from './metrics/inference-imports'
+import type { InferenceFileReader } from './metrics/inference-file'
 import { metricSeries } from './metrics/metric-series'
 import { applicationRules, deleteApplicationRule, restoreApplicationRules } from './materialisation/application-rules'
 import { syncApplications } from './materialisation/materialise'
@@ -56,12 +57,14 @@ export interface ComplianceServices {
   signing?: HeadSigning
   /** Where policies' webhooks may point: checked as a webhook is saved. */
   webhooks: WebhookDestinations
+  /** Where imported inference files are read: here unless given. */
+  readInferences?: InferenceFileReader
 }
 
 /** An application's change can move it in or out of policies, and so change its compliance. */
 const APPLICATION_CHANGE: Area[] = ['applications', 'policies', 'compliance']
 
-export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance, reports, sync, signing, webhooks }: ComplianceServices): Handlers {
+export function createHandlers(engine: EngineContext, workspace: { path: string; schemaVersion: string }, { evaluator, compliance, reports, sync, signing, webhooks, readInferences }: ComplianceServices): Handlers {
   const { db } = engine
   return {
     'applications.list': async (filter) => ({ applications: await listApplications(db, filter) }),
@@ -147,7 +150,7 @@ export function createHandlers(engine: EngineContext, workspace: { path: string;
 
     'metrics.ingest': (request, ctx) => ingestObservations(engine, ctx, request),
     'metrics.series': (input) => metricSeries(db, engine.clock.now(), input),
-    'inferences.import': (request, ctx) => importInferences(engine, ctx, request),
+    'inferences.import': (request, ctx) => importInferences(engine, ctx, request, readInferences),
     'inferences.begin': (request, ctx) => beginImport(engine, ctx, request),
     'inferences.append': (request) => appendImportPart(engine, request),
     'inferences.commit': ({ import_id }, ctx) => commitImport(engine, ctx, import_id),

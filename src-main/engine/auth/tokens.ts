@@ -78,20 +78,39 @@ export async function authenticateToken(engine: EngineContext, secret: string, g
   if (!secret.startsWith(TOKEN_PREFIX)) return undefined
   const hash = hashToken(secret)
   const known = generation === undefined ? undefined : checkedTokens(engine, generation)
-  const kept = known?.get(hash)
-  if (kept) {
-    recordLastUse(engine, kept.tokenId, kept.lastUsedAt)
-    return kept.actor
+  // Requests with one token arriving together after a change share its look-up.
+  let checking = known?.get(hash)
+  if (!checking) {
+    checking = lookUpToken(engine, hash)
+    if (known && known.size < KEPT_TOKENS) {
+      known.set(hash, checking)
+      // Only tokens that act are kept: an unknown one is looked up again.
+      const forget = () => known.delete(hash)
+      void checking.then((checked) => checked ?? forget(), forget)
+    }
   }
-  const row = await engine.db.selectFrom('api_tokens').select(['id', 'name', 'role', 'user_id', 'revoked_at', 'last_used_at']).where('token_hash', '=', hash).executeTakeFirst()
+  const checked = await checking
+  if (!checked) return undefined
+  recordLastUse(engine, checked.tokenId, checked.lastUsedAt)
+  return checked.actor
+}
+
+/** One round trip: the token, with the person it acts for. */
+async function lookUpToken(engine: EngineContext, hash: string): Promise<CheckedToken | undefined> {
+  const row = await engine.db
+    .selectFrom('api_tokens')
+    .leftJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['api_tokens.id', 'api_tokens.name', 'api_tokens.role', 'api_tokens.revoked_at', 'api_tokens.last_used_at', 'users.id as user_id', 'users.name as user_name', 'users.role as user_role', 'users.deactivated_at'])
+    .where('api_tokens.token_hash', '=', hash)
+    .executeTakeFirst()
   if (!row || row.revoked_at) return undefined
-  const user = row.user_id ? await engine.db.selectFrom('users').select(['id', 'name', 'role', 'deactivated_at']).where('id', '=', row.user_id).executeTakeFirst() : undefined
   // A token acts for its person only while they are active, and never with more than their role now.
-  if (user?.deactivated_at) return undefined
-  recordLastUse(engine, row.id, row.last_used_at)
-  const actor: Actor = user ? { id: user.id, name: user.name, role: effectiveTokenRole(Role.parse(row.role), Role.parse(user.role)) } : { id: row.id, name: `${row.name} (API token)`, role: Role.parse(row.role) }
-  if (known && known.size < KEPT_TOKENS) known.set(hash, { actor, tokenId: row.id, lastUsedAt: row.last_used_at })
-  return actor
+  if (row.deactivated_at) return undefined
+  const actor: Actor =
+    row.user_id !== null && row.user_name !== null && row.user_role !== null
+      ? { id: row.user_id, name: row.user_name, role: effectiveTokenRole(Role.parse(row.role), Role.parse(row.user_role)) }
+      : { id: row.id, name: `${row.name} (API token)`, role: Role.parse(row.role) }
+  return { actor, tokenId: row.id, lastUsedAt: row.last_used_at }
 }
 
 /** Tokens answered under one generation: more than any organisation has in use at once. */
@@ -103,17 +122,17 @@ interface CheckedToken {
   lastUsedAt: string | null
 }
 
-const tokensChecked = new WeakMap<EngineContext, { generation: string; tokens: Map<string, CheckedToken> }>()
+const tokensChecked = new WeakMap<EngineContext, { generation: string; tokens: Map<string, Promise<CheckedToken | undefined>> }>()
 
 /**
  * The tokens checked while the workspace stood at `generation` (read before the check). Until it
  * changes, no token, person or role has either: a server's requests then cost no look-up. Any
  * commit (a revocation, a deactivation, another process's write) starts afresh.
  */
-function checkedTokens(engine: EngineContext, generation: string): Map<string, CheckedToken> {
+function checkedTokens(engine: EngineContext, generation: string): Map<string, Promise<CheckedToken | undefined>> {
   const kept = tokensChecked.get(engine)
   if (kept?.generation === generation) return kept.tokens
-  const tokens = new Map<string, CheckedToken>()
+  const tokens = new Map<string, Promise<CheckedToken | undefined>>()
   tokensChecked.set(engine, { generation, tokens })
   return tokens
 }

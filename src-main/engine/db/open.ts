@@ -120,6 +120,9 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
   bindConnection(reader, readerSqlite)
   const readConnection = readerSqlite
   const appliedStatement = readerSqlite.prepare(`SELECT name FROM ${MIGRATION_TABLE} ORDER BY name`).pluck()
+  // Asked on every kept read: prepared once, not on each call as pragma() would.
+  const readVersion = readerSqlite.prepare('PRAGMA data_version').pluck()
+  const writeVersion = writerSqlite.prepare('PRAGMA data_version').pluck()
 
   return {
     reader,
@@ -128,9 +131,9 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
         bindConnection(tx, writerSqlite)
         return work(tx)
       }),
-    generation: () => Promise.resolve(String(readConnection.pragma('data_version', { simple: true }))),
+    generation: () => Promise.resolve(String(readVersion.get())),
     // SQLite's data_version on a connection moves only for commits by other connections.
-    othersCommitted: () => Promise.resolve(String(writerSqlite.pragma('data_version', { simple: true }))),
+    othersCommitted: () => Promise.resolve(String(writeVersion.get())),
     schemaVersion: KNOWN_MIGRATIONS.at(-1) ?? 'none',
     appliedMigrations: () => Promise.resolve(appliedStatement.all() as string[]),
     migrated,

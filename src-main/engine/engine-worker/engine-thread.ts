@@ -8,10 +8,13 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import type { Actor } from '../../../src-shared/domain/common'
+import type { AcceptedWindow } from '../../../src-shared/domain/data-limits'
+import type { InferenceFormat } from '../../../src-shared/domain/observations'
 import { EngineError } from '../errors'
+import { inferenceFileOf, type FilePieces, type InferenceFile, type InferenceFileData } from '../metrics/inference-file'
 import type { GeneratedReport, Progress } from '../reports/report-files'
 import type { ReportRequest } from '../reports/report-jobs'
-import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
+import type { EverythingEvaluated, FilePiece, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
 
 /**
  * Run from source (tests, benchmarks), tsx compiles the worker's entry beside this file; in a
@@ -82,6 +85,29 @@ export class EngineThread {
     } finally {
       signal.removeEventListener('abort', stop)
     }
+  }
+
+  /**
+   * An imported file read into buckets on this thread. Its pieces are copied across as they
+   * arrive; once the thread refuses the file, the rest is not sent.
+   */
+  async readInferences(format: InferenceFormat, window: AcceptedWindow, pieces: FilePieces): Promise<InferenceFile> {
+    const id = this.nextId++
+    const read = this.run({ kind: 'read-inferences', format, window, now: this.setNow() }, undefined, id)
+    let refused = false
+    read.catch(() => (refused = true))
+    try {
+      for await (const piece of pieces) {
+        if (refused) break
+        // A copy of its own to hand over: a received piece may share its memory with others.
+        const bytes = typeof piece === 'string' ? new TextEncoder().encode(piece) : new Uint8Array(piece)
+        this.pending.get(id)?.worker.postMessage({ kind: 'piece', id, bytes } satisfies FilePiece, [bytes.buffer])
+      }
+    } finally {
+      // Also when the upload itself failed: the thread ends the read, and its answer is let go.
+      this.pending.get(id)?.worker.postMessage({ kind: 'piece', id, bytes: null } satisfies FilePiece)
+    }
+    return inferenceFileOf(((await read) as { inferences: InferenceFileData }).inferences)
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,9 @@
 /** Messages between the engine and its worker thread. */
 import type { ErrorCode } from '../../../src-shared/api/errors'
 import type { Actor } from '../../../src-shared/domain/common'
+import type { AcceptedWindow } from '../../../src-shared/domain/data-limits'
+import type { InferenceFormat } from '../../../src-shared/domain/observations'
+import type { InferenceFileData } from '../metrics/inference-file'
 import type { GeneratedReport, Progress } from '../reports/report-files'
 import type { ReportRequest } from '../reports/report-jobs'
 
@@ -42,6 +45,15 @@ export type WorkerJob =
       actor: Pick<Actor, 'id' | 'name'>
       generatedAt: string
     })
+  /** An imported file, read as its pieces follow (`FilePiece`). */
+  | (Job & { kind: 'read-inferences'; format: InferenceFormat; window: AcceptedWindow })
+
+/** The next piece of the file a read-inferences job reads; null when the file has ended. */
+export interface FilePiece {
+  kind: 'piece'
+  id: number
+  bytes: Uint8Array | null
+}
 
 /** What a full evaluation did: when it evaluated, and how many applications (null: skipped). */
 export interface EverythingEvaluated {
@@ -53,6 +65,7 @@ export type WorkerReply =
   | { id: number; ok: true; evaluated: EverythingEvaluated }
   | { id: number; ok: true; json: Uint8Array }
   | { id: number; ok: true; report: GeneratedReport }
+  | { id: number; ok: true; inferences: InferenceFileData }
   /** Not an answer: how far a report has got. */
   | { id: number; progress: Progress }
   | { id: number; ok: false; code: ErrorCode | null; message: string; field?: string }

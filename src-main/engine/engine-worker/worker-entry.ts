@@ -1,9 +1,12 @@
 /**
  * The engine's worker thread: the long CPU work a request thread must not do. It evaluates every
- * application, and builds the answers of heavy reads (the organisation's compliance report)
- * down to their JSON bytes. It opens its own connections to the workspace and writes as
- * another process would, under the write lock.
+ * application, builds the answers of heavy reads (the organisation's compliance report) down to
+ * their JSON bytes, draws reports, and reads imported inference files into hourly buckets. It
+ * opens its own connections to the workspace and writes as another process would, under the
+ * write lock.
  */
+import { setPriority } from 'node:os'
+import { Readable } from 'node:stream'
 import { parentPort, workerData } from 'node:worker_threads'
 import { contract, isProcedureName, type ProcedureName } from '../../../src-shared/api/contract'
 import type { Actor } from '../../../src-shared/domain/common'
@@ -16,12 +19,28 @@ import type { OpenedDatabase } from '../db/open'
 import { openWorkspaceDatabase } from '../db/workspace-database'
 import { EngineError } from '../errors'
 import type { Handler } from '../handlers'
+import { inferenceFileData, readInferenceFile, type InferenceFileData } from '../metrics/inference-file'
 import type { GeneratedReport } from '../reports/report-files'
 import { generateHere } from '../reports/report-jobs'
 import { WebhookAllowList, WebhookDestinations } from '../webhooks/destinations'
-import type { EverythingEvaluated, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
+import type { EverythingEvaluated, FilePiece, WorkerJob, WorkerReply, WorkerSetup } from './protocol'
 
 const setup = workerData as WorkerSetup
+/** How much lower than the request thread the worker's threads run (nice, 0 to 19). */
+const BACKGROUND_NICE = 10
+
+/**
+ * Below the request thread: an evaluation or a report is background work, and on a busy machine
+ * the requests waiting on the other thread come first. On Linux a thread's nice value is its own,
+ * so this lowers this thread alone; elsewhere it would lower the whole process, and is left.
+ */
+if (process.platform === 'linux') {
+  try {
+    setPriority(BACKGROUND_NICE)
+  } catch {
+    // A system that refuses it runs the thread at the process's priority, as before.
+  }
+}
 let opened: Promise<{ database: OpenedDatabase; core: EngineCore; signing?: HeadSigning }> | undefined
 /** The time of the job at hand when the engine runs on a set clock. */
 let setNow: string | null = null
@@ -62,7 +81,21 @@ function refusal(id: number, error: unknown): WorkerReply {
   return { id, ok: false, code: null, message: (error as Error).stack ?? String(error) }
 }
 
-parentPort!.on('message', (job: WorkerJob | 'close') => {
+/** The files being read, each fed the pieces that follow its job. */
+const files = new Map<number, Readable>()
+
+function readInferences(job: WorkerJob & { kind: 'read-inferences' }): Promise<InferenceFileData> {
+  const pieces = new Readable({ read: () => undefined })
+  files.set(job.id, pieces)
+  return readInferenceFile(job.format, job.window, pieces)
+    .then(inferenceFileData)
+    .finally(() => {
+      files.delete(job.id)
+      pieces.destroy()
+    })
+}
+
+parentPort!.on('message', (job: WorkerJob | FilePiece | 'close') => {
   if (job === 'close') {
     void (opened ?? Promise.resolve(undefined))
       .then(async (ready) => {
@@ -72,8 +105,18 @@ parentPort!.on('message', (job: WorkerJob | 'close') => {
       .finally(() => parentPort!.close())
     return
   }
+  if (job.kind === 'piece') {
+    // Pieces of a file already refused are let go.
+    files.get(job.id)?.push(job.bytes)
+    return
+  }
   setNow = job.now
-  if (job.kind === 'evaluate-everything') {
+  if (job.kind === 'read-inferences') {
+    readInferences(job).then(
+      (inferences) => parentPort!.postMessage({ id: job.id, ok: true, inferences } satisfies WorkerReply),
+      (error: unknown) => parentPort!.postMessage(refusal(job.id, error)),
+    )
+  } else if (job.kind === 'evaluate-everything') {
     evaluateAll().then(
       (evaluated) => parentPort!.postMessage({ id: job.id, ok: true, evaluated } satisfies WorkerReply),
       (error: unknown) => parentPort!.postMessage(refusal(job.id, error)),

@@ -21,6 +21,13 @@ export interface BucketDelta {
 }
 
 export class BucketAccumulator {
+  /** An accumulator holding these buckets (as another thread's `all()` gave them). */
+  static of(deltas: Iterable<BucketDelta>): BucketAccumulator {
+    const accumulator = new BucketAccumulator()
+    for (const { metric, hour, n, total, sum, bins } of deltas) Object.assign(accumulator.bucket(metric, hour), { n, total, sum, bins })
+    return accumulator
+  }
+
   // One map of hours per metric: rows then go out in the table's key order (series, hour), so
   // each insert lands next to the previous one in the B-tree.
   private readonly byMetric: Array<Map<number, BucketDelta> | undefined> = []
@@ -50,6 +57,11 @@ export class BucketAccumulator {
 
   metrics(): MetricKey[] {
     return METRIC_KEYS.filter((_, index) => this.byMetric[index] !== undefined)
+  }
+
+  /** Every bucket, metric by metric. */
+  all(): BucketDelta[] {
+    return this.byMetric.flatMap((hours) => (hours ? [...hours.values()] : []))
   }
 
   /** A metric's buckets, oldest hour first. */

@@ -4,9 +4,7 @@
  * metric buckets until commit, which re-reads every part in one transaction. The file's content
  * hash is its batch id unless one is given, so importing the same file twice counts it once.
  */
-import { createHash, type Hash } from 'node:crypto'
-import { setImmediate } from 'node:timers/promises'
-import { describeInvalidUtf8, firstInvalidUtf8, unfinishedTail } from '../../../src-shared/api/utf8-bytes'
+import { createHash } from 'node:crypto'
 import { acceptedWindow } from '../../../src-shared/domain/data-limits'
 import type { InferenceFormat, InferenceImportResult } from '../../../src-shared/domain/observations'
 import { getApplication } from '../applications/applications'
@@ -19,6 +17,7 @@ import { newId } from '../ids'
 import { writeBuckets } from './buckets'
 import { assertStoredCountsExact } from './exact-buckets'
 import { InferenceEvents, lineCount } from './inference-events'
+import { inferenceFileFrom, readInferenceFile, type InferenceFile, type InferenceFileReader } from './inference-file'
 
 interface ImportRequest {
   id: string
@@ -28,64 +27,19 @@ interface ImportRequest {
   batch_id?: string
 }
 
-export async function importInferences(engine: EngineContext, ctx: CallContext, request: ImportRequest): Promise<InferenceImportResult> {
+/**
+ * `read` is where the file is read into buckets: on the engine's upload thread where it has one,
+ * so half a second of parsing holds up no request.
+ */
+export async function importInferences(engine: EngineContext, ctx: CallContext, request: ImportRequest, read: InferenceFileReader = readInferenceFile): Promise<InferenceImportResult> {
   if (request.content === undefined && !ctx.upload) throw new EngineError('invalid_input', 'content is required: send the file as content, or as the request body itself', 'content')
   // Refused before a byte of an upload is read.
   await getApplication(engine.db, request.id)
-  const events = new InferenceEvents(request.format, acceptedWindow(engine.clock.now()))
-  let batchId: string
-  if (request.content !== undefined) {
-    events.add(request.content, 1)
-    batchId = contentBatchId([request.content])
-  } else {
-    const hash = createHash('sha256')
-    await events.read(hashedText(ctx.upload!, hash))
-    batchId = `sha256:${hash.digest('hex')}`
-  }
+  const file = await read(request.format, acceptedWindow(engine.clock.now()), request.content === undefined ? ctx.upload! : [request.content])
   return engine.mutate(['metrics', 'compliance'], async (tx) => {
     await getApplication(tx, request.id)
-    return storeImport(tx, engine, ctx, request.id, events, request.batch_id ?? batchId, request.content === undefined ? 'upload' : 'api', 'content')
+    return storeImport(tx, engine, ctx, request.id, file, request.batch_id ?? file.batchId, request.content === undefined ? 'upload' : 'api', 'content')
   }, [request.id])
-}
-
-/**
- * An upload as text, its bytes hashed as they pass: the same file has the same batch id whether
- * it came inside a request or as one. Text that is not UTF-8 is refused, naming the first byte at
- * fault, rather than read with U+FFFD in its place.
- */
-async function* hashedText(upload: AsyncIterable<Uint8Array | string>, hash: Hash): AsyncIterable<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  // Where the piece being read starts in the file, and the end of the one before it, which may
-  // hold the first bytes of a character this piece finishes.
-  let offset = 0
-  let tail: Uint8Array = new Uint8Array(0)
-  for await (const piece of upload) {
-    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
-    hash.update(bytes)
-    let text: string
-    try {
-      text = decoder.decode(bytes, { stream: true })
-    } catch {
-      throw notUtf8(Buffer.concat([tail, bytes]), offset - tail.length)
-    }
-    yield text
-    tail = bytes.subarray(bytes.length - unfinishedTail(bytes))
-    offset += bytes.length
-    // Pieces already received would otherwise be parsed in one go, holding up every other
-    // request on this thread until the whole file is read: each piece waits its turn instead.
-    await setImmediate()
-  }
-  try {
-    const rest = decoder.decode()
-    if (rest) yield rest
-  } catch {
-    throw notUtf8(tail, offset - tail.length)
-  }
-}
-
-function notUtf8(bytes: Uint8Array, offset: number): EngineError {
-  const at = Math.max(firstInvalidUtf8(bytes), 0) + offset
-  return new EngineError('invalid_encoding', `the file is not UTF-8 text: ${describeInvalidUtf8(at, bytes, offset)}`, 'content')
 }
 
 export async function beginImport(engine: EngineContext, ctx: CallContext, request: { id: string; format: InferenceFormat; file_name: string }): Promise<{ import_id: string }> {
@@ -125,12 +79,12 @@ export async function commitImport(engine: EngineContext, ctx: CallContext, impo
   const staged = await stagedImport(engine, importId)
   const parts = await engine.db.selectFrom('inference_import_parts').select(['text', 'first_line']).where('import_id', '=', importId).orderBy('part').execute()
   if (parts.length === 0) throw new EngineError('invalid_input', 'this import has no parts yet; nothing to store', 'import_id')
-  const events = parseParts(engine, staged.format as InferenceFormat, parts)
+  const file = inferenceFileFrom(parseParts(engine, staged.format as InferenceFormat, parts), contentBatchId(parts.map((part) => part.text)))
   return engine.mutate(['metrics', 'compliance'], async (tx) => {
     // Cancelled meanwhile (by another window or process): nothing is stored.
     const removed = await tx.deleteFrom('inference_imports').where('id', '=', importId).executeTakeFirst()
     if (Number(removed.numDeletedRows) === 0) throw notFound('import in progress', importId, 'import_id')
-    return storeImport(tx, engine, ctx, staged.application_id, events, contentBatchId(parts.map((part) => part.text)), staged.file_name, 'import_id')
+    return storeImport(tx, engine, ctx, staged.application_id, file, file.batchId, staged.file_name, 'import_id')
   }, [staged.application_id])
 }
 
@@ -163,7 +117,7 @@ function contentBatchId(texts: readonly string[]): string {
 }
 
 /** `field` is the one a refusal names: the file's content, or the import it was sent to. */
-async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, applicationId: string, events: InferenceEvents, batchId: string, source: string, field: string): Promise<InferenceImportResult> {
+async function storeImport(tx: Tx, engine: EngineContext, ctx: CallContext, applicationId: string, events: InferenceFile, batchId: string, source: string, field: string): Promise<InferenceImportResult> {
   const result: InferenceImportResult = {
     application_id: applicationId,
     batch_id: batchId,

@@ -67,7 +67,10 @@ interface Entry {
   answer: Promise<Answered>
   /** The answer once built, when it was a success. */
   built?: CachedAnswer
+  /** Its bytes, compressed copies included. */
   bytes: number
+  /** The encodings clients have asked it in. */
+  encodings: Set<Encoding>
 }
 
 /** A rebuild of an organisation-wide answer under way; `order` says which requests it can answer. */
@@ -160,18 +163,24 @@ export class AnswerCache {
 
   /**
    * Builds an answer, kept once it succeeds in place of the one kept before (which serves until
-   * then), unless a build begun later finished first.
+   * then), unless a build begun later finished first. It is first compressed in the encodings
+   * clients took the one before in, so that no request waits for that once it is kept.
    */
   private start(key: string, version: string, asOf: string, build: () => Promise<Result<Buffer>>, stamped: boolean): Entry {
-    const entry: Entry = { version, asOf, begun: ++this.order, answer: Promise.resolve({ ok: false, error: { error: 'internal', message: 'not built yet' } }), bytes: 0 }
+    const entry: Entry = { version, asOf, begun: ++this.order, answer: Promise.resolve({ ok: false, error: { error: 'internal', message: 'not built yet' } }), bytes: 0, encodings: new Set() }
     this.building.set(key, entry)
     const over = () => {
       if (this.building.get(key) === entry) this.building.delete(key)
     }
-    entry.answer = build().then((result): Answered => {
+    const asked = [...(this.entries.get(key)?.encodings ?? [])]
+    entry.answer = build().then(async (result): Promise<Answered> => {
+      if (!result.ok) {
+        over()
+        return result
+      }
+      const answer = (entry.built = this.keep(key, entry, result.value, stamped))
+      await Promise.all(asked.map((encoding) => answer.compressed(encoding).catch(() => undefined)))
       over()
-      if (!result.ok) return result
-      const answer = (entry.built = this.keep(entry, result.value, stamped))
       const previous = this.entries.get(key)
       if (!previous || previous.begun < entry.begun) {
         if (previous) {
@@ -179,7 +188,8 @@ export class AnswerCache {
           this.bytes -= previous.bytes
         }
         this.entries.set(key, entry)
-        this.count(entry, answer.json.length)
+        this.bytes += entry.bytes
+        this.makeRoomBeside(entry)
       }
       return { ok: true, answer }
     })
@@ -187,13 +197,14 @@ export class AnswerCache {
     return entry
   }
 
-  private keep(entry: Entry, json: Buffer, stamped: boolean): CachedAnswer {
+  private keep(key: string, entry: Entry, json: Buffer, stamped: boolean): CachedAnswer {
     const copies = new Map<Encoding, Promise<Buffer>>()
     const around = stamped ? aroundMoment(json) : undefined
     // A moment-stamped answer is tagged without its moment: the same statuses at another moment
     // are the same answer to a client holding them (the tag is weak).
     const tagged = createHash('sha256')
     for (const part of around ?? [json]) tagged.update(part)
+    entry.bytes = json.length
     return {
       etag: `W/"${tagged.digest('base64url').slice(0, 32)}"`,
       json,
@@ -201,19 +212,25 @@ export class AnswerCache {
       compressed: (encoding) => {
         let copy = copies.get(encoding)
         if (!copy) {
+          entry.encodings.add(encoding)
           copies.set(encoding, (copy = compressors[encoding](json)))
-          void copy.then((bytes) => this.count(entry, bytes.length), () => copies.delete(encoding))
+          void copy.then((bytes) => this.grow(key, entry, bytes.length), () => copies.delete(encoding))
         }
         return copy
       },
     }
   }
 
-  /** Adds an entry's bytes to the total, letting the least recently used entries go past the bound. */
-  private count(entry: Entry, bytes: number): void {
-    if (![...this.entries.values()].includes(entry)) return
+  /** A compressed copy's bytes, added to its entry's and, once the entry is kept, to the total. */
+  private grow(key: string, entry: Entry, bytes: number): void {
     entry.bytes += bytes
+    if (this.entries.get(key) !== entry) return
     this.bytes += bytes
+    this.makeRoomBeside(entry)
+  }
+
+  /** Lets the least recently used entries go while the total is past the bound. */
+  private makeRoomBeside(entry: Entry): void {
     for (const [key, oldest] of this.entries) {
       if (this.bytes <= MAX_CACHED_BYTES || oldest === entry) break
       this.entries.delete(key)

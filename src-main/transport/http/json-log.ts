@@ -25,11 +25,33 @@ export type ServerLog = (event: LogEvent) => void
  * started it, the sign-in link with its login token among it, and a log collector given stderr
  * alone never sees that token.
  */
-export function jsonLog(writeLine: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): ServerLog {
+export function jsonLog(writeLine: (line: string) => void = toStderr): ServerLog {
   return ({ level, msg, error, ...fields }) => {
     const line = { time: new Date().toISOString(), level, msg, ...fields, ...(error === undefined ? {} : { error: describeError(error) }) }
     writeLine(JSON.stringify(line))
   }
+}
+
+/**
+ * stderr, a line at a time, costs a system call per request: the lines of one turn of the event
+ * loop are written together at its end instead, and whatever is left when the process exits.
+ */
+let waiting: string[] = []
+let flushedOnExit = false
+
+function flushLines(): void {
+  if (waiting.length === 0) return
+  process.stderr.write(waiting.join(''))
+  waiting = []
+}
+
+function toStderr(line: string): void {
+  if (waiting.length === 0) {
+    if (!flushedOnExit) process.on('exit', flushLines)
+    flushedOnExit = true
+    setImmediate(flushLines)
+  }
+  waiting.push(`${line}\n`)
 }
 
 /** The operator's view of a failure: the stack included, as the person reading logs fixes it. */

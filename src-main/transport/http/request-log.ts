@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import type { CallContext } from '../../engine/context'
 import type { Logger } from '../dispatch'
+import { setAnswerHeader } from './answer-headers'
 import type { ServerLog } from './json-log'
 
 const REQUEST_ID_HEADER = 'X-Request-Id'
@@ -36,7 +37,7 @@ export function requestLog(log: ServerLog): MiddlewareHandler<HttpEnv> {
     c.set('requestId', requestId)
     c.set('failureLog', (message, error) => log({ level: 'error', msg: message, request_id: requestId, error }))
     await next()
-    c.header(REQUEST_ID_HEADER, requestId)
+    setAnswerHeader(c, REQUEST_ID_HEADER, requestId)
     const status = c.res.status
     const path = c.req.path.length > LOGGED_PATH_CHARACTERS ? `${c.req.path.slice(0, LOGGED_PATH_CHARACTERS)}…` : c.req.path
     log({

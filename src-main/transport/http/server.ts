@@ -22,6 +22,7 @@ import { CONTENT_SECURITY_POLICY, contentSecurityPolicy, newStyleNonce, withStyl
 import { systemClock, type Clock } from '../../engine/clock'
 import type { Engine } from '../../engine/engine'
 import { authorize, dispatch } from '../dispatch'
+import { setAnswerHeader } from './answer-headers'
 import { createAccessGuards, SIGN_IN_MESSAGE, unknownTokenMessage } from './access-guards'
 import type { ThrottlePolicy } from './auth-throttle'
 import { hostCheckFor, isLoopbackBind, type HostCheck } from './host-check'
@@ -132,13 +133,13 @@ export function createHttpApp(options: ServerOptions & { loginToken: string; hos
   app.use('*', requestLog(log))
   app.use('*', async (c, next) => {
     await next()
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Referrer-Policy', 'no-referrer')
-    c.header('X-Frame-Options', 'DENY')
+    setAnswerHeader(c, 'X-Content-Type-Options', 'nosniff')
+    setAnswerHeader(c, 'Referrer-Policy', 'no-referrer')
+    setAnswerHeader(c, 'X-Frame-Options', 'DENY')
     // The page sets its own, with the nonce it was served with.
-    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+    if (!c.res.headers.has('Content-Security-Policy')) setAnswerHeader(c, 'Content-Security-Policy', CONTENT_SECURITY_POLICY)
     // Answers that say how to keep them (cached reads with an ETag) keep their own word.
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store')
+    if (!c.res.headers.has('Cache-Control')) setAnswerHeader(c, 'Cache-Control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store')
   })
 
   // Before the host check: probers address the server by names of their own.
