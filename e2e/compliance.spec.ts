@@ -25,7 +25,9 @@ async function rest<T>(running: GovernServer, method: string, path: string, body
   const token = new URL(running.loginUrl).searchParams.get('token')
   const response = await fetch(`${running.origin}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    // The current answer, as the console gets: an organisation-wide read asked plainly may be the
+    // previous one, marked Answer-Stale, while a change made a moment ago is still being taken in.
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'cache-control': 'no-cache' },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   expect(response.status, `${method} ${path}`).toBeLessThan(300)
