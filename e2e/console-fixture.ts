@@ -48,7 +48,11 @@ export const test = base.extend<{ console: Console }>({
           await page.getByRole('button', { name: 'Load sample workspace' }).click()
           // The sample lands on the Dashboard; these tests start from the applications list.
           await expect(page.getByRole('heading', { name: 'Governance dashboard' })).toBeVisible({ timeout: 30_000 })
+          // Landed once the load has ended: a click made before that is undone by the landing.
+          await expect(page).toHaveURL(/#\/dashboard$/)
+          await expect(page.getByRole('progressbar')).toHaveCount(0, { timeout: 30_000 })
           await page.getByRole('link', { name: 'Applications' }).click()
+          await expect(page).toHaveURL(/#\/applications/)
           await expect(page.getByTestId('application-row').first()).toBeVisible()
         },
       })
